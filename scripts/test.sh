@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# The README's test command: installs dependencies, builds, and runs every test.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/install-deps.sh
+scripts/build.sh
+ctest --test-dir build --output-on-failure --timeout 300 -j "$(nproc)"

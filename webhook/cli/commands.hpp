@@ -1,0 +1,20 @@
+#pragma once
+// The verbs of the windowguard binary.  Each takes its arguments (without the
+// program and verb names) and returns the process exit code.
+#include <iosfwd>
+#include <string>
+#include <vector>
+
+namespace windowguard::cli {
+
+using Arguments = std::vector<std::string>;
+
+// Exit codes shared by every verb.
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitDenied = 1;
+inline constexpr int kExitUsage = 2;
+
+int run_lint(const Arguments& arguments, std::ostream& out, std::ostream& err);
+int run_windows(const Arguments& arguments, std::ostream& out, std::ostream& err);
+
+}  // namespace windowguard::cli

@@ -1,0 +1,42 @@
+#include <iostream>
+#include <string_view>
+
+#include "cli/commands.hpp"
+
+namespace {
+
+constexpr std::string_view kUsage = R"(windowguard: deployment windows for Kubernetes
+
+usage: windowguard <verb> [options]
+
+verbs:
+  lint DIR          validate a policy directory (exit 0 valid, 2 invalid)
+  windows           list active and upcoming window occurrences
+                    (windowguard windows --help for options)
+
+Every verb takes --help.
+)";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace windowguard::cli;
+  if (argc < 2) {
+    std::cerr << kUsage;
+    return kExitUsage;
+  }
+  const std::string_view verb = argv[1];
+  const Arguments arguments(argv + 2, argv + argc);
+  if (verb == "lint") {
+    return run_lint(arguments, std::cout, std::cerr);
+  }
+  if (verb == "windows") {
+    return run_windows(arguments, std::cout, std::cerr);
+  }
+  if (verb == "--help" || verb == "-h" || verb == "help") {
+    std::cout << kUsage;
+    return kExitOk;
+  }
+  std::cerr << "windowguard: unknown verb \"" << verb << "\"\n\n" << kUsage;
+  return kExitUsage;
+}

@@ -1,0 +1,152 @@
+#include <iomanip>
+#include <ostream>
+
+#include <boost/program_options.hpp>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include "cli/commands.hpp"
+#include "core/time_text.hpp"
+#include "core/upcoming.hpp"
+#include "policy/policy_loader.hpp"
+
+namespace windowguard::cli {
+namespace {
+
+namespace po = boost::program_options;
+
+constexpr int kMostDays = 3660;
+
+void write_json(const core::Policy& policy, const std::vector<core::ListedOccurrence>& listed, std::ostream& out) {
+  rapidjson::StringBuffer buffer;
+  rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
+  writer.StartArray();
+  for (const core::ListedOccurrence& item : listed) {
+    const core::Window& window = policy.windows()[item.window];
+    const core::TimeZone& zone = window.schedule.zone();
+    const auto field = [&](const char* name, const std::string& value) {
+      writer.Key(name);
+      writer.String(value.c_str(), static_cast<rapidjson::SizeType>(value.size()));
+    };
+    writer.StartObject();
+    field("window", window.name);
+    field("type", std::string(core::window_type_name(window.type)));
+    field("timeZone", zone.name());
+    field("start", core::format_in_zone(item.occurrence.from, zone));
+    field("end", core::format_in_zone(item.occurrence.to, zone));
+    field("startUtc", core::format_utc(item.occurrence.from));
+    field("endUtc", core::format_utc(item.occurrence.to));
+    writer.Key("active");
+    writer.Bool(item.active);
+    writer.EndObject();
+  }
+  writer.EndArray();
+  out << buffer.GetString() << '\n';
+}
+
+void write_text(const core::Policy& policy, const std::vector<core::ListedOccurrence>& listed, std::ostream& out) {
+  if (listed.empty()) {
+    out << "no active or upcoming window occurrences\n";
+    return;
+  }
+  std::size_t name_width = 6;
+  for (const core::ListedOccurrence& item : listed) {
+    name_width = std::max(name_width, policy.windows()[item.window].name.size());
+  }
+  out << std::left << std::setw(static_cast<int>(name_width)) << "WINDOW"
+      << "  TYPE         ACTIVE  START                      END                        START (UTC)           END (UTC)             ZONE\n";
+  for (const core::ListedOccurrence& item : listed) {
+    const core::Window& window = policy.windows()[item.window];
+    const core::TimeZone& zone = window.schedule.zone();
+    out << std::setw(static_cast<int>(name_width)) << window.name << "  " << std::setw(11)
+        << core::window_type_name(window.type) << "  " << std::setw(6) << (item.active ? "yes" : "no") << "  "
+        << std::setw(25) << core::format_in_zone(item.occurrence.from, zone) << "  " << std::setw(25)
+        << core::format_in_zone(item.occurrence.to, zone) << "  " << std::setw(20)
+        << core::format_utc(item.occurrence.from) << "  " << std::setw(20) << core::format_utc(item.occurrence.to)
+        << "  " << zone.name() << '\n';
+  }
+}
+
+}  // namespace
+
+int run_windows(const Arguments& arguments, std::ostream& out, std::ostream& err) {
+  po::options_description options("usage: windowguard windows --policies DIR [options]\n\noptions");
+  options.add_options()                                                                //
+      ("help,h", "show this help")                                                     //
+      ("policies", po::value<std::string>(), "policy directory (required)")            //
+      ("environment", po::value<std::string>(), "only windows bound to this namespace")  //
+      ("application", po::value<std::string>(),
+       "with --environment: only windows bound to this application (default: any)")  //
+      ("at", po::value<std::string>(), "RFC 3339 instant to list from (default: now)")  //
+      ("days", po::value<int>(),
+       "days ahead to list, 1-3660 (default: settings.upcomingDays, 90)")  //
+      ("output", po::value<std::string>()->default_value("text"), "text or json");
+  po::variables_map values;
+  try {
+    po::store(po::command_line_parser(arguments).options(options).run(), values);
+    po::notify(values);
+  } catch (const po::error& problem) {
+    err << "windowguard windows: " << problem.what() << "\n\n" << options;
+    return kExitUsage;
+  }
+  if (values.count("help") != 0) {
+    out << options;
+    return kExitOk;
+  }
+  const auto usage_error = [&](const std::string& message) {
+    err << "windowguard windows: " << message << '\n';
+    return kExitUsage;
+  };
+  if (values.count("policies") == 0) {
+    return usage_error("--policies DIR is required");
+  }
+  const std::string output = values["output"].as<std::string>();
+  if (output != "text" && output != "json") {
+    return usage_error("--output must be text or json");
+  }
+  if (values.count("application") != 0 && values.count("environment") == 0) {
+    return usage_error("--application needs --environment");
+  }
+  core::ListingRequest request;
+  request.at = date::floor<core::seconds>(std::chrono::system_clock::now());
+  if (values.count("at") != 0) {
+    const auto at = core::parse_rfc3339(values["at"].as<std::string>());
+    if (!at) {
+      return usage_error("--at must be an RFC 3339 instant such as 2024-06-21T18:00:00Z");
+    }
+    request.at = *at;
+  }
+  if (values.count("days") != 0) {
+    const int days = values["days"].as<int>();
+    if (days < 1 || days > kMostDays) {
+      return usage_error("--days must be between 1 and 3660");
+    }
+    request.ahead = core::days{days};
+  }
+  const policy::LoadResult loaded = policy::load_policy_directory(values["policies"].as<std::string>());
+  if (!loaded.policy) {
+    for (const policy::PolicyError& error : loaded.errors) {
+      err << error.to_string() << '\n';
+    }
+    return kExitUsage;
+  }
+  std::string environment;
+  std::string application;
+  if (values.count("environment") != 0) {
+    environment = values["environment"].as<std::string>();
+    const bool any_application = values.count("application") == 0;
+    if (!any_application) {
+      application = values["application"].as<std::string>();
+    }
+    request.subject = core::Subject{environment, application, {}, any_application};
+  }
+  const std::vector<core::ListedOccurrence> listed = core::list_occurrences(*loaded.policy, request);
+  if (output == "json") {
+    write_json(*loaded.policy, listed, out);
+  } else {
+    write_text(*loaded.policy, listed, out);
+  }
+  return kExitOk;
+}
+
+}  // namespace windowguard::cli

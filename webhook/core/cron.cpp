@@ -1,0 +1,215 @@
+#include "core/cron.hpp"
+
+#include <array>
+#include <charconv>
+#include <vector>
+
+namespace windowguard::core {
+namespace {
+
+struct FieldSpec {
+  const char* name;
+  int min;
+  int max;
+  std::array<const char*, 13> names;  // index = value; empty where a value has no name
+};
+
+constexpr std::array<FieldSpec, 5> kFields{{
+    {"minute", 0, 59, {}},
+    {"hour", 0, 23, {}},
+    {"day-of-month", 1, 31, {}},
+    {"month", 1, 12, {nullptr, "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"}},
+    {"day-of-week", 0, 7, {"sun", "mon", "tue", "wed", "thu", "fri", "sat", "sun"}},
+}};
+
+bool equals_ignoring_case(std::string_view text, const char* name) {
+  const std::string_view expected(name);
+  if (text.size() != expected.size()) {
+    return false;
+  }
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    const char lower = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+    if (lower != expected[i]) {
+      return false;
+    }
+  }
+  return true;
+}
+
+std::optional<int> parse_value(std::string_view text, const FieldSpec& field) {
+  int value = 0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (error == std::errc{} && end == text.data() + text.size() && !text.empty()) {
+    return value;
+  }
+  for (int v = field.min; v <= field.max; ++v) {
+    const char* name = field.names[static_cast<std::size_t>(v)];
+    if (name != nullptr && equals_ignoring_case(text, name)) {
+      return v;
+    }
+  }
+  return std::nullopt;
+}
+
+std::vector<std::string_view> split(std::string_view text, char separator) {
+  std::vector<std::string_view> parts;
+  std::size_t start = 0;
+  while (true) {
+    const std::size_t end = text.find(separator, start);
+    parts.push_back(text.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start));
+    if (end == std::string_view::npos) {
+      return parts;
+    }
+    start = end + 1;
+  }
+}
+
+std::string range_of(const FieldSpec& field) {
+  return std::to_string(field.min) + "-" + std::to_string(field.max);
+}
+
+std::string not_a_value(std::string_view text, const FieldSpec& field) {
+  std::string message = "\"";
+  message.append(text);
+  message.append("\" is not a valid ").append(field.name).append(" value (").append(range_of(field)).append(")");
+  return message;
+}
+
+// Parses one field into a bit per allowed value (bit index = value).
+// Returns an error sentence, or an empty string on success.
+std::string parse_field(std::string_view text, const FieldSpec& field, std::bitset<64>& bits) {
+  for (std::string_view item : split(text, ',')) {
+    std::string_view range = item;
+    int step = 1;
+    if (const auto slash = item.find('/'); slash != std::string_view::npos) {
+      range = item.substr(0, slash);
+      const std::string_view step_text = item.substr(slash + 1);
+      const auto [end, error] = std::from_chars(step_text.data(), step_text.data() + step_text.size(), step);
+      if (step_text.empty() || error != std::errc{} || end != step_text.data() + step_text.size() || step <= 0) {
+        return "step \"" + std::string(step_text) + "\" in " + field.name + " field must be a positive number";
+      }
+    }
+    int low = field.min;
+    int high = field.max;
+    if (range != "*") {
+      const auto dash = range.find('-');
+      const std::string_view low_text = range.substr(0, dash);
+      const auto parsed_low = parse_value(low_text, field);
+      if (!parsed_low) {
+        return not_a_value(low_text, field);
+      }
+      low = *parsed_low;
+      high = low;
+      if (dash != std::string_view::npos) {
+        const std::string_view high_text = range.substr(dash + 1);
+        const auto parsed_high = parse_value(high_text, field);
+        if (!parsed_high) {
+          return not_a_value(high_text, field);
+        }
+        high = *parsed_high;
+      } else if (step != 1) {
+        high = field.max;  // "a/n" means from a to the end of the range
+      }
+      if (low < field.min || high > field.max) {
+        return std::string(field.name) + " value out of range in \"" + std::string(item) + "\" (" + range_of(field) + ")";
+      }
+      if (low > high) {
+        return std::string(field.name) + " range \"" + std::string(range) + "\" runs backwards";
+      }
+    }
+    for (int v = low; v <= high; v += step) {
+      bits.set(static_cast<std::size_t>(v));
+    }
+  }
+  return {};
+}
+
+template <std::size_t N>
+std::bitset<N> narrow(const std::bitset<64>& bits) {
+  std::bitset<N> result;
+  for (std::size_t i = 0; i < N; ++i) {
+    result[i] = bits[i];
+  }
+  return result;
+}
+
+}  // namespace
+
+std::variant<CronSchedule, CronSchedule::ParseError> CronSchedule::parse(std::string_view expression) {
+  std::vector<std::string_view> fields;
+  std::size_t i = 0;
+  while (i < expression.size()) {
+    while (i < expression.size() && (expression[i] == ' ' || expression[i] == '\t')) {
+      ++i;
+    }
+    const std::size_t start = i;
+    while (i < expression.size() && expression[i] != ' ' && expression[i] != '\t') {
+      ++i;
+    }
+    if (i > start) {
+      fields.push_back(expression.substr(start, i - start));
+    }
+  }
+  if (fields.size() != 5) {
+    return ParseError{"cron schedule \"" + std::string(expression) + "\" has " + std::to_string(fields.size()) +
+                      " fields; expected 5 (minute hour day-of-month month day-of-week)"};
+  }
+  std::array<std::bitset<64>, 5> bits{};
+  for (std::size_t f = 0; f < 5; ++f) {
+    if (std::string error = parse_field(fields[f], kFields[f], bits[f]); !error.empty()) {
+      return ParseError{"cron schedule \"" + std::string(expression) + "\": " + error};
+    }
+  }
+  CronSchedule schedule;
+  schedule.expression_ = std::string(expression);
+  schedule.minutes_ = narrow<60>(bits[0]);
+  schedule.hours_ = narrow<24>(bits[1]);
+  schedule.days_of_month_ = narrow<32>(bits[2]);
+  schedule.months_ = narrow<13>(bits[3]);
+  if (bits[4].test(7)) {
+    bits[4].set(0);  // 7 is Sunday too
+  }
+  schedule.days_of_week_ = narrow<7>(bits[4]);
+  schedule.day_of_month_unrestricted_ = fields[2].front() == '*';
+  schedule.day_of_week_unrestricted_ = fields[4].front() == '*';
+  if (!schedule.can_match_some_day()) {
+    return ParseError{"cron schedule \"" + std::string(expression) + "\" never matches a real date"};
+  }
+  return schedule;
+}
+
+bool CronSchedule::matches_day(date::year_month_day day) const {
+  if (!months_.test(static_cast<unsigned>(day.month()))) {
+    return false;
+  }
+  const bool day_of_month = days_of_month_.test(static_cast<unsigned>(day.day()));
+  const bool day_of_week = days_of_week_.test(date::weekday(day).c_encoding());
+  if (day_of_month_unrestricted_ || day_of_week_unrestricted_) {
+    return day_of_month && day_of_week;
+  }
+  return day_of_month || day_of_week;
+}
+
+bool CronSchedule::can_match_some_day() const {
+  // Every month/day combination occurs within 28 years (leap years included),
+  // and so does every weekday of it; checking one leap year and the day-of-month
+  // bits is enough: a day-of-week restriction alone always matches some day.
+  constexpr std::array<unsigned, 13> kDaysInLeapYearMonth{0, 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  if (!day_of_month_unrestricted_ && !day_of_week_unrestricted_ && days_of_week_.any()) {
+    return months_.any();
+  }
+  for (unsigned month = 1; month <= 12; ++month) {
+    if (!months_.test(month)) {
+      continue;
+    }
+    for (unsigned day = 1; day <= kDaysInLeapYearMonth[month]; ++day) {
+      if (days_of_month_.test(day)) {
+        return days_of_week_.any();
+      }
+    }
+  }
+  return false;
+}
+
+}  // namespace windowguard::core

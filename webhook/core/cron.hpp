@@ -1,0 +1,40 @@
+#pragma once
+#include <bitset>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+
+#include "core/time.hpp"
+
+namespace windowguard::core {
+
+// A five-field cron schedule (minute hour day-of-month month day-of-week) with
+// Vixie cron's day rule: when both day fields are restricted, a day matches if
+// either does; a field starting with '*' (including "*/2") is unrestricted.
+class CronSchedule {
+ public:
+  struct ParseError {
+    std::string message;
+  };
+  static std::variant<CronSchedule, ParseError> parse(std::string_view expression);
+
+  bool matches_day(date::year_month_day day) const;
+  bool matches_hour(int hour) const { return hours_.test(static_cast<std::size_t>(hour)); }
+  bool matches_minute(int minute) const { return minutes_.test(static_cast<std::size_t>(minute)); }
+  // False when no calendar day can ever match (e.g. "0 0 31 2 *").
+  bool can_match_some_day() const;
+  const std::string& expression() const { return expression_; }
+
+ private:
+  std::string expression_;
+  std::bitset<60> minutes_;
+  std::bitset<24> hours_;
+  std::bitset<32> days_of_month_;  // bit 0 unused
+  std::bitset<13> months_;         // bit 0 unused
+  std::bitset<7> days_of_week_;    // 0 = Sunday
+  bool day_of_month_unrestricted_ = false;
+  bool day_of_week_unrestricted_ = false;
+};
+
+}  // namespace windowguard::core

@@ -1,0 +1,211 @@
+#include "core/decision.hpp"
+
+#include <algorithm>
+
+#include "core/glob.hpp"
+
+namespace windowguard::core {
+namespace {
+
+bool contains(const std::vector<std::string>& list, std::string_view value) {
+  return std::find(list.begin(), list.end(), value) != list.end();
+}
+
+bool in_any_group(const std::vector<std::string>& listed, std::span<const std::string> groups) {
+  return std::any_of(groups.begin(), groups.end(), [&](const std::string& group) { return contains(listed, group); });
+}
+
+// The state of one instant for one requester, over the windows that govern the
+// request (bound and covering the action; validity is checked here).
+struct Evaluation {
+  bool blocked = false;
+  Verdict verdict = Verdict::Unrestricted;
+  std::optional<std::size_t> blocking_window;
+  std::vector<std::size_t> bypassed;
+};
+
+class Evaluator {
+ public:
+  Evaluator(const Policy& policy, std::vector<std::size_t> governing, const Requester& requester)
+      : policy_(policy), governing_(std::move(governing)), requester_(requester) {
+    for (std::size_t index : governing_) {
+      exempt_.push_back(is_exempt(policy_.settings(), policy_.windows()[index], requester_));
+    }
+  }
+
+  const std::vector<std::size_t>& governing() const { return governing_; }
+  bool exempt(std::size_t position) const { return exempt_[position]; }
+
+  Evaluation at(Instant t) const {
+    Evaluation result;
+    bool maintenance_applies = false;
+    bool maintenance_active = false;
+    std::vector<std::size_t> exempt_maintenance;
+    for (std::size_t position = 0; position < governing_.size(); ++position) {
+      const std::size_t index = governing_[position];
+      const Window& window = policy_.windows()[index];
+      if (!window.schedule.valid_at(t)) {
+        continue;
+      }
+      const bool active = window.schedule.occurrence_at(t).has_value();
+      if (window.type == WindowType::Blackout) {
+        if (!active) {
+          continue;
+        }
+        if (!exempt_[position]) {
+          result.blocked = true;
+          result.verdict = Verdict::BlockedByBlackout;
+          result.blocking_window = index;
+          result.bypassed.clear();
+          return result;
+        }
+        result.bypassed.push_back(index);
+      } else {
+        maintenance_applies = true;
+        maintenance_active = maintenance_active || active;
+        if (exempt_[position]) {
+          exempt_maintenance.push_back(index);
+        }
+      }
+    }
+    if (maintenance_applies && !maintenance_active) {
+      if (exempt_maintenance.empty()) {
+        result.blocked = true;
+        result.verdict = Verdict::OutsideMaintenance;
+        result.bypassed.clear();
+        return result;
+      }
+      result.bypassed.insert(result.bypassed.end(), exempt_maintenance.begin(), exempt_maintenance.end());
+    }
+    if (!result.bypassed.empty()) {
+      result.verdict = Verdict::ExemptFromBlock;
+    } else if (maintenance_active) {
+      result.verdict = Verdict::InsideMaintenance;
+    }
+    return result;
+  }
+
+  std::optional<Instant> next_change_after(Instant t) const {
+    std::optional<Instant> earliest;
+    for (std::size_t index : governing_) {
+      const std::optional<Instant> change = policy_.windows()[index].schedule.next_change_after(t);
+      if (change && (!earliest || *change < *earliest)) {
+        earliest = change;
+      }
+    }
+    return earliest;
+  }
+
+  // The first instant after `t`, up to `limit`, at which the evaluation's
+  // `blocked` equals `wanted`.
+  std::optional<Instant> first_change_to(bool wanted, Instant t, Instant limit) const {
+    for (int step = 0; step < kMaxSteps; ++step) {
+      const std::optional<Instant> next = next_change_after(t);
+      if (!next || *next > limit) {
+        return std::nullopt;
+      }
+      t = *next;
+      if (at(t).blocked == wanted) {
+        return t;
+      }
+    }
+    return std::nullopt;
+  }
+
+  // Bounds the walk through pathological schedules (a cron firing every
+  // minute for seconds at a time); real policies change state a few times a day.
+  static constexpr int kMaxSteps = 100000;
+
+ private:
+  const Policy& policy_;
+  std::vector<std::size_t> governing_;
+  const Requester& requester_;
+  std::vector<bool> exempt_;
+};
+
+void describe_block(const Policy& policy, const Evaluator& evaluator, const Evaluation& now, const DecisionInput& input,
+                    Decision& decision) {
+  decision.blocked_until = evaluator.first_change_to(false, input.at, input.at + Schedule::kSearchHorizon);
+  if (now.verdict == Verdict::BlockedByBlackout) {
+    decision.deciding_window = now.blocking_window;
+    decision.deciding_occurrence = policy.windows()[*now.blocking_window].schedule.occurrence_at(input.at);
+    return;
+  }
+  // Outside maintenance: name the maintenance window that opens when the block lifts.
+  for (std::size_t index : evaluator.governing()) {
+    const Window& window = policy.windows()[index];
+    if (window.type != WindowType::Maintenance) {
+      continue;
+    }
+    if (!decision.deciding_window) {
+      decision.deciding_window = index;
+    }
+    if (decision.blocked_until) {
+      if (auto occurrence = window.schedule.occurrence_at(*decision.blocked_until)) {
+        decision.deciding_window = index;
+        decision.deciding_occurrence = occurrence;
+        return;
+      }
+    }
+  }
+}
+
+}  // namespace
+
+bool is_trusted(const Settings& settings, std::string_view username) {
+  return std::any_of(settings.trusted_requesters.begin(), settings.trusted_requesters.end(),
+                     [&](const std::string& pattern) { return glob_matches(pattern, username); });
+}
+
+bool is_exempt(const Settings& settings, const Window& window, const Requester& requester) {
+  const Exemptions& exempt = window.exempt;
+  return contains(exempt.users, requester.username) || in_any_group(exempt.groups, requester.groups) ||
+         (exempt.super_admins && in_any_group(settings.super_admin_groups, requester.groups));
+}
+
+Decision decide(const Policy& policy, const DecisionInput& input) {
+  Decision decision;
+  if (is_trusted(policy.settings(), input.requester.username)) {
+    decision.verdict = Verdict::Trusted;
+    return decision;
+  }
+  std::vector<std::size_t> governing = policy.windows_for(input.subject);
+  std::erase_if(governing, [&](std::size_t index) { return !policy.windows()[index].actions.contains(input.action); });
+  const Evaluator evaluator(policy, std::move(governing), input.requester);
+
+  for (std::size_t position = 0; position < evaluator.governing().size(); ++position) {
+    const std::size_t index = evaluator.governing()[position];
+    const Schedule& schedule = policy.windows()[index].schedule;
+    if (schedule.valid_at(input.at)) {
+      const std::optional<Occurrence> occurrence = schedule.occurrence_at(input.at);
+      decision.windows.push_back({index, occurrence.has_value(), occurrence, evaluator.exempt(position)});
+    }
+  }
+
+  const Evaluation now = evaluator.at(input.at);
+  decision.allowed = !now.blocked;
+  decision.verdict = now.verdict;
+  decision.bypassed = now.bypassed;
+  if (now.blocked) {
+    describe_block(policy, evaluator, now, input, decision);
+    return decision;
+  }
+  const minutes warn_before{policy.settings().warn_before_minutes};
+  if (warn_before > minutes{0}) {
+    if (const auto starts = evaluator.first_change_to(true, input.at, input.at + warn_before)) {
+      const Evaluation later = evaluator.at(*starts);
+      std::optional<std::size_t> window = later.blocking_window;
+      for (std::size_t index : evaluator.governing()) {  // outside maintenance: the window that closes
+        const Window& candidate = policy.windows()[index];
+        if (!window && candidate.type == WindowType::Maintenance &&
+            candidate.schedule.occurrence_at(*starts - seconds{1})) {
+          window = index;
+        }
+      }
+      decision.upcoming = UpcomingBlock{window.value_or(evaluator.governing().front()), *starts};
+    }
+  }
+  return decision;
+}
+
+}  // namespace windowguard::core

@@ -1,0 +1,74 @@
+#pragma once
+// The decision of SPEC section 3: one function, used by the webhook and by
+// `windowguard check` alike.
+#include <cstddef>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/policy.hpp"
+
+namespace windowguard::core {
+
+struct Requester {
+  std::string_view username;
+  std::span<const std::string> groups;
+};
+
+struct DecisionInput {
+  Action action = Action::Deploy;
+  Subject subject;
+  Requester requester;
+  Instant at;
+};
+
+enum class Verdict {
+  Trusted,             // allowed: the requester is never governed (SPEC section 5)
+  Unrestricted,        // allowed: no applicable window blocks
+  InsideMaintenance,   // allowed: an applicable maintenance window is active
+  ExemptFromBlock,     // allowed: the requester is exempt from every window that blocks
+  BlockedByBlackout,   // denied: an active blackout window
+  OutsideMaintenance,  // denied: maintenance windows apply and none is active
+};
+
+struct WindowStatus {
+  std::size_t window;  // index into Policy::windows()
+  bool active;
+  std::optional<Occurrence> occurrence;  // the current one, when active
+  bool exempt;                           // the requester is exempt from this window
+};
+
+struct UpcomingBlock {
+  std::size_t window;
+  Instant starts;
+};
+
+struct Decision {
+  bool allowed = true;
+  Verdict verdict = Verdict::Unrestricted;
+  // Applicable windows: bound to the subject, governing the action, valid at the instant.
+  std::vector<WindowStatus> windows;
+  // Denied: the blocking window.  For OutsideMaintenance, the maintenance
+  // window whose occurrence lifts the block (or the first one when none will).
+  std::optional<std::size_t> deciding_window;
+  // BlockedByBlackout: the blackout's current occurrence.  OutsideMaintenance:
+  // the maintenance occurrence that lifts the block.
+  std::optional<Occurrence> deciding_occurrence;
+  // Denied: the first instant at which this requester will be allowed,
+  // across chained and overlapping occurrences; empty if none within
+  // Schedule::kSearchHorizon.
+  std::optional<Instant> blocked_until;
+  // ExemptFromBlock: the windows the requester passes because of an exemption.
+  std::vector<std::size_t> bypassed;
+  // Allowed: a block for this requester starts within settings.warnBeforeMinutes.
+  std::optional<UpcomingBlock> upcoming;
+};
+
+bool is_trusted(const Settings& settings, std::string_view username);
+bool is_exempt(const Settings& settings, const Window& window, const Requester& requester);
+
+Decision decide(const Policy& policy, const DecisionInput& input);
+
+}  // namespace windowguard::core

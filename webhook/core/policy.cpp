@@ -1,0 +1,85 @@
+#include "core/policy.hpp"
+
+#include <algorithm>
+
+#include "core/glob.hpp"
+
+namespace windowguard::core {
+
+std::string_view window_type_name(WindowType type) {
+  return type == WindowType::Blackout ? "blackout" : "maintenance";
+}
+
+std::vector<std::string> Settings::default_trusted_requesters() {
+  std::vector<std::string> trusted{"system:kube-controller-manager", "system:kube-scheduler", "system:node:*"};
+  for (const char* controller :
+       {"deployment-controller", "replicaset-controller", "statefulset-controller", "daemon-set-controller",
+        "generic-garbage-collector", "namespace-controller", "horizontal-pod-autoscaler", "disruption-controller",
+        "node-controller", "pod-garbage-collector"}) {
+    trusted.push_back(std::string("system:serviceaccount:kube-system:") + controller);
+  }
+  return trusted;
+}
+
+Policy::Policy(std::vector<Window> windows, std::vector<Binding> bindings, Settings settings)
+    : windows_(std::move(windows)), bindings_(std::move(bindings)), settings_(std::move(settings)) {
+  for (std::size_t index = 0; index < bindings_.size(); ++index) {
+    for (const std::string& pattern : bindings_[index].environments) {
+      // "cluster/namespace" patterns are resolved here, once, against this
+      // cluster's name; patterns for other clusters simply never match.
+      std::string namespace_pattern = pattern;
+      if (const auto slash = pattern.find('/'); slash != std::string::npos) {
+        if (settings_.cluster_name.empty() || !glob_matches(pattern.substr(0, slash), settings_.cluster_name)) {
+          continue;
+        }
+        namespace_pattern = pattern.substr(slash + 1);
+      }
+      if (is_literal(namespace_pattern)) {
+        auto& listed = bindings_by_namespace_[namespace_pattern];
+        if (listed.empty() || listed.back() != index) {
+          listed.push_back(index);
+        }
+      } else {
+        glob_bindings_.push_back({std::move(namespace_pattern), index});
+      }
+    }
+  }
+}
+
+bool Policy::binding_applies(const Binding& binding, const Subject& subject) const {
+  if (subject.whole_environment) {
+    return true;
+  }
+  if (!binding.applications.empty() &&
+      std::none_of(binding.applications.begin(), binding.applications.end(),
+                   [&](const std::string& pattern) { return glob_matches(pattern, subject.application); })) {
+    return false;
+  }
+  return !binding.selector || binding.selector->matches(subject.labels);
+}
+
+std::vector<std::size_t> Policy::windows_for(const Subject& subject) const {
+  std::vector<std::size_t> result;
+  const auto take = [&](std::size_t binding_index) {
+    const Binding& binding = bindings_[binding_index];
+    if (binding_applies(binding, subject)) {
+      result.insert(result.end(), binding.windows.begin(), binding.windows.end());
+    }
+  };
+  if (const auto found = bindings_by_namespace_.find(std::string(subject.environment));
+      found != bindings_by_namespace_.end()) {
+    for (std::size_t binding_index : found->second) {
+      take(binding_index);
+    }
+  }
+  for (const GlobBinding& glob : glob_bindings_) {
+    if (glob_matches(glob.namespace_pattern, subject.environment)) {
+      take(glob.binding);
+    }
+  }
+  std::sort(result.begin(), result.end());
+  result.erase(std::unique(result.begin(), result.end()), result.end());
+  return result;
+}
+
+}  // namespace windowguard::core

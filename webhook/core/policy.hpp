@@ -1,0 +1,97 @@
+#pragma once
+// The policy model, compiled once into an immutable, indexed form.
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "core/action.hpp"
+#include "core/labels.hpp"
+#include "core/schedule.hpp"
+
+namespace windowguard::core {
+
+enum class WindowType { Blackout, Maintenance };
+std::string_view window_type_name(WindowType type);
+
+struct Exemptions {
+  bool super_admins = false;
+  std::vector<std::string> users;
+  std::vector<std::string> groups;
+};
+
+struct Window {
+  std::string name;
+  std::string description;
+  WindowType type = WindowType::Blackout;
+  Schedule schedule;
+  Exemptions exempt;
+  ActionSet actions = ActionSet::all();
+  std::string message;
+};
+
+struct Binding {
+  std::vector<std::size_t> windows;        // indices into Policy::windows()
+  std::vector<std::string> environments;   // globs over the namespace (or "cluster/namespace")
+  std::vector<std::string> applications;   // globs; empty means every application
+  std::optional<LabelSelector> selector;
+};
+
+struct UpcomingDays {
+  int blackout = 90;
+  int maintenance = 90;
+};
+
+struct Settings {
+  std::vector<std::string> super_admin_groups{"system:masters"};
+  std::vector<std::string> app_label_keys{"app.kubernetes.io/name", "app", "argocd.argoproj.io/instance"};
+  std::vector<std::string> trusted_requesters = default_trusted_requesters();
+  std::vector<std::string> restart_annotations{"kubectl.kubernetes.io/restartedAt"};
+  std::string cluster_name;  // empty: environments are bare namespaces
+  UpcomingDays upcoming_days;
+  int warn_before_minutes = 30;
+
+  static std::vector<std::string> default_trusted_requesters();
+};
+
+// What a request is about, as far as bindings are concerned.
+struct Subject {
+  std::string_view environment;  // the namespace
+  std::string_view application;  // empty when the object has no app label
+  Labels labels;
+  // A Namespace DELETE: every binding of the environment applies, whatever
+  // its applications and selector.
+  bool whole_environment = false;
+};
+
+class Policy {
+ public:
+  Policy(std::vector<Window> windows, std::vector<Binding> bindings, Settings settings);
+
+  const std::vector<Window>& windows() const { return windows_; }
+  const std::vector<Binding>& bindings() const { return bindings_; }
+  const Settings& settings() const { return settings_; }
+
+  // Indices of the windows bound to the subject, ascending and without
+  // repeats.  Costs in proportion to the bindings of the subject's
+  // environment (plus the bindings whose environment patterns are globs), not
+  // to the size of the policy.
+  std::vector<std::size_t> windows_for(const Subject& subject) const;
+
+ private:
+  bool binding_applies(const Binding& binding, const Subject& subject) const;
+
+  std::vector<Window> windows_;
+  std::vector<Binding> bindings_;
+  Settings settings_;
+  std::unordered_map<std::string, std::vector<std::size_t>> bindings_by_namespace_;
+  struct GlobBinding {
+    std::string namespace_pattern;
+    std::size_t binding;
+  };
+  std::vector<GlobBinding> glob_bindings_;
+};
+
+}  // namespace windowguard::core

@@ -1,0 +1,36 @@
+#pragma once
+#include <string>
+
+#include <date/tz.h>
+
+#include "core/time.hpp"
+
+namespace windowguard::core {
+
+// A window's time zone: an IANA zone from the tz database, or a fixed UTC offset.
+class TimeZone {
+ public:
+  static TimeZone utc();
+  static TimeZone iana(const date::time_zone* zone);
+  static TimeZone fixed_offset(minutes offset, std::string name);
+
+  const std::string& name() const { return name_; }
+
+  // Local wall time -> instant, by RFC 5545's rules (as java.time and Python's
+  // zoneinfo): a time inside a DST gap moves forward by the gap's length, a time
+  // that occurs twice means the earlier instant.  Both are "use the offset in
+  // force before the transition".
+  Instant to_instant(LocalTime local) const;
+  LocalTime to_local(Instant instant) const;
+  seconds offset_at(Instant instant) const;
+
+ private:
+  TimeZone(const date::time_zone* zone, minutes offset, std::string name)
+      : zone_(zone), fixed_offset_(offset), name_(std::move(name)) {}
+
+  const date::time_zone* zone_;  // null for a fixed offset
+  minutes fixed_offset_;
+  std::string name_;
+};
+
+}  // namespace windowguard::core

@@ -1,0 +1,44 @@
+#include "core/upcoming.hpp"
+
+#include <algorithm>
+#include <numeric>
+
+namespace windowguard::core {
+
+std::vector<ListedOccurrence> list_occurrences(const Policy& policy, const ListingRequest& request) {
+  std::vector<std::size_t> windows;
+  if (request.subject) {
+    windows = policy.windows_for(*request.subject);
+  } else {
+    windows.resize(policy.windows().size());
+    std::iota(windows.begin(), windows.end(), std::size_t{0});
+  }
+  const UpcomingDays& defaults = policy.settings().upcoming_days;
+  std::vector<ListedOccurrence> listed;
+  for (std::size_t index : windows) {
+    const Window& window = policy.windows()[index];
+    const days ahead = request.ahead.value_or(
+        days{window.type == WindowType::Blackout ? defaults.blackout : defaults.maintenance});
+    std::optional<Occurrence> merged;
+    const auto flush = [&] {
+      if (merged) {
+        listed.push_back({index, *merged, merged->from <= request.at && request.at < merged->to});
+      }
+    };
+    for (const Occurrence& occurrence : window.schedule.occurrences_overlapping(request.at, request.at + ahead)) {
+      if (merged && occurrence.from <= merged->to) {
+        merged->to = std::max(merged->to, occurrence.to);
+      } else {
+        flush();
+        merged = occurrence;
+      }
+    }
+    flush();
+  }
+  std::stable_sort(listed.begin(), listed.end(), [](const ListedOccurrence& a, const ListedOccurrence& b) {
+    return a.occurrence.from != b.occurrence.from ? a.occurrence.from < b.occurrence.from : a.window < b.window;
+  });
+  return listed;
+}
+
+}  // namespace windowguard::core

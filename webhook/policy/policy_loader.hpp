@@ -1,0 +1,31 @@
+#pragma once
+// YAML policy files -> the compiled core::Policy, or every error found with
+// its file:line:column.  A set of files with any error yields no policy.
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/policy.hpp"
+#include "policy/policy_error.hpp"
+
+namespace windowguard::policy {
+
+struct PolicySource {
+  std::string file;  // the name used in error locations
+  std::string text;
+};
+
+struct LoadResult {
+  std::shared_ptr<const core::Policy> policy;  // null when errors is not empty
+  std::vector<PolicyError> errors;
+};
+
+// Loads the given files as one policy (all documents of all files merged).
+LoadResult load_policy(const std::vector<PolicySource>& sources);
+
+// Loads every *.yaml / *.yml file directly in `directory` (hidden names, such as
+// a ConfigMap volume's "..data", are skipped), in name order.
+LoadResult load_policy_directory(const std::filesystem::path& directory);
+
+}  // namespace windowguard::policy
