@@ -43,10 +43,10 @@ std::optional<int> parse_value(std::string_view text, const FieldSpec& field) {
   if (error == std::errc{} && end == text.data() + text.size() && !text.empty()) {
     return value;
   }
-  for (int v = field.min; v <= field.max; ++v) {
-    const char* name = field.names[static_cast<std::size_t>(v)];
+  for (std::size_t v = 0; v < field.names.size(); ++v) {
+    const char* name = field.names[v];
     if (name != nullptr && equals_ignoring_case(text, name)) {
-      return v;
+      return static_cast<int>(v);
     }
   }
   return std::nullopt;
