@@ -152,13 +152,13 @@ std::variant<CronSchedule, CronSchedule::ParseError> CronSchedule::parse(std::st
     }
   }
   if (fields.size() != 5) {
-    return ParseError{"cron schedule \"" + std::string(expression) + "\" has " + std::to_string(fields.size()) +
+    return ParseError{"has " + std::to_string(fields.size()) +
                       " fields; expected 5 (minute hour day-of-month month day-of-week)"};
   }
   std::array<std::bitset<64>, 5> bits{};
   for (std::size_t f = 0; f < 5; ++f) {
     if (std::string error = parse_field(fields[f], kFields[f], bits[f]); !error.empty()) {
-      return ParseError{"cron schedule \"" + std::string(expression) + "\": " + error};
+      return ParseError{std::move(error)};
     }
   }
   CronSchedule schedule;
@@ -174,7 +174,7 @@ std::variant<CronSchedule, CronSchedule::ParseError> CronSchedule::parse(std::st
   schedule.day_of_month_unrestricted_ = fields[2].front() == '*';
   schedule.day_of_week_unrestricted_ = fields[4].front() == '*';
   if (!schedule.can_match_some_day()) {
-    return ParseError{"cron schedule \"" + std::string(expression) + "\" never matches a real date"};
+    return ParseError{"never matches a real date"};
   }
   return schedule;
 }

@@ -15,7 +15,7 @@ namespace windowguard::core {
 class CronSchedule {
  public:
   struct ParseError {
-    std::string message;
+    std::string message;  // what is wrong, without the expression itself
   };
   static std::variant<CronSchedule, ParseError> parse(std::string_view expression);
 

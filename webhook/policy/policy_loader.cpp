@@ -587,7 +587,7 @@ class FileReader {
       if (const auto expression = text(*node, what + " schedule")) {
         auto parsed = core::CronSchedule::parse(*expression);
         if (auto* problem = std::get_if<core::CronSchedule::ParseError>(&parsed)) {
-          error(*node, problem->message);
+          error(*node, what + " schedule " + in_quotes(*expression) + ": " + problem->message);
         } else {
           schedule = std::get<core::CronSchedule>(std::move(parsed));
         }
@@ -663,9 +663,10 @@ class FileReader {
           text_list(*environments, "binding environments", false).value_or(std::vector<std::string>{});
     }
     if (const YAML::Node* applications = optional(*fields, "applications")) {
-      binding.applications =
-          text_list(*applications, "binding applications (omit it to match every application)", false)
-              .value_or(std::vector<std::string>{});
+      binding.applications = text_list(*applications, "binding applications", true).value_or(std::vector<std::string>{});
+      if (applications->IsSequence() && applications->size() == 0) {
+        error(*applications, "binding applications must not be an empty list; omit it to match every application");
+      }
     }
     if (const YAML::Node* selector = optional(*fields, "selector")) {
       binding.selector = read_selector(*selector);

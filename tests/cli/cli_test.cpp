@@ -1,0 +1,164 @@
+#include <gtest/gtest.h>
+#include <rapidjson/document.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "cli/commands.hpp"
+
+namespace windowguard::cli {
+namespace {
+
+const std::string kPolicies = std::string(WINDOWGUARD_SOURCE_DIR) + "/policies";
+
+struct VerbRun {
+  int code;
+  std::string out;
+  std::string err;
+};
+
+VerbRun run(int (*verb)(const Arguments&, std::ostream&, std::ostream&), Arguments arguments) {
+  std::ostringstream out;
+  std::ostringstream err;
+  const int code = verb(arguments, out, err);
+  return {code, out.str(), err.str()};
+}
+
+TEST(Lint, TheExamplePoliciesAreValid) {
+  const VerbRun result = run(run_lint, {kPolicies});
+  EXPECT_EQ(result.code, kExitOk) << result.err;
+  EXPECT_EQ(result.out, kPolicies + ": valid (7 windows, 6 bindings)\n");
+}
+
+TEST(Lint, ABrokenDirectoryExitsTwoWithEveryErrorLocated) {
+  const auto directory = std::filesystem::temp_directory_path() / "windowguard-cli-lint";
+  std::filesystem::remove_all(directory);
+  std::filesystem::create_directories(directory);
+  std::ofstream(directory / "p.yaml") << "apiVersion: windowguard.dev/v1\nkind: WindowPolicy\nwindows:\n"
+                                         "  - name: w\n    type: blackout\n    timeZone: Nowhere/City\n"
+                                         "    durations:\n      - monthly: {from: \"32 00:00\", to: \"1 00:00\"}\n";
+  const VerbRun result = run(run_lint, {directory.string()});
+  std::filesystem::remove_all(directory);
+  EXPECT_EQ(result.code, kExitUsage);
+  const std::string file = (directory / "p.yaml").string();
+  EXPECT_EQ(result.err,
+            file + R"(:6:15: window "w" timeZone "Nowhere/City" is not a known IANA time zone; use a name such as "Europe/Berlin", "UTC" or an offset like "+05:30")" "\n" +
+                file + R"(:8:25: window "w" monthly from: day of the month "32" is out of range; use 1 to 31, or -1 (the last day) to -31 to count from the month's end)" "\n" +
+                directory.string() + ": policy rejected (2 errors)\n");
+  EXPECT_EQ(result.out, "");
+}
+
+TEST(Lint, NeedsExactlyOneDirectory) {
+  EXPECT_EQ(run(run_lint, {}).code, kExitUsage);
+  EXPECT_EQ(run(run_lint, {"a", "b"}).code, kExitUsage);
+}
+
+rapidjson::Document parse_json(const std::string& text) {
+  rapidjson::Document document;
+  document.Parse(text.c_str());
+  EXPECT_FALSE(document.HasParseError()) << text;
+  return document;
+}
+
+TEST(Windows, JsonListsActiveAndUpcomingOccurrencesInTheDocumentedShape) {
+  // Saturday 2026-11-21 12:00 UTC: the Los Angeles weekend freeze and the
+  // Berlin Friday-night cron are active.
+  const VerbRun result = run(run_windows, {"--policies", kPolicies, "--environment", "prod-eu-2", "--at",
+                                       "2026-11-21T12:00:00Z", "--days", "7", "--output", "json"});
+  ASSERT_EQ(result.code, kExitOk) << result.err;
+  const rapidjson::Document document = parse_json(result.out);
+  ASSERT_TRUE(document.IsArray());
+  std::vector<std::string> rows;
+  for (const auto& item : document.GetArray()) {
+    for (const char* field : {"window", "type", "timeZone", "start", "end", "startUtc", "endUtc"}) {
+      ASSERT_TRUE(item.HasMember(field) && item[field].IsString()) << field;
+    }
+    ASSERT_TRUE(item["active"].IsBool());
+    rows.push_back(std::string(item["window"].GetString()) + " " + item["type"].GetString() + " " +
+                   item["start"].GetString() + " " + item["end"].GetString() + " " + item["startUtc"].GetString() +
+                   " " + item["endUtc"].GetString() + (item["active"].GetBool() ? " active" : ""));
+  }
+  EXPECT_EQ(rows, (std::vector<std::string>{
+                      "friday-night blackout 2026-11-20T22:00:00+01:00 2026-11-23T08:00:00+01:00 "
+                      "2026-11-20T21:00:00Z 2026-11-23T07:00:00Z active",
+                      "weekend-freeze blackout 2026-11-20T18:00:00-08:00 2026-11-23T06:00:00-08:00 "
+                      "2026-11-21T02:00:00Z 2026-11-23T14:00:00Z active",
+                      "friday-night blackout 2026-11-27T22:00:00+01:00 2026-11-30T08:00:00+01:00 "
+                      "2026-11-27T21:00:00Z 2026-11-30T07:00:00Z",
+                      "weekend-freeze blackout 2026-11-27T18:00:00-08:00 2026-11-30T06:00:00-08:00 "
+                      "2026-11-28T02:00:00Z 2026-11-30T14:00:00Z",
+                  }));
+}
+
+TEST(Windows, ApplicationNarrowsTheListing) {
+  const VerbRun result = run(run_windows, {"--policies", kPolicies, "--environment", "prod-us", "--application",
+                                       "storefront", "--at", "2026-11-25T00:00:00Z", "--days", "10", "--output",
+                                       "json"});
+  ASSERT_EQ(result.code, kExitOk) << result.err;
+  const rapidjson::Document document = parse_json(result.out);
+  std::vector<std::string> names;
+  for (const auto& item : document.GetArray()) {
+    names.push_back(item["window"].GetString());
+  }
+  EXPECT_EQ(names, (std::vector<std::string>{"weekend-freeze", "product-launch"}));
+  const VerbRun other = run(run_windows, {"--policies", kPolicies, "--environment", "prod-us", "--application", "api",
+                                      "--at", "2026-11-25T00:00:00Z", "--days", "10", "--output", "json"});
+  EXPECT_EQ(other.out.find("product-launch"), std::string::npos);
+}
+
+TEST(Windows, TextOutputIsATableWithZoneAndUtcTimes) {
+  const VerbRun result = run(run_windows, {"--policies", kPolicies, "--environment", "batch", "--at",
+                                       "2026-11-21T12:00:00Z", "--days", "1"});
+  ASSERT_EQ(result.code, kExitOk) << result.err;
+  EXPECT_EQ(result.out,
+            "WINDOW           TYPE         ACTIVE  START                      END                        START (UTC)  "
+            "         END (UTC)             ZONE\n"
+            "nightly-changes  maintenance  no      2026-11-21T22:00:00-05:00  2026-11-22T06:00:00-05:00  "
+            "2026-11-22T03:00:00Z  2026-11-22T11:00:00Z  America/New_York\n");
+}
+
+TEST(Windows, DefaultHorizonComesFromSettings) {
+  // upcomingDays is 90 in the examples: the festive season starting 29 days ahead is listed.
+  const VerbRun result = run(run_windows, {"--policies", kPolicies, "--environment", "payments", "--at",
+                                       "2026-11-21T00:00:00Z", "--output", "json"});
+  ASSERT_EQ(result.code, kExitOk) << result.err;
+  EXPECT_NE(result.out.find("\"window\":\"festive-season\",\"type\":\"blackout\",\"timeZone\":\"Europe/London\","
+                            "\"start\":\"2026-12-20T00:00:00+00:00\",\"end\":\"2027-01-02T00:00:00+00:00\""),
+            std::string::npos)
+      << result.out;
+}
+
+TEST(Windows, UsageErrorsExitTwo) {
+  for (const Arguments& arguments : std::vector<Arguments>{
+           {},
+           {"--policies", kPolicies, "--at", "tomorrow"},
+           {"--policies", kPolicies, "--days", "0"},
+           {"--policies", kPolicies, "--days", "4000"},
+           {"--policies", kPolicies, "--output", "yaml"},
+           {"--policies", kPolicies, "--application", "api"},
+           {"--policies", kPolicies, "--bogus"},
+           {"--policies", "/nonexistent/policies"},
+       }) {
+    const VerbRun result = run(run_windows, arguments);
+    EXPECT_EQ(result.code, kExitUsage) << (arguments.empty() ? "" : arguments.back());
+    EXPECT_FALSE(result.err.empty());
+  }
+}
+
+int exit_code_of(const std::string& command) {
+  const int status = std::system((command + " >/dev/null 2>&1").c_str());
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+TEST(Binary, DispatchesVerbsAndReportsUnknownOnes) {
+  const std::string binary = WINDOWGUARD_BINARY;
+  EXPECT_EQ(exit_code_of(binary + " lint " + kPolicies), kExitOk);
+  EXPECT_EQ(exit_code_of(binary + " --help"), kExitOk);
+  EXPECT_EQ(exit_code_of(binary), kExitUsage);
+  EXPECT_EQ(exit_code_of(binary + " deploy"), kExitUsage);
+}
+
+}  // namespace
+}  // namespace windowguard::cli

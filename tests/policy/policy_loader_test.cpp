@@ -1,0 +1,775 @@
+#include "policy/policy_loader.hpp"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <set>
+
+#include "core/time_text.hpp"
+#include "support/time_helpers.hpp"
+
+namespace windowguard::policy {
+namespace {
+
+std::vector<std::string> errors_of(const LoadResult& result) {
+  std::vector<std::string> shown;
+  for (const PolicyError& error : result.errors) {
+    shown.push_back(error.to_string());
+  }
+  return shown;
+}
+
+// One malformed policy file ("p.yaml") and every error it must produce.
+struct MalformedCase {
+  const char* name;
+  const char* yaml;
+  std::vector<std::string> errors;
+};
+
+void PrintTo(const MalformedCase& row, std::ostream* out) { *out << row.name; }
+
+class MalformedPolicy : public ::testing::TestWithParam<MalformedCase> {};
+
+TEST_P(MalformedPolicy, IsRejectedWithFileLineColumnAndAnActionableMessage) {
+  const MalformedCase& row = GetParam();
+  const LoadResult result = load_policy({{"p.yaml", row.yaml}});
+  EXPECT_EQ(result.policy, nullptr) << row.name;
+  EXPECT_EQ(errors_of(result), row.errors) << row.name;
+}
+
+const MalformedCase kMalformed[] = {
+    {"yaml_syntax",
+     R"yaml(apiVersion: windowguard.dev/v1
+kind: WindowPolicy
+windows:
+  - name: a
+    type: [blackout
+)yaml",
+     {R"(p.yaml:6:1: YAML syntax error: end of sequence flow not found)"}},
+    {"not_a_mapping",
+     R"yaml(- just
+- a list
+)yaml",
+     {R"(p.yaml:1:1: a policy document must be a mapping, not a list)"}},
+    {"missing_api_version",
+     R"yaml(kind: WindowPolicy
+windows: []
+)yaml",
+     {R"(p.yaml:1:1: a policy document is missing the required field "apiVersion")"}},
+    {"wrong_api_version",
+     R"yaml(apiVersion: windowguard.dev/v2
+kind: WindowPolicy
+)yaml",
+     {R"(p.yaml:1:13: apiVersion must be "windowguard.dev/v1")"}},
+    {"wrong_kind",
+     R"yaml(apiVersion: windowguard.dev/v1
+kind: Policy
+)yaml",
+     {R"(p.yaml:2:7: kind must be "WindowPolicy")"}},
+    {"unknown_top_field",
+     R"yaml(apiVersion: windowguard.dev/v1
+kind: WindowPolicy
+window:
+  - name: a
+)yaml",
+     {R"(p.yaml:3:1: unknown field "window" in a policy document (did you mean "windows"?); expected one of: apiVersion, kind, settings, windows, bindings)"}},
+    {"unknown_window_field",
+     R"yaml(apiVersion: windowguard.dev/v1
+kind: WindowPolicy
+windows:
+  - name: a
+    type: blackout
+    tyoe: blackout
+    durations:
+      - daily: {from: "01:00", to: "02:00"}
+)yaml",
+     {R"(p.yaml:6:5: unknown field "tyoe" in a window (did you mean "type"?); expected one of: name, description, type, timeZone, validFrom, validUntil, durations, exempt, actions, message)"}},
+    {"duplicate_key",
+     R"yaml(apiVersion: windowguard.dev/v1
+kind: WindowPolicy
+windows:
+  - name: a
+    type: blackout
+    type: maintenance
+    durations:
+      - daily: {from: "01:00", to: "02:00"}
+)yaml",
+     {R"(p.yaml:6:5: field "type" is given twice in a window)"}},
+    {"missing_name",
+     R"yaml(apiVersion: windowguard.dev/v1
+kind: WindowPolicy
+windows:
+  - type: blackout
+    durations:
+      - daily: {from: "01:00", to: "02:00"}
+)yaml",
+     {R"(p.yaml:4:5: a window is missing the required field "name")"}},
+    {"bad_name",
+     R"yaml(apiVersion: windowguard.dev/v1
+kind: WindowPolicy
+windows:
+  - name: Weekend Freeze
+    type: blackout
+    durations:
+      - daily: {from: "01:00", to: "02:00"}
+)yaml",
+     {R"(p.yaml:4:11: window name "Weekend Freeze" must be 1 to 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit)"}},
+    {"unknown_type",
+     R"yaml(apiVersion: windowguard.dev/v1
+kind: WindowPolicy
+windows:
+  - name: a
+    type: freeze
+    durations:
+      - daily: {from: "01:00", to: "02:00"}
+)yaml",
+     {R"(p.yaml:5:11: window "a" type "freeze" is unknown; expected blackout or maintenance)"}},
+    {"unknown_zone",
+     R"yaml(apiVersion: windowguard.dev/v1
+kind: WindowPolicy
+windows:
+  - name: a
+    type: blackout
+    timeZone: Europe/Atlantis
+    durations:
+      - daily: {from: "01:00", to: "02:00"}
+)yaml",
+     {R"(p.yaml:6:15: window "a" timeZone "Europe/Atlantis" is not a known IANA time zone; use a name such as "Europe/Berlin", "UTC" or an offset like "+05:30")"}},
+    {"bad_offset",
+     R"yaml(apiVersion: windowguard.dev/v1
+kind: WindowPolicy
+windows:
+  - name: a
+    type: blackout
+    timeZone: "+15:00"
+    durations:
+      - daily: {from: "01:00", to: "02:00"}
+)yaml",
+     {R"(p.yaml:6:15: window "a" timeZone: "+15:00" is not a UTC offset; expected +HH:MM or -HH:MM between -14:00 and +14:00)"}},
+    {"bad_valid_from",
+     R"yaml(apiVersion: windowguard.dev/v1
+kind: WindowPolicy
+windows:
+  - name: a
+    type: blackout
+    validFrom: 2024-13-01
+    durations:
+      - daily: {from: "01:00", to: "02:00"}
+)yaml",
+     {R"(p.yaml:6:16: window "a" validFrom: "2024-13-01" is not a real calendar date)"}},
+    {"valid_until_before_from",
+     R"yaml(apiVersion: windowguard.dev/v1
+kind: WindowPolicy
+windows:
+  - name: a
+    type: blackout
+    validFrom: 2024-06-01
+    validUntil: 2024-05-31 23:00
+    durations:
+      - daily: {from: "01:00", to: "02:00"}
+)yaml",
+     {R"(p.yaml:7:17: window "a" validUntil must be after validFrom)"}},
+    {"no_durations",
+     R"yaml(apiVersion: windowguard.dev/v1
+kind: WindowPolicy
+windows:
+  - name: a
+    type: blackout
+    durations: []
+)yaml",
+     {R"(p.yaml:6:16: window "a" durations must be a non-empty list of durations (once, daily, weekly, weeklyRange, monthly, yearly or cron))"}},
+    {"two_kinds",
+     R"yaml(apiVersion: windowguard.dev/v1
+kind: WindowPolicy
+windows:
+  - name: a
+    type: blackout
+    durations:
+      - daily: {from: "01:00", to: "02:00"}
+        weekly: {days: [Mon], from: "01:00", to: "02:00"}
+)yaml",
+     {R"(p.yaml:7:9: window "a" duration must have exactly one kind (once, daily, weekly, weeklyRange, monthly, yearly or cron), found 2)"}},
+    {"unknown_kind",
+     R"yaml(apiVersion: windowguard.dev/v1
+kind: WindowPolicy
+windows:
+  - name: a
+    type: blackout
+    durations:
+      - hourly: {from: "01", to: "02"}
+)yaml",
+     {R"(p.yaml:7:9: unknown field "hourly" in window "a" duration; expected one of: once, daily, weekly, weeklyRange, monthly, yearly, cron)"}},
+    {"from_equals_to",
+     R"yaml(apiVersion: windowguard.dev/v1
+kind: WindowPolicy
+windows:
+  - name: a
+    type: blackout
+    durations:
+      - daily: {from: "02:00", to: "02:00"}
+)yaml",
+     {R"(p.yaml:7:36: window "a" daily "to" equals "from" (02:00); an occurrence must have a length)"}},
+    {"bad_clock",
+     R"yaml(apiVersion: windowguard.dev/v1
+kind: WindowPolicy
+windows:
+  - name: a
+    type: blackout
+    durations:
+      - daily: {from: "24:00", to: "02:00"}
+)yaml",
+     {R"(p.yaml:7:23: window "a" daily from: "24:00" is not a time of day; expected HH:MM between 00:00 and 23:59)"}},
+    {"missing_to",
+     R"yaml(apiVersion: windowguard.dev/v1
+kind: WindowPolicy
+windows:
+  - name: a
+    type: blackout
+    durations:
+      - daily: {from: "01:00"}
+)yaml",
+     {R"(p.yaml:7:16: window "a" daily is missing the required field "to")"}},
+    {"bad_weekday",
+     R"yaml(apiVersion: windowguard.dev/v1
+kind: WindowPolicy
+windows:
+  - name: a
+    type: blackout
+    durations:
+      - weekly: {days: [Mon, Funday], from: "01:00", to: "02:00"}
+)yaml",
+     {R"(p.yaml:7:30: window "a" weekly days: "Funday" is not a day of the week; expected Mon, Tue, Wed, Thu, Fri, Sat or Sun)"}},
+    {"weekly_no_days",
+     R"yaml(apiVersion: windowguard.dev/v1
+kind: WindowPolicy
+windows:
+  - name: a
+    type: blackout
+    durations:
+      - weekly: {from: "01:00", to: "02:00"}
+)yaml",
+     {R"(p.yaml:7:17: window "a" weekly is missing the required field "days")"}},
+    {"weekly_range_no_time",
+     R"yaml(apiVersion: windowguard.dev/v1
+kind: WindowPolicy
+windows:
+  - name: a
+    type: blackout
+    durations:
+      - weeklyRange: {from: Sat, to: "Mon 00:00"}
+)yaml",
+     {R"(p.yaml:7:29: window "a" weeklyRange from: "Sat" is not a day and time; expected "Day HH:MM", e.g. "Sat 00:00")"}},
+    {"monthly_day_32",
+     R"yaml(apiVersion: windowguard.dev/v1
+kind: WindowPolicy
+windows:
+  - name: a
+    type: blackout
+    durations:
+      - monthly: {from: "32 00:00", to: "1 06:00"}
+)yaml",
+     {R"(p.yaml:7:25: window "a" monthly from: day of the month "32" is out of range; use 1 to 31, or -1 (the last day) to -31 to count from the month's end)"}},
+    {"monthly_day_0",
+     R"yaml(apiVersion: windowguard.dev/v1
+kind: WindowPolicy
+windows:
+  - name: a
+    type: blackout
+    durations:
+      - monthly: {from: "1 00:00", to: "0 06:00"}
+)yaml",
+     {R"(p.yaml:7:40: window "a" monthly to: day of the month "0" is out of range; use 1 to 31, or -1 (the last day) to -31 to count from the month's end)"}},
+    {"yearly_feb_30",
+     R"yaml(apiVersion: windowguard.dev/v1
+kind: WindowPolicy
+windows:
+  - name: a
+    type: blackout
+    durations:
+      - yearly: {from: "Feb 30 00:00", to: "Mar 2 00:00"}
+)yaml",
+     {R"(p.yaml:7:24: window "a" yearly from: "Feb 30" is not a day of the year)"}},
+    {"yearly_bad_month",
+     R"yaml(apiVersion: windowguard.dev/v1
+kind: WindowPolicy
+windows:
+  - name: a
+    type: blackout
+    durations:
+      - yearly: {from: "Dez 20 00:00", to: "Jan 2 00:00"}
+)yaml",
+     {R"(p.yaml:7:24: window "a" yearly from: "Dez" is not a month; expected Jan, Feb, ... Dec)"}},
+    {"once_to_before_from",
+     R"yaml(apiVersion: windowguard.dev/v1
+kind: WindowPolicy
+windows:
+  - name: a
+    type: blackout
+    durations:
+      - once: {from: "2024-06-20 20:00", to: "2024-06-20T19:00"}
+)yaml",
+     {R"(p.yaml:7:46: window "a" once "to" must be after "from")"}},
+    {"once_bad_date",
+     R"yaml(apiVersion: windowguard.dev/v1
+kind: WindowPolicy
+windows:
+  - name: a
+    type: blackout
+    durations:
+      - once: {from: "2024-06-20", to: "2024-06-21 19:00"}
+)yaml",
+     {R"(p.yaml:7:22: window "a" once from: "2024-06-20" is not a date and time; expected "YYYY-MM-DD HH:MM")"}},
+    {"cron_bad_field",
+     R"yaml(apiVersion: windowguard.dev/v1
+kind: WindowPolicy
+windows:
+  - name: a
+    type: blackout
+    durations:
+      - cron: {schedule: "0 25 * * 5", duration: 58h}
+)yaml",
+     {R"(p.yaml:7:26: window "a" cron schedule "0 25 * * 5": hour value out of range in "25" (0-23))"}},
+    {"cron_bad_duration",
+     R"yaml(apiVersion: windowguard.dev/v1
+kind: WindowPolicy
+windows:
+  - name: a
+    type: blackout
+    durations:
+      - cron: {schedule: "0 22 * * 5", duration: 2d}
+)yaml",
+     {R"(p.yaml:7:50: window "a" cron duration: "2d" is not a duration; expected a number with a unit h, m or s, combined like "1h30m")"}},
+    {"cron_zero_duration",
+     R"yaml(apiVersion: windowguard.dev/v1
+kind: WindowPolicy
+windows:
+  - name: a
+    type: blackout
+    durations:
+      - cron: {schedule: "0 22 * * 5", duration: 0h0m}
+)yaml",
+     {R"(p.yaml:7:50: window "a" cron duration must be more than 0s and at most 8760h (one year))"}},
+    {"cron_missing_duration",
+     R"yaml(apiVersion: windowguard.dev/v1
+kind: WindowPolicy
+windows:
+  - name: a
+    type: blackout
+    durations:
+      - cron: {schedule: "0 22 * * 5"}
+)yaml",
+     {R"(p.yaml:7:15: window "a" cron is missing the required field "duration")"}},
+    {"exempt_unknown_field",
+     R"yaml(apiVersion: windowguard.dev/v1
+kind: WindowPolicy
+windows:
+  - name: a
+    type: blackout
+    durations:
+      - daily: {from: "01:00", to: "02:00"}
+    exempt:
+      user: [alice]
+)yaml",
+     {R"(p.yaml:9:7: unknown field "user" in window "a" exempt (did you mean "users"?); expected one of: superAdmins, users, groups)"}},
+    {"exempt_users_not_list",
+     R"yaml(apiVersion: windowguard.dev/v1
+kind: WindowPolicy
+windows:
+  - name: a
+    type: blackout
+    durations:
+      - daily: {from: "01:00", to: "02:00"}
+    exempt:
+      users: alice
+)yaml",
+     {R"(p.yaml:9:14: window "a" exempt.users must be a list, not a single value)"}},
+    {"super_admins_not_bool",
+     R"yaml(apiVersion: windowguard.dev/v1
+kind: WindowPolicy
+windows:
+  - name: a
+    type: blackout
+    durations:
+      - daily: {from: "01:00", to: "02:00"}
+    exempt:
+      superAdmins: yes
+)yaml",
+     {R"(p.yaml:9:20: window "a" exempt.superAdmins must be true or false)"}},
+    {"unknown_action",
+     R"yaml(apiVersion: windowguard.dev/v1
+kind: WindowPolicy
+windows:
+  - name: a
+    type: blackout
+    durations:
+      - daily: {from: "01:00", to: "02:00"}
+    actions: [deploy, rollout]
+)yaml",
+     {R"(p.yaml:8:23: window "a" action "rollout" is unknown; expected deploy, restart, delete, hibernate or unhibernate)"}},
+    {"empty_actions",
+     R"yaml(apiVersion: windowguard.dev/v1
+kind: WindowPolicy
+windows:
+  - name: a
+    type: blackout
+    durations:
+      - daily: {from: "01:00", to: "02:00"}
+    actions: []
+)yaml",
+     {R"(p.yaml:8:14: window "a" actions must not be an empty list)"}},
+    {"message_not_text",
+     R"yaml(apiVersion: windowguard.dev/v1
+kind: WindowPolicy
+windows:
+  - name: a
+    type: blackout
+    durations:
+      - daily: {from: "01:00", to: "02:00"}
+    message: {text: hi}
+)yaml",
+     {R"(p.yaml:8:14: window "a" message must be a non-empty text value, not a mapping)"}},
+    {"unknown_window_in_binding",
+     R"yaml(apiVersion: windowguard.dev/v1
+kind: WindowPolicy
+windows:
+  - name: weekend-freeze
+    type: blackout
+    durations:
+      - daily: {from: "01:00", to: "02:00"}
+bindings:
+  - windows: [weekend-freez]
+    environments: [prod]
+)yaml",
+     {R"(p.yaml:9:15: binding refers to unknown window "weekend-freez" (did you mean "weekend-freeze"?))"}},
+    {"binding_missing_environments",
+     R"yaml(apiVersion: windowguard.dev/v1
+kind: WindowPolicy
+windows:
+  - name: a
+    type: blackout
+    durations:
+      - daily: {from: "01:00", to: "02:00"}
+bindings:
+  - windows: [a]
+)yaml",
+     {R"(p.yaml:9:5: a binding is missing the required field "environments")"}},
+    {"selector_bad_operator",
+     R"yaml(apiVersion: windowguard.dev/v1
+kind: WindowPolicy
+windows:
+  - name: a
+    type: blackout
+    durations:
+      - daily: {from: "01:00", to: "02:00"}
+bindings:
+  - windows: [a]
+    environments: [prod]
+    selector:
+      matchExpressions:
+        - {key: tier, operator: Equals, values: [web]}
+)yaml",
+     {R"(p.yaml:13:33: matchExpressions operator "Equals" is unknown; expected In, NotIn, Exists or DoesNotExist)"}},
+    {"selector_in_without_values",
+     R"yaml(apiVersion: windowguard.dev/v1
+kind: WindowPolicy
+windows:
+  - name: a
+    type: blackout
+    durations:
+      - daily: {from: "01:00", to: "02:00"}
+bindings:
+  - windows: [a]
+    environments: [prod]
+    selector:
+      matchExpressions:
+        - {key: tier, operator: In}
+)yaml",
+     {R"(p.yaml:13:11: matchExpressions operator In needs a non-empty values list)"}},
+    {"settings_negative_warn",
+     R"yaml(apiVersion: windowguard.dev/v1
+kind: WindowPolicy
+settings:
+  warnBeforeMinutes: -5
+)yaml",
+     {R"(p.yaml:4:22: warnBeforeMinutes must be a whole number between 0 and 10080)"}},
+    {"settings_upcoming_days",
+     R"yaml(apiVersion: windowguard.dev/v1
+kind: WindowPolicy
+settings:
+  upcomingDays: {blackout: 0, maintenance: 90}
+)yaml",
+     {R"(p.yaml:4:28: upcomingDays.blackout must be a whole number between 1 and 3660)"}},
+    {"settings_app_label_keys_empty",
+     R"yaml(apiVersion: windowguard.dev/v1
+kind: WindowPolicy
+settings:
+  appLabelKeys: []
+)yaml",
+     {R"(p.yaml:4:17: appLabelKeys must not be an empty list)"}},
+    {"empty_applications",
+     R"yaml(apiVersion: windowguard.dev/v1
+kind: WindowPolicy
+windows:
+  - name: a
+    type: blackout
+    durations:
+      - daily: {from: "01:00", to: "02:00"}
+bindings:
+  - windows: [a]
+    environments: [prod]
+    applications: []
+)yaml",
+     {R"(p.yaml:11:19: binding applications must not be an empty list; omit it to match every application)"}},
+    {"windows_not_a_list",
+     R"yaml(apiVersion: windowguard.dev/v1
+kind: WindowPolicy
+windows:
+  name: a
+)yaml",
+     {R"(p.yaml:4:3: windows must be a list, not a mapping)"}},
+};
+
+INSTANTIATE_TEST_SUITE_P(EveryErrorClass, MalformedPolicy, ::testing::ValuesIn(kMalformed),
+                         [](const auto& info) { return std::string(info.param.name); });
+
+constexpr const char* kHeader = "apiVersion: windowguard.dev/v1\nkind: WindowPolicy\n";
+
+TEST(PolicyLoader, ReportsEveryErrorOfEveryFileInOneRun) {
+  const LoadResult result = load_policy(
+      {{"a.yaml", std::string(kHeader) + "windows:\n  - name: x\n    type: blackout\n    timeZone: Mars/Olympus\n"
+                                         "    durations:\n      - daily: {from: \"25:00\", to: \"02:00\"}\n"},
+       {"b.yaml", std::string(kHeader) + "bindings:\n  - windows: [y]\n    environments: [prod]\n"}});
+  EXPECT_EQ(result.policy, nullptr);
+  EXPECT_EQ(errors_of(result),
+            (std::vector<std::string>{
+                R"(a.yaml:6:15: window "x" timeZone "Mars/Olympus" is not a known IANA time zone; use a name such as "Europe/Berlin", "UTC" or an offset like "+05:30")",
+                R"(a.yaml:8:23: window "x" daily from: "25:00" is not a time of day; expected HH:MM between 00:00 and 23:59)",
+                R"(b.yaml:4:15: binding refers to unknown window "y")"}));
+}
+
+TEST(PolicyLoader, DuplicateWindowNamesAcrossFilesNameTheFirstPlace) {
+  const std::string window = "windows:\n  - name: freeze\n    type: blackout\n    durations:\n"
+                             "      - daily: {from: \"01:00\", to: \"02:00\"}\n";
+  const LoadResult result =
+      load_policy({{"a.yaml", std::string(kHeader) + window}, {"b.yaml", std::string(kHeader) + window}});
+  EXPECT_EQ(errors_of(result),
+            std::vector<std::string>{
+                R"(b.yaml:4:11: window name "freeze" is already used at a.yaml:4:11; window names must be unique across the policy directory)"});
+}
+
+TEST(PolicyLoader, SettingsMayBeGivenOnceInTheWholeDirectory) {
+  const std::string settings = "settings:\n  warnBeforeMinutes: 10\n";
+  const LoadResult result =
+      load_policy({{"a.yaml", std::string(kHeader) + settings}, {"b.yaml", std::string(kHeader) + settings}});
+  EXPECT_EQ(errors_of(result),
+            std::vector<std::string>{
+                "b.yaml:4:3: settings are already given at a.yaml:4:3; a policy may have one settings block"});
+}
+
+TEST(PolicyLoader, ABindingToABrokenWindowReportsOnlyTheWindowsError) {
+  const LoadResult result = load_policy(
+      {{"p.yaml", std::string(kHeader) + "windows:\n  - name: w\n    type: closed\n    durations:\n"
+                                         "      - daily: {from: \"01:00\", to: \"02:00\"}\n"
+                                         "bindings:\n  - windows: [w]\n    environments: [prod]\n"}});
+  EXPECT_EQ(errors_of(result), std::vector<std::string>{
+                                   R"(p.yaml:5:11: window "w" type "closed" is unknown; expected blackout or maintenance)"});
+}
+
+TEST(PolicyLoader, LoadsEveryFieldOfAWindowAndBinding) {
+  const LoadResult result = load_policy({{"p.yaml", std::string(kHeader) + R"yaml(
+settings:
+  superAdminGroups: [platform-admins]
+  appLabelKeys: [app]
+  trustedRequesters: ["ci-*"]
+  restartAnnotations: [example.com/restart]
+  clusterName: prod-eu-1
+  upcomingDays: {blackout: 30, maintenance: 7}
+  warnBeforeMinutes: 15
+windows:
+  - name: every-kind
+    description: All seven kinds
+    type: maintenance
+    timeZone: Asia/Kolkata
+    validFrom: 2024-06-01
+    validUntil: 2024-12-31
+    durations:
+      - once: {from: "2024-06-20 20:00", to: "2024-06-26T17:00"}
+      - daily: {from: "00:00", to: "06:00"}
+      - weekly: {days: [wed, SUNDAY], from: "02:00", to: "05:30"}
+      - weeklyRange: {from: "Sat 00:00", to: "Mon 00:00"}
+      - monthly: {from: "-1 22:30", to: "2 06:30"}
+      - yearly: {from: "Dec 20 00:00", to: "Jan 2 00:00"}
+      - cron: {schedule: "0 22 * * 5", duration: 1h30m}
+    exempt:
+      superAdmins: true
+      users: [alice@example.com]
+      groups: [sre-oncall]
+    actions: [deploy, hibernate]
+    message: Deploy at night.
+bindings:
+  - windows: [every-kind]
+    environments: ["prod-*", payments]
+    applications: [checkout]
+    selector:
+      matchLabels: {tier: frontend}
+      matchExpressions:
+        - {key: track, operator: NotIn, values: [canary]}
+)yaml"}});
+  ASSERT_NE(result.policy, nullptr) << errors_of(result).front();
+  const core::Policy& policy = *result.policy;
+  const core::Settings& settings = policy.settings();
+  EXPECT_EQ(settings.super_admin_groups, std::vector<std::string>{"platform-admins"});
+  EXPECT_EQ(settings.app_label_keys, std::vector<std::string>{"app"});
+  EXPECT_EQ(settings.trusted_requesters, std::vector<std::string>{"ci-*"});
+  EXPECT_EQ(settings.restart_annotations, std::vector<std::string>{"example.com/restart"});
+  EXPECT_EQ(settings.cluster_name, "prod-eu-1");
+  EXPECT_EQ(settings.upcoming_days.blackout, 30);
+  EXPECT_EQ(settings.upcoming_days.maintenance, 7);
+  EXPECT_EQ(settings.warn_before_minutes, 15);
+
+  ASSERT_EQ(policy.windows().size(), 1U);
+  const core::Window& window = policy.windows()[0];
+  EXPECT_EQ(window.name, "every-kind");
+  EXPECT_EQ(window.description, "All seven kinds");
+  EXPECT_EQ(window.type, core::WindowType::Maintenance);
+  EXPECT_EQ(window.schedule.zone().name(), "Asia/Kolkata");
+  EXPECT_EQ(window.schedule.recurrences().size(), 7U);
+  // validFrom 2024-06-01 00:00 IST; validUntil (a bare date) includes Dec 31.
+  EXPECT_FALSE(window.schedule.valid_at(testing::utc("2024-05-31T18:29:59Z")));
+  EXPECT_TRUE(window.schedule.valid_at(testing::utc("2024-05-31T18:30:00Z")));
+  EXPECT_TRUE(window.schedule.valid_at(testing::utc("2024-12-31T18:29:59Z")));
+  EXPECT_FALSE(window.schedule.valid_at(testing::utc("2024-12-31T18:30:00Z")));
+  EXPECT_TRUE(window.exempt.super_admins);
+  EXPECT_EQ(window.exempt.users, std::vector<std::string>{"alice@example.com"});
+  EXPECT_EQ(window.exempt.groups, std::vector<std::string>{"sre-oncall"});
+  EXPECT_TRUE(window.actions.contains(core::Action::Deploy));
+  EXPECT_TRUE(window.actions.contains(core::Action::Hibernate));
+  EXPECT_FALSE(window.actions.contains(core::Action::Restart));
+  EXPECT_EQ(window.message, "Deploy at night.");
+  const auto& weekly = std::get<core::Weekly>(window.schedule.recurrences()[2]);
+  EXPECT_EQ(weekly.days.to_ulong(), 0b0001001UL);
+  const auto& cron = std::get<core::Cron>(window.schedule.recurrences()[6]);
+  EXPECT_EQ(cron.duration, core::minutes{90});
+
+  ASSERT_EQ(policy.bindings().size(), 1U);
+  const core::Binding& binding = policy.bindings()[0];
+  EXPECT_EQ(binding.windows, std::vector<std::size_t>{0});
+  EXPECT_EQ(binding.environments, (std::vector<std::string>{"prod-*", "payments"}));
+  EXPECT_EQ(binding.applications, std::vector<std::string>{"checkout"});
+  ASSERT_TRUE(binding.selector);
+  EXPECT_EQ(binding.selector->match_labels.size(), 1U);
+  ASSERT_EQ(binding.selector->match_expressions.size(), 1U);
+  EXPECT_EQ(binding.selector->match_expressions[0].op, core::LabelRequirement::Operator::NotIn);
+}
+
+TEST(PolicyLoader, DefaultsWhenFieldsAreOmitted) {
+  const LoadResult result = load_policy({{"p.yaml", std::string(kHeader) + "windows:\n  - name: w\n    type: blackout\n"
+                                                                           "    durations:\n      - daily: {from: \"01:00\", to: \"02:00\"}\n"}});
+  ASSERT_NE(result.policy, nullptr);
+  const core::Window& window = result.policy->windows()[0];
+  EXPECT_EQ(window.schedule.zone().name(), "UTC");
+  EXPECT_TRUE(window.schedule.valid_at(testing::utc("1970-01-01T00:00:00Z")));
+  for (core::Action action : core::kAllActions) {
+    EXPECT_TRUE(window.actions.contains(action));
+  }
+  EXPECT_FALSE(window.exempt.super_admins);
+  EXPECT_EQ(result.policy->settings().warn_before_minutes, 30);
+  EXPECT_EQ(result.policy->settings().trusted_requesters, core::Settings::default_trusted_requesters());
+}
+
+TEST(PolicyLoader, FixedOffsetZones) {
+  const LoadResult result = load_policy(
+      {{"p.yaml", std::string(kHeader) + "windows:\n  - name: w\n    type: blackout\n    timeZone: \"-03:30\"\n"
+                                         "    durations:\n      - once: {from: \"2024-06-01 00:00\", to: \"2024-06-02 00:00\"}\n"}});
+  ASSERT_NE(result.policy, nullptr);
+  const core::Schedule& schedule = result.policy->windows()[0].schedule;
+  EXPECT_TRUE(schedule.occurrence_at(testing::utc("2024-06-01T03:30:00Z")));
+  EXPECT_FALSE(schedule.occurrence_at(testing::utc("2024-06-01T03:29:59Z")));
+}
+
+TEST(PolicyLoader, EmptyDocumentsAreSkipped) {
+  const LoadResult result = load_policy({{"p.yaml", "---\n---\n" + std::string(kHeader) + "---\n"}});
+  EXPECT_NE(result.policy, nullptr);
+  EXPECT_TRUE(result.errors.empty());
+}
+
+class PolicyDirectory : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    directory_ = std::filesystem::temp_directory_path() /
+                 ("windowguard-loader-" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) + "-" +
+                  ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(directory_);
+    std::filesystem::create_directories(directory_);
+  }
+  void TearDown() override { std::filesystem::remove_all(directory_); }
+  void write(const std::string& name, const std::string& text) { std::ofstream(directory_ / name) << text; }
+
+  std::filesystem::path directory_;
+};
+
+TEST_F(PolicyDirectory, MergesYamlAndYmlFilesAndSkipsHiddenAndOtherFiles) {
+  write("a.yaml", std::string(kHeader) + "windows:\n  - name: w\n    type: blackout\n    durations:\n"
+                                         "      - daily: {from: \"01:00\", to: \"02:00\"}\n");
+  write("b.yml", std::string(kHeader) + "bindings:\n  - windows: [w]\n    environments: [prod]\n");
+  write("README.md", "not a policy");
+  write(".hidden.yaml", "this: [is not valid");
+  std::filesystem::create_directories(directory_ / "..2024_06_01_00_00_00.1");
+  write("..2024_06_01_00_00_00.1/a.yaml", "not: [valid");
+  const LoadResult result = load_policy_directory(directory_);
+  ASSERT_NE(result.policy, nullptr) << errors_of(result).front();
+  EXPECT_EQ(result.policy->windows().size(), 1U);
+  EXPECT_EQ(result.policy->bindings().size(), 1U);
+}
+
+TEST_F(PolicyDirectory, FollowsConfigMapSymlinks) {
+  std::filesystem::create_directories(directory_ / "..2024_06_01_00_00_00.1");
+  write("..2024_06_01_00_00_00.1/p.yaml", std::string(kHeader) + "windows:\n  - name: w\n    type: blackout\n"
+                                                                 "    durations:\n      - daily: {from: \"01:00\", to: \"02:00\"}\n");
+  std::filesystem::create_directory_symlink("..2024_06_01_00_00_00.1", directory_ / "..data");
+  std::filesystem::create_symlink("..data/p.yaml", directory_ / "p.yaml");
+  const LoadResult result = load_policy_directory(directory_);
+  ASSERT_NE(result.policy, nullptr) << errors_of(result).front();
+  EXPECT_EQ(result.policy->windows()[0].name, "w");
+}
+
+TEST_F(PolicyDirectory, ErrorsNameTheFileInsideTheDirectory) {
+  write("p.yaml", std::string(kHeader) + "kindd: x\n");
+  const LoadResult result = load_policy_directory(directory_);
+  ASSERT_EQ(result.errors.size(), 1U);
+  EXPECT_EQ(result.errors[0].file, (directory_ / "p.yaml").string());
+  EXPECT_EQ(result.errors[0].line, 3);
+  EXPECT_EQ(result.errors[0].column, 1);
+}
+
+TEST_F(PolicyDirectory, AnEmptyDirectoryIsAnError) {
+  const LoadResult result = load_policy_directory(directory_);
+  EXPECT_EQ(result.policy, nullptr);
+  EXPECT_EQ(errors_of(result), std::vector<std::string>{directory_.string() + ": holds no policy files (*.yaml or *.yml)"});
+}
+
+TEST_F(PolicyDirectory, AMissingDirectoryIsAnError) {
+  const LoadResult result = load_policy_directory(directory_ / "absent");
+  EXPECT_EQ(result.policy, nullptr);
+  EXPECT_EQ(errors_of(result),
+            std::vector<std::string>{(directory_ / "absent").string() + ": is not a readable directory of policy files"});
+}
+
+TEST(ExamplePolicies, AllPassLintAndCoverEveryDurationKindAndBothTypes) {
+  const LoadResult result = load_policy_directory(std::filesystem::path(WINDOWGUARD_SOURCE_DIR) / "policies");
+  ASSERT_NE(result.policy, nullptr) << errors_of(result).front();
+  std::set<std::size_t> kinds;
+  std::set<core::WindowType> types;
+  for (const core::Window& window : result.policy->windows()) {
+    types.insert(window.type);
+    for (const core::Recurrence& recurrence : window.schedule.recurrences()) {
+      kinds.insert(recurrence.index());
+    }
+  }
+  EXPECT_EQ(kinds.size(), std::variant_size_v<core::Recurrence>);
+  EXPECT_EQ(types.size(), 2U);
+}
+
+}  // namespace
+}  // namespace windowguard::policy
