@@ -43,10 +43,15 @@ TEST(Lint, ABrokenDirectoryExitsTwoWithEveryErrorLocated) {
   std::filesystem::remove_all(directory);
   EXPECT_EQ(result.code, kExitUsage);
   const std::string file = (directory / "p.yaml").string();
-  EXPECT_EQ(result.err,
-            file + R"(:6:15: window "w" timeZone "Nowhere/City" is not a known IANA time zone; use a name such as "Europe/Berlin", "UTC" or an offset like "+05:30")" "\n" +
-                file + R"(:8:25: window "w" monthly from: day of the month "32" is out of range; use 1 to 31, or -1 (the last day) to -31 to count from the month's end)" "\n" +
-                directory.string() + ": policy rejected (2 errors)\n");
+  EXPECT_EQ(
+      result.err,
+      file +
+          R"(:6:15: window "w" timeZone "Nowhere/City" is not a known IANA time zone; use a name such as "Europe/Berlin", "UTC" or an offset like "+05:30")"
+          "\n" +
+          file +
+          R"(:8:25: window "w" monthly from: day of the month "32" is out of range; use 1 to 31, or -1 (the last day) to -31 to count from the month's end)"
+          "\n" +
+          directory.string() + ": policy rejected (2 errors)\n");
   EXPECT_EQ(result.out, "");
 }
 
@@ -66,7 +71,7 @@ TEST(Windows, JsonListsActiveAndUpcomingOccurrencesInTheDocumentedShape) {
   // Saturday 2026-11-21 12:00 UTC: the Los Angeles weekend freeze and the
   // Berlin Friday-night cron are active.
   const VerbRun result = run(run_windows, {"--policies", kPolicies, "--environment", "prod-eu-2", "--at",
-                                       "2026-11-21T12:00:00Z", "--days", "7", "--output", "json"});
+                                           "2026-11-21T12:00:00Z", "--days", "7", "--output", "json"});
   ASSERT_EQ(result.code, kExitOk) << result.err;
   const rapidjson::Document document = parse_json(result.out);
   ASSERT_TRUE(document.IsArray());
@@ -93,9 +98,9 @@ TEST(Windows, JsonListsActiveAndUpcomingOccurrencesInTheDocumentedShape) {
 }
 
 TEST(Windows, ApplicationNarrowsTheListing) {
-  const VerbRun result = run(run_windows, {"--policies", kPolicies, "--environment", "prod-us", "--application",
-                                       "storefront", "--at", "2026-11-25T00:00:00Z", "--days", "10", "--output",
-                                       "json"});
+  const VerbRun result =
+      run(run_windows, {"--policies", kPolicies, "--environment", "prod-us", "--application", "storefront", "--at",
+                        "2026-11-25T00:00:00Z", "--days", "10", "--output", "json"});
   ASSERT_EQ(result.code, kExitOk) << result.err;
   const rapidjson::Document document = parse_json(result.out);
   std::vector<std::string> names;
@@ -104,13 +109,13 @@ TEST(Windows, ApplicationNarrowsTheListing) {
   }
   EXPECT_EQ(names, (std::vector<std::string>{"weekend-freeze", "product-launch"}));
   const VerbRun other = run(run_windows, {"--policies", kPolicies, "--environment", "prod-us", "--application", "api",
-                                      "--at", "2026-11-25T00:00:00Z", "--days", "10", "--output", "json"});
+                                          "--at", "2026-11-25T00:00:00Z", "--days", "10", "--output", "json"});
   EXPECT_EQ(other.out.find("product-launch"), std::string::npos);
 }
 
 TEST(Windows, TextOutputIsATableWithZoneAndUtcTimes) {
-  const VerbRun result = run(run_windows, {"--policies", kPolicies, "--environment", "batch", "--at",
-                                       "2026-11-21T12:00:00Z", "--days", "1"});
+  const VerbRun result = run(
+      run_windows, {"--policies", kPolicies, "--environment", "batch", "--at", "2026-11-21T12:00:00Z", "--days", "1"});
   ASSERT_EQ(result.code, kExitOk) << result.err;
   EXPECT_EQ(result.out,
             "WINDOW           TYPE         ACTIVE  START                      END                        START (UTC)  "
@@ -122,7 +127,7 @@ TEST(Windows, TextOutputIsATableWithZoneAndUtcTimes) {
 TEST(Windows, DefaultHorizonComesFromSettings) {
   // upcomingDays is 90 in the examples: the festive season starting 29 days ahead is listed.
   const VerbRun result = run(run_windows, {"--policies", kPolicies, "--environment", "payments", "--at",
-                                       "2026-11-21T00:00:00Z", "--output", "json"});
+                                           "2026-11-21T00:00:00Z", "--output", "json"});
   ASSERT_EQ(result.code, kExitOk) << result.err;
   EXPECT_NE(result.out.find("\"window\":\"festive-season\",\"type\":\"blackout\",\"timeZone\":\"Europe/London\","
                             "\"start\":\"2026-12-20T00:00:00+00:00\",\"end\":\"2027-01-02T00:00:00+00:00\""),

@@ -82,19 +82,18 @@ TEST_P(CronErrors, ExplainWhatIsWrong) {
 
 INSTANTIATE_TEST_SUITE_P(
     Table, CronErrors,
-    ::testing::Values(
-        BadCron{"0 22 * *", "has 4 fields; expected 5 (minute hour day-of-month month day-of-week)"},
-        BadCron{"60 * * * *", "minute value out of range in \"60\" (0-59)"},
-        BadCron{"* 24 * * *", "hour value out of range in \"24\" (0-23)"},
-        BadCron{"0 0 0 * *", "day-of-month value out of range in \"0\" (1-31)"},
-        BadCron{"0 0 * 13 *", "month value out of range in \"13\" (1-12)"},
-        BadCron{"0 0 * * 8", "day-of-week value out of range in \"8\" (0-7)"},
-        BadCron{"0 0 * * FUN", "\"FUN\" is not a valid day-of-week value (0-7)"},
-        BadCron{"*/0 * * * *", "step \"0\" in minute field must be a positive number"},
-        BadCron{"5-1 * * * *", "minute range \"5-1\" runs backwards"},
-        BadCron{"1,,2 * * * *", "\"\" is not a valid minute value (0-59)"},
-        BadCron{"0 0 31 2 *", "never matches a real date"},
-        BadCron{"0 0 30 feb *", "never matches a real date"}));
+    ::testing::Values(BadCron{"0 22 * *", "has 4 fields; expected 5 (minute hour day-of-month month day-of-week)"},
+                      BadCron{"60 * * * *", "minute value out of range in \"60\" (0-59)"},
+                      BadCron{"* 24 * * *", "hour value out of range in \"24\" (0-23)"},
+                      BadCron{"0 0 0 * *", "day-of-month value out of range in \"0\" (1-31)"},
+                      BadCron{"0 0 * 13 *", "month value out of range in \"13\" (1-12)"},
+                      BadCron{"0 0 * * 8", "day-of-week value out of range in \"8\" (0-7)"},
+                      BadCron{"0 0 * * FUN", "\"FUN\" is not a valid day-of-week value (0-7)"},
+                      BadCron{"*/0 * * * *", "step \"0\" in minute field must be a positive number"},
+                      BadCron{"5-1 * * * *", "minute range \"5-1\" runs backwards"},
+                      BadCron{"1,,2 * * * *", "\"\" is not a valid minute value (0-59)"},
+                      BadCron{"0 0 31 2 *", "never matches a real date"},
+                      BadCron{"0 0 30 feb *", "never matches a real date"}));
 
 TEST(CronSchedule, Feb29IsARealDate) {
   EXPECT_TRUE(std::holds_alternative<CronSchedule>(CronSchedule::parse("0 0 29 2 *")));

@@ -38,8 +38,8 @@ std::string name_of(const Policy& policy, const std::optional<std::size_t>& wind
 std::string utc_or_none(const std::optional<Instant>& instant) { return instant ? format_utc(*instant) : "none"; }
 
 // 2024-05-04 is a Saturday.
-const WindowSpec kWeekend{"weekend", WindowType::Blackout,
-                          {WeeklyRange{{date::Saturday, clock(0)}, {date::Monday, clock(0)}}}};
+const WindowSpec kWeekend{
+    "weekend", WindowType::Blackout, {WeeklyRange{{date::Saturday, clock(0)}, {date::Monday, clock(0)}}}};
 const WindowSpec kNights{"nights", WindowType::Maintenance, {Daily{clock(22), clock(6)}}};
 
 TEST(Decide, NoBoundWindowsAllows) {
@@ -136,15 +136,15 @@ TEST(Decide, SuperAdminsAreExemptOnlyWhereTheWindowSaysSo) {
   const std::vector<std::string> masters{"system:masters"};
   WindowSpec exempting = kWeekend;
   exempting.exempt.super_admins = true;
-  EXPECT_TRUE(decide_at(bind_everywhere({exempting}), {"2024-05-04T12:00:00Z", Action::Deploy, "admin", masters})
-                  .allowed);
+  EXPECT_TRUE(
+      decide_at(bind_everywhere({exempting}), {"2024-05-04T12:00:00Z", Action::Deploy, "admin", masters}).allowed);
   EXPECT_FALSE(
       decide_at(bind_everywhere({kWeekend}), {"2024-05-04T12:00:00Z", Action::Deploy, "admin", masters}).allowed);
   Settings settings;
   settings.super_admin_groups = {"platform-admins"};
-  EXPECT_FALSE(decide_at(bind_everywhere({exempting}, settings),
-                         {"2024-05-04T12:00:00Z", Action::Deploy, "admin", masters})
-                   .allowed);
+  EXPECT_FALSE(
+      decide_at(bind_everywhere({exempting}, settings), {"2024-05-04T12:00:00Z", Action::Deploy, "admin", masters})
+          .allowed);
 }
 
 TEST(Decide, ExemptFromOneActiveBlackoutButNotAnother) {
@@ -182,8 +182,8 @@ TEST(Decide, ActionsFilterLimitsWhatAWindowGoverns) {
 
 TEST(Decide, TrustedRequestersAreNeverGoverned) {
   const Policy policy = bind_everywhere({kWeekend});
-  const Decision controller =
-      decide_at(policy, {"2024-05-04T12:00:00Z", Action::Deploy, "system:serviceaccount:kube-system:replicaset-controller"});
+  const Decision controller = decide_at(
+      policy, {"2024-05-04T12:00:00Z", Action::Deploy, "system:serviceaccount:kube-system:replicaset-controller"});
   EXPECT_TRUE(controller.allowed);
   EXPECT_EQ(controller.verdict, Verdict::Trusted);
   EXPECT_TRUE(decide_at(policy, {"2024-05-04T12:00:00Z", Action::Restart, "system:node:worker-3"}).allowed);
@@ -196,8 +196,8 @@ TEST(Decide, BlockLiftsOnlyAfterChainedOccurrencesOfSeveralWindows) {
   // Weekend blackout until Monday 00:00, then a nightly blackout until 02:00,
   // then outside the 04:00-05:00 maintenance window until 04:00.
   const WindowSpec late{"late", WindowType::Blackout, {Daily{clock(22), clock(2)}}};
-  const WindowSpec early{"early", WindowType::Maintenance, {Daily{clock(4), clock(5)}}, {}, ActionSet::all(),
-                         local(2024, 5, 5, 12)};
+  const WindowSpec early{"early", WindowType::Maintenance, {Daily{clock(4), clock(5)}},
+                         {},      ActionSet::all(),        local(2024, 5, 5, 12)};
   const Policy policy = bind_everywhere({kWeekend, late, early});
   const Decision decision = decide_at(policy, {"2024-05-04T12:00:00Z"});
   EXPECT_FALSE(decision.allowed);

@@ -30,10 +30,10 @@ std::vector<std::string> bound(const Policy& policy, Subject subject) {
 using Names = std::vector<std::string>;
 
 TEST(PolicyBindings, EnvironmentsByNameAndGlob) {
-  const Policy policy(windows({"a", "b", "c"}),
-                      {Binding{{0}, {"payments"}, {}, {}}, Binding{{1}, {"prod-*"}, {}, {}},
-                       Binding{{2}, {"prod-?"}, {}, {}}},
-                      Settings{});
+  const Policy policy(
+      windows({"a", "b", "c"}),
+      {Binding{{0}, {"payments"}, {}, {}}, Binding{{1}, {"prod-*"}, {}, {}}, Binding{{2}, {"prod-?"}, {}, {}}},
+      Settings{});
   EXPECT_EQ(bound(policy, {"payments", "api", {}, false}), Names{"a"});
   EXPECT_EQ(bound(policy, {"prod-eu", "api", {}, false}), Names{"b"});
   EXPECT_EQ(bound(policy, {"prod-1", "api", {}, false}), (Names{"b", "c"}));
@@ -41,10 +41,10 @@ TEST(PolicyBindings, EnvironmentsByNameAndGlob) {
 }
 
 TEST(PolicyBindings, ApplicationsGlobAndTheEmptyApplication) {
-  const Policy policy(windows({"any", "star", "named"}),
-                      {Binding{{0}, {"prod"}, {}, {}}, Binding{{1}, {"prod"}, {"*"}, {}},
-                       Binding{{2}, {"prod"}, {"check*"}, {}}},
-                      Settings{});
+  const Policy policy(
+      windows({"any", "star", "named"}),
+      {Binding{{0}, {"prod"}, {}, {}}, Binding{{1}, {"prod"}, {"*"}, {}}, Binding{{2}, {"prod"}, {"check*"}, {}}},
+      Settings{});
   EXPECT_EQ(bound(policy, {"prod", "checkout", {}, false}), (Names{"any", "star", "named"}));
   EXPECT_EQ(bound(policy, {"prod", "api", {}, false}), (Names{"any", "star"}));
   // An object without an app label is matched only by "*" or an omitted list.
@@ -97,8 +97,8 @@ TEST(PolicyBindings, ClusterQualifiedEnvironments) {
                      Binding{{2}, {"ledger"}, {}, {}}},
                     settings);
   EXPECT_EQ(bound(here, {"ledger", "x", {}, false}), (Names{"eu", "plain"}));
-  const Policy unnamed(windows({"eu", "plain"}), {Binding{{0}, {"prod-eu-1/ledger"}, {}, {}}, Binding{{1}, {"ledger"}, {}, {}}},
-                       Settings{});
+  const Policy unnamed(windows({"eu", "plain"}),
+                       {Binding{{0}, {"prod-eu-1/ledger"}, {}, {}}, Binding{{1}, {"ledger"}, {}, {}}}, Settings{});
   EXPECT_EQ(bound(unnamed, {"ledger", "x", {}, false}), Names{"plain"});
 }
 

@@ -541,21 +541,24 @@ TEST(PolicyLoader, ReportsEveryErrorOfEveryFileInOneRun) {
                                          "    durations:\n      - daily: {from: \"25:00\", to: \"02:00\"}\n"},
        {"b.yaml", std::string(kHeader) + "bindings:\n  - windows: [y]\n    environments: [prod]\n"}});
   EXPECT_EQ(result.policy, nullptr);
-  EXPECT_EQ(errors_of(result),
-            (std::vector<std::string>{
-                R"(a.yaml:6:15: window "x" timeZone "Mars/Olympus" is not a known IANA time zone; use a name such as "Europe/Berlin", "UTC" or an offset like "+05:30")",
-                R"(a.yaml:8:23: window "x" daily from: "25:00" is not a time of day; expected HH:MM between 00:00 and 23:59)",
-                R"(b.yaml:4:15: binding refers to unknown window "y")"}));
+  EXPECT_EQ(
+      errors_of(result),
+      (std::vector<std::string>{
+          R"(a.yaml:6:15: window "x" timeZone "Mars/Olympus" is not a known IANA time zone; use a name such as "Europe/Berlin", "UTC" or an offset like "+05:30")",
+          R"(a.yaml:8:23: window "x" daily from: "25:00" is not a time of day; expected HH:MM between 00:00 and 23:59)",
+          R"(b.yaml:4:15: binding refers to unknown window "y")"}));
 }
 
 TEST(PolicyLoader, DuplicateWindowNamesAcrossFilesNameTheFirstPlace) {
-  const std::string window = "windows:\n  - name: freeze\n    type: blackout\n    durations:\n"
-                             "      - daily: {from: \"01:00\", to: \"02:00\"}\n";
+  const std::string window =
+      "windows:\n  - name: freeze\n    type: blackout\n    durations:\n"
+      "      - daily: {from: \"01:00\", to: \"02:00\"}\n";
   const LoadResult result =
       load_policy({{"a.yaml", std::string(kHeader) + window}, {"b.yaml", std::string(kHeader) + window}});
-  EXPECT_EQ(errors_of(result),
-            std::vector<std::string>{
-                R"(b.yaml:4:11: window name "freeze" is already used at a.yaml:4:11; window names must be unique across the policy directory)"});
+  EXPECT_EQ(
+      errors_of(result),
+      std::vector<std::string>{
+          R"(b.yaml:4:11: window name "freeze" is already used at a.yaml:4:11; window names must be unique across the policy directory)"});
 }
 
 TEST(PolicyLoader, SettingsMayBeGivenOnceInTheWholeDirectory) {
@@ -568,12 +571,13 @@ TEST(PolicyLoader, SettingsMayBeGivenOnceInTheWholeDirectory) {
 }
 
 TEST(PolicyLoader, ABindingToABrokenWindowReportsOnlyTheWindowsError) {
-  const LoadResult result = load_policy(
-      {{"p.yaml", std::string(kHeader) + "windows:\n  - name: w\n    type: closed\n    durations:\n"
-                                         "      - daily: {from: \"01:00\", to: \"02:00\"}\n"
-                                         "bindings:\n  - windows: [w]\n    environments: [prod]\n"}});
-  EXPECT_EQ(errors_of(result), std::vector<std::string>{
-                                   R"(p.yaml:5:11: window "w" type "closed" is unknown; expected blackout or maintenance)"});
+  const LoadResult result =
+      load_policy({{"p.yaml", std::string(kHeader) + "windows:\n  - name: w\n    type: closed\n    durations:\n"
+                                                     "      - daily: {from: \"01:00\", to: \"02:00\"}\n"
+                                                     "bindings:\n  - windows: [w]\n    environments: [prod]\n"}});
+  EXPECT_EQ(errors_of(result),
+            std::vector<std::string>{
+                R"(p.yaml:5:11: window "w" type "closed" is unknown; expected blackout or maintenance)"});
 }
 
 TEST(PolicyLoader, LoadsEveryFieldOfAWindowAndBinding) {
@@ -664,8 +668,9 @@ bindings:
 }
 
 TEST(PolicyLoader, DefaultsWhenFieldsAreOmitted) {
-  const LoadResult result = load_policy({{"p.yaml", std::string(kHeader) + "windows:\n  - name: w\n    type: blackout\n"
-                                                                           "    durations:\n      - daily: {from: \"01:00\", to: \"02:00\"}\n"}});
+  const LoadResult result = load_policy(
+      {{"p.yaml", std::string(kHeader) + "windows:\n  - name: w\n    type: blackout\n"
+                                         "    durations:\n      - daily: {from: \"01:00\", to: \"02:00\"}\n"}});
   ASSERT_NE(result.policy, nullptr);
   const core::Window& window = result.policy->windows()[0];
   EXPECT_EQ(window.schedule.zone().name(), "UTC");
@@ -680,8 +685,9 @@ TEST(PolicyLoader, DefaultsWhenFieldsAreOmitted) {
 
 TEST(PolicyLoader, FixedOffsetZones) {
   const LoadResult result = load_policy(
-      {{"p.yaml", std::string(kHeader) + "windows:\n  - name: w\n    type: blackout\n    timeZone: \"-03:30\"\n"
-                                         "    durations:\n      - once: {from: \"2024-06-01 00:00\", to: \"2024-06-02 00:00\"}\n"}});
+      {{"p.yaml", std::string(kHeader) +
+                      "windows:\n  - name: w\n    type: blackout\n    timeZone: \"-03:30\"\n"
+                      "    durations:\n      - once: {from: \"2024-06-01 00:00\", to: \"2024-06-02 00:00\"}\n"}});
   ASSERT_NE(result.policy, nullptr);
   const core::Schedule& schedule = result.policy->windows()[0].schedule;
   EXPECT_TRUE(schedule.occurrence_at(testing::utc("2024-06-01T03:30:00Z")));
@@ -710,8 +716,9 @@ class PolicyDirectory : public ::testing::Test {
 };
 
 TEST_F(PolicyDirectory, MergesYamlAndYmlFilesAndSkipsHiddenAndOtherFiles) {
-  write("a.yaml", std::string(kHeader) + "windows:\n  - name: w\n    type: blackout\n    durations:\n"
-                                         "      - daily: {from: \"01:00\", to: \"02:00\"}\n");
+  write("a.yaml", std::string(kHeader) +
+                      "windows:\n  - name: w\n    type: blackout\n    durations:\n"
+                      "      - daily: {from: \"01:00\", to: \"02:00\"}\n");
   write("b.yml", std::string(kHeader) + "bindings:\n  - windows: [w]\n    environments: [prod]\n");
   write("README.md", "not a policy");
   write(".hidden.yaml", "this: [is not valid");
@@ -725,8 +732,9 @@ TEST_F(PolicyDirectory, MergesYamlAndYmlFilesAndSkipsHiddenAndOtherFiles) {
 
 TEST_F(PolicyDirectory, FollowsConfigMapSymlinks) {
   std::filesystem::create_directories(directory_ / "..2024_06_01_00_00_00.1");
-  write("..2024_06_01_00_00_00.1/p.yaml", std::string(kHeader) + "windows:\n  - name: w\n    type: blackout\n"
-                                                                 "    durations:\n      - daily: {from: \"01:00\", to: \"02:00\"}\n");
+  write("..2024_06_01_00_00_00.1/p.yaml", std::string(kHeader) +
+                                              "windows:\n  - name: w\n    type: blackout\n"
+                                              "    durations:\n      - daily: {from: \"01:00\", to: \"02:00\"}\n");
   std::filesystem::create_directory_symlink("..2024_06_01_00_00_00.1", directory_ / "..data");
   std::filesystem::create_symlink("..data/p.yaml", directory_ / "p.yaml");
   const LoadResult result = load_policy_directory(directory_);
@@ -746,14 +754,15 @@ TEST_F(PolicyDirectory, ErrorsNameTheFileInsideTheDirectory) {
 TEST_F(PolicyDirectory, AnEmptyDirectoryIsAnError) {
   const LoadResult result = load_policy_directory(directory_);
   EXPECT_EQ(result.policy, nullptr);
-  EXPECT_EQ(errors_of(result), std::vector<std::string>{directory_.string() + ": holds no policy files (*.yaml or *.yml)"});
+  EXPECT_EQ(errors_of(result),
+            std::vector<std::string>{directory_.string() + ": holds no policy files (*.yaml or *.yml)"});
 }
 
 TEST_F(PolicyDirectory, AMissingDirectoryIsAnError) {
   const LoadResult result = load_policy_directory(directory_ / "absent");
   EXPECT_EQ(result.policy, nullptr);
-  EXPECT_EQ(errors_of(result),
-            std::vector<std::string>{(directory_ / "absent").string() + ": is not a readable directory of policy files"});
+  EXPECT_EQ(errors_of(result), std::vector<std::string>{(directory_ / "absent").string() +
+                                                        ": is not a readable directory of policy files"});
 }
 
 TEST(ExamplePolicies, AllPassLintAndCoverEveryDurationKindAndBothTypes) {

@@ -33,7 +33,8 @@ TEST(ValueForms, DayNamesThreeLettersOrFullAnyCase) {
   EXPECT_EQ(value(parse_weekday("Wed")), date::Wednesday);
   EXPECT_EQ(value(parse_weekday("wednesday")), date::Wednesday);
   EXPECT_EQ(value(parse_weekday("SUN")), date::Sunday);
-  EXPECT_EQ(problem(parse_weekday("We")), "\"We\" is not a day of the week; expected Mon, Tue, Wed, Thu, Fri, Sat or Sun");
+  EXPECT_EQ(problem(parse_weekday("We")),
+            "\"We\" is not a day of the week; expected Mon, Tue, Wed, Thu, Fri, Sat or Sun");
   const core::WeekdayTime sat = value(parse_weekday_time("Saturday 06:30"));
   EXPECT_EQ(sat.day, date::Saturday);
   EXPECT_EQ(sat.time, core::minutes{390});
@@ -64,8 +65,7 @@ TEST(ValueForms, DateTimesWithSpaceOrT) {
   EXPECT_NE(problem(parse_local_date_time("2024-06-20")), "accepted");
   EXPECT_TRUE(value(parse_date_or_date_time("2024-06-20")).date_only);
   EXPECT_FALSE(value(parse_date_or_date_time("2024-06-20 00:00")).date_only);
-  EXPECT_EQ(problem(parse_date_or_date_time("20-06-2024")),
-            "\"20-06-2024\" is not a date; expected YYYY-MM-DD");
+  EXPECT_EQ(problem(parse_date_or_date_time("20-06-2024")), "\"20-06-2024\" is not a date; expected YYYY-MM-DD");
 }
 
 TEST(ValueForms, GoDurations) {

@@ -21,14 +21,14 @@ struct WindowSpec {
 };
 
 inline core::Window make_window(WindowSpec spec) {
-  return core::Window{spec.name,
-                      "",
-                      spec.type,
-                      core::Schedule(zone(spec.zone_name), std::move(spec.recurrences), spec.valid_from,
-                                     spec.valid_until),
-                      std::move(spec.exempt),
-                      spec.actions,
-                      "message of " + spec.name};
+  return core::Window{
+      spec.name,
+      "",
+      spec.type,
+      core::Schedule(zone(spec.zone_name), std::move(spec.recurrences), spec.valid_from, spec.valid_until),
+      std::move(spec.exempt),
+      spec.actions,
+      "message of " + spec.name};
 }
 
 // Every window bound to every environment.

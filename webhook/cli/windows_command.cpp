@@ -1,9 +1,9 @@
 #include <iomanip>
 #include <ostream>
 
-#include <boost/program_options.hpp>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
+#include <boost/program_options.hpp>
 
 #include "cli/commands.hpp"
 #include "core/time_text.hpp"
@@ -54,7 +54,8 @@ void write_text(const core::Policy& policy, const std::vector<core::ListedOccurr
     name_width = std::max(name_width, policy.windows()[item.window].name.size());
   }
   out << std::left << std::setw(static_cast<int>(name_width)) << "WINDOW"
-      << "  TYPE         ACTIVE  START                      END                        START (UTC)           END (UTC)             ZONE\n";
+      << "  TYPE         ACTIVE  START                      END                        START (UTC)           END (UTC) "
+         "            ZONE\n";
   for (const core::ListedOccurrence& item : listed) {
     const core::Window& window = policy.windows()[item.window];
     const core::TimeZone& zone = window.schedule.zone();
@@ -71,12 +72,12 @@ void write_text(const core::Policy& policy, const std::vector<core::ListedOccurr
 
 int run_windows(const Arguments& arguments, std::ostream& out, std::ostream& err) {
   po::options_description options("usage: windowguard windows --policies DIR [options]\n\noptions");
-  options.add_options()                                                                //
-      ("help,h", "show this help")                                                     //
-      ("policies", po::value<std::string>(), "policy directory (required)")            //
+  options.add_options()                                                                  //
+      ("help,h", "show this help")                                                       //
+      ("policies", po::value<std::string>(), "policy directory (required)")              //
       ("environment", po::value<std::string>(), "only windows bound to this namespace")  //
       ("application", po::value<std::string>(),
-       "with --environment: only windows bound to this application (default: any)")  //
+       "with --environment: only windows bound to this application (default: any)")     //
       ("at", po::value<std::string>(), "RFC 3339 instant to list from (default: now)")  //
       ("days", po::value<int>(),
        "days ahead to list, 1-3660 (default: settings.upcomingDays, 90)")  //

@@ -65,9 +65,7 @@ std::vector<std::string_view> split(std::string_view text, char separator) {
   }
 }
 
-std::string range_of(const FieldSpec& field) {
-  return std::to_string(field.min) + "-" + std::to_string(field.max);
-}
+std::string range_of(const FieldSpec& field) { return std::to_string(field.min) + "-" + std::to_string(field.max); }
 
 std::string not_a_value(std::string_view text, const FieldSpec& field) {
   std::string message = "\"";
@@ -112,7 +110,8 @@ std::string parse_field(std::string_view text, const FieldSpec& field, std::bits
         high = field.max;  // "a/n" means from a to the end of the range
       }
       if (low < field.min || high > field.max) {
-        return std::string(field.name) + " value out of range in \"" + std::string(item) + "\" (" + range_of(field) + ")";
+        return std::string(field.name) + " value out of range in \"" + std::string(item) + "\" (" + range_of(field) +
+               ")";
       }
       if (low > high) {
         return std::string(field.name) + " range \"" + std::string(range) + "\" runs backwards";

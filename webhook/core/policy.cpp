@@ -6,9 +6,7 @@
 
 namespace windowguard::core {
 
-std::string_view window_type_name(WindowType type) {
-  return type == WindowType::Blackout ? "blackout" : "maintenance";
-}
+std::string_view window_type_name(WindowType type) { return type == WindowType::Blackout ? "blackout" : "maintenance"; }
 
 std::vector<std::string> Settings::default_trusted_requesters() {
   std::vector<std::string> trusted{"system:kube-controller-manager", "system:kube-scheduler", "system:node:*"};

@@ -33,9 +33,9 @@ struct Window {
 };
 
 struct Binding {
-  std::vector<std::size_t> windows;        // indices into Policy::windows()
-  std::vector<std::string> environments;   // globs over the namespace (or "cluster/namespace")
-  std::vector<std::string> applications;   // globs; empty means every application
+  std::vector<std::size_t> windows;       // indices into Policy::windows()
+  std::vector<std::string> environments;  // globs over the namespace (or "cluster/namespace")
+  std::vector<std::string> applications;  // globs; empty means every application
   std::optional<LabelSelector> selector;
 };
 

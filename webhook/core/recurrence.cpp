@@ -17,7 +17,8 @@ void append_within_day_or_next(LocalDay day, minutes from, minutes to, std::vect
 }
 
 LocalDay month_day(date::year_month month, int day) {
-  const auto last = static_cast<int>(static_cast<unsigned>(date::year_month_day_last(month.year(), date::month_day_last(month.month())).day()));
+  const auto last = static_cast<int>(
+      static_cast<unsigned>(date::year_month_day_last(month.year(), date::month_day_last(month.month())).day()));
   const int clamped = day > 0 ? std::min(day, last) : std::max(last + day + 1, 1);
   return LocalDay{date::year_month_day(month.year(), month.month(), date::day(static_cast<unsigned>(clamped)))};
 }

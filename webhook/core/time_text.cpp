@@ -36,8 +36,8 @@ bool digits_at(std::string_view text, std::size_t position, std::size_t count, i
 std::string format_in_zone(Instant instant, const TimeZone& zone) {
   const seconds offset = zone.offset_at(instant);
   // tz database offsets stay within a day, so both parts fit two digits.
-  const int total_minutes = static_cast<int>(
-      std::chrono::duration_cast<minutes>(offset < seconds{0} ? -offset : offset).count() % (24 * 60));
+  const minutes magnitude = std::chrono::duration_cast<minutes>(offset < seconds{0} ? -offset : offset);
+  const int total_minutes = static_cast<int>(magnitude.count() % minutes{days{1}}.count());
   char suffix[16];
   std::snprintf(suffix, sizeof suffix, "%c%02d:%02d", offset < seconds{0} ? '-' : '+', total_minutes / 60,
                 total_minutes % 60);

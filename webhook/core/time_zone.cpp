@@ -4,13 +4,9 @@ namespace windowguard::core {
 
 TimeZone TimeZone::utc() { return TimeZone(nullptr, minutes{0}, "UTC"); }
 
-TimeZone TimeZone::iana(const date::time_zone* zone) {
-  return TimeZone(zone, minutes{0}, std::string(zone->name()));
-}
+TimeZone TimeZone::iana(const date::time_zone* zone) { return TimeZone(zone, minutes{0}, std::string(zone->name())); }
 
-TimeZone TimeZone::fixed_offset(minutes offset, std::string name) {
-  return TimeZone(nullptr, offset, std::move(name));
-}
+TimeZone TimeZone::fixed_offset(minutes offset, std::string name) { return TimeZone(nullptr, offset, std::move(name)); }
 
 Instant TimeZone::to_instant(LocalTime local) const {
   if (zone_ == nullptr) {

@@ -17,8 +17,8 @@ std::vector<ListedOccurrence> list_occurrences(const Policy& policy, const Listi
   std::vector<ListedOccurrence> listed;
   for (std::size_t index : windows) {
     const Window& window = policy.windows()[index];
-    const days ahead = request.ahead.value_or(
-        days{window.type == WindowType::Blackout ? defaults.blackout : defaults.maintenance});
+    const days ahead =
+        request.ahead.value_or(days{window.type == WindowType::Blackout ? defaults.blackout : defaults.maintenance});
     std::optional<Occurrence> merged;
     const auto flush = [&] {
       if (merged) {

@@ -224,8 +224,7 @@ class FileReader {
     return node.Scalar();
   }
 
-  std::optional<std::vector<std::string>> text_list(const YAML::Node& node, std::string_view what,
-                                                    bool allow_empty) {
+  std::optional<std::vector<std::string>> text_list(const YAML::Node& node, std::string_view what, bool allow_empty) {
     if (!node.IsSequence()) {
       error(node, std::string(what) + " must be a list, not " + describe_kind(node));
       return std::nullopt;
@@ -284,7 +283,8 @@ class FileReader {
 
   // ---- the document ----
   void read_document(const YAML::Node& document) {
-    const auto fields = fields_of(document, "a policy document", {"apiVersion", "kind", "settings", "windows", "bindings"});
+    const auto fields =
+        fields_of(document, "a policy document", {"apiVersion", "kind", "settings", "windows", "bindings"});
     if (!fields) {
       return;
     }
@@ -373,10 +373,9 @@ class FileReader {
 
   // ---- windows ----
   void read_window(const YAML::Node& node) {
-    const auto fields =
-        fields_of(node, "a window",
-                  {"name", "description", "type", "timeZone", "validFrom", "validUntil", "durations", "exempt",
-                   "actions", "message"});
+    const auto fields = fields_of(node, "a window",
+                                  {"name", "description", "type", "timeZone", "validFrom", "validUntil", "durations",
+                                   "exempt", "actions", "message"});
     if (!fields) {
       return;
     }
@@ -468,8 +467,9 @@ class FileReader {
 
   void read_durations(const YAML::Node& node, const std::string& what, std::vector<core::Recurrence>& into) {
     if (!node.IsSequence() || node.size() == 0) {
-      error(node, what + " durations must be a non-empty list of durations (once, daily, weekly, weeklyRange, "
-                         "monthly, yearly or cron)");
+      error(node, what +
+                      " durations must be a non-empty list of durations (once, daily, weekly, weeklyRange, "
+                      "monthly, yearly or cron)");
       return;
     }
     for (const YAML::Node& item : node) {
@@ -480,8 +480,9 @@ class FileReader {
       }
       if (fields->size() != 1) {
         if (fields->size() > 1 || item.size() == 0) {
-          error(item, what + " duration must have exactly one kind (once, daily, weekly, weeklyRange, monthly, "
-                             "yearly or cron), found " +
+          error(item, what +
+                          " duration must have exactly one kind (once, daily, weekly, weeklyRange, monthly, "
+                          "yearly or cron), found " +
                           std::to_string(fields->size()));
         }
         continue;
@@ -509,8 +510,7 @@ class FileReader {
       return std::nullopt;
     }
     if (from_node->Scalar() == to_node->Scalar()) {
-      error(*to_node, what + " \"to\" equals \"from\" (" + from_node->Scalar() +
-                          "); an occurrence must have a length");
+      error(*to_node, what + " \"to\" equals \"from\" (" + from_node->Scalar() + "); an occurrence must have a length");
       return std::nullopt;
     }
     return std::make_pair(*from, *to);
@@ -636,7 +636,7 @@ class FileReader {
       } else {
         error(node[position], what + " action " + in_quotes(name) + " is unknown" +
                                   suggestion(name, std::vector<std::string_view>{"deploy", "restart", "delete",
-                                                                                  "hibernate", "unhibernate"}) +
+                                                                                 "hibernate", "unhibernate"}) +
                                   "; expected deploy, restart, delete, hibernate or unhibernate");
       }
       ++position;
@@ -663,7 +663,8 @@ class FileReader {
           text_list(*environments, "binding environments", false).value_or(std::vector<std::string>{});
     }
     if (const YAML::Node* applications = optional(*fields, "applications")) {
-      binding.applications = text_list(*applications, "binding applications", true).value_or(std::vector<std::string>{});
+      binding.applications =
+          text_list(*applications, "binding applications", true).value_or(std::vector<std::string>{});
       if (applications->IsSequence() && applications->size() == 0) {
         error(*applications, "binding applications must not be an empty list; omit it to match every application");
       }
@@ -682,8 +683,8 @@ class FileReader {
     core::LabelSelector selector;
     if (const YAML::Node* labels = optional(*fields, "matchLabels")) {
       if (!labels->IsMap()) {
-        error(*labels, std::string("selector matchLabels must be a mapping of label to value, not ") +
-                           describe_kind(*labels));
+        error(*labels,
+              std::string("selector matchLabels must be a mapping of label to value, not ") + describe_kind(*labels));
       } else {
         for (const auto& entry : *labels) {
           const auto key = text(entry.first, "a matchLabels key");
@@ -696,7 +697,8 @@ class FileReader {
     }
     if (const YAML::Node* expressions = optional(*fields, "matchExpressions")) {
       if (!expressions->IsSequence()) {
-        error(*expressions, std::string("selector matchExpressions must be a list, not ") + describe_kind(*expressions));
+        error(*expressions,
+              std::string("selector matchExpressions must be a list, not ") + describe_kind(*expressions));
       } else {
         for (const YAML::Node& expression : *expressions) {
           if (auto requirement = read_requirement(expression)) {
@@ -727,7 +729,8 @@ class FileReader {
                                                                  {"DoesNotExist", Operator::DoesNotExist}};
     const auto found = operators.find(*op_text);
     if (found == operators.end()) {
-      error(*op, "matchExpressions operator " + in_quotes(*op_text) + " is unknown; expected In, NotIn, Exists or DoesNotExist");
+      error(*op, "matchExpressions operator " + in_quotes(*op_text) +
+                     " is unknown; expected In, NotIn, Exists or DoesNotExist");
       return std::nullopt;
     }
     core::LabelRequirement requirement{*key_text, found->second, {}};
@@ -770,22 +773,26 @@ LoadResult compile(Draft& draft) {
     const auto [existing, inserted] = index_by_name.emplace(window.name, i);
     if (!inserted) {
       report(draft, window.where,
-             "window name " + in_quotes(window.name) + " is already used at " + at(draft.windows[existing->second].where) +
+             "window name " + in_quotes(window.name) + " is already used at " +
+                 at(draft.windows[existing->second].where) +
                  "; window names must be unique across the policy directory");
     }
   }
   std::vector<std::string_view> known_names;
+  known_names.reserve(index_by_name.size());
   for (const auto& entry : index_by_name) {
     known_names.push_back(entry.first);
   }
   std::vector<core::Binding> bindings;
+  bindings.reserve(draft.bindings.size());
   for (const ParsedBinding& parsed : draft.bindings) {
     core::Binding binding{{}, parsed.environments, parsed.applications, parsed.selector};
     for (const WindowReference& reference : parsed.windows) {
       const auto found = index_by_name.find(reference.name);
       if (found == index_by_name.end()) {
-        report(draft, reference.where,
-               "binding refers to unknown window " + in_quotes(reference.name) + suggestion(reference.name, known_names));
+        report(
+            draft, reference.where,
+            "binding refers to unknown window " + in_quotes(reference.name) + suggestion(reference.name, known_names));
       } else {
         binding.windows.push_back(found->second);
       }

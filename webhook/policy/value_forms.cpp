@@ -2,8 +2,8 @@
 
 #include <algorithm>
 #include <array>
-#include <charconv>
 #include <cctype>
+#include <charconv>
 
 namespace windowguard::policy {
 namespace {
@@ -39,8 +39,9 @@ std::optional<unsigned> find_name(std::string_view text, const std::array<std::s
 
 constexpr std::array<std::string_view, 7> kWeekdays{"sunday",   "monday", "tuesday", "wednesday",
                                                     "thursday", "friday", "saturday"};
-constexpr std::array<std::string_view, 12> kMonths{"january", "february", "march",     "april",   "may",      "june",
-                                                   "july",    "august",   "september", "october", "november", "december"};
+constexpr std::array<std::string_view, 12> kMonths{"january",   "february", "march",    "april",
+                                                   "may",       "june",     "july",     "august",
+                                                   "september", "october",  "november", "december"};
 
 // Splits "<head> <HH:MM>" at its last space.
 std::optional<std::pair<std::string_view, std::string_view>> split_time(std::string_view text) {
@@ -113,7 +114,8 @@ Parsed<core::WeekdayTime> parse_weekday_time(std::string_view text) {
 Parsed<core::MonthDayTime> parse_month_day_time(std::string_view text) {
   const auto parts = split_time(text);
   if (!parts) {
-    return in_quotes(text) + " is not a day of the month and time; expected \"D HH:MM\", e.g. \"1 22:30\" or \"-1 22:30\"";
+    return in_quotes(text) +
+           " is not a day of the month and time; expected \"D HH:MM\", e.g. \"1 22:30\" or \"-1 22:30\"";
   }
   const std::string_view day_text = parts->first;
   const bool negative = !day_text.empty() && day_text.front() == '-';
@@ -132,7 +134,8 @@ Parsed<core::MonthDayTime> parse_month_day_time(std::string_view text) {
 
 Parsed<core::YearDayTime> parse_year_day_time(std::string_view text) {
   const auto parts = split_time(text);
-  const std::string expected = in_quotes(text) + " is not a date in the year and time; expected \"Mon D HH:MM\", e.g. \"Dec 20 00:00\"";
+  const std::string expected =
+      in_quotes(text) + " is not a date in the year and time; expected \"Mon D HH:MM\", e.g. \"Dec 20 00:00\"";
   if (!parts) {
     return expected;
   }
@@ -232,7 +235,8 @@ std::optional<Parsed<core::minutes>> parse_fixed_offset(std::string_view text) {
   if (text.empty() || (text.front() != '+' && text.front() != '-')) {
     return std::nullopt;
   }
-  const std::string expected = in_quotes(text) + " is not a UTC offset; expected +HH:MM or -HH:MM between -14:00 and +14:00";
+  const std::string expected =
+      in_quotes(text) + " is not a UTC offset; expected +HH:MM or -HH:MM between -14:00 and +14:00";
   if (text.size() != 6 || text[3] != ':' || !all_digits(text.substr(1, 2)) || !all_digits(text.substr(4, 2))) {
     return Parsed<core::minutes>{expected};
   }
