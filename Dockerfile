@@ -1,0 +1,23 @@
+# windowguard container image.
+# Build stage: Debian bookworm with exactly the packages of scripts/install-deps.sh
+# and the same build command as CI (scripts/build.sh).
+FROM debian:bookworm AS build
+WORKDIR /src
+COPY scripts/install-deps.sh scripts/
+RUN scripts/install-deps.sh && rm -rf /var/lib/apt/lists/*
+COPY . .
+RUN rm -rf build && WINDOWGUARD_WERROR=ON scripts/build.sh && build/windowguard lint policies
+
+# Runtime stage: the binary, its shared libraries and the time zone database
+# (tzdata is required at run time: every window's zone is read from it).
+FROM debian:bookworm-slim
+RUN apt-get update \
+ && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
+      tzdata libyaml-cpp0.7 libdate-tz3 libboost-program-options1.81.0 \
+ && rm -rf /var/lib/apt/lists/*
+COPY --from=build /src/build/windowguard /usr/local/bin/windowguard
+COPY --from=build /src/policies /etc/windowguard/policies
+# A numeric non-root user, so that runAsNonRoot can verify it.
+USER 65532:65532
+ENTRYPOINT ["/usr/local/bin/windowguard"]
+CMD ["lint", "/etc/windowguard/policies"]
