@@ -20,10 +20,15 @@ std::vector<std::string> errors_of(const LoadResult& result) {
   return shown;
 }
 
+constexpr const char* kHeader = "apiVersion: windowguard.dev/v1\nkind: WindowPolicy\n";
+// Lines 1-5 of most cases below: a document with one blackout window "a", so
+// that a case's own text starts at line 6.
+const std::string kWindowA = std::string(kHeader) + "windows:\n  - name: a\n    type: blackout\n";
+
 // One malformed policy file ("p.yaml") and every error it must produce.
 struct MalformedCase {
   const char* name;
-  const char* yaml;
+  std::string yaml;
   std::vector<std::string> errors;
 };
 
@@ -40,9 +45,7 @@ TEST_P(MalformedPolicy, IsRejectedWithFileLineColumnAndAnActionableMessage) {
 
 const MalformedCase kMalformed[] = {
     {"yaml_syntax",
-     R"yaml(apiVersion: windowguard.dev/v1
-kind: WindowPolicy
-windows:
+     std::string(kHeader) + R"yaml(windows:
   - name: a
     type: [blackout
 )yaml",
@@ -68,47 +71,31 @@ kind: Policy
 )yaml",
      {R"(p.yaml:2:7: kind must be "WindowPolicy")"}},
     {"unknown_top_field",
-     R"yaml(apiVersion: windowguard.dev/v1
-kind: WindowPolicy
-window:
+     std::string(kHeader) + R"yaml(window:
   - name: a
 )yaml",
      {R"(p.yaml:3:1: unknown field "window" in a policy document (did you mean "windows"?); expected one of: apiVersion, kind, settings, windows, bindings)"}},
     {"unknown_window_field",
-     R"yaml(apiVersion: windowguard.dev/v1
-kind: WindowPolicy
-windows:
-  - name: a
-    type: blackout
-    tyoe: blackout
+     kWindowA + R"yaml(    tyoe: blackout
     durations:
       - daily: {from: "01:00", to: "02:00"}
 )yaml",
      {R"(p.yaml:6:5: unknown field "tyoe" in a window (did you mean "type"?); expected one of: name, description, type, timeZone, validFrom, validUntil, durations, exempt, actions, message)"}},
     {"duplicate_key",
-     R"yaml(apiVersion: windowguard.dev/v1
-kind: WindowPolicy
-windows:
-  - name: a
-    type: blackout
-    type: maintenance
+     kWindowA + R"yaml(    type: maintenance
     durations:
       - daily: {from: "01:00", to: "02:00"}
 )yaml",
      {R"(p.yaml:6:5: field "type" is given twice in a window)"}},
     {"missing_name",
-     R"yaml(apiVersion: windowguard.dev/v1
-kind: WindowPolicy
-windows:
+     std::string(kHeader) + R"yaml(windows:
   - type: blackout
     durations:
       - daily: {from: "01:00", to: "02:00"}
 )yaml",
      {R"(p.yaml:4:5: a window is missing the required field "name")"}},
     {"bad_name",
-     R"yaml(apiVersion: windowguard.dev/v1
-kind: WindowPolicy
-windows:
+     std::string(kHeader) + R"yaml(windows:
   - name: Weekend Freeze
     type: blackout
     durations:
@@ -116,9 +103,7 @@ windows:
 )yaml",
      {R"(p.yaml:4:11: window name "Weekend Freeze" must be 1 to 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit)"}},
     {"unknown_type",
-     R"yaml(apiVersion: windowguard.dev/v1
-kind: WindowPolicy
-windows:
+     std::string(kHeader) + R"yaml(windows:
   - name: a
     type: freeze
     durations:
@@ -126,313 +111,166 @@ windows:
 )yaml",
      {R"(p.yaml:5:11: window "a" type "freeze" is unknown; expected blackout or maintenance)"}},
     {"unknown_zone",
-     R"yaml(apiVersion: windowguard.dev/v1
-kind: WindowPolicy
-windows:
-  - name: a
-    type: blackout
-    timeZone: Europe/Atlantis
+     kWindowA + R"yaml(    timeZone: Europe/Atlantis
     durations:
       - daily: {from: "01:00", to: "02:00"}
 )yaml",
      {R"(p.yaml:6:15: window "a" timeZone "Europe/Atlantis" is not a known IANA time zone; use a name such as "Europe/Berlin", "UTC" or an offset like "+05:30")"}},
     {"bad_offset",
-     R"yaml(apiVersion: windowguard.dev/v1
-kind: WindowPolicy
-windows:
-  - name: a
-    type: blackout
-    timeZone: "+15:00"
+     kWindowA + R"yaml(    timeZone: "+15:00"
     durations:
       - daily: {from: "01:00", to: "02:00"}
 )yaml",
      {R"(p.yaml:6:15: window "a" timeZone: "+15:00" is not a UTC offset; expected +HH:MM or -HH:MM between -14:00 and +14:00)"}},
     {"bad_valid_from",
-     R"yaml(apiVersion: windowguard.dev/v1
-kind: WindowPolicy
-windows:
-  - name: a
-    type: blackout
-    validFrom: 2024-13-01
+     kWindowA + R"yaml(    validFrom: 2024-13-01
     durations:
       - daily: {from: "01:00", to: "02:00"}
 )yaml",
      {R"(p.yaml:6:16: window "a" validFrom: "2024-13-01" is not a real calendar date)"}},
     {"valid_until_before_from",
-     R"yaml(apiVersion: windowguard.dev/v1
-kind: WindowPolicy
-windows:
-  - name: a
-    type: blackout
-    validFrom: 2024-06-01
+     kWindowA + R"yaml(    validFrom: 2024-06-01
     validUntil: 2024-05-31 23:00
     durations:
       - daily: {from: "01:00", to: "02:00"}
 )yaml",
      {R"(p.yaml:7:17: window "a" validUntil must be after validFrom)"}},
     {"no_durations",
-     R"yaml(apiVersion: windowguard.dev/v1
-kind: WindowPolicy
-windows:
-  - name: a
-    type: blackout
-    durations: []
+     kWindowA + R"yaml(    durations: []
 )yaml",
      {R"(p.yaml:6:16: window "a" durations must be a non-empty list of durations (once, daily, weekly, weeklyRange, monthly, yearly or cron))"}},
     {"two_kinds",
-     R"yaml(apiVersion: windowguard.dev/v1
-kind: WindowPolicy
-windows:
-  - name: a
-    type: blackout
-    durations:
+     kWindowA + R"yaml(    durations:
       - daily: {from: "01:00", to: "02:00"}
         weekly: {days: [Mon], from: "01:00", to: "02:00"}
 )yaml",
      {R"(p.yaml:7:9: window "a" duration must have exactly one kind (once, daily, weekly, weeklyRange, monthly, yearly or cron), found 2)"}},
     {"unknown_kind",
-     R"yaml(apiVersion: windowguard.dev/v1
-kind: WindowPolicy
-windows:
-  - name: a
-    type: blackout
-    durations:
+     kWindowA + R"yaml(    durations:
       - hourly: {from: "01", to: "02"}
 )yaml",
      {R"(p.yaml:7:9: unknown field "hourly" in window "a" duration; expected one of: once, daily, weekly, weeklyRange, monthly, yearly, cron)"}},
     {"from_equals_to",
-     R"yaml(apiVersion: windowguard.dev/v1
-kind: WindowPolicy
-windows:
-  - name: a
-    type: blackout
-    durations:
+     kWindowA + R"yaml(    durations:
       - daily: {from: "02:00", to: "02:00"}
 )yaml",
      {R"(p.yaml:7:36: window "a" daily "to" equals "from" (02:00); an occurrence must have a length)"}},
     {"bad_clock",
-     R"yaml(apiVersion: windowguard.dev/v1
-kind: WindowPolicy
-windows:
-  - name: a
-    type: blackout
-    durations:
+     kWindowA + R"yaml(    durations:
       - daily: {from: "24:00", to: "02:00"}
 )yaml",
      {R"(p.yaml:7:23: window "a" daily from: "24:00" is not a time of day; expected HH:MM between 00:00 and 23:59)"}},
     {"missing_to",
-     R"yaml(apiVersion: windowguard.dev/v1
-kind: WindowPolicy
-windows:
-  - name: a
-    type: blackout
-    durations:
+     kWindowA + R"yaml(    durations:
       - daily: {from: "01:00"}
 )yaml",
      {R"(p.yaml:7:16: window "a" daily is missing the required field "to")"}},
     {"bad_weekday",
-     R"yaml(apiVersion: windowguard.dev/v1
-kind: WindowPolicy
-windows:
-  - name: a
-    type: blackout
-    durations:
+     kWindowA + R"yaml(    durations:
       - weekly: {days: [Mon, Funday], from: "01:00", to: "02:00"}
 )yaml",
      {R"(p.yaml:7:30: window "a" weekly days: "Funday" is not a day of the week; expected Mon, Tue, Wed, Thu, Fri, Sat or Sun)"}},
     {"weekly_no_days",
-     R"yaml(apiVersion: windowguard.dev/v1
-kind: WindowPolicy
-windows:
-  - name: a
-    type: blackout
-    durations:
+     kWindowA + R"yaml(    durations:
       - weekly: {from: "01:00", to: "02:00"}
 )yaml",
      {R"(p.yaml:7:17: window "a" weekly is missing the required field "days")"}},
     {"weekly_range_no_time",
-     R"yaml(apiVersion: windowguard.dev/v1
-kind: WindowPolicy
-windows:
-  - name: a
-    type: blackout
-    durations:
+     kWindowA + R"yaml(    durations:
       - weeklyRange: {from: Sat, to: "Mon 00:00"}
 )yaml",
      {R"(p.yaml:7:29: window "a" weeklyRange from: "Sat" is not a day and time; expected "Day HH:MM", e.g. "Sat 00:00")"}},
     {"monthly_day_32",
-     R"yaml(apiVersion: windowguard.dev/v1
-kind: WindowPolicy
-windows:
-  - name: a
-    type: blackout
-    durations:
+     kWindowA + R"yaml(    durations:
       - monthly: {from: "32 00:00", to: "1 06:00"}
 )yaml",
      {R"(p.yaml:7:25: window "a" monthly from: day of the month "32" is out of range; use 1 to 31, or -1 (the last day) to -31 to count from the month's end)"}},
     {"monthly_day_0",
-     R"yaml(apiVersion: windowguard.dev/v1
-kind: WindowPolicy
-windows:
-  - name: a
-    type: blackout
-    durations:
+     kWindowA + R"yaml(    durations:
       - monthly: {from: "1 00:00", to: "0 06:00"}
 )yaml",
      {R"(p.yaml:7:40: window "a" monthly to: day of the month "0" is out of range; use 1 to 31, or -1 (the last day) to -31 to count from the month's end)"}},
     {"yearly_feb_30",
-     R"yaml(apiVersion: windowguard.dev/v1
-kind: WindowPolicy
-windows:
-  - name: a
-    type: blackout
-    durations:
+     kWindowA + R"yaml(    durations:
       - yearly: {from: "Feb 30 00:00", to: "Mar 2 00:00"}
 )yaml",
      {R"(p.yaml:7:24: window "a" yearly from: "Feb 30" is not a day of the year)"}},
     {"yearly_bad_month",
-     R"yaml(apiVersion: windowguard.dev/v1
-kind: WindowPolicy
-windows:
-  - name: a
-    type: blackout
-    durations:
+     kWindowA + R"yaml(    durations:
       - yearly: {from: "Dez 20 00:00", to: "Jan 2 00:00"}
 )yaml",
      {R"(p.yaml:7:24: window "a" yearly from: "Dez" is not a month; expected Jan, Feb, ... Dec)"}},
     {"once_to_before_from",
-     R"yaml(apiVersion: windowguard.dev/v1
-kind: WindowPolicy
-windows:
-  - name: a
-    type: blackout
-    durations:
+     kWindowA + R"yaml(    durations:
       - once: {from: "2024-06-20 20:00", to: "2024-06-20T19:00"}
 )yaml",
      {R"(p.yaml:7:46: window "a" once "to" must be after "from")"}},
     {"once_bad_date",
-     R"yaml(apiVersion: windowguard.dev/v1
-kind: WindowPolicy
-windows:
-  - name: a
-    type: blackout
-    durations:
+     kWindowA + R"yaml(    durations:
       - once: {from: "2024-06-20", to: "2024-06-21 19:00"}
 )yaml",
      {R"(p.yaml:7:22: window "a" once from: "2024-06-20" is not a date and time; expected "YYYY-MM-DD HH:MM")"}},
     {"cron_bad_field",
-     R"yaml(apiVersion: windowguard.dev/v1
-kind: WindowPolicy
-windows:
-  - name: a
-    type: blackout
-    durations:
+     kWindowA + R"yaml(    durations:
       - cron: {schedule: "0 25 * * 5", duration: 58h}
 )yaml",
      {R"(p.yaml:7:26: window "a" cron schedule "0 25 * * 5": hour value out of range in "25" (0-23))"}},
     {"cron_bad_duration",
-     R"yaml(apiVersion: windowguard.dev/v1
-kind: WindowPolicy
-windows:
-  - name: a
-    type: blackout
-    durations:
+     kWindowA + R"yaml(    durations:
       - cron: {schedule: "0 22 * * 5", duration: 2d}
 )yaml",
      {R"(p.yaml:7:50: window "a" cron duration: "2d" is not a duration; expected a number with a unit h, m or s, combined like "1h30m")"}},
     {"cron_zero_duration",
-     R"yaml(apiVersion: windowguard.dev/v1
-kind: WindowPolicy
-windows:
-  - name: a
-    type: blackout
-    durations:
+     kWindowA + R"yaml(    durations:
       - cron: {schedule: "0 22 * * 5", duration: 0h0m}
 )yaml",
      {R"(p.yaml:7:50: window "a" cron duration must be more than 0s and at most 8760h (one year))"}},
     {"cron_missing_duration",
-     R"yaml(apiVersion: windowguard.dev/v1
-kind: WindowPolicy
-windows:
-  - name: a
-    type: blackout
-    durations:
+     kWindowA + R"yaml(    durations:
       - cron: {schedule: "0 22 * * 5"}
 )yaml",
      {R"(p.yaml:7:15: window "a" cron is missing the required field "duration")"}},
     {"exempt_unknown_field",
-     R"yaml(apiVersion: windowguard.dev/v1
-kind: WindowPolicy
-windows:
-  - name: a
-    type: blackout
-    durations:
+     kWindowA + R"yaml(    durations:
       - daily: {from: "01:00", to: "02:00"}
     exempt:
       user: [alice]
 )yaml",
      {R"(p.yaml:9:7: unknown field "user" in window "a" exempt (did you mean "users"?); expected one of: superAdmins, users, groups)"}},
     {"exempt_users_not_list",
-     R"yaml(apiVersion: windowguard.dev/v1
-kind: WindowPolicy
-windows:
-  - name: a
-    type: blackout
-    durations:
+     kWindowA + R"yaml(    durations:
       - daily: {from: "01:00", to: "02:00"}
     exempt:
       users: alice
 )yaml",
      {R"(p.yaml:9:14: window "a" exempt.users must be a list, not a single value)"}},
     {"super_admins_not_bool",
-     R"yaml(apiVersion: windowguard.dev/v1
-kind: WindowPolicy
-windows:
-  - name: a
-    type: blackout
-    durations:
+     kWindowA + R"yaml(    durations:
       - daily: {from: "01:00", to: "02:00"}
     exempt:
       superAdmins: yes
 )yaml",
      {R"(p.yaml:9:20: window "a" exempt.superAdmins must be true or false)"}},
     {"unknown_action",
-     R"yaml(apiVersion: windowguard.dev/v1
-kind: WindowPolicy
-windows:
-  - name: a
-    type: blackout
-    durations:
+     kWindowA + R"yaml(    durations:
       - daily: {from: "01:00", to: "02:00"}
     actions: [deploy, rollout]
 )yaml",
      {R"(p.yaml:8:23: window "a" action "rollout" is unknown; expected deploy, restart, delete, hibernate or unhibernate)"}},
     {"empty_actions",
-     R"yaml(apiVersion: windowguard.dev/v1
-kind: WindowPolicy
-windows:
-  - name: a
-    type: blackout
-    durations:
+     kWindowA + R"yaml(    durations:
       - daily: {from: "01:00", to: "02:00"}
     actions: []
 )yaml",
      {R"(p.yaml:8:14: window "a" actions must not be an empty list)"}},
     {"message_not_text",
-     R"yaml(apiVersion: windowguard.dev/v1
-kind: WindowPolicy
-windows:
-  - name: a
-    type: blackout
-    durations:
+     kWindowA + R"yaml(    durations:
       - daily: {from: "01:00", to: "02:00"}
     message: {text: hi}
 )yaml",
      {R"(p.yaml:8:14: window "a" message must be a non-empty text value, not a mapping)"}},
     {"unknown_window_in_binding",
-     R"yaml(apiVersion: windowguard.dev/v1
-kind: WindowPolicy
-windows:
+     std::string(kHeader) + R"yaml(windows:
   - name: weekend-freeze
     type: blackout
     durations:
@@ -443,24 +281,14 @@ bindings:
 )yaml",
      {R"(p.yaml:9:15: binding refers to unknown window "weekend-freez" (did you mean "weekend-freeze"?))"}},
     {"binding_missing_environments",
-     R"yaml(apiVersion: windowguard.dev/v1
-kind: WindowPolicy
-windows:
-  - name: a
-    type: blackout
-    durations:
+     kWindowA + R"yaml(    durations:
       - daily: {from: "01:00", to: "02:00"}
 bindings:
   - windows: [a]
 )yaml",
      {R"(p.yaml:9:5: a binding is missing the required field "environments")"}},
     {"selector_bad_operator",
-     R"yaml(apiVersion: windowguard.dev/v1
-kind: WindowPolicy
-windows:
-  - name: a
-    type: blackout
-    durations:
+     kWindowA + R"yaml(    durations:
       - daily: {from: "01:00", to: "02:00"}
 bindings:
   - windows: [a]
@@ -471,12 +299,7 @@ bindings:
 )yaml",
      {R"(p.yaml:13:33: matchExpressions operator "Equals" is unknown; expected In, NotIn, Exists or DoesNotExist)"}},
     {"selector_in_without_values",
-     R"yaml(apiVersion: windowguard.dev/v1
-kind: WindowPolicy
-windows:
-  - name: a
-    type: blackout
-    durations:
+     kWindowA + R"yaml(    durations:
       - daily: {from: "01:00", to: "02:00"}
 bindings:
   - windows: [a]
@@ -487,33 +310,22 @@ bindings:
 )yaml",
      {R"(p.yaml:13:11: matchExpressions operator In needs a non-empty values list)"}},
     {"settings_negative_warn",
-     R"yaml(apiVersion: windowguard.dev/v1
-kind: WindowPolicy
-settings:
+     std::string(kHeader) + R"yaml(settings:
   warnBeforeMinutes: -5
 )yaml",
      {R"(p.yaml:4:22: warnBeforeMinutes must be a whole number between 0 and 10080)"}},
     {"settings_upcoming_days",
-     R"yaml(apiVersion: windowguard.dev/v1
-kind: WindowPolicy
-settings:
+     std::string(kHeader) + R"yaml(settings:
   upcomingDays: {blackout: 0, maintenance: 90}
 )yaml",
      {R"(p.yaml:4:28: upcomingDays.blackout must be a whole number between 1 and 3660)"}},
     {"settings_app_label_keys_empty",
-     R"yaml(apiVersion: windowguard.dev/v1
-kind: WindowPolicy
-settings:
+     std::string(kHeader) + R"yaml(settings:
   appLabelKeys: []
 )yaml",
      {R"(p.yaml:4:17: appLabelKeys must not be an empty list)"}},
     {"empty_applications",
-     R"yaml(apiVersion: windowguard.dev/v1
-kind: WindowPolicy
-windows:
-  - name: a
-    type: blackout
-    durations:
+     kWindowA + R"yaml(    durations:
       - daily: {from: "01:00", to: "02:00"}
 bindings:
   - windows: [a]
@@ -522,9 +334,7 @@ bindings:
 )yaml",
      {R"(p.yaml:11:19: binding applications must not be an empty list; omit it to match every application)"}},
     {"windows_not_a_list",
-     R"yaml(apiVersion: windowguard.dev/v1
-kind: WindowPolicy
-windows:
+     std::string(kHeader) + R"yaml(windows:
   name: a
 )yaml",
      {R"(p.yaml:4:3: windows must be a list, not a mapping)"}},
@@ -532,8 +342,6 @@ windows:
 
 INSTANTIATE_TEST_SUITE_P(EveryErrorClass, MalformedPolicy, ::testing::ValuesIn(kMalformed),
                          [](const auto& info) { return std::string(info.param.name); });
-
-constexpr const char* kHeader = "apiVersion: windowguard.dev/v1\nkind: WindowPolicy\n";
 
 TEST(PolicyLoader, ReportsEveryErrorOfEveryFileInOneRun) {
   const LoadResult result = load_policy(

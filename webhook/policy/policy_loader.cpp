@@ -301,23 +301,22 @@ class FileReader {
     if (const YAML::Node* settings = optional(*fields, "settings")) {
       read_settings(*settings);
     }
-    if (const YAML::Node* windows = optional(*fields, "windows")) {
-      if (!windows->IsSequence()) {
-        error(*windows, std::string("windows must be a list, not ") + describe_kind(*windows));
-      } else {
-        for (const YAML::Node& window : *windows) {
-          read_window(window);
-        }
-      }
+    read_each(*fields, "windows", &FileReader::read_window);
+    read_each(*fields, "bindings", &FileReader::read_binding);
+  }
+
+  // Reads each entry of the list field `name`, when the field is present.
+  void read_each(const Fields& fields, std::string_view name, void (FileReader::*read_item)(const YAML::Node&)) {
+    const YAML::Node* list = optional(fields, name);
+    if (list == nullptr) {
+      return;
     }
-    if (const YAML::Node* bindings = optional(*fields, "bindings")) {
-      if (!bindings->IsSequence()) {
-        error(*bindings, std::string("bindings must be a list, not ") + describe_kind(*bindings));
-      } else {
-        for (const YAML::Node& binding : *bindings) {
-          read_binding(binding);
-        }
-      }
+    if (!list->IsSequence()) {
+      error(*list, std::string(name) + " must be a list, not " + describe_kind(*list));
+      return;
+    }
+    for (const YAML::Node& item : *list) {
+      (this->*read_item)(item);
     }
   }
 
