@@ -22,66 +22,31 @@ struct Evaluation {
   Verdict verdict = Verdict::Unrestricted;
   std::optional<std::size_t> blocking_window;
   std::vector<std::size_t> bypassed;
+  std::vector<WindowStatus> windows;  // those valid at the instant
 };
 
 class Evaluator {
  public:
   Evaluator(const Policy& policy, std::vector<std::size_t> governing, const Requester& requester)
-      : policy_(policy), governing_(std::move(governing)), requester_(requester) {
+      : policy_(policy), governing_(std::move(governing)) {
+    exempt_.reserve(governing_.size());
     for (std::size_t index : governing_) {
-      exempt_.push_back(is_exempt(policy_.settings(), policy_.windows()[index], requester_));
+      exempt_.push_back(is_exempt(policy_.settings(), policy_.windows()[index], requester));
     }
   }
 
   const std::vector<std::size_t>& governing() const { return governing_; }
-  bool exempt(std::size_t position) const { return exempt_[position]; }
 
   Evaluation at(Instant t) const {
     Evaluation result;
-    bool maintenance_applies = false;
-    bool maintenance_active = false;
-    std::vector<std::size_t> exempt_maintenance;
     for (std::size_t position = 0; position < governing_.size(); ++position) {
-      const std::size_t index = governing_[position];
-      const Window& window = policy_.windows()[index];
-      if (!window.schedule.valid_at(t)) {
-        continue;
-      }
-      const bool active = window.schedule.occurrence_at(t).has_value();
-      if (window.type == WindowType::Blackout) {
-        if (!active) {
-          continue;
-        }
-        if (!exempt_[position]) {
-          result.blocked = true;
-          result.verdict = Verdict::BlockedByBlackout;
-          result.blocking_window = index;
-          result.bypassed.clear();
-          return result;
-        }
-        result.bypassed.push_back(index);
-      } else {
-        maintenance_applies = true;
-        maintenance_active = maintenance_active || active;
-        if (exempt_[position]) {
-          exempt_maintenance.push_back(index);
-        }
+      const Schedule& schedule = policy_.windows()[governing_[position]].schedule;
+      if (schedule.valid_at(t)) {
+        const std::optional<Occurrence> occurrence = schedule.occurrence_at(t);
+        result.windows.push_back({governing_[position], occurrence.has_value(), occurrence, exempt_[position]});
       }
     }
-    if (maintenance_applies && !maintenance_active) {
-      if (exempt_maintenance.empty()) {
-        result.blocked = true;
-        result.verdict = Verdict::OutsideMaintenance;
-        result.bypassed.clear();
-        return result;
-      }
-      result.bypassed.insert(result.bypassed.end(), exempt_maintenance.begin(), exempt_maintenance.end());
-    }
-    if (!result.bypassed.empty()) {
-      result.verdict = Verdict::ExemptFromBlock;
-    } else if (maintenance_active) {
-      result.verdict = Verdict::InsideMaintenance;
-    }
+    judge(result);
     return result;
   }
 
@@ -117,9 +82,50 @@ class Evaluator {
   static constexpr int kMaxSteps = 100000;
 
  private:
+  // SPEC section 3, steps 2-4, over the windows' states at one instant.
+  void judge(Evaluation& result) const {
+    bool maintenance_applies = false;
+    bool maintenance_active = false;
+    std::vector<std::size_t> exempt_maintenance;
+    for (const WindowStatus& status : result.windows) {
+      if (policy_.windows()[status.window].type == WindowType::Blackout) {
+        if (!status.active) {
+          continue;
+        }
+        if (!status.exempt) {
+          result.blocked = true;
+          result.verdict = Verdict::BlockedByBlackout;
+          result.blocking_window = status.window;
+          result.bypassed.clear();
+          return;
+        }
+        result.bypassed.push_back(status.window);
+      } else {
+        maintenance_applies = true;
+        maintenance_active = maintenance_active || status.active;
+        if (status.exempt) {
+          exempt_maintenance.push_back(status.window);
+        }
+      }
+    }
+    if (maintenance_applies && !maintenance_active) {
+      if (exempt_maintenance.empty()) {
+        result.blocked = true;
+        result.verdict = Verdict::OutsideMaintenance;
+        result.bypassed.clear();
+        return;
+      }
+      result.bypassed.insert(result.bypassed.end(), exempt_maintenance.begin(), exempt_maintenance.end());
+    }
+    if (!result.bypassed.empty()) {
+      result.verdict = Verdict::ExemptFromBlock;
+    } else if (maintenance_active) {
+      result.verdict = Verdict::InsideMaintenance;
+    }
+  }
+
   const Policy& policy_;
   std::vector<std::size_t> governing_;
-  const Requester& requester_;
   std::vector<bool> exempt_;
 };
 
@@ -128,7 +134,11 @@ void describe_block(const Policy& policy, const Evaluator& evaluator, const Eval
   decision.blocked_until = evaluator.first_change_to(false, input.at, input.at + Schedule::kSearchHorizon);
   if (now.verdict == Verdict::BlockedByBlackout) {
     decision.deciding_window = now.blocking_window;
-    decision.deciding_occurrence = policy.windows()[*now.blocking_window].schedule.occurrence_at(input.at);
+    for (const WindowStatus& status : decision.windows) {
+      if (status.window == *now.blocking_window) {
+        decision.deciding_occurrence = status.occurrence;
+      }
+    }
     return;
   }
   // Outside maintenance: name the maintenance window that opens when the block lifts.
@@ -172,20 +182,11 @@ Decision decide(const Policy& policy, const DecisionInput& input) {
   std::vector<std::size_t> governing = policy.windows_for(input.subject);
   std::erase_if(governing, [&](std::size_t index) { return !policy.windows()[index].actions.contains(input.action); });
   const Evaluator evaluator(policy, std::move(governing), input.requester);
-
-  for (std::size_t position = 0; position < evaluator.governing().size(); ++position) {
-    const std::size_t index = evaluator.governing()[position];
-    const Schedule& schedule = policy.windows()[index].schedule;
-    if (schedule.valid_at(input.at)) {
-      const std::optional<Occurrence> occurrence = schedule.occurrence_at(input.at);
-      decision.windows.push_back({index, occurrence.has_value(), occurrence, evaluator.exempt(position)});
-    }
-  }
-
-  const Evaluation now = evaluator.at(input.at);
+  Evaluation now = evaluator.at(input.at);
   decision.allowed = !now.blocked;
   decision.verdict = now.verdict;
-  decision.bypassed = now.bypassed;
+  decision.bypassed = std::move(now.bypassed);
+  decision.windows = std::move(now.windows);
   if (now.blocked) {
     describe_block(policy, evaluator, now, input, decision);
     return decision;
