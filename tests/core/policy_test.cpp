@@ -40,6 +40,20 @@ TEST(PolicyBindings, EnvironmentsByNameAndGlob) {
   EXPECT_EQ(bound(policy, {"staging", "api", {}, false}), Names{});
 }
 
+TEST(PolicyBindings, GlobsOfEveryLiteralPrefixLength) {
+  const Policy policy(
+      windows({"suffix", "long-prefix", "short-prefix", "question", "class"}),
+      {Binding{{0}, {"*-prod"}, {}, {}}, Binding{{1}, {"payments-*"}, {}, {}}, Binding{{2}, {"p*"}, {}, {}},
+       Binding{{3}, {"pay?"}, {}, {}}, Binding{{4}, {"team-[ab]"}, {}, {}}},
+      Settings{});
+  EXPECT_EQ(bound(policy, {"payments-prod", "x", {}, false}), (Names{"suffix", "long-prefix", "short-prefix"}));
+  EXPECT_EQ(bound(policy, {"pays", "x", {}, false}), (Names{"short-prefix", "question"}));
+  EXPECT_EQ(bound(policy, {"p", "x", {}, false}), Names{"short-prefix"});
+  EXPECT_EQ(bound(policy, {"", "x", {}, false}), Names{});
+  EXPECT_EQ(bound(policy, {"team-b", "x", {}, false}), Names{"class"});
+  EXPECT_EQ(bound(policy, {"team-c", "x", {}, false}), Names{});
+}
+
 TEST(PolicyBindings, ApplicationsGlobAndTheEmptyApplication) {
   const Policy policy(
       windows({"any", "star", "named"}),

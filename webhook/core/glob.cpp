@@ -10,6 +10,6 @@ bool glob_matches(const std::string& pattern, std::string_view text) {
   return fnmatch(pattern.c_str(), terminated.c_str(), 0) == 0;
 }
 
-bool is_literal(std::string_view pattern) { return pattern.find_first_of("*?[\\") == std::string_view::npos; }
+std::size_t literal_prefix_length(std::string_view pattern) { return pattern.find_first_of("*?[\\"); }
 
 }  // namespace windowguard::core

@@ -32,16 +32,22 @@ Policy::Policy(std::vector<Window> windows, std::vector<Binding> bindings, Setti
         }
         namespace_pattern = pattern.substr(slash + 1);
       }
-      if (is_literal(namespace_pattern)) {
+      const std::size_t prefix_length = literal_prefix_length(namespace_pattern);
+      if (prefix_length == std::string::npos) {
         auto& listed = bindings_by_namespace_[namespace_pattern];
         if (listed.empty() || listed.back() != index) {
           listed.push_back(index);
         }
       } else {
-        glob_bindings_.push_back({std::move(namespace_pattern), index});
+        std::string prefix = namespace_pattern.substr(0, prefix_length);
+        globs_by_prefix_[std::move(prefix)].push_back({std::move(namespace_pattern), index});
+        glob_prefix_lengths_.push_back(prefix_length);
       }
     }
   }
+  std::sort(glob_prefix_lengths_.begin(), glob_prefix_lengths_.end());
+  glob_prefix_lengths_.erase(std::unique(glob_prefix_lengths_.begin(), glob_prefix_lengths_.end()),
+                             glob_prefix_lengths_.end());
 }
 
 bool Policy::binding_applies(const Binding& binding, const Subject& subject) const {
@@ -64,15 +70,23 @@ std::vector<std::size_t> Policy::windows_for(const Subject& subject) const {
       result.insert(result.end(), binding.windows.begin(), binding.windows.end());
     }
   };
-  if (const auto found = bindings_by_namespace_.find(std::string(subject.environment));
-      found != bindings_by_namespace_.end()) {
+  if (const auto found = bindings_by_namespace_.find(subject.environment); found != bindings_by_namespace_.end()) {
     for (std::size_t binding_index : found->second) {
       take(binding_index);
     }
   }
-  for (const GlobBinding& glob : glob_bindings_) {
-    if (glob_matches(glob.namespace_pattern, subject.environment)) {
-      take(glob.binding);
+  for (std::size_t prefix_length : glob_prefix_lengths_) {
+    if (prefix_length > subject.environment.size()) {
+      break;
+    }
+    const auto found = globs_by_prefix_.find(subject.environment.substr(0, prefix_length));
+    if (found == globs_by_prefix_.end()) {
+      continue;
+    }
+    for (const GlobBinding& glob : found->second) {
+      if (glob_matches(glob.namespace_pattern, subject.environment)) {
+        take(glob.binding);
+      }
     }
   }
   std::sort(result.begin(), result.end());

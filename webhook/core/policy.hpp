@@ -75,9 +75,8 @@ class Policy {
   const Settings& settings() const { return settings_; }
 
   // Indices of the windows bound to the subject, ascending and without
-  // repeats.  Costs in proportion to the bindings of the subject's
-  // environment (plus the bindings whose environment patterns are globs), not
-  // to the size of the policy.
+  // repeats.  Costs in proportion to the bindings that can match the subject's
+  // environment, not to the size of the policy.
   std::vector<std::size_t> windows_for(const Subject& subject) const;
 
  private:
@@ -86,12 +85,21 @@ class Policy {
   std::vector<Window> windows_;
   std::vector<Binding> bindings_;
   Settings settings_;
-  std::unordered_map<std::string, std::vector<std::size_t>> bindings_by_namespace_;
+  struct StringHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view text) const { return std::hash<std::string_view>{}(text); }
+  };
+  using IndexByText = std::unordered_map<std::string, std::vector<std::size_t>, StringHash, std::equal_to<>>;
   struct GlobBinding {
     std::string namespace_pattern;
     std::size_t binding;
   };
-  std::vector<GlobBinding> glob_bindings_;
+  // Literal namespaces -> bindings.
+  IndexByText bindings_by_namespace_;
+  // Glob patterns grouped by their literal prefix ("prod-" for "prod-*"), so
+  // that a namespace is matched only against globs that can match it.
+  std::unordered_map<std::string, std::vector<GlobBinding>, StringHash, std::equal_to<>> globs_by_prefix_;
+  std::vector<std::size_t> glob_prefix_lengths_;  // ascending, distinct
 };
 
 }  // namespace windowguard::core
