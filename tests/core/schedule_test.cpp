@@ -171,6 +171,13 @@ TEST(Schedule, FixedOffsetZoneHasNoDst) {
             "2024-03-10T09:30:00Z .. 2024-03-10T15:30:00Z");
 }
 
+TEST(Schedule, TheContainingOccurrenceThatEndsLastIsReported) {
+  const Schedule schedule(zone("UTC"), {Daily{clock(0), clock(6)}, Once{local(2020, 1, 1), local(2030, 1, 1)}},
+                          std::nullopt, std::nullopt);
+  EXPECT_EQ(describe(schedule.occurrence_at(utc("2024-05-01T03:00:00Z"))),
+            "2020-01-01T00:00:00Z .. 2030-01-01T00:00:00Z");
+}
+
 TEST(Schedule, OccurrenceStraddlingValidFromIsClipped) {
   const Schedule schedule(zone("UTC"), {Daily{clock(8), clock(18)}}, local(2024, 6, 5, 12), std::nullopt);
   EXPECT_EQ(describe(schedule.occurrence_at(utc("2024-06-05T13:00:00Z"))),
@@ -281,6 +288,12 @@ const ChangeCase kChangeCases[] = {
      local(2024, 6, 1),
      "2024-05-01T00:00:00Z",
      "2024-06-01T00:00:00Z"},
+    {"a years-long occurrence beside a daily one: the end of their union",
+     {Once{local(2020, 1, 1), local(2030, 1, 1)}, Daily{clock(23), clock(1)}},
+     std::nullopt,
+     std::nullopt,
+     "2024-05-01T00:00:00Z",
+     "2030-01-01T01:00:00Z"},
     {"nothing ahead",
      {Once{local(2020, 1, 1), local(2020, 1, 2)}},
      std::nullopt,

@@ -18,8 +18,9 @@ Schedule::Schedule(TimeZone zone, std::vector<Recurrence> recurrences, std::opti
       recurrences_(std::move(recurrences)),
       valid_from_(valid_from ? zone_.to_instant(*valid_from) : Instant::min()),
       valid_until_(valid_until ? zone_.to_instant(*valid_until) : Instant::max()) {
+  longest_spans_.reserve(recurrences_.size());
   for (const Recurrence& recurrence : recurrences_) {
-    longest_span_ = std::max(longest_span_, longest_local_span(recurrence));
+    longest_spans_.push_back(longest_local_span(recurrence));
   }
 }
 
@@ -30,11 +31,12 @@ std::vector<Occurrence> Schedule::occurrences_overlapping(Instant begin, Instant
   if (begin >= end) {
     return result;
   }
-  const LocalDay first = date::floor<days>(zone_.to_local(begin) - longest_span_) - kZoneMargin;
+  const LocalTime local_begin = zone_.to_local(begin);
   const LocalDay last = date::floor<days>(zone_.to_local(end)) + kZoneMargin;
   std::vector<LocalInterval> local;
-  for (const Recurrence& recurrence : recurrences_) {
-    append_local_occurrences(recurrence, first, last, local);
+  for (std::size_t i = 0; i < recurrences_.size(); ++i) {
+    const LocalDay first = date::floor<days>(local_begin - longest_spans_[i]) - kZoneMargin;
+    append_local_occurrences(recurrences_[i], first, last, local);
   }
   for (const LocalInterval& interval : local) {
     const Instant from = std::max(zone_.to_instant(interval.from), valid_from_);
@@ -67,7 +69,7 @@ std::optional<Instant> Schedule::next_change_after(Instant t) const {
     validity_change = valid_until_;
   }
   const Instant search_end = t + kSearchHorizon;
-  seconds horizon = std::max<seconds>(2 * longest_span_, days{8});
+  seconds horizon = days{8};
   while (true) {
     const Instant window_end = std::min<Instant>(t + horizon, search_end);
     // Merge the occurrences reachable from t: if they cover t, the change is

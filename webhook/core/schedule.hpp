@@ -46,7 +46,7 @@ class Schedule {
   std::vector<Recurrence> recurrences_;
   Instant valid_from_;
   Instant valid_until_;
-  seconds longest_span_{0};
+  std::vector<seconds> longest_spans_;  // per recurrence: how far back an occurrence may start
 };
 
 }  // namespace windowguard::core
