@@ -12,7 +12,8 @@ usage: windowguard <verb> [options]
 verbs:
   lint DIR          validate a policy directory (exit 0 valid, 2 invalid)
   windows           list active and upcoming window occurrences
-                    (windowguard windows --help for options)
+  check             decide one request offline, as the webhook would
+                    (exit 0 allowed, 1 denied, 2 error)
 
 Every verb takes --help.
 )";
@@ -29,6 +30,9 @@ int main(int argc, char** argv) {
   const Arguments arguments(argv + 2, argv + argc);
   if (verb == "lint") {
     return run_lint(arguments, std::cout, std::cerr);
+  }
+  if (verb == "check") {
+    return run_check(arguments, std::cin, std::cout, std::cerr);
   }
   if (verb == "windows") {
     return run_windows(arguments, std::cout, std::cerr);

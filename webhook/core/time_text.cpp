@@ -1,5 +1,6 @@
 #include "core/time_text.hpp"
 
+#include <array>
 #include <cstdio>
 
 namespace windowguard::core {
@@ -42,6 +43,24 @@ std::string format_in_zone(Instant instant, const TimeZone& zone) {
   std::snprintf(suffix, sizeof suffix, "%c%02d:%02d", offset < seconds{0} ? '-' : '+', total_minutes / 60,
                 total_minutes % 60);
   return format_local(LocalTime{instant.time_since_epoch() + offset}) + suffix;
+}
+
+std::string format_readable(Instant instant, const TimeZone& zone) {
+  static constexpr std::array<const char*, 7> kDayNames{"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
+  const LocalTime local = zone.to_local(instant);
+  const LocalDay day = date::floor<days>(local);
+  const date::year_month_day ymd(day);
+  const date::hh_mm_ss<seconds> clock(local - day);
+  char text[48];
+  std::snprintf(text, sizeof text, "%s %04d-%02u-%02u %02d:%02d", kDayNames[date::weekday(day).c_encoding()],
+                static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
+                static_cast<int>(clock.hours().count()), static_cast<int>(clock.minutes().count()));
+  std::string readable = text;
+  if (clock.seconds().count() != 0) {
+    std::snprintf(text, sizeof text, ":%02d", static_cast<int>(clock.seconds().count()));
+    readable += text;
+  }
+  return readable + " " + zone.abbreviation_at(instant);
 }
 
 std::string format_utc(Instant instant) { return format_local(LocalTime{instant.time_since_epoch()}) + "Z"; }

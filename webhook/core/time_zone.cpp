@@ -25,6 +25,13 @@ seconds TimeZone::offset_at(Instant instant) const {
   return zone_->get_info(instant).offset;
 }
 
+std::string TimeZone::abbreviation_at(Instant instant) const {
+  if (zone_ == nullptr) {
+    return name_;
+  }
+  return zone_->get_info(instant).abbrev;
+}
+
 LocalTime TimeZone::to_local(Instant instant) const {
   return LocalTime{instant.time_since_epoch() + offset_at(instant)};
 }

@@ -23,6 +23,8 @@ class TimeZone {
   Instant to_instant(LocalTime local) const;
   LocalTime to_local(Instant instant) const;
   seconds offset_at(Instant instant) const;
+  // "PST", "CEST", "+0545" (as the tz database names it); a fixed offset's own name.
+  std::string abbreviation_at(Instant instant) const;
 
  private:
   TimeZone(const date::time_zone* zone, minutes offset, std::string name)

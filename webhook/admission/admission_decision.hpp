@@ -1,0 +1,30 @@
+#pragma once
+// The one decision path from a decoded AdmissionReview to what the requester
+// is told: classify (SPEC section 4), decide (core), explain (SPEC section 6).
+// The webhook and `windowguard check` both call evaluate_request.
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "admission/classifier.hpp"
+#include "admission/review_decoder.hpp"
+#include "core/decision.hpp"
+
+namespace windowguard::admission {
+
+struct AdmissionDecision {
+  bool allowed = true;
+  Classification classification;
+  // The governed action decided on (the first denied one, else the first);
+  // empty when the request is not governed.
+  std::optional<core::Action> action;
+  std::optional<core::Decision> decision;  // empty when not governed
+  std::string message;                     // the denial text, or why it is allowed
+  std::vector<std::string> warnings;
+  std::vector<std::pair<std::string, std::string>> audit_annotations;
+};
+
+AdmissionDecision evaluate_request(const core::Policy& policy, const AdmissionRequest& request, core::Instant at);
+
+}  // namespace windowguard::admission

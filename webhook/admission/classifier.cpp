@@ -1,0 +1,273 @@
+#include "admission/classifier.hpp"
+
+#include <algorithm>
+#include <array>
+#include <optional>
+
+namespace windowguard::admission {
+namespace {
+
+using rapidjson::Value;
+
+struct Workload {
+  std::string_view resource;
+  std::string_view kind;
+};
+constexpr std::array<Workload, 4> kWorkloads{{{"deployments", "Deployment"},
+                                              {"statefulsets", "StatefulSet"},
+                                              {"daemonsets", "DaemonSet"},
+                                              {"replicasets", "ReplicaSet"}}};
+
+std::string_view view(const Value& value) { return {value.GetString(), value.GetStringLength()}; }
+
+const Value* child(const Value* parent, const char* name) {
+  if (parent == nullptr || !parent->IsObject()) {
+    return nullptr;
+  }
+  const auto found = parent->FindMember(name);
+  return found == parent->MemberEnd() ? nullptr : &found->value;
+}
+
+const Value* path(const Value* root, std::initializer_list<const char*> names) {
+  const Value* at = root;
+  for (const char* name : names) {
+    at = child(at, name);
+  }
+  return at;
+}
+
+std::vector<core::Label> labels_of(const Value* object) {
+  std::vector<core::Label> labels;
+  const Value* map = path(object, {"metadata", "labels"});
+  if (map != nullptr && map->IsObject()) {
+    labels.reserve(map->MemberCount());
+    for (const auto& member : map->GetObject()) {
+      if (member.value.IsString()) {
+        labels.push_back({view(member.name), view(member.value)});
+      }
+    }
+  }
+  return labels;
+}
+
+// The equality terms of a Scale's status.selector ("app=web,tier=front"):
+// the labels the workload's pods carry.  Set-based terms ("env in (a,b)",
+// "!canary") name no single value and are left out.
+std::vector<core::Label> labels_of_selector(std::string_view selector) {
+  std::vector<core::Label> labels;
+  while (!selector.empty()) {
+    const std::size_t comma = selector.find(',');
+    std::string_view term = selector.substr(0, comma);
+    selector = comma == std::string_view::npos ? std::string_view{} : selector.substr(comma + 1);
+    const std::size_t equals = term.find('=');
+    if (equals == std::string_view::npos || term.find(' ') != std::string_view::npos) {
+      continue;
+    }
+    std::string_view key = term.substr(0, equals);
+    std::string_view value = term.substr(equals + 1);
+    if (!key.empty() && key.back() == '!') {
+      continue;  // "key!=value"
+    }
+    if (!value.empty() && value.front() == '=') {
+      value.remove_prefix(1);  // "key==value"
+    }
+    labels.push_back({key, value});
+  }
+  return labels;
+}
+
+std::string_view application_of(const std::vector<core::Label>& labels, const core::Settings& settings) {
+  for (const std::string& key : settings.app_label_keys) {
+    for (const core::Label& label : labels) {
+      if (label.key == key) {
+        return label.value;
+      }
+    }
+  }
+  return {};
+}
+
+// spec.replicas, or `when_absent` when the object has a spec without it: a
+// workload's count defaults to 1 (the API server fills it in before admission;
+// a DaemonSet has none), while an autoscaling/v1 Scale omits a count of 0.
+std::optional<std::int64_t> replicas_of(const Value* object, std::int64_t when_absent) {
+  const Value* replicas = path(object, {"spec", "replicas"});
+  if (replicas == nullptr || replicas->IsNull()) {
+    return path(object, {"spec"}) != nullptr ? std::optional(when_absent) : std::nullopt;
+  }
+  return replicas->IsInt64() ? std::optional(replicas->GetInt64()) : std::nullopt;
+}
+
+constexpr std::int64_t kWorkloadDefaultReplicas = 1;
+constexpr std::int64_t kScaleOmittedReplicas = 0;
+
+bool is_restart_annotation(std::string_view key, const core::Settings& settings) {
+  return std::find(settings.restart_annotations.begin(), settings.restart_annotations.end(), key) !=
+         settings.restart_annotations.end();
+}
+
+// Whether `a` and `b` are equal as JSON objects once the members that `skip`
+// accepts are left out of both.
+template <typename Skip>
+bool equal_objects_except(const Value* a, const Value* b, Skip skip) {
+  const auto kept_members = [&](const Value* object) {
+    std::size_t count = 0;
+    if (object != nullptr && object->IsObject()) {
+      for (const auto& member : object->GetObject()) {
+        count += skip(view(member.name)) ? 0 : 1;
+      }
+    }
+    return count;
+  };
+  if (kept_members(a) != kept_members(b)) {
+    return false;
+  }
+  if (a == nullptr || !a->IsObject()) {
+    return true;  // both empty
+  }
+  for (const auto& member : a->GetObject()) {
+    if (skip(view(member.name))) {
+      continue;
+    }
+    const auto other = b->FindMember(member.name);
+    if (other == b->MemberEnd() || other->value != member.value) {
+      return false;
+    }
+  }
+  return true;
+}
+
+// True when two different pod templates differ only in restart annotations.
+bool differs_only_by_restart(const Value* template_a, const Value* template_b, const core::Settings& settings) {
+  const auto metadata_only = [](std::string_view key) { return key == "metadata"; };
+  const auto annotations_only = [](std::string_view key) { return key == "annotations"; };
+  const auto restart_only = [&](std::string_view key) { return is_restart_annotation(key, settings); };
+  const Value* metadata_a = child(template_a, "metadata");
+  const Value* metadata_b = child(template_b, "metadata");
+  return equal_objects_except(template_a, template_b, metadata_only) &&
+         equal_objects_except(metadata_a, metadata_b, annotations_only) &&
+         equal_objects_except(child(metadata_a, "annotations"), child(metadata_b, "annotations"), restart_only);
+}
+
+void classify_replicas(std::optional<std::int64_t> before, std::optional<std::int64_t> after, Classification& result) {
+  if (!before || !after) {
+    return;
+  }
+  if (*before > 0 && *after == 0) {
+    result.actions.push_back(core::Action::Hibernate);
+    result.reason += result.reason.empty() ? "replicas scaled to 0" : " and replicas scaled to 0";
+  } else if (*before == 0 && *after > 0) {
+    result.actions.push_back(core::Action::Unhibernate);
+    result.reason += result.reason.empty() ? "replicas scaled up from 0" : " and replicas scaled up from 0";
+  }
+}
+
+void classify_workload_update(const AdmissionRequest& request, const core::Settings& settings, Classification& result) {
+  const Value* template_new = path(request.object, {"spec", "template"});
+  const Value* template_old = path(request.old_object, {"spec", "template"});
+  const bool template_changed =
+      (template_new == nullptr) != (template_old == nullptr) || (template_new && *template_new != *template_old);
+  if (template_changed) {
+    if (template_new && template_old && differs_only_by_restart(template_new, template_old, settings)) {
+      result.actions.push_back(core::Action::Restart);
+      result.reason = "pod template restart annotation changed";
+    } else {
+      result.actions.push_back(core::Action::Deploy);
+      result.reason = "spec.template changed";
+    }
+  }
+  classify_replicas(replicas_of(request.old_object, kWorkloadDefaultReplicas),
+                    replicas_of(request.object, kWorkloadDefaultReplicas), result);
+  if (result.actions.empty()) {
+    result.reason = "neither spec.template nor a scale to or from zero changed";
+  }
+}
+
+void classify_workload(const AdmissionRequest& request, const core::Settings& settings, Classification& result) {
+  const Value* subject = request.operation == Operation::Delete ? request.old_object : request.object;
+  if (request.sub_resource == "scale") {
+    const Value* selector = path(subject, {"status", "selector"});
+    if (selector != nullptr && selector->IsString()) {
+      result.labels = labels_of_selector(view(*selector));
+    }
+    result.application = application_of(result.labels, settings);
+    if (request.operation == Operation::Update) {
+      classify_replicas(replicas_of(request.old_object, kScaleOmittedReplicas),
+                        replicas_of(request.object, kScaleOmittedReplicas), result);
+    }
+    if (result.actions.empty()) {
+      result.reason = "scale between non-zero replica counts";
+    }
+    return;
+  }
+  result.labels = labels_of(subject);
+  result.application = application_of(result.labels, settings);
+  if (!request.sub_resource.empty()) {
+    result.reason = "the " + std::string(request.sub_resource) + " subresource is not governed";
+    return;
+  }
+  switch (request.operation) {
+    case Operation::Create:
+      result.actions.push_back(core::Action::Deploy);
+      result.reason = "created";
+      return;
+    case Operation::Delete:
+      result.actions.push_back(core::Action::Delete);
+      result.reason = "deleted";
+      return;
+    case Operation::Update:
+      classify_workload_update(request, settings, result);
+      return;
+    case Operation::Connect:
+      result.reason = "CONNECT is not governed";
+      return;
+  }
+}
+
+}  // namespace
+
+Classification classify(const AdmissionRequest& request, const core::Settings& settings) {
+  Classification result;
+  result.environment = request.namespace_name;
+  const GroupVersionResource& resource = request.resource;
+  if (resource.group == "apps") {
+    const auto workload = std::find_if(kWorkloads.begin(), kWorkloads.end(), [&](const Workload& candidate) {
+      return candidate.resource == resource.resource;
+    });
+    if (workload != kWorkloads.end()) {
+      // The workload's kind, also for its scale subresource (whose object is a Scale).
+      result.kind = workload->kind;
+      classify_workload(request, settings, result);
+      return result;
+    }
+  }
+  if (resource.group.empty() && resource.resource == "pods") {
+    result.kind = "Pod";
+    result.labels = labels_of(request.operation == Operation::Delete ? request.old_object : request.object);
+    result.application = application_of(result.labels, settings);
+    if (request.operation == Operation::Delete && request.sub_resource.empty()) {
+      result.actions.push_back(core::Action::Restart);
+      result.reason = "pod deleted";
+    } else {
+      result.reason = "only pod deletion is governed";
+    }
+    return result;
+  }
+  if (resource.group.empty() && resource.resource == "namespaces") {
+    result.kind = "Namespace";
+    result.environment = request.name;
+    result.whole_environment = true;
+    if (request.operation == Operation::Delete && request.sub_resource.empty()) {
+      result.actions.push_back(core::Action::Delete);
+      result.reason = "namespace deleted";
+    } else {
+      result.reason = "only namespace deletion is governed";
+    }
+    return result;
+  }
+  result.kind = request.kind.kind;
+  result.reason = "resource " + std::string(resource.resource) + " is not governed";
+  return result;
+}
+
+}  // namespace windowguard::admission

@@ -1,0 +1,30 @@
+#pragma once
+// SPEC section 4: which governed action(s) a request is, and what it is about.
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "admission/review_decoder.hpp"
+#include "core/action.hpp"
+#include "core/labels.hpp"
+#include "core/policy.hpp"
+
+namespace windowguard::admission {
+
+struct Classification {
+  // Governed actions, most significant first; empty when the request is not
+  // governed.  An UPDATE can be two at once (a new image and a scale to zero).
+  std::vector<core::Action> actions;
+  std::string reason;     // why, in a few words ("spec.template changed")
+  std::string_view kind;  // the object's kind, e.g. "Deployment"
+  std::string_view environment;
+  std::string_view application;
+  std::vector<core::Label> labels;
+  bool whole_environment = false;  // a Namespace DELETE
+
+  core::Subject subject() const { return {environment, application, labels, whole_environment}; }
+};
+
+Classification classify(const AdmissionRequest& request, const core::Settings& settings);
+
+}  // namespace windowguard::admission

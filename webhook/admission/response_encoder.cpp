@@ -1,0 +1,145 @@
+#include "admission/response_encoder.hpp"
+
+#include <algorithm>
+
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+namespace windowguard::admission {
+namespace {
+
+constexpr std::size_t kMostWarningsBytes = 4096;
+constexpr std::size_t kMostWarningBytes = 256;
+constexpr int kForbidden = 403;
+
+bool is_printable_utf8(std::string_view text) {
+  std::size_t i = 0;
+  while (i < text.size()) {
+    const auto byte = static_cast<unsigned char>(text[i]);
+    std::size_t length = 1;
+    if (byte < 0x20 || byte == 0x7f) {
+      return false;
+    }
+    if (byte >= 0x80) {
+      if ((byte & 0xe0) == 0xc0) {
+        length = 2;
+      } else if ((byte & 0xf0) == 0xe0) {
+        length = 3;
+      } else if ((byte & 0xf8) == 0xf0) {
+        length = 4;
+      } else {
+        return false;
+      }
+      if (i + length > text.size()) {
+        return false;
+      }
+      for (std::size_t k = 1; k < length; ++k) {
+        if ((static_cast<unsigned char>(text[i + k]) & 0xc0) != 0x80) {
+          return false;
+        }
+      }
+    }
+    i += length;
+  }
+  return true;
+}
+
+// Cuts at most `limit` bytes without splitting a UTF-8 sequence.
+std::string_view cut(std::string_view text, std::size_t limit) {
+  if (text.size() <= limit) {
+    return text;
+  }
+  std::size_t end = limit;
+  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xc0) == 0x80) {
+    --end;
+  }
+  return text.substr(0, end);
+}
+
+void write_string(rapidjson::Writer<rapidjson::StringBuffer>& writer, std::string_view text) {
+  writer.String(text.data(), static_cast<rapidjson::SizeType>(text.size()));
+}
+
+}  // namespace
+
+std::vector<std::string> within_warning_limits(const std::vector<std::string>& warnings) {
+  std::vector<std::string> kept;
+  std::size_t total = 0;
+  for (const std::string& warning : warnings) {
+    if (!is_printable_utf8(warning) || std::find(kept.begin(), kept.end(), warning) != kept.end()) {
+      continue;
+    }
+    const std::string_view text = cut(warning, kMostWarningBytes);
+    if (total + text.size() > kMostWarningsBytes) {
+      break;
+    }
+    total += text.size();
+    kept.emplace_back(text);
+  }
+  return kept;
+}
+
+bool is_valid_audit_key(std::string_view key) {
+  const auto alphanumeric = [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+  };
+  if (key.empty() || key.size() > 63 || !alphanumeric(key.front()) || !alphanumeric(key.back())) {
+    return false;
+  }
+  return std::all_of(key.begin(), key.end(),
+                     [&](char c) { return alphanumeric(c) || c == '-' || c == '_' || c == '.'; });
+}
+
+std::string encode_response(std::string_view uid, const AdmissionDecision& decision) {
+  rapidjson::StringBuffer buffer;
+  rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
+  writer.StartObject();
+  writer.Key("apiVersion");
+  writer.String("admission.k8s.io/v1");
+  writer.Key("kind");
+  writer.String("AdmissionReview");
+  writer.Key("response");
+  writer.StartObject();
+  writer.Key("uid");
+  write_string(writer, uid);
+  writer.Key("allowed");
+  writer.Bool(decision.allowed);
+  if (!decision.allowed) {
+    writer.Key("status");
+    writer.StartObject();
+    writer.Key("status");
+    writer.String("Failure");
+    writer.Key("code");
+    writer.Int(kForbidden);
+    writer.Key("reason");
+    writer.String("Forbidden");
+    writer.Key("message");
+    write_string(writer, decision.message);
+    writer.EndObject();
+  }
+  const std::vector<std::string> warnings = within_warning_limits(decision.warnings);
+  if (!warnings.empty()) {
+    writer.Key("warnings");
+    writer.StartArray();
+    for (const std::string& warning : warnings) {
+      write_string(writer, warning);
+    }
+    writer.EndArray();
+  }
+  if (!decision.audit_annotations.empty()) {
+    writer.Key("auditAnnotations");
+    writer.StartObject();
+    for (const auto& [key, value] : decision.audit_annotations) {
+      if (is_valid_audit_key(key)) {
+        write_string(writer, key);
+        write_string(writer, value);
+      }
+    }
+    writer.EndObject();
+  }
+  writer.EndObject();
+  writer.EndObject();
+  return {buffer.GetString(), buffer.GetSize()};
+}
+
+}  // namespace windowguard::admission

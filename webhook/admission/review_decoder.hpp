@@ -1,0 +1,61 @@
+#pragma once
+// AdmissionReview v1 JSON -> the fields windowguard decides on.  The document
+// is parsed once; the request's objects are referenced, never copied.
+#include <memory>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include <rapidjson/document.h>
+
+namespace windowguard::admission {
+
+struct GroupVersionKind {
+  std::string_view group;
+  std::string_view version;
+  std::string_view kind;
+};
+
+struct GroupVersionResource {
+  std::string_view group;
+  std::string_view version;
+  std::string_view resource;
+};
+
+enum class Operation { Create, Update, Delete, Connect };
+
+struct AdmissionRequest {
+  std::string_view uid;
+  GroupVersionKind kind;
+  GroupVersionResource resource;
+  std::string_view sub_resource;  // empty for the main resource
+  std::string_view namespace_name;
+  std::string_view name;  // falls back to oldObject.metadata.name (deletecollection)
+  Operation operation = Operation::Create;
+  std::string_view username;
+  std::vector<std::string> groups;
+  const rapidjson::Value* object = nullptr;      // null when absent or JSON null
+  const rapidjson::Value* old_object = nullptr;  // null when absent or JSON null
+  bool dry_run = false;
+};
+
+// A decoded review: the parsed document and views into it.  Movable, not
+// copyable; the views stay valid for its lifetime.
+class DecodedReview {
+ public:
+  const AdmissionRequest& request() const { return request_; }
+
+ private:
+  friend std::variant<DecodedReview, std::string> decode_review(std::string body);
+  std::unique_ptr<std::string> body_;  // parsed in situ: strings point into it
+  std::unique_ptr<rapidjson::Document> document_;
+  AdmissionRequest request_;
+};
+
+// Decodes an AdmissionReview v1 body, or says precisely why it is not one.
+std::variant<DecodedReview, std::string> decode_review(std::string body);
+
+std::string_view operation_name(Operation operation);
+
+}  // namespace windowguard::admission

@@ -1,0 +1,239 @@
+#include <fstream>
+#include <iostream>
+#include <iterator>
+#include <ostream>
+#include <sstream>
+
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+#include <boost/program_options.hpp>
+
+#include "admission/admission_decision.hpp"
+#include "admission/review_decoder.hpp"
+#include "cli/commands.hpp"
+#include "cli/manifest_review.hpp"
+#include "core/time_text.hpp"
+#include "policy/policy_loader.hpp"
+
+namespace windowguard::cli {
+namespace {
+
+namespace po = boost::program_options;
+
+std::optional<std::string> read_input(const std::string& path, std::istream& standard_input) {
+  std::ostringstream text;
+  if (path == "-") {
+    text << standard_input.rdbuf();
+    return text.str();
+  }
+  std::ifstream file(path, std::ios::binary);
+  if (!file) {
+    return std::nullopt;
+  }
+  text << file.rdbuf();
+  return text.str();
+}
+
+void write_json(const core::Policy& policy, const admission::AdmissionDecision& outcome,
+                const admission::AdmissionRequest& request, std::ostream& out) {
+  rapidjson::StringBuffer buffer;
+  rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
+  const auto string = [&](std::string_view value) {
+    writer.String(value.data(), static_cast<rapidjson::SizeType>(value.size()));
+  };
+  const admission::Classification& classification = outcome.classification;
+  writer.StartObject();
+  writer.Key("allowed");
+  writer.Bool(outcome.allowed);
+  writer.Key("action");
+  if (outcome.action) {
+    string(core::action_name(*outcome.action));
+  } else {
+    writer.Null();
+  }
+  writer.Key("operation");
+  string(admission::operation_name(request.operation));
+  writer.Key("kind");
+  string(classification.kind);
+  writer.Key("name");
+  string(request.name);
+  writer.Key("environment");
+  string(classification.environment);
+  writer.Key("application");
+  string(classification.application);
+  writer.Key("dryRun");
+  writer.Bool(request.dry_run);
+  writer.Key("reason");
+  string(classification.reason);
+  writer.Key("message");
+  string(outcome.message);
+  writer.Key("windows");
+  writer.StartArray();
+  if (outcome.decision) {
+    for (const core::WindowStatus& status : outcome.decision->windows) {
+      const core::Window& window = policy.windows()[status.window];
+      writer.StartObject();
+      writer.Key("name");
+      string(window.name);
+      writer.Key("type");
+      string(core::window_type_name(window.type));
+      writer.Key("active");
+      writer.Bool(status.active);
+      writer.Key("exempt");
+      writer.Bool(status.exempt);
+      if (status.occurrence) {
+        writer.Key("start");
+        string(core::format_in_zone(status.occurrence->from, window.schedule.zone()));
+        writer.Key("end");
+        string(core::format_in_zone(status.occurrence->to, window.schedule.zone()));
+      }
+      writer.EndObject();
+    }
+  }
+  writer.EndArray();
+  writer.Key("blockedUntil");
+  if (outcome.decision && outcome.decision->blocked_until) {
+    string(core::format_utc(*outcome.decision->blocked_until));
+  } else {
+    writer.Null();
+  }
+  writer.Key("warnings");
+  writer.StartArray();
+  for (const std::string& warning : outcome.warnings) {
+    string(warning);
+  }
+  writer.EndArray();
+  writer.EndObject();
+  out << buffer.GetString() << '\n';
+}
+
+}  // namespace
+
+int run_check(const Arguments& arguments, std::istream& in, std::ostream& out, std::ostream& err) {
+  po::options_description options(
+      "usage: windowguard check --policies DIR (--review FILE | --manifest FILE [options])\n\n"
+      "Decides one request offline, exactly as the webhook would. Exit 0 allowed, 1 denied, 2 error.\n\noptions");
+  options.add_options()                                                                                         //
+      ("help,h", "show this help")                                                                              //
+      ("policies", po::value<std::string>(), "policy directory (required)")                                     //
+      ("at", po::value<std::string>(), "RFC 3339 instant to decide at (default: now)")                          //
+      ("user", po::value<std::string>(), "requester's user name (default: the review's, or none)")              //
+      ("group", po::value<std::vector<std::string>>()->composing(), "requester's group (repeatable)")           //
+      ("review", po::value<std::string>(), "an AdmissionReview v1 JSON file, or - for standard input")          //
+      ("manifest", po::value<std::string>(), "a Kubernetes object (YAML or JSON) to create, update or delete")  //
+      ("old-manifest", po::value<std::string>(), "with --manifest: the object before an UPDATE")                //
+      ("operation", po::value<std::string>(), "with --manifest: CREATE, UPDATE or DELETE")                      //
+      ("namespace", po::value<std::string>(), "with --manifest: the namespace (default: the manifest's)")       //
+      ("output", po::value<std::string>()->default_value("text"), "text or json");
+  po::variables_map values;
+  try {
+    po::store(po::command_line_parser(arguments).options(options).run(), values);
+    po::notify(values);
+  } catch (const po::error& problem) {
+    err << "windowguard check: " << problem.what() << "\n\n" << options;
+    return kExitUsage;
+  }
+  if (values.count("help") != 0) {
+    out << options;
+    return kExitOk;
+  }
+  const auto usage_error = [&](const std::string& message) {
+    err << "windowguard check: " << message << '\n';
+    return kExitUsage;
+  };
+  if (values.count("policies") == 0) {
+    return usage_error("--policies DIR is required");
+  }
+  if ((values.count("review") != 0) == (values.count("manifest") != 0)) {
+    return usage_error("give exactly one of --review FILE and --manifest FILE");
+  }
+  for (const char* manifest_only : {"old-manifest", "operation", "namespace"}) {
+    if (values.count(manifest_only) != 0 && values.count("manifest") == 0) {
+      return usage_error(std::string("--") + manifest_only + " goes with --manifest");
+    }
+  }
+  const std::string output = values["output"].as<std::string>();
+  if (output != "text" && output != "json") {
+    return usage_error("--output must be text or json");
+  }
+  core::Instant at = date::floor<core::seconds>(std::chrono::system_clock::now());
+  if (values.count("at") != 0) {
+    const auto parsed = core::parse_rfc3339(values["at"].as<std::string>());
+    if (!parsed) {
+      return usage_error("--at must be an RFC 3339 instant such as 2024-06-21T18:00:00Z");
+    }
+    at = *parsed;
+  }
+  const std::vector<std::string> groups =
+      values.count("group") != 0 ? values["group"].as<std::vector<std::string>>() : std::vector<std::string>{};
+
+  std::string review_text;
+  if (values.count("review") != 0) {
+    const std::string path = values["review"].as<std::string>();
+    auto text = read_input(path, in);
+    if (!text) {
+      return usage_error("cannot read --review " + path);
+    }
+    review_text = std::move(*text);
+  } else {
+    ManifestRequest request;
+    const std::string path = values["manifest"].as<std::string>();
+    auto manifest = read_input(path, in);
+    if (!manifest) {
+      return usage_error("cannot read --manifest " + path);
+    }
+    request.manifest = std::move(*manifest);
+    if (values.count("old-manifest") != 0) {
+      const std::string old_path = values["old-manifest"].as<std::string>();
+      request.old_manifest = read_input(old_path, in);
+      if (!request.old_manifest) {
+        return usage_error("cannot read --old-manifest " + old_path);
+      }
+    }
+    if (values.count("operation") != 0) {
+      request.operation = values["operation"].as<std::string>();
+    }
+    if (values.count("namespace") != 0) {
+      request.namespace_name = values["namespace"].as<std::string>();
+    }
+    request.username = values.count("user") != 0 ? values["user"].as<std::string>() : "";
+    request.groups = groups;
+    auto built = review_from_manifests(request);
+    if (auto* problem = std::get_if<ManifestError>(&built)) {
+      return usage_error(problem->message);
+    }
+    review_text = std::get<std::string>(std::move(built));
+  }
+
+  auto decoded = admission::decode_review(std::move(review_text));
+  if (auto* problem = std::get_if<std::string>(&decoded)) {
+    return usage_error("not a valid AdmissionReview: " + *problem);
+  }
+  admission::AdmissionRequest request = std::get<admission::DecodedReview>(decoded).request();
+  if (values.count("user") != 0) {
+    request.username = values["user"].as<std::string>();
+  }
+  if (values.count("group") != 0) {
+    request.groups = groups;
+  }
+
+  const policy::LoadResult loaded = policy::load_policy_directory(values["policies"].as<std::string>());
+  if (!loaded.policy) {
+    for (const policy::PolicyError& error : loaded.errors) {
+      err << error.to_string() << '\n';
+    }
+    return kExitUsage;
+  }
+  const admission::AdmissionDecision outcome = admission::evaluate_request(*loaded.policy, request, at);
+  if (output == "json") {
+    write_json(*loaded.policy, outcome, request, out);
+  } else {
+    out << (outcome.allowed ? "ALLOWED: " : "DENIED: ") << outcome.message << '\n';
+    for (const std::string& warning : outcome.warnings) {
+      out << "Warning: " << warning << '\n';
+    }
+  }
+  return outcome.allowed ? kExitOk : kExitDenied;
+}
+
+}  // namespace windowguard::cli
