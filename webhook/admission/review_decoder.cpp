@@ -1,6 +1,7 @@
 #include "admission/review_decoder.hpp"
 
 #include <rapidjson/error/en.h>
+#include <rapidjson/reader.h>
 
 namespace windowguard::admission {
 namespace {
@@ -8,6 +9,68 @@ namespace {
 using rapidjson::Value;
 
 constexpr std::string_view kApiVersion = "admission.k8s.io/v1";
+// Kubernetes objects nest a few dozen levels; the limit keeps hostile input
+// from exhausting the stack in the recursive comparisons that follow.
+constexpr int kMostNesting = 128;
+
+// Forwards SAX events to the document while bounding the nesting depth.
+template <typename Handler>
+class DepthLimiter {
+ public:
+  explicit DepthLimiter(Handler& handler) : handler_(handler) {}
+  bool too_deep() const { return too_deep_; }
+
+  bool Null() { return handler_.Null(); }
+  bool Bool(bool value) { return handler_.Bool(value); }
+  bool Int(int value) { return handler_.Int(value); }
+  bool Uint(unsigned value) { return handler_.Uint(value); }
+  bool Int64(std::int64_t value) { return handler_.Int64(value); }
+  bool Uint64(std::uint64_t value) { return handler_.Uint64(value); }
+  bool Double(double value) { return handler_.Double(value); }
+  bool RawNumber(const char* text, rapidjson::SizeType length, bool copy) {
+    return handler_.RawNumber(text, length, copy);
+  }
+  bool String(const char* text, rapidjson::SizeType length, bool copy) { return handler_.String(text, length, copy); }
+  bool Key(const char* text, rapidjson::SizeType length, bool copy) { return handler_.Key(text, length, copy); }
+  bool StartObject() { return enter() && handler_.StartObject(); }
+  bool EndObject(rapidjson::SizeType members) {
+    --depth_;
+    return handler_.EndObject(members);
+  }
+  bool StartArray() { return enter() && handler_.StartArray(); }
+  bool EndArray(rapidjson::SizeType elements) {
+    --depth_;
+    return handler_.EndArray(elements);
+  }
+
+ private:
+  bool enter() {
+    too_deep_ = ++depth_ > kMostNesting;
+    return !too_deep_;
+  }
+  Handler& handler_;
+  int depth_ = 0;
+  bool too_deep_ = false;
+};
+
+// Parses in situ (strings stay in the body: no copies), iteratively (no
+// recursion on hostile nesting), rejecting invalid UTF-8.
+struct BodyParser {
+  char* text;
+  rapidjson::ParseResult result;
+  bool too_deep = false;
+
+  template <typename Handler>
+  bool operator()(Handler& document) {
+    DepthLimiter<Handler> limiter(document);
+    rapidjson::InsituStringStream stream(text);
+    rapidjson::Reader reader;
+    result = reader.Parse<rapidjson::kParseInsituFlag | rapidjson::kParseIterativeFlag |
+                          rapidjson::kParseValidateEncodingFlag>(stream, limiter);
+    too_deep = limiter.too_deep();
+    return !result.IsError();
+  }
+};
 constexpr std::string_view kKind = "AdmissionReview";
 
 std::string_view view(const Value& value) { return {value.GetString(), value.GetStringLength()}; }
@@ -155,11 +218,14 @@ std::variant<DecodedReview, std::string> decode_review(std::string body) {
   review.body_ = std::make_unique<std::string>(std::move(body));
   review.document_ = std::make_unique<rapidjson::Document>();
   rapidjson::Document& document = *review.document_;
-  // In-situ parsing writes decoded strings into the body itself: no copies.
-  document.ParseInsitu(review.body_->data());
-  if (document.HasParseError()) {
-    return "body is not valid JSON: " + std::string(rapidjson::GetParseError_En(document.GetParseError())) +
-           " (at byte " + std::to_string(document.GetErrorOffset()) + ")";
+  BodyParser parser{review.body_->data(), {}};
+  document.Populate(parser);
+  if (parser.too_deep) {
+    return "body nests deeper than " + std::to_string(kMostNesting) + " levels";
+  }
+  if (parser.result.IsError()) {
+    return "body is not valid JSON: " + std::string(rapidjson::GetParseError_En(parser.result.Code())) + " (at byte " +
+           std::to_string(parser.result.Offset()) + ")";
   }
   if (!document.IsObject()) {
     return std::string("body must be a JSON object (an AdmissionReview)");
