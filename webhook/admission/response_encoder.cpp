@@ -64,11 +64,13 @@ void write_string(rapidjson::Writer<rapidjson::StringBuffer>& writer, std::strin
 
 std::vector<std::string> within_warning_limits(const std::vector<std::string>& warnings) {
   std::vector<std::string> kept;
+  std::vector<std::string_view> seen;
   std::size_t total = 0;
   for (const std::string& warning : warnings) {
-    if (!is_printable_utf8(warning) || std::find(kept.begin(), kept.end(), warning) != kept.end()) {
+    if (!is_printable_utf8(warning) || std::find(seen.begin(), seen.end(), warning) != seen.end()) {
       continue;
     }
+    seen.emplace_back(warning);
     const std::string_view text = cut(warning, kMostWarningBytes);
     if (total + text.size() > kMostWarningsBytes) {
       break;

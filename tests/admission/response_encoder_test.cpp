@@ -1,0 +1,101 @@
+#include "admission/response_encoder.hpp"
+
+#include <gtest/gtest.h>
+#include <rapidjson/document.h>
+
+namespace windowguard::admission {
+namespace {
+
+rapidjson::Document parse(const std::string& text) {
+  rapidjson::Document document;
+  document.Parse(text.c_str());
+  EXPECT_FALSE(document.HasParseError()) << text;
+  return document;
+}
+
+TEST(ResponseEncoder, DenialCarriesUidStatus403AndTheMessage) {
+  AdmissionDecision decision;
+  decision.allowed = false;
+  decision.message = "deploy of Deployment a/b is blocked by \"x\".";
+  decision.audit_annotations = {{"action", "deploy"}, {"decision", "denied"}, {"window", "x"}};
+  const rapidjson::Document response = parse(encode_response("uid-7", decision));
+  EXPECT_STREQ(response["apiVersion"].GetString(), "admission.k8s.io/v1");
+  EXPECT_STREQ(response["kind"].GetString(), "AdmissionReview");
+  const auto& body = response["response"];
+  EXPECT_STREQ(body["uid"].GetString(), "uid-7");
+  EXPECT_FALSE(body["allowed"].GetBool());
+  EXPECT_EQ(body["status"]["code"].GetInt(), 403);
+  EXPECT_STREQ(body["status"]["reason"].GetString(), "Forbidden");
+  EXPECT_STREQ(body["status"]["message"].GetString(), "deploy of Deployment a/b is blocked by \"x\".");
+  EXPECT_STREQ(body["auditAnnotations"]["window"].GetString(), "x");
+  EXPECT_FALSE(body.HasMember("warnings"));
+  EXPECT_FALSE(body.HasMember("patch"));
+}
+
+TEST(ResponseEncoder, AllowedHasNoStatusAndKeepsWarnings) {
+  AdmissionDecision decision;
+  decision.warnings = {"windowguard: deploy allowed only because you are exempt"};
+  const rapidjson::Document response = parse(encode_response("u", decision));
+  EXPECT_TRUE(response["response"]["allowed"].GetBool());
+  EXPECT_FALSE(response["response"].HasMember("status"));
+  ASSERT_EQ(response["response"]["warnings"].Size(), 1U);
+  EXPECT_FALSE(response["response"].HasMember("auditAnnotations"));
+}
+
+TEST(ResponseEncoder, EscapesWhatItEchoes) {
+  AdmissionDecision decision;
+  decision.allowed = false;
+  decision.message = "quote \" backslash \\ tab \t";
+  const rapidjson::Document response = parse(encode_response("a\"b", decision));
+  EXPECT_STREQ(response["response"]["uid"].GetString(), "a\"b");
+  EXPECT_STREQ(response["response"]["status"]["message"].GetString(), "quote \" backslash \\ tab \t");
+}
+
+TEST(WarningLimits, DropsControlCharactersInvalidUtf8AndDuplicates) {
+  EXPECT_EQ(within_warning_limits({"a", "line\nbreak", "bad \xff", "a", "caf\xc3\xa9", "cut \xc3"}),
+            (std::vector<std::string>{"a", "caf\xc3\xa9"}));
+}
+
+TEST(WarningLimits, CutsEachTo256BytesAndStopsAt4096InTotal) {
+  const std::vector<std::string> kept = within_warning_limits(std::vector<std::string>(40, std::string(300, 'x')));
+  ASSERT_EQ(kept.size(), 1U);  // the others are duplicates
+  EXPECT_EQ(kept[0].size(), 256U);
+  std::vector<std::string> distinct;
+  for (int i = 0; i < 40; ++i) {
+    distinct.push_back(std::to_string(i) + std::string(250, 'y'));
+  }
+  std::size_t total = 0;
+  for (const std::string& warning : within_warning_limits(distinct)) {
+    total += warning.size();
+  }
+  EXPECT_LE(total, 4096U);
+  EXPECT_GT(total, 3800U);
+}
+
+TEST(WarningLimits, NeverSplitsAUtf8Sequence) {
+  const std::string text = std::string(255, 'a') + "\xe2\x82\xac";  // the euro sign straddles byte 256
+  const std::vector<std::string> kept = within_warning_limits({text});
+  ASSERT_EQ(kept.size(), 1U);
+  EXPECT_EQ(kept[0], std::string(255, 'a'));
+}
+
+TEST(AuditKeys, FollowTheApiServersRule) {
+  for (const char* valid : {"action", "decision", "bypassed-windows", "a", "a.b_c-d", "A9"}) {
+    EXPECT_TRUE(is_valid_audit_key(valid)) << valid;
+  }
+  for (const char* invalid : {"", "-a", "a-", "a/b", "a b", "\xc3\xa9"}) {
+    EXPECT_FALSE(is_valid_audit_key(invalid)) << invalid;
+  }
+  EXPECT_TRUE(is_valid_audit_key(std::string(63, 'k')));
+  EXPECT_FALSE(is_valid_audit_key(std::string(64, 'k')));
+}
+
+TEST(ResponseEncoder, LeavesOutInvalidAuditKeys) {
+  AdmissionDecision decision;
+  decision.audit_annotations = {{"window/name", "x"}, {"decision", "allowed"}};
+  const rapidjson::Document response = parse(encode_response("u", decision));
+  EXPECT_EQ(response["response"]["auditAnnotations"].MemberCount(), 1U);
+}
+
+}  // namespace
+}  // namespace windowguard::admission

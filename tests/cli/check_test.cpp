@@ -1,0 +1,255 @@
+#include <gtest/gtest.h>
+#include <rapidjson/document.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "cli/commands.hpp"
+#include "support/fixtures.hpp"
+
+namespace windowguard::cli {
+namespace {
+
+const std::string kTestPolicies = std::string(WINDOWGUARD_SOURCE_DIR) + "/tests/admission/policies";
+const std::string kExamplePolicies = std::string(WINDOWGUARD_SOURCE_DIR) + "/policies";
+const std::string kRealCreate = testing::fixtures_dir() + "/apiserver-1.24/001-CREATE-deployments-api.json";
+constexpr const char* kSaturday = "2024-05-04T12:00:00Z";
+constexpr const char* kWednesday = "2024-05-08T12:00:00Z";
+
+struct CheckRun {
+  int code;
+  std::string out;
+  std::string err;
+};
+
+CheckRun check(Arguments arguments, const std::string& standard_input = "") {
+  std::istringstream in(standard_input);
+  std::ostringstream out;
+  std::ostringstream err;
+  const int code = run_check(arguments, in, out, err);
+  return {code, out.str(), err.str()};
+}
+
+class ManifestFiles : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    directory_ = std::filesystem::temp_directory_path() /
+                 ("windowguard-check-" + std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
+    std::filesystem::create_directories(directory_);
+  }
+  void TearDown() override { std::filesystem::remove_all(directory_); }
+  std::string write(const std::string& name, const std::string& text) {
+    std::ofstream(directory_ / name) << text;
+    return (directory_ / name).string();
+  }
+  std::filesystem::path directory_;
+};
+
+std::string deployment_yaml(int replicas, const std::string& image, const std::string& namespace_line) {
+  return "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n" + namespace_line +
+         "  labels: {app: web}\nspec:\n  replicas: " + std::to_string(replicas) +
+         "\n  selector: {matchLabels: {app: web}}\n  template:\n    metadata: {labels: {app: web}}\n"
+         "    spec: {containers: [{name: web, image: \"" +
+         image + "\"}]}\n";
+}
+
+TEST(Check, DeniesARealReviewDuringABlackoutWithExitOne) {
+  const CheckRun run = check({"--policies", kTestPolicies, "--review", kRealCreate, "--at", kSaturday});
+  EXPECT_EQ(run.code, kExitDenied) << run.err;
+  EXPECT_EQ(run.out,
+            "DENIED: deploy of Deployment team-a/api is blocked by blackout window \"weekend-freeze\", active Sat "
+            "2024-05-04 00:00 CEST until Mon 2024-05-06 06:00 CEST (Europe/Berlin). Allowed again at Mon 2024-05-06 "
+            "06:00 CEST (Mon 2024-05-06 04:00 UTC). No changes at the weekend. Exempt: members of platform-admins; "
+            "user oncall@example.com; group sre-oncall.\n");
+}
+
+TEST(Check, AllowsOutsideTheWindowWithExitZero) {
+  const CheckRun run = check({"--policies", kTestPolicies, "--review", kRealCreate, "--at", kWednesday});
+  EXPECT_EQ(run.code, kExitOk) << run.err;
+  EXPECT_EQ(run.out, "ALLOWED: deploy of Deployment team-a/api is allowed: no window blocks it.\n");
+}
+
+TEST(Check, ReadsTheReviewFromStandardInput) {
+  const CheckRun run =
+      check({"--policies", kTestPolicies, "--review", "-", "--at", kSaturday}, testing::read_text(kRealCreate));
+  EXPECT_EQ(run.code, kExitDenied) << run.err;
+}
+
+TEST(Check, UserAndGroupsReplaceTheReviewsRequester) {
+  const CheckRun run = check({"--policies", kTestPolicies, "--review", kRealCreate, "--at", kSaturday, "--user",
+                              "carol", "--group", "developers", "--group", "sre-oncall"});
+  EXPECT_EQ(run.code, kExitOk) << run.err;
+  EXPECT_EQ(run.out,
+            "ALLOWED: deploy of Deployment team-a/api is allowed: the requester is exempt from blackout window "
+            "\"weekend-freeze\".\nWarning: windowguard: deploy allowed only because you are exempt from blackout "
+            "window \"weekend-freeze\"\n");
+}
+
+TEST(Check, JsonOutputHasTheDocumentedShape) {
+  const CheckRun run =
+      check({"--policies", kTestPolicies, "--review", kRealCreate, "--at", kSaturday, "--output", "json"});
+  EXPECT_EQ(run.code, kExitDenied) << run.err;
+  rapidjson::Document document;
+  document.Parse(run.out.c_str());
+  ASSERT_FALSE(document.HasParseError()) << run.out;
+  EXPECT_FALSE(document["allowed"].GetBool());
+  EXPECT_STREQ(document["action"].GetString(), "deploy");
+  EXPECT_STREQ(document["operation"].GetString(), "CREATE");
+  EXPECT_STREQ(document["kind"].GetString(), "Deployment");
+  EXPECT_STREQ(document["name"].GetString(), "api");
+  EXPECT_STREQ(document["environment"].GetString(), "team-a");
+  EXPECT_STREQ(document["application"].GetString(), "api");
+  EXPECT_FALSE(document["dryRun"].GetBool());
+  EXPECT_STREQ(document["reason"].GetString(), "created");
+  EXPECT_NE(std::string(document["message"].GetString()).find("is blocked by blackout window"), std::string::npos);
+  ASSERT_EQ(document["windows"].Size(), 1U);
+  const auto& window = document["windows"][0];
+  EXPECT_STREQ(window["name"].GetString(), "weekend-freeze");
+  EXPECT_STREQ(window["type"].GetString(), "blackout");
+  EXPECT_TRUE(window["active"].GetBool());
+  EXPECT_FALSE(window["exempt"].GetBool());
+  EXPECT_STREQ(window["start"].GetString(), "2024-05-04T00:00:00+02:00");
+  EXPECT_STREQ(window["end"].GetString(), "2024-05-06T06:00:00+02:00");
+  EXPECT_STREQ(document["blockedUntil"].GetString(), "2024-05-06T04:00:00Z");
+  EXPECT_TRUE(document["warnings"].IsArray());
+}
+
+TEST(Check, JsonForANotGovernedRequestHasANullActionAndNoBlock) {
+  const CheckRun run = check({"--policies", kTestPolicies, "--review",
+                              testing::fixtures_dir() + "/apiserver-1.24/008-UPDATE-deployments-scale-web.json", "--at",
+                              kSaturday, "--output", "json"});
+  EXPECT_EQ(run.code, kExitOk) << run.err;
+  rapidjson::Document document;
+  document.Parse(run.out.c_str());
+  ASSERT_FALSE(document.HasParseError());
+  EXPECT_TRUE(document["allowed"].GetBool());
+  EXPECT_TRUE(document["action"].IsNull());
+  EXPECT_TRUE(document["blockedUntil"].IsNull());
+  EXPECT_EQ(document["windows"].Size(), 0U);
+}
+
+TEST_F(ManifestFiles, AManifestIsCheckedAsItsCreate) {
+  const std::string manifest = write("web.yaml", deployment_yaml(2, "nginx:1.25", "  namespace: prod-eu-1\n"));
+  const CheckRun denied = check({"--policies", kTestPolicies, "--manifest", manifest, "--at", kSaturday});
+  EXPECT_EQ(denied.code, kExitDenied) << denied.err;
+  EXPECT_EQ(denied.out.rfind("DENIED: deploy of Deployment prod-eu-1/web is blocked by blackout window", 0), 0U)
+      << denied.out;
+  const CheckRun allowed = check({"--policies", kTestPolicies, "--manifest", manifest, "--at", kWednesday});
+  EXPECT_EQ(allowed.code, kExitOk) << allowed.err;
+}
+
+TEST_F(ManifestFiles, AnOldManifestMakesAnUpdate) {
+  const std::string ns = "  namespace: prod-eu-1\n";
+  const std::string before = write("before.yaml", deployment_yaml(2, "nginx:1.25", ns));
+  const std::string image = write("image.yaml", deployment_yaml(2, "nginx:1.26", ns));
+  const std::string zero = write("zero.yaml", deployment_yaml(0, "nginx:1.25", ns));
+  const std::string more = write("more.yaml", deployment_yaml(5, "nginx:1.25", ns));
+  const auto first_line = [](const std::string& text) { return text.substr(0, text.find('\n')); };
+  const CheckRun deploy =
+      check({"--policies", kTestPolicies, "--manifest", image, "--old-manifest", before, "--at", kSaturday});
+  EXPECT_EQ(deploy.code, kExitDenied);
+  EXPECT_EQ(first_line(deploy.out).substr(0, 48), "DENIED: deploy of Deployment prod-eu-1/web is bl");
+  const CheckRun hibernate =
+      check({"--policies", kTestPolicies, "--manifest", zero, "--old-manifest", before, "--at", kSaturday});
+  EXPECT_EQ(first_line(hibernate.out).substr(0, 51), "DENIED: hibernate of Deployment prod-eu-1/web is bl");
+  const CheckRun scale =
+      check({"--policies", kTestPolicies, "--manifest", more, "--old-manifest", before, "--at", kSaturday});
+  EXPECT_EQ(scale.code, kExitOk);
+  EXPECT_EQ(scale.out,
+            "ALLOWED: UPDATE of Deployment prod-eu-1/web is not governed: neither spec.template nor a scale to or from "
+            "zero changed.\n");
+}
+
+TEST_F(ManifestFiles, DeleteAndNamespaceOptions) {
+  const std::string manifest = write("web.json", R"({"apiVersion":"apps/v1","kind":"Deployment",
+      "metadata":{"name":"web","labels":{"app":"web"}},"spec":{"replicas":1}})");
+  const CheckRun deleted = check({"--policies", kTestPolicies, "--manifest", manifest, "--operation", "DELETE",
+                                  "--namespace", "prod-eu-1", "--at", kSaturday});
+  EXPECT_EQ(deleted.code, kExitDenied);
+  EXPECT_EQ(deleted.out.rfind("DENIED: delete of Deployment prod-eu-1/web is blocked", 0), 0U) << deleted.out;
+  // Without a namespace anywhere, kubectl's "default" applies: no windows there.
+  const CheckRun default_namespace = check({"--policies", kTestPolicies, "--manifest", manifest, "--at", kSaturday});
+  EXPECT_EQ(default_namespace.out, "ALLOWED: deploy of Deployment default/web is allowed: no window blocks it.\n");
+}
+
+TEST_F(ManifestFiles, ExamplePoliciesInsideAndOutsideTheirWindows) {
+  // The README's CI recipe, against policies/: storefront in prod-us during the
+  // product launch (2026-12-01/02 in +05:45), then a week later.
+  const std::string manifest = write("storefront.yaml",
+                                     "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n"
+                                     "  name: storefront\n  namespace: prod-us\n"
+                                     "  labels: {app.kubernetes.io/name: storefront}\n"
+                                     "spec:\n  template: {spec: {containers: []}}\n");
+  const CheckRun launch =
+      check({"--policies", kExamplePolicies, "--manifest", manifest, "--at", "2026-12-01T12:00:00Z"});
+  EXPECT_EQ(launch.code, kExitDenied);
+  EXPECT_EQ(launch.out.rfind("DENIED: deploy of Deployment prod-us/storefront is blocked by blackout window "
+                             "\"product-launch\", active Tue 2026-12-01 00:00 +05:45 until Thu 2026-12-03 00:00 +05:45 "
+                             "(+05:45).",
+                             0),
+            0U)
+      << launch.out;
+  const CheckRun tuesday =
+      check({"--policies", kExamplePolicies, "--manifest", manifest, "--at", "2026-12-08T12:00:00Z"});
+  EXPECT_EQ(tuesday.code, kExitOk) << tuesday.out;
+  const CheckRun weekend =
+      check({"--policies", kExamplePolicies, "--manifest", manifest, "--at", "2026-12-05T20:00:00Z"});
+  EXPECT_EQ(weekend.code, kExitDenied);
+  EXPECT_NE(weekend.out.find("blackout window \"weekend-freeze\""), std::string::npos) << weekend.out;
+}
+
+TEST_F(ManifestFiles, UsageAndInputErrorsExitTwo) {
+  const std::string manifest = write("web.yaml", deployment_yaml(1, "nginx", ""));
+  const std::string config_map = write("cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n");
+  const std::string two = write("two.yaml", deployment_yaml(1, "a", "") + "---\n" + deployment_yaml(1, "b", ""));
+  const std::string broken = write("broken.yaml", "apiVersion: [apps/v1\n");
+  const std::string not_review = write("review.json", R"({"apiVersion":"v1","kind":"Pod"})");
+  struct Row {
+    Arguments arguments;
+    std::string error;
+  };
+  const std::vector<Row> rows{
+      {{"--review", kRealCreate}, "windowguard check: --policies DIR is required\n"},
+      {{"--policies", kTestPolicies}, "windowguard check: give exactly one of --review FILE and --manifest FILE\n"},
+      {{"--policies", kTestPolicies, "--review", kRealCreate, "--manifest", manifest},
+       "windowguard check: give exactly one of --review FILE and --manifest FILE\n"},
+      {{"--policies", kTestPolicies, "--review", kRealCreate, "--old-manifest", manifest},
+       "windowguard check: --old-manifest goes with --manifest\n"},
+      {{"--policies", kTestPolicies, "--manifest", manifest, "--operation", "UPDATE"},
+       "windowguard check: --operation UPDATE needs --old-manifest (the object before the change)\n"},
+      {{"--policies", kTestPolicies, "--manifest", manifest, "--operation", "PATCH"},
+       "windowguard check: --operation must be CREATE, UPDATE or DELETE\n"},
+      {{"--policies", kTestPolicies, "--manifest", config_map},
+       "windowguard check: --manifest is a v1 ConfigMap; windowguard governs apps/v1 Deployment, StatefulSet, "
+       "DaemonSet, ReplicaSet, v1 Pod and v1 Namespace (for a scale subresource request, pass the AdmissionReview "
+       "with --review)\n"},
+      {{"--policies", kTestPolicies, "--manifest", two},
+       "windowguard check: --manifest must hold exactly one Kubernetes object\n"},
+      {{"--policies", kTestPolicies, "--manifest", broken},
+       "windowguard check: --manifest is not valid YAML or JSON: line 2, column 1: end of sequence flow not found\n"},
+      {{"--policies", kTestPolicies, "--review", not_review},
+       "windowguard check: not a valid AdmissionReview: apiVersion must be \"admission.k8s.io/v1\", not \"v1\"\n"},
+      {{"--policies", kTestPolicies, "--review", "/nonexistent/review.json"},
+       "windowguard check: cannot read --review /nonexistent/review.json\n"},
+      {{"--policies", kTestPolicies, "--review", kRealCreate, "--at", "noon"},
+       "windowguard check: --at must be an RFC 3339 instant such as 2024-06-21T18:00:00Z\n"},
+      {{"--policies", kTestPolicies, "--review", kRealCreate, "--output", "yaml"},
+       "windowguard check: --output must be text or json\n"},
+  };
+  for (const Row& row : rows) {
+    const CheckRun run = check(row.arguments);
+    EXPECT_EQ(run.code, kExitUsage) << row.error;
+    EXPECT_EQ(run.err, row.error);
+    EXPECT_EQ(run.out, "");
+  }
+}
+
+TEST(Check, ABrokenPolicyIsAnInputError) {
+  const CheckRun run = check({"--policies", "/nonexistent/policies", "--review", kRealCreate});
+  EXPECT_EQ(run.code, kExitUsage);
+  EXPECT_EQ(run.err, "/nonexistent/policies: is not a readable directory of policy files\n");
+}
+
+}  // namespace
+}  // namespace windowguard::cli
