@@ -10,6 +10,8 @@ constexpr std::string_view kUsage = R"(windowguard: deployment windows for Kuber
 usage: windowguard <verb> [options]
 
 verbs:
+  serve             the admission webhook over HTTPS
+                    (windowguard serve --help for its options)
   lint DIR          validate a policy directory (exit 0 valid, 2 invalid)
   windows           list active and upcoming window occurrences
   check             decide one request offline, as the webhook would
@@ -28,6 +30,9 @@ int main(int argc, char** argv) {
   }
   const std::string_view verb = argv[1];
   const Arguments arguments(argv + 2, argv + argc);
+  if (verb == "serve") {
+    return run_serve(arguments, std::cout, std::cerr);
+  }
   if (verb == "lint") {
     return run_lint(arguments, std::cout, std::cerr);
   }

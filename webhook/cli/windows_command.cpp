@@ -1,14 +1,13 @@
 #include <iomanip>
 #include <ostream>
 
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
 #include <boost/program_options.hpp>
 
 #include "cli/commands.hpp"
 #include "core/time_text.hpp"
 #include "core/upcoming.hpp"
 #include "policy/policy_loader.hpp"
+#include "report/occurrences_json.hpp"
 
 namespace windowguard::cli {
 namespace {
@@ -16,33 +15,6 @@ namespace {
 namespace po = boost::program_options;
 
 constexpr int kMostDays = 3660;
-
-void write_json(const core::Policy& policy, const std::vector<core::ListedOccurrence>& listed, std::ostream& out) {
-  rapidjson::StringBuffer buffer;
-  rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
-  writer.StartArray();
-  for (const core::ListedOccurrence& item : listed) {
-    const core::Window& window = policy.windows()[item.window];
-    const core::TimeZone& zone = window.schedule.zone();
-    const auto field = [&](const char* name, const std::string& value) {
-      writer.Key(name);
-      writer.String(value.c_str(), static_cast<rapidjson::SizeType>(value.size()));
-    };
-    writer.StartObject();
-    field("window", window.name);
-    field("type", std::string(core::window_type_name(window.type)));
-    field("timeZone", zone.name());
-    field("start", core::format_in_zone(item.occurrence.from, zone));
-    field("end", core::format_in_zone(item.occurrence.to, zone));
-    field("startUtc", core::format_utc(item.occurrence.from));
-    field("endUtc", core::format_utc(item.occurrence.to));
-    writer.Key("active");
-    writer.Bool(item.active);
-    writer.EndObject();
-  }
-  writer.EndArray();
-  out << buffer.GetString() << '\n';
-}
 
 void write_text(const core::Policy& policy, const std::vector<core::ListedOccurrence>& listed, std::ostream& out) {
   if (listed.empty()) {
@@ -143,7 +115,7 @@ int run_windows(const Arguments& arguments, std::ostream& out, std::ostream& err
   }
   const std::vector<core::ListedOccurrence> listed = core::list_occurrences(*loaded.policy, request);
   if (output == "json") {
-    write_json(*loaded.policy, listed, out);
+    out << report::occurrences_json(*loaded.policy, listed) << '\n';
   } else {
     write_text(*loaded.policy, listed, out);
   }

@@ -823,27 +823,33 @@ LoadResult load_policy(const std::vector<PolicySource>& sources) {
   return compile(draft);
 }
 
+std::vector<std::filesystem::path> list_policy_files(const std::filesystem::path& directory, std::error_code& error) {
+  std::vector<std::filesystem::path> files;
+  for (const auto& entry : std::filesystem::directory_iterator(directory, error)) {
+    const std::string name = entry.path().filename().string();
+    const std::string extension = entry.path().extension().string();
+    std::error_code not_a_file;
+    if (name.front() != '.' && (extension == ".yaml" || extension == ".yml") && entry.is_regular_file(not_a_file)) {
+      files.push_back(entry.path());
+    }
+  }
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
 LoadResult load_policy_directory(const std::filesystem::path& directory) {
   const std::string shown = directory.string();
   std::error_code problem;
   if (!std::filesystem::is_directory(directory, problem)) {
     return {nullptr, {{shown, 0, 0, "is not a readable directory of policy files"}}};
   }
-  std::vector<std::filesystem::path> files;
-  for (const auto& entry : std::filesystem::directory_iterator(directory, problem)) {
-    const std::string name = entry.path().filename().string();
-    const std::string extension = entry.path().extension().string();
-    if (name.front() != '.' && (extension == ".yaml" || extension == ".yml") && entry.is_regular_file(problem)) {
-      files.push_back(entry.path());
-    }
-  }
+  const std::vector<std::filesystem::path> files = list_policy_files(directory, problem);
   if (problem) {
     return {nullptr, {{shown, 0, 0, "cannot be listed: " + problem.message()}}};
   }
   if (files.empty()) {
     return {nullptr, {{shown, 0, 0, "holds no policy files (*.yaml or *.yml)"}}};
   }
-  std::sort(files.begin(), files.end());
   std::vector<PolicySource> sources;
   for (const auto& file : files) {
     std::ifstream stream(file, std::ios::binary);

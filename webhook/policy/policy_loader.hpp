@@ -24,6 +24,11 @@ struct LoadResult {
 // Loads the given files as one policy (all documents of all files merged).
 LoadResult load_policy(const std::vector<PolicySource>& sources);
 
+// The files a policy directory consists of: every *.yaml / *.yml file directly
+// in it (hidden names, such as a ConfigMap volume's "..data", are skipped), in
+// name order.
+std::vector<std::filesystem::path> list_policy_files(const std::filesystem::path& directory, std::error_code& error);
+
 // Loads every *.yaml / *.yml file directly in `directory` (hidden names, such as
 // a ConfigMap volume's "..data", are skipped), in name order.
 LoadResult load_policy_directory(const std::filesystem::path& directory);

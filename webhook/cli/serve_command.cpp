@@ -1,0 +1,147 @@
+#include <charconv>
+#include <ostream>
+
+#include <boost/program_options.hpp>
+
+#include "cli/commands.hpp"
+#include "policy/value_forms.hpp"
+#include "server/log.hpp"
+#include "server/server.hpp"
+
+namespace windowguard::cli {
+namespace {
+
+namespace po = boost::program_options;
+
+constexpr const char* kEnvironmentPrefix = "WINDOWGUARD_";
+
+// "WINDOWGUARD_TLS_CERT" -> "tls-cert"; other variables are not options.
+std::string option_for_variable(const std::string& variable) {
+  if (variable.rfind(kEnvironmentPrefix, 0) != 0) {
+    return {};
+  }
+  std::string option = variable.substr(std::string(kEnvironmentPrefix).size());
+  for (char& c : option) {
+    c = c == '_' ? '-' : static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  }
+  return option;
+}
+
+// "HOST:PORT" or "[IPv6]:PORT".
+bool parse_listen(const std::string& text, server::ServerConfig& config) {
+  const std::size_t colon = text.rfind(':');
+  if (colon == std::string::npos || colon + 1 == text.size()) {
+    return false;
+  }
+  std::string host = text.substr(0, colon);
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
+    host = host.substr(1, host.size() - 2);
+  }
+  int port = 0;
+  const std::string port_text = text.substr(colon + 1);
+  const auto [end, problem] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
+  if (problem != std::errc{} || end != port_text.data() + port_text.size() || port < 0 || port > 65535 ||
+      host.empty()) {
+    return false;
+  }
+  config.listen_host = host;
+  config.listen_port = static_cast<unsigned short>(port);
+  return true;
+}
+
+}  // namespace
+
+int run_serve(const Arguments& arguments, std::ostream& out, std::ostream& err) {
+  const server::ServerConfig defaults;
+  po::options_description options(
+      "usage: windowguard serve --tls-cert FILE --tls-key FILE --policies DIR [options]\n\n"
+      "The validating admission webhook over HTTPS. Every option can also be set by an environment\n"
+      "variable: WINDOWGUARD_ and the option's name in capitals with '_' for '-' (WINDOWGUARD_TLS_CERT).\n"
+      "Durations are whole seconds with units h, m, s: 10s, 1m30s.\n\noptions");
+  options.add_options()                                                                                      //
+      ("help,h", "show this help")                                                                           //
+      ("listen", po::value<std::string>()->default_value("0.0.0.0:8443"), "HOST:PORT to listen on")          //
+      ("tls-cert", po::value<std::string>(), "PEM certificate chain (required; reloaded when it changes)")   //
+      ("tls-key", po::value<std::string>(), "PEM private key (required; reloaded when it changes)")          //
+      ("client-ca", po::value<std::string>(), "PEM CA: require client certificates it signed (mutual TLS)")  //
+      ("policies", po::value<std::string>(), "policy directory (required; reloaded when it changes)")        //
+      ("threads", po::value<unsigned>()->default_value(0), "I/O threads; 0 = one per available core")        //
+      ("max-body-bytes", po::value<std::size_t>()->default_value(defaults.max_body_bytes),
+       "largest request body; larger ones get 413")  //
+      ("max-header-bytes", po::value<std::size_t>()->default_value(defaults.max_header_bytes),
+       "largest request header; larger ones get 431")                                                  //
+      ("handshake-timeout", po::value<std::string>()->default_value("10s"), "TLS handshake deadline")  //
+      ("header-timeout", po::value<std::string>()->default_value("10s"),
+       "deadline for a request's header once its first bytes arrived")  //
+      ("body-timeout", po::value<std::string>()->default_value("10s"),
+       "deadline for a request's body, and for writing the response")  //
+      ("idle-timeout", po::value<std::string>()->default_value("90s"),
+       "how long a kept-alive connection may wait for its next request")  //
+      ("max-connections", po::value<std::size_t>()->default_value(defaults.max_connections),
+       "open connections at most; more are closed at once")  //
+      ("reload-interval", po::value<std::string>()->default_value("2s"),
+       "how often the policy directory and TLS files are checked for changes")  //
+      ("shutdown-grace", po::value<std::string>()->default_value("20s"),
+       "on SIGTERM/SIGINT, how long in-flight requests may take")  //
+      ("log-level", po::value<std::string>()->default_value("info"), "trace, debug, info, warn or error");
+  po::variables_map values;
+  try {
+    po::store(po::command_line_parser(arguments).options(options).run(), values);
+    po::store(po::parse_environment(options, option_for_variable), values);
+    po::notify(values);
+  } catch (const po::error& problem) {
+    err << "windowguard serve: " << problem.what() << "\n\n" << options;
+    return kExitUsage;
+  }
+  if (values.count("help") != 0) {
+    out << options;
+    return kExitOk;
+  }
+  const auto usage_error = [&](const std::string& message) {
+    err << "windowguard serve: " << message << '\n';
+    return kExitUsage;
+  };
+  server::ServerConfig config;
+  if (!parse_listen(values["listen"].as<std::string>(), config)) {
+    return usage_error("--listen must be HOST:PORT, e.g. 127.0.0.1:8443");
+  }
+  for (const char* required : {"tls-cert", "tls-key", "policies"}) {
+    if (values.count(required) == 0) {
+      return usage_error(std::string("--") + required + " is required");
+    }
+  }
+  config.tls_cert = values["tls-cert"].as<std::string>();
+  config.tls_key = values["tls-key"].as<std::string>();
+  config.client_ca = values.count("client-ca") != 0 ? values["client-ca"].as<std::string>() : "";
+  config.policies = values["policies"].as<std::string>();
+  config.threads = values["threads"].as<unsigned>();
+  config.max_body_bytes = values["max-body-bytes"].as<std::size_t>();
+  config.max_header_bytes = values["max-header-bytes"].as<std::size_t>();
+  config.max_connections = values["max-connections"].as<std::size_t>();
+  const std::pair<const char*, std::chrono::milliseconds*> durations[] = {
+      {"handshake-timeout", &config.handshake_timeout}, {"header-timeout", &config.header_timeout},
+      {"body-timeout", &config.body_timeout},           {"idle-timeout", &config.idle_timeout},
+      {"reload-interval", &config.reload_interval},     {"shutdown-grace", &config.shutdown_grace}};
+  for (const auto& [name, into] : durations) {
+    const auto parsed = policy::parse_go_duration(values[name].as<std::string>());
+    if (const auto* problem = std::get_if<std::string>(&parsed); problem != nullptr) {
+      return usage_error(std::string("--") + name + ": " + *problem);
+    }
+    *into = std::get<core::seconds>(parsed);
+    if (*into <= std::chrono::milliseconds{0}) {
+      return usage_error(std::string("--") + name + " must be more than 0s");
+    }
+  }
+  if (config.max_body_bytes == 0 || config.max_connections == 0) {
+    return usage_error("--max-body-bytes and --max-connections must be more than 0");
+  }
+  config.log_level = values["log-level"].as<std::string>();
+  if (!server::start_logging(config.log_level)) {
+    return usage_error("--log-level must be trace, debug, info, warn or error");
+  }
+  const int code = server::serve(config);
+  server::stop_logging();
+  return code;
+}
+
+}  // namespace windowguard::cli

@@ -1,0 +1,185 @@
+#include "server/metrics.hpp"
+
+#include <cstdio>
+
+namespace windowguard::server {
+namespace {
+
+constexpr std::array<std::string_view, 6> kEndpointNames{"/validate", "/healthz", "/readyz",
+                                                         "/metrics",  "/windows", "other"};
+
+std::size_t status_slot(unsigned status) {
+  for (std::size_t i = 0; i + 1 < Metrics::kStatusCodes.size(); ++i) {
+    if (Metrics::kStatusCodes[i] == status) {
+      return i;
+    }
+  }
+  return Metrics::kStatusCodes.size() - 1;  // any other code
+}
+
+std::int64_t seconds_since_epoch(core::Instant at) { return at.time_since_epoch().count(); }
+
+void header(std::string& out, const char* name, const char* type, const char* help) {
+  out += "# HELP ";
+  out += name;
+  out += ' ';
+  out += help;
+  out += "\n# TYPE ";
+  out += name;
+  out += ' ';
+  out += type;
+  out += '\n';
+}
+
+void sample(std::string& out, std::string_view name, std::string_view labels, double value) {
+  char number[64];
+  std::snprintf(number, sizeof number, "%.17g", value);
+  out += name;
+  if (!labels.empty()) {
+    out += '{';
+    out += labels;
+    out += '}';
+  }
+  out += ' ';
+  out += number;
+  out += '\n';
+}
+
+std::string label(std::string_view name, std::string_view value) {
+  std::string text(name);
+  text += "=\"";
+  for (char c : value) {  // label values escape backslash, quote and newline
+    if (c == '\\' || c == '"') {
+      text += '\\';
+      text += c;
+    } else if (c == '\n') {
+      text += "\\n";
+    } else {
+      text += c;
+    }
+  }
+  return text + "\"";
+}
+
+std::uint64_t read(const std::atomic<std::uint64_t>& counter) { return counter.load(std::memory_order_relaxed); }
+
+}  // namespace
+
+void Metrics::count_admission(std::optional<core::Action> action, bool allowed, bool dry_run,
+                              std::chrono::nanoseconds latency) {
+  const std::size_t action_slot = action ? static_cast<std::size_t>(*action) : kActionSlots - 1;
+  admissions_[(action_slot * 2 + (allowed ? 0 : 1)) * 2 + (dry_run ? 1 : 0)].fetch_add(1, std::memory_order_relaxed);
+  const double seconds = std::chrono::duration<double>(latency).count();
+  std::size_t bucket = 0;
+  while (bucket < kLatencyBuckets.size() && seconds > kLatencyBuckets[bucket]) {
+    ++bucket;
+  }
+  latency_buckets_[bucket].fetch_add(1, std::memory_order_relaxed);
+  latency_count_.fetch_add(1, std::memory_order_relaxed);
+  latency_sum_nanoseconds_.fetch_add(static_cast<std::uint64_t>(latency.count()), std::memory_order_relaxed);
+}
+
+void Metrics::count_response(Endpoint endpoint, unsigned status) {
+  responses_[static_cast<std::size_t>(endpoint) * kStatusCodes.size() + status_slot(status)].fetch_add(
+      1, std::memory_order_relaxed);
+}
+
+void Metrics::count_policy_reload(bool success, core::Instant at) {
+  policy_reloads_[success ? 0 : 1].fetch_add(1, std::memory_order_relaxed);
+  if (success) {
+    last_good_policy_reload_.store(seconds_since_epoch(at), std::memory_order_relaxed);
+  }
+}
+
+void Metrics::count_certificate_reload(bool success) {
+  certificate_reloads_[success ? 0 : 1].fetch_add(1, std::memory_order_relaxed);
+}
+
+void Metrics::set_certificate_expiry(core::Instant expiry) {
+  certificate_expiry_.store(seconds_since_epoch(expiry), std::memory_order_relaxed);
+}
+
+std::string Metrics::render(const core::Policy* policy, core::Instant now) const {
+  std::string out;
+  out.reserve(8192);
+  header(out, "windowguard_admission_requests_total", "counter",
+         "AdmissionReviews decided, by governed action, decision and dry run.");
+  for (std::size_t action_slot = 0; action_slot < kActionSlots; ++action_slot) {
+    const std::string_view action =
+        action_slot + 1 == kActionSlots ? "none" : core::action_name(core::kAllActions[action_slot]);
+    for (int denied = 0; denied < 2; ++denied) {
+      for (int dry_run = 0; dry_run < 2; ++dry_run) {
+        sample(out, "windowguard_admission_requests_total",
+               label("action", action) + "," + label("decision", denied ? "denied" : "allowed") + "," +
+                   label("dry_run", dry_run ? "true" : "false"),
+               static_cast<double>(read(admissions_[(action_slot * 2 + denied) * 2 + dry_run])));
+      }
+    }
+  }
+  header(out, "windowguard_admission_duration_seconds", "histogram",
+         "Time from a complete request to its encoded response, for POST /validate.");
+  std::uint64_t cumulative = 0;
+  for (std::size_t bucket = 0; bucket <= kLatencyBuckets.size(); ++bucket) {
+    cumulative += read(latency_buckets_[bucket]);
+    char bound[32];
+    if (bucket < kLatencyBuckets.size()) {
+      std::snprintf(bound, sizeof bound, "%g", kLatencyBuckets[bucket]);
+    } else {
+      std::snprintf(bound, sizeof bound, "+Inf");
+    }
+    sample(out, "windowguard_admission_duration_seconds_bucket", label("le", bound), static_cast<double>(cumulative));
+  }
+  sample(out, "windowguard_admission_duration_seconds_sum", "",
+         static_cast<double>(read(latency_sum_nanoseconds_)) / 1e9);
+  sample(out, "windowguard_admission_duration_seconds_count", "", static_cast<double>(read(latency_count_)));
+
+  header(out, "windowguard_http_responses_total", "counter", "HTTP responses, by path and status code.");
+  for (std::size_t endpoint = 0; endpoint < kEndpoints; ++endpoint) {
+    for (std::size_t code = 0; code < kStatusCodes.size(); ++code) {
+      const std::uint64_t count = read(responses_[endpoint * kStatusCodes.size() + code]);
+      if (count != 0) {
+        sample(out, "windowguard_http_responses_total",
+               label("path", kEndpointNames[endpoint]) + "," +
+                   label("code", kStatusCodes[code] == 0 ? "other" : std::to_string(kStatusCodes[code])),
+               static_cast<double>(count));
+      }
+    }
+  }
+  header(out, "windowguard_policy_reloads_total", "counter", "Policy loads, by result.");
+  sample(out, "windowguard_policy_reloads_total", label("result", "success"),
+         static_cast<double>(read(policy_reloads_[0])));
+  sample(out, "windowguard_policy_reloads_total", label("result", "failure"),
+         static_cast<double>(read(policy_reloads_[1])));
+  header(out, "windowguard_policy_last_success_timestamp_seconds", "gauge",
+         "When the policy in force was loaded (Unix time); 0 before any good policy.");
+  sample(out, "windowguard_policy_last_success_timestamp_seconds", "",
+         static_cast<double>(last_good_policy_reload_.load(std::memory_order_relaxed)));
+  header(out, "windowguard_policy_loaded", "gauge", "1 when a valid policy is in force.");
+  sample(out, "windowguard_policy_loaded", "", policy != nullptr ? 1 : 0);
+  header(out, "windowguard_policy_windows", "gauge", "Windows in the policy in force.");
+  sample(out, "windowguard_policy_windows", "", policy != nullptr ? static_cast<double>(policy->windows().size()) : 0);
+  header(out, "windowguard_window_active", "gauge", "1 while a window has an active occurrence.");
+  if (policy != nullptr) {
+    for (const core::Window& window : policy->windows()) {
+      const bool active = window.schedule.valid_at(now) && window.schedule.occurrence_at(now).has_value();
+      sample(out, "windowguard_window_active",
+             label("window", window.name) + "," + label("type", core::window_type_name(window.type)), active ? 1 : 0);
+    }
+  }
+  header(out, "windowguard_certificate_reloads_total", "counter", "Serving certificate loads, by result.");
+  sample(out, "windowguard_certificate_reloads_total", label("result", "success"),
+         static_cast<double>(read(certificate_reloads_[0])));
+  sample(out, "windowguard_certificate_reloads_total", label("result", "failure"),
+         static_cast<double>(read(certificate_reloads_[1])));
+  header(out, "windowguard_certificate_expiry_timestamp_seconds", "gauge",
+         "notAfter of the serving certificate in use (Unix time).");
+  sample(out, "windowguard_certificate_expiry_timestamp_seconds", "",
+         static_cast<double>(certificate_expiry_.load(std::memory_order_relaxed)));
+  header(out, "windowguard_connections_open", "gauge", "TLS connections open now.");
+  sample(out, "windowguard_connections_open", "", static_cast<double>(open_connections()));
+  header(out, "windowguard_connections_refused_total", "counter", "Connections closed at once: too many open.");
+  sample(out, "windowguard_connections_refused_total", "", static_cast<double>(read(refused_connections_)));
+  return out;
+}
+
+}  // namespace windowguard::server

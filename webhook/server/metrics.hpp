@@ -1,0 +1,58 @@
+#pragma once
+// Prometheus metrics: fixed label sets held in atomics (no lock, no
+// allocation when counting), rendered in the text exposition format.
+#include <array>
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "core/action.hpp"
+#include "core/policy.hpp"
+
+namespace windowguard::server {
+
+enum class Endpoint { Validate, Healthz, Readyz, Metrics, Windows, Other };
+
+class Metrics {
+ public:
+  static constexpr std::array<unsigned, 11> kStatusCodes{200, 400, 404, 405, 408, 413, 415, 431, 500, 503, 0};
+  static constexpr std::array<double, 12> kLatencyBuckets{0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005,
+                                                          0.01,   0.025,   0.05,   0.1,   0.25,   1.0};
+
+  // One decided AdmissionReview; `action` is empty when not governed.
+  void count_admission(std::optional<core::Action> action, bool allowed, bool dry_run,
+                       std::chrono::nanoseconds latency);
+  void count_response(Endpoint endpoint, unsigned status);
+  void count_policy_reload(bool success, core::Instant at);
+  void count_certificate_reload(bool success);
+  void set_certificate_expiry(core::Instant expiry);
+  void connection_opened() { open_connections_.fetch_add(1, std::memory_order_relaxed); }
+  void connection_closed() { open_connections_.fetch_sub(1, std::memory_order_relaxed); }
+  void connection_refused() { refused_connections_.fetch_add(1, std::memory_order_relaxed); }
+  std::int64_t open_connections() const { return open_connections_.load(std::memory_order_relaxed); }
+
+  // The exposition; window gauges come from `policy` (null before the first
+  // good policy) evaluated at `now`.
+  std::string render(const core::Policy* policy, core::Instant now) const;
+
+ private:
+  static constexpr std::size_t kActionSlots = core::kAllActions.size() + 1;  // + not governed
+  static constexpr std::size_t kEndpoints = 6;
+
+  std::array<std::atomic<std::uint64_t>, kActionSlots * 2 * 2> admissions_{};
+  std::array<std::atomic<std::uint64_t>, kLatencyBuckets.size() + 1> latency_buckets_{};
+  std::atomic<std::uint64_t> latency_count_{0};
+  std::atomic<std::uint64_t> latency_sum_nanoseconds_{0};
+  std::array<std::atomic<std::uint64_t>, kEndpoints * kStatusCodes.size()> responses_{};
+  std::array<std::atomic<std::uint64_t>, 2> policy_reloads_{};
+  std::array<std::atomic<std::uint64_t>, 2> certificate_reloads_{};
+  std::atomic<std::int64_t> last_good_policy_reload_{0};
+  std::atomic<std::int64_t> certificate_expiry_{0};
+  std::atomic<std::int64_t> open_connections_{0};
+  std::atomic<std::uint64_t> refused_connections_{0};
+};
+
+}  // namespace windowguard::server

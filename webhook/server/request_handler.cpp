@@ -1,0 +1,239 @@
+#include "server/request_handler.hpp"
+
+#include <charconv>
+#include <chrono>
+
+#include "admission/admission_decision.hpp"
+#include "admission/response_encoder.hpp"
+#include "admission/review_decoder.hpp"
+#include "core/decision.hpp"
+#include "core/time_text.hpp"
+#include "core/upcoming.hpp"
+#include "report/occurrences_json.hpp"
+#include "server/log.hpp"
+
+namespace windowguard::server {
+namespace {
+
+constexpr int kMostListedDays = 3660;
+
+Response respond(const Request& request, http::status status, std::string_view content_type, std::string body) {
+  Response response(status, request.version());
+  response.set(http::field::content_type, content_type);
+  response.keep_alive(request.keep_alive());
+  response.body() = std::move(body);
+  response.prepare_payload();
+  return response;
+}
+
+Response text(const Request& request, http::status status, std::string body) {
+  return respond(request, status, "text/plain; charset=utf-8", std::move(body) + "\n");
+}
+
+bool is_json(std::string_view content_type) {
+  const std::string_view media = content_type.substr(0, content_type.find(';'));
+  constexpr std::string_view kJson = "application/json";
+  return media.size() == kJson.size() && std::equal(media.begin(), media.end(), kJson.begin(), [](char a, char b) {
+           return std::tolower(static_cast<unsigned char>(a)) == b;
+         });
+}
+
+int hex_digit(char c) {
+  if (c >= '0' && c <= '9') {
+    return c - '0';
+  }
+  if (c >= 'a' && c <= 'f') {
+    return c - 'a' + 10;
+  }
+  if (c >= 'A' && c <= 'F') {
+    return c - 'A' + 10;
+  }
+  return -1;
+}
+
+std::string percent_decode(std::string_view text) {
+  std::string decoded;
+  decoded.reserve(text.size());
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '+') {
+      decoded += ' ';
+    } else if (text[i] == '%' && i + 2 < text.size() && hex_digit(text[i + 1]) >= 0 && hex_digit(text[i + 2]) >= 0) {
+      decoded += static_cast<char>(hex_digit(text[i + 1]) * 16 + hex_digit(text[i + 2]));
+      i += 2;
+    } else {
+      decoded += text[i];
+    }
+  }
+  return decoded;
+}
+
+// The value of `name` in a query string ("a=1&b=2"), if present.
+std::optional<std::string> query_value(std::string_view query, std::string_view name) {
+  while (!query.empty()) {
+    const std::size_t amp = query.find('&');
+    const std::string_view pair = query.substr(0, amp);
+    query = amp == std::string_view::npos ? std::string_view{} : query.substr(amp + 1);
+    const std::size_t equals = pair.find('=');
+    if (percent_decode(pair.substr(0, equals)) == name) {
+      return equals == std::string_view::npos ? std::string{} : percent_decode(pair.substr(equals + 1));
+    }
+  }
+  return std::nullopt;
+}
+
+void log_decision(const admission::AdmissionRequest& request, const admission::AdmissionDecision& decision,
+                  const core::Policy& policy, std::chrono::nanoseconds latency) {
+  if (!log_enabled(spdlog::level::info)) {
+    return;
+  }
+  std::vector<std::string> windows;
+  if (decision.decision) {
+    for (const core::WindowStatus& status : decision.decision->windows) {
+      windows.push_back(policy.windows()[status.window].name);
+    }
+  }
+  std::string verdict = decision.allowed ? "allowed" : "denied";
+  if (decision.allowed && decision.decision && !decision.decision->bypassed.empty()) {
+    verdict = "allowed-exempt";
+  }
+  LogLine(spdlog::level::info, "admission decision")
+      .field("uid", request.uid)
+      .field("user", request.username)
+      .field("namespace", request.namespace_name)
+      .field("kind", decision.classification.kind)
+      .field("name", request.name)
+      .field("operation", admission::operation_name(request.operation))
+      .field("action", decision.action ? core::action_name(*decision.action) : std::string_view("none"))
+      .field("decision", verdict)
+      .field("windows", windows)
+      .field("dryRun", request.dry_run)
+      .field("latencyMicroseconds", std::chrono::duration<double, std::micro>(latency).count())
+      .field("message", decision.message)
+      .emit();
+}
+
+Response validate(Request& request, const HandlerContext& context) {
+  const auto started = std::chrono::steady_clock::now();
+  if (request.method() != http::verb::post) {
+    Response response = text(request, http::status::method_not_allowed, "use POST for /validate");
+    response.set(http::field::allow, "POST");
+    return response;
+  }
+  if (!is_json(request[http::field::content_type])) {
+    return text(request, http::status::unsupported_media_type, "Content-Type must be application/json");
+  }
+  if (context.policy == nullptr) {
+    return text(request, http::status::service_unavailable,
+                "no valid policy is loaded: " + std::string(context.not_ready_reason));
+  }
+  auto decoded = admission::decode_review(std::move(request.body()));
+  if (auto* problem = std::get_if<std::string>(&decoded)) {
+    LogLine(spdlog::level::warn, "malformed AdmissionReview").field("reason", *problem).emit();
+    return text(request, http::status::bad_request, "malformed AdmissionReview: " + *problem);
+  }
+  const admission::AdmissionRequest& review = std::get<admission::DecodedReview>(decoded).request();
+  const admission::AdmissionDecision decision = admission::evaluate_request(*context.policy, review, context.now);
+  Response response =
+      respond(request, http::status::ok, "application/json", admission::encode_response(review.uid, decision));
+  const auto latency = std::chrono::steady_clock::now() - started;
+  context.metrics.count_admission(decision.action, decision.allowed, review.dry_run, latency);
+  log_decision(review, decision, *context.policy, latency);
+  return response;
+}
+
+Response windows(const Request& request, std::string_view query, const HandlerContext& context) {
+  if (context.policy == nullptr) {
+    return text(request, http::status::service_unavailable,
+                "no valid policy is loaded: " + std::string(context.not_ready_reason));
+  }
+  core::ListingRequest listing;
+  listing.at = context.now;
+  const std::optional<std::string> environment = query_value(query, "environment");
+  const std::optional<std::string> application = query_value(query, "application");
+  if (application && !environment) {
+    return text(request, http::status::bad_request, "application needs environment");
+  }
+  if (const std::optional<std::string> days = query_value(query, "days")) {
+    int parsed = 0;
+    const auto [end, problem] = std::from_chars(days->data(), days->data() + days->size(), parsed);
+    if (problem != std::errc{} || end != days->data() + days->size() || parsed < 1 || parsed > kMostListedDays) {
+      return text(request, http::status::bad_request, "days must be a whole number from 1 to 3660");
+    }
+    listing.ahead = core::days{parsed};
+  }
+  if (environment) {
+    listing.subject = core::Subject{*environment, application.value_or(""), {}, !application.has_value()};
+  }
+  return respond(request, http::status::ok, "application/json",
+                 report::occurrences_json(*context.policy, core::list_occurrences(*context.policy, listing)));
+}
+
+Response route(Request& request, Endpoint endpoint, std::string_view query, const HandlerContext& context) {
+  if (endpoint == Endpoint::Validate) {
+    return validate(request, context);
+  }
+  if (endpoint == Endpoint::Other) {
+    return text(request, http::status::not_found, "not found");
+  }
+  if (request.method() != http::verb::get) {
+    Response response = text(request, http::status::method_not_allowed, "use GET");
+    response.set(http::field::allow, "GET");
+    return response;
+  }
+  switch (endpoint) {
+    case Endpoint::Healthz:
+      return text(request, http::status::ok, "ok");
+    case Endpoint::Readyz:
+      return context.not_ready_reason.empty() ? text(request, http::status::ok, "ready")
+                                              : text(request, http::status::service_unavailable,
+                                                     "not ready: " + std::string(context.not_ready_reason));
+    case Endpoint::Metrics:
+      return respond(request, http::status::ok, "text/plain; version=0.0.4; charset=utf-8",
+                     context.metrics.render(context.policy, context.now));
+    default:
+      return windows(request, query, context);
+  }
+}
+
+}  // namespace
+
+Endpoint endpoint_of(std::string_view target) {
+  const std::string_view path = target.substr(0, target.find('?'));
+  if (path == "/validate") {
+    return Endpoint::Validate;
+  }
+  if (path == "/healthz") {
+    return Endpoint::Healthz;
+  }
+  if (path == "/readyz") {
+    return Endpoint::Readyz;
+  }
+  if (path == "/metrics") {
+    return Endpoint::Metrics;
+  }
+  if (path == "/windows") {
+    return Endpoint::Windows;
+  }
+  return Endpoint::Other;
+}
+
+Response handle_request(Request& request, const HandlerContext& context) {
+  const std::string_view target(request.target().data(), request.target().size());
+  const std::size_t question = target.find('?');
+  const std::string_view query = question == std::string_view::npos ? std::string_view{} : target.substr(question + 1);
+  const Endpoint endpoint = endpoint_of(target);
+  Response response = route(request, endpoint, query, context);
+  context.metrics.count_response(endpoint, response.result_int());
+  return response;
+}
+
+Response error_response(http::status status, unsigned version, std::string reason) {
+  Response response(status, version);
+  response.set(http::field::content_type, "text/plain; charset=utf-8");
+  response.keep_alive(false);
+  response.body() = std::move(reason) + "\n";
+  response.prepare_payload();
+  return response;
+}
+
+}  // namespace windowguard::server

@@ -1,0 +1,29 @@
+#pragma once
+#include <chrono>
+#include <cstddef>
+#include <string>
+
+namespace windowguard::server {
+
+// Everything `windowguard serve` is told; defaults are the documented ones.
+struct ServerConfig {
+  std::string listen_host = "0.0.0.0";
+  unsigned short listen_port = 8443;
+  std::string tls_cert;
+  std::string tls_key;
+  std::string client_ca;  // empty: no client certificates asked for
+  std::string policies;
+  unsigned threads = 0;  // 0: one per available core
+  std::size_t max_body_bytes = 8 * 1024 * 1024;
+  std::size_t max_header_bytes = 64 * 1024;
+  std::chrono::milliseconds handshake_timeout{10'000};
+  std::chrono::milliseconds header_timeout{10'000};
+  std::chrono::milliseconds body_timeout{10'000};
+  std::chrono::milliseconds idle_timeout{90'000};
+  std::size_t max_connections = 1024;
+  std::chrono::milliseconds reload_interval{2'000};
+  std::chrono::milliseconds shutdown_grace{20'000};
+  std::string log_level = "info";
+};
+
+}  // namespace windowguard::server

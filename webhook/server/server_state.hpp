@@ -1,0 +1,42 @@
+#pragma once
+// What the server's threads share, and what each I/O thread keeps for itself.
+#include <atomic>
+#include <memory>
+#include <string>
+#include <unordered_set>
+
+#include <boost/asio/ssl/context.hpp>
+
+#include "core/policy.hpp"
+#include "server/metrics.hpp"
+#include "server/published.hpp"
+#include "server/server_config.hpp"
+
+namespace windowguard::server {
+
+class Session;
+
+struct SharedState {
+  explicit SharedState(ServerConfig server_config) : config(std::move(server_config)) {}
+
+  const ServerConfig config;
+  Metrics metrics;
+  Published<const core::Policy> policy;
+  Published<boost::asio::ssl::context> tls;
+  Published<const std::string> not_ready_reason;  // "" when ready
+  std::atomic<bool> draining{false};
+};
+
+// Owned by one I/O thread and touched only from it.
+struct ThreadState {
+  explicit ThreadState(SharedState& state)
+      : shared(state), policy(state.policy), tls(state.tls), not_ready_reason(state.not_ready_reason) {}
+
+  SharedState& shared;
+  Published<const core::Policy>::Reader policy;
+  Published<boost::asio::ssl::context>::Reader tls;
+  Published<const std::string>::Reader not_ready_reason;
+  std::unordered_set<Session*> sessions;
+};
+
+}  // namespace windowguard::server

@@ -1,0 +1,169 @@
+#include "server/session.hpp"
+
+#include <boost/asio/ssl/error.hpp>
+#include <boost/beast/core/error.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/write.hpp>
+
+#include "server/log.hpp"
+
+namespace windowguard::server {
+namespace {
+
+namespace beast = boost::beast;
+
+// Large reads: otherwise TLS records are read a few hundred bytes at a time.
+constexpr std::size_t kReadSize = 64 * 1024;
+constexpr std::chrono::seconds kCloseTimeout{2};
+
+bool is_parse_error(const beast::error_code& error) {
+  return error.category() == http::make_error_code(http::error::bad_target).category();
+}
+
+}  // namespace
+
+Session::Session(boost::asio::ip::tcp::socket socket, std::shared_ptr<boost::asio::ssl::context> tls,
+                 ThreadState& thread)
+    : tls_(std::move(tls)), stream_(std::move(socket), *tls_), thread_(thread) {
+  thread_.shared.metrics.connection_opened();
+  thread_.sessions.insert(this);
+  buffer_.reserve(kReadSize);
+}
+
+Session::~Session() {
+  thread_.sessions.erase(this);
+  thread_.shared.metrics.connection_closed();
+}
+
+void Session::start() {
+  beast::get_lowest_layer(stream_).expires_after(thread_.shared.config.handshake_timeout);
+  stream_.async_handshake(boost::asio::ssl::stream_base::server, [self = shared_from_this()](beast::error_code error) {
+    if (error) {
+      LogLine(spdlog::level::debug, "TLS handshake failed").field("error", error.message()).emit();
+      return;
+    }
+    self->wait_for_request();
+  });
+}
+
+void Session::drain() {
+  if (idle_) {
+    beast::get_lowest_layer(stream_).socket().cancel();
+  }
+}
+
+void Session::wait_for_request() {
+  const ServerConfig& config = thread_.shared.config;
+  if (thread_.shared.draining.load(std::memory_order_relaxed)) {
+    close();
+    return;
+  }
+  parser_.emplace();
+  parser_->body_limit(config.max_body_bytes);
+  parser_->header_limit(static_cast<std::uint32_t>(config.max_header_bytes));
+  if (buffer_.size() > 0) {  // a pipelined request is already here
+    read_header();
+    return;
+  }
+  // Idle keep-alive: wait up to the idle timeout for the next request's first
+  // bytes; only then does the (shorter) header deadline start.
+  idle_ = true;
+  beast::get_lowest_layer(stream_).expires_after(config.idle_timeout);
+  stream_.async_read_some(buffer_.prepare(kReadSize),
+                          [self = shared_from_this()](beast::error_code error, std::size_t bytes) {
+                            self->idle_ = false;
+                            if (error) {
+                              return;
+                            }
+                            self->buffer_.commit(bytes);
+                            self->read_header();
+                          });
+}
+
+void Session::read_header() {
+  beast::get_lowest_layer(stream_).expires_after(thread_.shared.config.header_timeout);
+  http::async_read_header(
+      stream_, buffer_, *parser_,
+      [self = shared_from_this()](beast::error_code error, std::size_t) { self->on_header(error); });
+}
+
+void Session::on_header(beast::error_code error) {
+  if (error == http::error::header_limit) {
+    fail_request(http::status::request_header_fields_too_large, "request header too large");
+    return;
+  }
+  if (error) {
+    if (is_parse_error(error)) {
+      fail_request(http::status::bad_request, "malformed HTTP request: " + error.message());
+    }
+    return;  // timeout, reset or end of stream: the connection ends
+  }
+  if (parser_->content_length() && *parser_->content_length() > thread_.shared.config.max_body_bytes) {
+    fail_request(http::status::payload_too_large,
+                 "request body larger than " + std::to_string(thread_.shared.config.max_body_bytes) + " bytes");
+    return;
+  }
+  beast::get_lowest_layer(stream_).expires_after(thread_.shared.config.body_timeout);
+  http::async_read(stream_, buffer_, *parser_,
+                   [self = shared_from_this()](beast::error_code error, std::size_t) { self->on_body(error); });
+}
+
+void Session::on_body(beast::error_code error) {
+  if (error == http::error::body_limit) {
+    fail_request(http::status::payload_too_large,
+                 "request body larger than " + std::to_string(thread_.shared.config.max_body_bytes) + " bytes");
+    return;
+  }
+  if (error) {
+    if (is_parse_error(error)) {
+      fail_request(http::status::bad_request, "malformed HTTP request: " + error.message());
+    }
+    return;
+  }
+  Request request = parser_->release();
+  const std::shared_ptr<const core::Policy>& policy = thread_.policy.get();
+  const std::shared_ptr<const std::string>& not_ready = thread_.not_ready_reason.get();
+  const HandlerContext context{policy.get(), not_ready ? std::string_view(*not_ready) : std::string_view{},
+                               date::floor<core::seconds>(std::chrono::system_clock::now()), thread_.shared.metrics};
+  Response response = handle_request(request, context);
+  if (thread_.shared.draining.load(std::memory_order_relaxed)) {
+    response.keep_alive(false);
+  }
+  send(std::move(response));
+}
+
+void Session::fail_request(http::status status, std::string reason) {
+  LogLine(spdlog::level::warn, "request refused")
+      .field("status", static_cast<std::int64_t>(status))
+      .field("reason", reason)
+      .emit();
+  const Endpoint endpoint =
+      parser_ && parser_->is_header_done()
+          ? endpoint_of(std::string_view(parser_->get().target().data(), parser_->get().target().size()))
+          : Endpoint::Other;
+  thread_.shared.metrics.count_response(endpoint, static_cast<unsigned>(status));
+  send(error_response(status, 11, std::move(reason)));
+}
+
+void Session::send(Response response) {
+  response_ = std::move(response);
+  beast::get_lowest_layer(stream_).expires_after(thread_.shared.config.body_timeout);
+  http::async_write(stream_, response_, [self = shared_from_this()](beast::error_code error, std::size_t) {
+    if (error) {
+      return;
+    }
+    if (self->response_.keep_alive()) {
+      self->wait_for_request();
+    } else {
+      self->close();
+    }
+  });
+}
+
+void Session::close() {
+  beast::get_lowest_layer(stream_).expires_after(kCloseTimeout);
+  stream_.async_shutdown([self = shared_from_this()](beast::error_code) {});
+}
+
+}  // namespace windowguard::server

@@ -1,0 +1,47 @@
+#pragma once
+// One TLS connection's life: handshake, then requests read with a body limit
+// and deadlines (idle, header, body), answered by handle_request, kept alive.
+#include <memory>
+#include <optional>
+
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
+
+#include "server/request_handler.hpp"
+#include "server/server_state.hpp"
+
+namespace windowguard::server {
+
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  Session(boost::asio::ip::tcp::socket socket, std::shared_ptr<boost::asio::ssl::context> tls, ThreadState& thread);
+  ~Session();
+  Session(const Session&) = delete;
+  Session& operator=(const Session&) = delete;
+
+  void start();
+  // Shutting down: an idle connection closes now, a busy one after its response.
+  void drain();
+
+ private:
+  void wait_for_request();
+  void read_header();
+  void on_header(boost::beast::error_code error);
+  void on_body(boost::beast::error_code error);
+  void fail_request(http::status status, std::string reason);
+  void send(Response response);
+  void close();
+
+  std::shared_ptr<boost::asio::ssl::context> tls_;  // outlives the stream that uses it
+  boost::beast::ssl_stream<boost::beast::tcp_stream> stream_;
+  boost::beast::flat_buffer buffer_;
+  std::optional<http::request_parser<http::string_body>> parser_;
+  Response response_;
+  ThreadState& thread_;
+  bool idle_ = false;
+};
+
+}  // namespace windowguard::server
