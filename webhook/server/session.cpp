@@ -89,6 +89,11 @@ void Session::read_header() {
 }
 
 void Session::on_header(beast::error_code error) {
+  if (error == http::error::body_limit) {  // the declared Content-Length is already too large
+    fail_request(http::status::payload_too_large,
+                 "request body larger than " + std::to_string(thread_.shared.config.max_body_bytes) + " bytes");
+    return;
+  }
   if (error == http::error::header_limit) {
     fail_request(http::status::request_header_fields_too_large, "request header too large");
     return;

@@ -58,11 +58,17 @@ std::variant<LoadedTls, std::string> load_tls(const TlsFiles& files) {
   if (SSL_CTX_use_certificate_chain_file(native, files.certificate.c_str()) != 1) {
     return "cannot load the certificate " + files.certificate + ": " + openssl_error();
   }
+  const std::string mismatch = "the private key " + files.key + " does not match the certificate " + files.certificate;
   if (SSL_CTX_use_PrivateKey_file(native, files.key.c_str(), SSL_FILETYPE_PEM) != 1) {
+    if (ERR_GET_REASON(ERR_peek_last_error()) == X509_R_KEY_VALUES_MISMATCH) {
+      ERR_clear_error();
+      return mismatch;
+    }
     return "cannot load the private key " + files.key + ": " + openssl_error();
   }
   if (SSL_CTX_check_private_key(native) != 1) {
-    return "the private key " + files.key + " does not match the certificate " + files.certificate;
+    ERR_clear_error();
+    return mismatch;
   }
   if (!files.client_ca.empty()) {
     if (SSL_CTX_load_verify_locations(native, files.client_ca.c_str(), nullptr) != 1) {

@@ -1,0 +1,126 @@
+#include "support/server_process.hpp"
+
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <stdexcept>
+
+namespace windowguard::testing {
+namespace {
+constexpr std::chrono::seconds kStartTimeout{15};
+}
+
+ServerProcess::ServerProcess(const std::vector<std::string>& arguments) {
+  int pipe_ends[2];
+  if (pipe(pipe_ends) != 0) {
+    throw std::runtime_error("pipe failed");
+  }
+  std::vector<std::string> argv_text{WINDOWGUARD_BINARY, "serve", "--listen", "127.0.0.1:0"};
+  argv_text.insert(argv_text.end(), arguments.begin(), arguments.end());
+  std::vector<char*> argv;
+  for (std::string& text : argv_text) {
+    argv.push_back(text.data());
+  }
+  argv.push_back(nullptr);
+  pid_ = fork();
+  if (pid_ == 0) {
+    dup2(pipe_ends[1], STDOUT_FILENO);
+    dup2(pipe_ends[1], STDERR_FILENO);
+    close(pipe_ends[0]);
+    close(pipe_ends[1]);
+    execv(argv[0], argv.data());
+    _exit(127);
+  }
+  close(pipe_ends[1]);
+  reader_ = std::thread([this, descriptor = pipe_ends[0]] { read_output(descriptor); });
+  std::unique_lock lock(mutex_);
+  changed_.wait_for(lock, kStartTimeout, [this] {
+    if (output_closed_) {
+      return true;
+    }
+    for (const std::string& line : lines_) {
+      const auto at = line.find("\"msg\":\"listening\"");
+      const auto port = line.find("\"port\":");
+      if (at != std::string::npos && port != std::string::npos) {
+        port_ = static_cast<unsigned short>(std::stoi(line.substr(port + 7)));
+        return true;
+      }
+    }
+    return false;
+  });
+}
+
+ServerProcess::~ServerProcess() {
+  if (exit_status_ == -1 && pid_ > 0) {
+    signal(SIGKILL);
+    wait_for_exit(std::chrono::seconds(10));
+  }
+  if (reader_.joinable()) {
+    reader_.join();
+  }
+}
+
+void ServerProcess::read_output(int descriptor) {
+  std::string pending;
+  char chunk[4096];
+  while (true) {
+    const ssize_t got = read(descriptor, chunk, sizeof chunk);
+    if (got <= 0) {
+      break;
+    }
+    pending.append(chunk, static_cast<std::size_t>(got));
+    std::size_t newline;
+    while ((newline = pending.find('\n')) != std::string::npos) {
+      const std::lock_guard lock(mutex_);
+      lines_.push_back(pending.substr(0, newline));
+      pending.erase(0, newline + 1);
+      changed_.notify_all();
+    }
+  }
+  close(descriptor);
+  const std::lock_guard lock(mutex_);
+  output_closed_ = true;
+  changed_.notify_all();
+}
+
+void ServerProcess::signal(int number) const {
+  if (pid_ > 0) {
+    kill(pid_, number);
+  }
+}
+
+int ServerProcess::wait_for_exit(std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (exit_status_ == -1 && std::chrono::steady_clock::now() < deadline) {
+    int status = 0;
+    if (waitpid(pid_, &status, WNOHANG) == pid_) {
+      exit_status_ = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return exit_status_;
+}
+
+std::vector<std::string> ServerProcess::log() const {
+  const std::lock_guard lock(mutex_);
+  return lines_;
+}
+
+bool ServerProcess::wait_for_log(const std::string& text, std::chrono::milliseconds timeout) const {
+  std::unique_lock lock(mutex_);
+  return changed_.wait_for(lock, timeout, [&] {
+    return std::any_of(lines_.begin(), lines_.end(),
+                       [&](const std::string& line) { return line.find(text) != std::string::npos; });
+  });
+}
+
+std::size_t ServerProcess::count_log(const std::string& text) const {
+  const std::lock_guard lock(mutex_);
+  return static_cast<std::size_t>(std::count_if(
+      lines_.begin(), lines_.end(), [&](const std::string& line) { return line.find(text) != std::string::npos; }));
+}
+
+}  // namespace windowguard::testing

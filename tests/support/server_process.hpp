@@ -1,0 +1,49 @@
+#pragma once
+// Starts the real `windowguard serve` binary on a free 127.0.0.1 port and
+// reads its JSON log lines.  Every wait is bounded.
+#include <sys/types.h>
+
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace windowguard::testing {
+
+class ServerProcess {
+ public:
+  // Starts `windowguard serve --listen 127.0.0.1:0 <arguments>` and waits
+  // (bounded) for its "listening" line, or for it to exit.
+  explicit ServerProcess(const std::vector<std::string>& arguments);
+  ~ServerProcess();
+  ServerProcess(const ServerProcess&) = delete;
+  ServerProcess& operator=(const ServerProcess&) = delete;
+
+  unsigned short port() const { return port_; }
+  bool running() const { return port_ != 0; }
+
+  // Sends a signal; `wait_for_exit` returns the exit status, or -1 on timeout.
+  void signal(int number) const;
+  int wait_for_exit(std::chrono::milliseconds timeout);
+
+  // Log lines so far; `wait_for_log` waits (bounded) for one containing `text`.
+  std::vector<std::string> log() const;
+  bool wait_for_log(const std::string& text, std::chrono::milliseconds timeout) const;
+  std::size_t count_log(const std::string& text) const;
+
+ private:
+  void read_output(int descriptor);
+
+  pid_t pid_ = -1;
+  unsigned short port_ = 0;
+  int exit_status_ = -1;
+  std::thread reader_;
+  mutable std::mutex mutex_;
+  mutable std::condition_variable changed_;
+  std::vector<std::string> lines_;
+  bool output_closed_ = false;
+};
+
+}  // namespace windowguard::testing
