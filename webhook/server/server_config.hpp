@@ -14,8 +14,8 @@ struct ServerConfig {
   std::string client_ca;  // empty: no client certificates asked for
   std::string policies;
   unsigned threads = 0;  // 0: one per available core
-  std::size_t max_body_bytes = 8 * 1024 * 1024;
-  std::size_t max_header_bytes = 64 * 1024;
+  std::size_t max_body_bytes = std::size_t{8} * 1024 * 1024;
+  std::size_t max_header_bytes = std::size_t{64} * 1024;
   std::chrono::milliseconds handshake_timeout{10'000};
   std::chrono::milliseconds header_timeout{10'000};
   std::chrono::milliseconds body_timeout{10'000};

@@ -14,7 +14,7 @@ namespace {
 namespace beast = boost::beast;
 
 // Large reads: otherwise TLS records are read a few hundred bytes at a time.
-constexpr std::size_t kReadSize = 64 * 1024;
+constexpr std::size_t kReadSize = std::size_t{64} * 1024;
 constexpr std::chrono::seconds kCloseTimeout{2};
 
 bool is_parse_error(const beast::error_code& error) {
