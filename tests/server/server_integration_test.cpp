@@ -499,8 +499,10 @@ TEST_F(ServerTest, ClientCaModeRequiresAClientCertificateFromThatCa) {
 
 TEST_F(ServerTest, EnvironmentVariablesConfigureTheServer) {
   setenv("WINDOWGUARD_MAX_BODY_BYTES", "1000", 1);
+  setenv("WINDOWGUARD_NOT_AN_OPTION", "ignored", 1);  // other WINDOWGUARD_ variables are not serve's business
   start();
   unsetenv("WINDOWGUARD_MAX_BODY_BYTES");
+  unsetenv("WINDOWGUARD_NOT_AN_OPTION");
   EXPECT_EQ(validate(review("open")).result_int(), 413);
 }
 

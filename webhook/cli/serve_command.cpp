@@ -15,8 +15,9 @@ namespace po = boost::program_options;
 
 constexpr const char* kEnvironmentPrefix = "WINDOWGUARD_";
 
-// "WINDOWGUARD_TLS_CERT" -> "tls-cert"; other variables are not options.
-std::string option_for_variable(const std::string& variable) {
+// "WINDOWGUARD_TLS_CERT" -> "tls-cert"; "" for a variable that names no
+// option (WINDOWGUARD_WERROR belongs to the build, not to serve).
+std::string option_for_variable(const po::options_description& options, const std::string& variable) {
   if (variable.rfind(kEnvironmentPrefix, 0) != 0) {
     return {};
   }
@@ -24,7 +25,7 @@ std::string option_for_variable(const std::string& variable) {
   for (char& c : option) {
     c = c == '_' ? '-' : static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   }
-  return option;
+  return options.find_nothrow(option, false) != nullptr && option != "help" ? option : std::string{};
 }
 
 // "HOST:PORT" or "[IPv6]:PORT".
@@ -87,7 +88,9 @@ int run_serve(const Arguments& arguments, std::ostream& out, std::ostream& err) 
   po::variables_map values;
   try {
     po::store(po::command_line_parser(arguments).options(options).run(), values);
-    po::store(po::parse_environment(options, option_for_variable), values);
+    po::store(po::parse_environment(
+                  options, [&](const std::string& variable) { return option_for_variable(options, variable); }),
+              values);
     po::notify(values);
   } catch (const po::error& problem) {
     err << "windowguard serve: " << problem.what() << "\n\n" << options;
