@@ -10,6 +10,7 @@
 #include <fstream>
 #include <thread>
 
+#include "support/config_map_directory.hpp"
 #include "support/fixtures.hpp"
 #include "support/server_process.hpp"
 #include "support/tls_client.hpp"
@@ -51,28 +52,6 @@ std::string policy_text(const std::string& frozen_environment) {
          "bindings:\n  - windows: [always-frozen]\n    environments: [" +
          frozen_environment + "]\n  - windows: [soon]\n    environments: [soon]\n";
 }
-
-// A policy directory laid out as kubelet mounts a ConfigMap: policy.yaml ->
-// ..data/policy.yaml, ..data -> ..<version>/.  `publish` swaps ..data atomically.
-class ConfigMapDirectory {
- public:
-  explicit ConfigMapDirectory(fs::path root) : root_(std::move(root)) {}
-  void publish(const std::string& text) {
-    const std::string version = "..v" + std::to_string(++versions_);
-    fs::create_directories(root_ / version);
-    std::ofstream(root_ / version / "policy.yaml") << text;
-    fs::create_directory_symlink(version, root_ / "..data_tmp");
-    fs::rename(root_ / "..data_tmp", root_ / "..data");
-    if (!fs::is_symlink(root_ / "policy.yaml")) {
-      fs::create_symlink("..data/policy.yaml", root_ / "policy.yaml");
-    }
-  }
-  std::string path() const { return root_.string(); }
-
- private:
-  fs::path root_;
-  int versions_ = 0;
-};
 
 class ServerTest : public ::testing::Test {
  protected:
@@ -117,7 +96,7 @@ class ServerTest : public ::testing::Test {
                                        "--reload-interval", "1s",
                                        "--threads",         "2"};
     arguments.insert(arguments.end(), extra.begin(), extra.end());
-    server_ = std::make_unique<ServerProcess>(arguments);
+    server_ = std::make_unique<ServerProcess>("serve", arguments);
     ASSERT_TRUE(server_->running()) << (server_->log().empty() ? "no output" : server_->log().back());
   }
 
@@ -508,9 +487,9 @@ TEST_F(ServerTest, EnvironmentVariablesConfigureTheServer) {
 
 TEST_F(ServerTest, StartsOnlyWithAUsableCertificate) {
   install_tls("rotated", "server");
-  server_ = std::make_unique<ServerProcess>(std::vector<std::string>{"--tls-cert", (work_ / "tls/tls.crt").string(),
-                                                                     "--tls-key", (work_ / "tls/tls.key").string(),
-                                                                     "--policies", policies_->path()});
+  server_ = std::make_unique<ServerProcess>(
+      "serve", std::vector<std::string>{"--tls-cert", (work_ / "tls/tls.crt").string(), "--tls-key",
+                                        (work_ / "tls/tls.key").string(), "--policies", policies_->path()});
   EXPECT_FALSE(server_->running());
   EXPECT_EQ(server_->wait_for_exit(5s), 1);
   EXPECT_TRUE(server_->wait_for_log("does not match the certificate", 1s));

@@ -12,12 +12,12 @@ namespace {
 constexpr std::chrono::seconds kStartTimeout{15};
 }
 
-ServerProcess::ServerProcess(const std::vector<std::string>& arguments) {
+ServerProcess::ServerProcess(const std::string& verb, const std::vector<std::string>& arguments) {
   int pipe_ends[2];
   if (pipe(pipe_ends) != 0) {
     throw std::runtime_error("pipe failed");
   }
-  std::vector<std::string> argv_text{WINDOWGUARD_BINARY, "serve", "--listen", "127.0.0.1:0"};
+  std::vector<std::string> argv_text{WINDOWGUARD_BINARY, verb, "--listen", "127.0.0.1:0"};
   argv_text.insert(argv_text.end(), arguments.begin(), arguments.end());
   std::vector<char*> argv;
   for (std::string& text : argv_text) {

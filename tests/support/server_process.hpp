@@ -1,6 +1,6 @@
 #pragma once
-// Starts the real `windowguard serve` binary on a free 127.0.0.1 port and
-// reads its JSON log lines.  Every wait is bounded.
+// Starts the real windowguard binary (`serve` or `sidecar`, listening on
+// 127.0.0.1:0) and reads its JSON log lines.  Every wait is bounded.
 #include <sys/types.h>
 
 #include <chrono>
@@ -14,9 +14,9 @@ namespace windowguard::testing {
 
 class ServerProcess {
  public:
-  // Starts `windowguard serve --listen 127.0.0.1:0 <arguments>` and waits
+  // Starts `windowguard <verb> --listen 127.0.0.1:0 <arguments>` and waits
   // (bounded) for its "listening" line, or for it to exit.
-  explicit ServerProcess(const std::vector<std::string>& arguments);
+  ServerProcess(const std::string& verb, const std::vector<std::string>& arguments);
   ~ServerProcess();
   ServerProcess(const ServerProcess&) = delete;
   ServerProcess& operator=(const ServerProcess&) = delete;

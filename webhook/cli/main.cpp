@@ -12,6 +12,8 @@ usage: windowguard <verb> [options]
 verbs:
   serve             the admission webhook over HTTPS
                     (windowguard serve --help for its options)
+  sidecar           publish valid versions of the policy ConfigMap to the webhook
+                    (windowguard sidecar --help for its options)
   lint DIR          validate a policy directory (exit 0 valid, 2 invalid)
   windows           list active and upcoming window occurrences
   check             decide one request offline, as the webhook would
@@ -32,6 +34,9 @@ int main(int argc, char** argv) {
   const Arguments arguments(argv + 2, argv + argc);
   if (verb == "serve") {
     return run_serve(arguments, std::cout, std::cerr);
+  }
+  if (verb == "sidecar") {
+    return run_sidecar(arguments, std::cout, std::cerr);
   }
   if (verb == "lint") {
     return run_lint(arguments, std::cout, std::cerr);

@@ -1,9 +1,9 @@
-#include <charconv>
 #include <ostream>
 
 #include <boost/program_options.hpp>
 
 #include "cli/commands.hpp"
+#include "cli/listen_address.hpp"
 #include "policy/value_forms.hpp"
 #include "server/log.hpp"
 #include "server/server.hpp"
@@ -26,28 +26,6 @@ std::string option_for_variable(const po::options_description& options, const st
     c = c == '_' ? '-' : static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   }
   return options.find_nothrow(option, false) != nullptr && option != "help" ? option : std::string{};
-}
-
-// "HOST:PORT" or "[IPv6]:PORT".
-bool parse_listen(const std::string& text, server::ServerConfig& config) {
-  const std::size_t colon = text.rfind(':');
-  if (colon == std::string::npos || colon + 1 == text.size()) {
-    return false;
-  }
-  std::string host = text.substr(0, colon);
-  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
-    host = host.substr(1, host.size() - 2);
-  }
-  int port = 0;
-  const std::string port_text = text.substr(colon + 1);
-  const auto [end, problem] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
-  if (problem != std::errc{} || end != port_text.data() + port_text.size() || port < 0 || port > 65535 ||
-      host.empty()) {
-    return false;
-  }
-  config.listen_host = host;
-  config.listen_port = static_cast<unsigned short>(port);
-  return true;
 }
 
 }  // namespace
@@ -105,9 +83,12 @@ int run_serve(const Arguments& arguments, std::ostream& out, std::ostream& err) 
     return kExitUsage;
   };
   server::ServerConfig config;
-  if (!parse_listen(values["listen"].as<std::string>(), config)) {
+  const std::optional<ListenAddress> listen = parse_listen_address(values["listen"].as<std::string>());
+  if (!listen) {
     return usage_error("--listen must be HOST:PORT, e.g. 127.0.0.1:8443");
   }
+  config.listen_host = listen->host;
+  config.listen_port = listen->port;
   for (const char* required : {"tls-cert", "tls-key", "policies"}) {
     if (values.count(required) == 0) {
       return usage_error(std::string("--") + required + " is required");

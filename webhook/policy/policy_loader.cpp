@@ -837,13 +837,23 @@ std::vector<std::filesystem::path> list_policy_files(const std::filesystem::path
   return files;
 }
 
+std::filesystem::path current_version_of(const std::filesystem::path& directory) {
+  std::error_code problem;
+  const std::filesystem::path data = directory / "..data";
+  if (!std::filesystem::is_directory(data, problem)) {
+    return directory;
+  }
+  std::filesystem::path version = std::filesystem::canonical(data, problem);
+  return problem ? directory : version;
+}
+
 LoadResult load_policy_directory(const std::filesystem::path& directory) {
   const std::string shown = directory.string();
   std::error_code problem;
   if (!std::filesystem::is_directory(directory, problem)) {
     return {nullptr, {{shown, 0, 0, "is not a readable directory of policy files"}}};
   }
-  const std::vector<std::filesystem::path> files = list_policy_files(directory, problem);
+  const std::vector<std::filesystem::path> files = list_policy_files(current_version_of(directory), problem);
   if (problem) {
     return {nullptr, {{shown, 0, 0, "cannot be listed: " + problem.message()}}};
   }
@@ -856,9 +866,9 @@ LoadResult load_policy_directory(const std::filesystem::path& directory) {
     std::ostringstream text;
     text << stream.rdbuf();
     if (!stream) {
-      return {nullptr, {{file.string(), 0, 0, "cannot be read"}}};
+      return {nullptr, {{(directory / file.filename()).string(), 0, 0, "cannot be read"}}};
     }
-    sources.push_back({file.string(), text.str()});
+    sources.push_back({(directory / file.filename()).string(), text.str()});
   }
   return load_policy(sources);
 }

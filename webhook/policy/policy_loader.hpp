@@ -29,6 +29,12 @@ LoadResult load_policy(const std::vector<PolicySource>& sources);
 // name order.
 std::vector<std::filesystem::path> list_policy_files(const std::filesystem::path& directory, std::error_code& error);
 
+// The folder holding one consistent version of a directory: for a ConfigMap
+// volume (or the sidecar's publish directory), where its "..data" link points
+// now; otherwise the directory itself.  Reading through it, a "..data" swap
+// during the read cannot mix files of two versions.
+std::filesystem::path current_version_of(const std::filesystem::path& directory);
+
 // Loads every *.yaml / *.yml file directly in `directory` (hidden names, such as
 // a ConfigMap volume's "..data", are skipped), in name order.
 LoadResult load_policy_directory(const std::filesystem::path& directory);

@@ -57,7 +57,9 @@ class Watcher {
     if (std::string fingerprint = fingerprint_policy_directory(shared_.config.policies);
         fingerprint != policy_fingerprint_) {
       policy_fingerprint_ = std::move(fingerprint);
-      reload_policy();
+      if (!reload_policy() && fingerprint_policy_directory(shared_.config.policies) != policy_fingerprint_) {
+        policy_fingerprint_.clear();  // it changed while being read: read it again next time
+      }
     }
   }
 
@@ -90,7 +92,8 @@ class Watcher {
     return true;
   }
 
-  void reload_policy() {
+  // Whether a valid policy was loaded and published.
+  bool reload_policy() {
     const policy::LoadResult result = policy::load_policy_directory(shared_.config.policies);
     if (!result.policy) {
       shared_.metrics.count_policy_reload(false, now());
@@ -108,7 +111,7 @@ class Watcher {
         shared_.not_ready_reason.publish(std::make_shared<const std::string>(
             "no valid policy in " + shared_.config.policies + ": " + errors.front()));
       }
-      return;
+      return false;
     }
     const std::size_t windows = result.policy->windows().size();
     const std::size_t bindings = result.policy->bindings().size();
@@ -120,6 +123,7 @@ class Watcher {
         .field("windows", static_cast<std::int64_t>(windows))
         .field("bindings", static_cast<std::int64_t>(bindings))
         .emit();
+    return true;
   }
 
   SharedState& shared_;
