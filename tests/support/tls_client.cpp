@@ -6,6 +6,7 @@
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/address.hpp>
+#include <boost/asio/ssl/host_name_verification.hpp>
 
 namespace windowguard::testing {
 namespace {
@@ -42,6 +43,10 @@ TlsClient::TlsClient(unsigned short port, const ClientOptions& options) : contex
     context_.use_private_key_file(options.key, asio::ssl::context::pem);
   }
   stream_.emplace(io_, context_);
+  if (!options.host_name.empty()) {
+    SSL_set_tlsext_host_name(stream_->native_handle(), options.host_name.c_str());
+    stream_->set_verify_callback(asio::ssl::host_name_verification(options.host_name));
+  }
   auto& socket = boost::beast::get_lowest_layer(*stream_).socket();
   socket.connect({asio::ip::make_address("127.0.0.1"), port});
   set_timeouts(socket);

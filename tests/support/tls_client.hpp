@@ -23,6 +23,7 @@ struct ClientOptions {
   std::string key;
   int min_version = 0;  // TLS1_1_VERSION etc.; 0: OpenSSL's default
   int max_version = 0;
+  std::string host_name;  // when set: sent as SNI, and the certificate must name it
 };
 
 class TlsClient {

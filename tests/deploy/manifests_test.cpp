@@ -1,0 +1,386 @@
+// Tests of the installation assets themselves: manifests/, certs/ and the
+// example policies they ship.  No cluster is needed (none runs here): the YAML
+// is parsed and cross-checked, and the binary is run with the manifests' own
+// arguments on 127.0.0.1.
+#include <gtest/gtest.h>
+#include <yaml-cpp/yaml.h>
+
+#include <filesystem>
+#include <fstream>
+#include <set>
+
+#include "core/policy.hpp"
+#include "policy/policy_loader.hpp"
+#include "support/fixtures.hpp"
+#include "support/server_process.hpp"
+#include "support/tls_client.hpp"
+
+namespace windowguard::testing {
+namespace {
+
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+
+const fs::path kSource = WINDOWGUARD_SOURCE_DIR;
+
+// Every document of every YAML file under `directory`, keyed "Kind/name".
+std::map<std::string, YAML::Node> load_objects(const fs::path& directory) {
+  std::map<std::string, YAML::Node> objects;
+  for (const auto& entry : fs::directory_iterator(directory)) {
+    const std::string extension = entry.path().extension().string();
+    if (extension != ".yaml" && extension != ".yml") {
+      continue;
+    }
+    for (const YAML::Node& document : YAML::LoadAllFromFile(entry.path().string())) {
+      if (document["kind"] && document["kind"].as<std::string>() != "Kustomization") {
+        objects[document["kind"].as<std::string>() + "/" + document["metadata"]["name"].as<std::string>()] = document;
+      }
+    }
+  }
+  return objects;
+}
+
+class Manifests : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    objects_ = new std::map<std::string, YAML::Node>(load_objects(kSource / "manifests"));
+  }
+  static void TearDownTestSuite() { delete objects_; }
+
+  static YAML::Node object(const std::string& key) {
+    const auto found = objects_->find(key);
+    if (found == objects_->end()) {
+      ADD_FAILURE() << "no " << key << " in manifests/";
+      return YAML::Node();
+    }
+    return found->second;
+  }
+  static YAML::Node container(const std::string& name) {
+    for (const YAML::Node& candidate : object("Deployment/windowguard")["spec"]["template"]["spec"]["containers"]) {
+      if (candidate["name"].as<std::string>() == name) {
+        return candidate;
+      }
+    }
+    ADD_FAILURE() << "no container " << name;
+    return YAML::Node();
+  }
+  static std::vector<std::string> strings(const YAML::Node& list) {
+    std::vector<std::string> values;
+    for (const YAML::Node& item : list) {
+      values.push_back(item.as<std::string>());
+    }
+    return values;
+  }
+
+  static inline std::map<std::string, YAML::Node>* objects_ = nullptr;
+};
+
+TEST_F(Manifests, EveryFileParsesAndTheKustomizationListsThemAll) {
+  const YAML::Node kustomization = YAML::LoadFile((kSource / "manifests/kustomization.yaml").string());
+  std::set<std::string> listed;
+  for (const std::string& resource : strings(kustomization["resources"])) {
+    EXPECT_TRUE(fs::exists(kSource / "manifests" / resource)) << resource;
+    listed.insert(resource);
+  }
+  for (const auto& entry : fs::directory_iterator(kSource / "manifests")) {
+    const std::string name = entry.path().filename().string();
+    if (name != "kustomization.yaml") {
+      EXPECT_TRUE(listed.count(name)) << name << " is not in kustomization.yaml";
+    }
+  }
+  for (const char* key : {"Namespace/windowguard", "ServiceAccount/windowguard", "ConfigMap/windowguard-policies",
+                          "Deployment/windowguard", "Service/windowguard", "PodDisruptionBudget/windowguard",
+                          "ValidatingWebhookConfiguration/windowguard"}) {
+    EXPECT_TRUE(objects_->count(key)) << key;
+  }
+}
+
+TEST_F(Manifests, NamesPortsAndSelectorsAgree) {
+  const YAML::Node deployment = object("Deployment/windowguard");
+  const YAML::Node service = object("Service/windowguard");
+  const YAML::Node webhook = object("ValidatingWebhookConfiguration/windowguard")["webhooks"][0];
+  const YAML::Node pdb = object("PodDisruptionBudget/windowguard");
+  const std::string pod_label =
+      deployment["spec"]["template"]["metadata"]["labels"]["app.kubernetes.io/name"].as<std::string>();
+  EXPECT_EQ(deployment["spec"]["selector"]["matchLabels"]["app.kubernetes.io/name"].as<std::string>(), pod_label);
+  EXPECT_EQ(service["spec"]["selector"]["app.kubernetes.io/name"].as<std::string>(), pod_label);
+  EXPECT_EQ(pdb["spec"]["selector"]["matchLabels"]["app.kubernetes.io/name"].as<std::string>(), pod_label);
+
+  const YAML::Node port = service["spec"]["ports"][0];
+  const YAML::Node webhook_port = container("webhook")["ports"][0];
+  EXPECT_EQ(port["targetPort"].as<std::string>(), webhook_port["name"].as<std::string>());
+  EXPECT_EQ(webhook_port["containerPort"].as<int>(), 8443);
+  const auto args = strings(container("webhook")["args"]);
+  EXPECT_NE(std::find(args.begin(), args.end(), "--listen=0.0.0.0:8443"), args.end());
+
+  const YAML::Node client = webhook["clientConfig"]["service"];
+  EXPECT_EQ(client["name"].as<std::string>(), service["metadata"]["name"].as<std::string>());
+  EXPECT_EQ(client["namespace"].as<std::string>(), service["metadata"]["namespace"].as<std::string>());
+  EXPECT_EQ(client["port"].as<int>(), port["port"].as<int>());
+  EXPECT_EQ(client["path"].as<std::string>(), "/validate");
+  for (const auto& [key, node] : *objects_) {
+    if (node["metadata"]["namespace"]) {
+      EXPECT_EQ(node["metadata"]["namespace"].as<std::string>(), "windowguard") << key;
+    }
+  }
+  const YAML::Node volumes = deployment["spec"]["template"]["spec"]["volumes"];
+  std::map<std::string, YAML::Node> by_name;
+  for (const YAML::Node& volume : volumes) {
+    by_name[volume["name"].as<std::string>()] = volume;
+  }
+  EXPECT_EQ(by_name["tls"]["secret"]["secretName"].as<std::string>(), "windowguard-tls");
+  EXPECT_EQ(by_name["policy-configmap"]["configMap"]["name"].as<std::string>(), "windowguard-policies");
+  EXPECT_TRUE(by_name["published-policies"]["emptyDir"].IsDefined());
+  EXPECT_EQ(deployment["spec"]["template"]["spec"]["serviceAccountName"].as<std::string>(), "windowguard");
+}
+
+TEST_F(Manifests, ProbesPointAtRealEndpointsOnRealPorts) {
+  const YAML::Node webhook = container("webhook");
+  EXPECT_EQ(webhook["readinessProbe"]["httpGet"]["path"].as<std::string>(), "/readyz");
+  EXPECT_EQ(webhook["livenessProbe"]["httpGet"]["path"].as<std::string>(), "/healthz");
+  for (const char* probe : {"readinessProbe", "livenessProbe"}) {
+    EXPECT_EQ(webhook[probe]["httpGet"]["scheme"].as<std::string>(), "HTTPS");
+    EXPECT_EQ(webhook[probe]["httpGet"]["port"].as<std::string>(), webhook["ports"][0]["name"].as<std::string>());
+  }
+  const YAML::Node sidecar = container("policy-sidecar");
+  EXPECT_EQ(sidecar["readinessProbe"]["httpGet"]["path"].as<std::string>(), "/readyz");
+  EXPECT_EQ(sidecar["livenessProbe"]["httpGet"]["path"].as<std::string>(), "/healthz");
+  EXPECT_EQ(sidecar["readinessProbe"]["httpGet"]["port"].as<std::string>(),
+            sidecar["ports"][0]["name"].as<std::string>());
+  const auto args = strings(sidecar["args"]);
+  EXPECT_NE(std::find(args.begin(), args.end(),
+                      "--listen=0.0.0.0:" + std::to_string(sidecar["ports"][0]["containerPort"].as<int>())),
+            args.end());
+}
+
+TEST_F(Manifests, PodIsHardened) {
+  const YAML::Node deployment = object("Deployment/windowguard");
+  const YAML::Node pod = deployment["spec"]["template"]["spec"];
+  EXPECT_GE(deployment["spec"]["replicas"].as<int>(), 2);
+  EXPECT_TRUE(pod["affinity"]["podAntiAffinity"].IsDefined());
+  EXPECT_TRUE(pod["securityContext"]["runAsNonRoot"].as<bool>());
+  EXPECT_NE(pod["securityContext"]["runAsUser"].as<int>(), 0);
+  EXPECT_EQ(pod["securityContext"]["seccompProfile"]["type"].as<std::string>(), "RuntimeDefault");
+  EXPECT_FALSE(pod["automountServiceAccountToken"].as<bool>());
+  EXPECT_GT(pod["terminationGracePeriodSeconds"].as<int>(), 20);  // the webhook's --shutdown-grace
+  for (const YAML::Node& each : pod["containers"]) {
+    const std::string name = each["name"].as<std::string>();
+    EXPECT_FALSE(each["securityContext"]["allowPrivilegeEscalation"].as<bool>()) << name;
+    EXPECT_TRUE(each["securityContext"]["readOnlyRootFilesystem"].as<bool>()) << name;
+    EXPECT_EQ(strings(each["securityContext"]["capabilities"]["drop"]), std::vector<std::string>{"ALL"}) << name;
+    for (const char* kind : {"requests", "limits"}) {
+      EXPECT_TRUE(each["resources"][kind]["cpu"].IsDefined() && each["resources"][kind]["memory"].IsDefined())
+          << name << " " << kind;
+    }
+  }
+  EXPECT_EQ(object("PodDisruptionBudget/windowguard")["spec"]["minAvailable"].as<int>(), 1);
+  // No API permissions: no Role or ClusterRole at all.
+  for (const auto& [key, node] : *objects_) {
+    EXPECT_EQ(key.find("Role"), std::string::npos) << key;
+  }
+}
+
+TEST_F(Manifests, WebhookRulesCoverEveryGovernedRequest) {
+  const YAML::Node webhook = object("ValidatingWebhookConfiguration/windowguard")["webhooks"][0];
+  EXPECT_EQ(strings(webhook["admissionReviewVersions"]), std::vector<std::string>{"v1"});
+  EXPECT_EQ(webhook["sideEffects"].as<std::string>(), "None");
+  EXPECT_LE(webhook["timeoutSeconds"].as<int>(), 10);
+  const std::string failure_policy = webhook["failurePolicy"].as<std::string>();
+  EXPECT_TRUE(failure_policy == "Fail" || failure_policy == "Ignore");
+  // (group, resource, operation) triples the rules must match: SPEC section 4.
+  std::set<std::string> covered;
+  for (const YAML::Node& rule : webhook["rules"]) {
+    EXPECT_EQ(strings(rule["apiVersions"]), std::vector<std::string>{"v1"});
+    for (const std::string& group : strings(rule["apiGroups"])) {
+      for (const std::string& resource : strings(rule["resources"])) {
+        for (const std::string& operation : strings(rule["operations"])) {
+          covered.insert(group + " " + resource + " " + operation);
+        }
+      }
+    }
+  }
+  for (const char* workload : {"deployments", "statefulsets", "daemonsets", "replicasets"}) {
+    for (const char* operation : {"CREATE", "UPDATE", "DELETE"}) {
+      EXPECT_TRUE(covered.count(std::string("apps ") + workload + " " + operation)) << workload << " " << operation;
+    }
+  }
+  for (const char* scalable : {"deployments/scale", "statefulsets/scale", "replicasets/scale"}) {
+    EXPECT_TRUE(covered.count(std::string("apps ") + scalable + " UPDATE")) << scalable;
+  }
+  EXPECT_TRUE(covered.count(" pods DELETE"));
+  EXPECT_TRUE(covered.count(" namespaces DELETE"));
+  EXPECT_FALSE(covered.count(" pods CREATE"));  // pods are governed on deletion only
+
+  const YAML::Node excluded = webhook["namespaceSelector"]["matchExpressions"][0];
+  EXPECT_EQ(excluded["key"].as<std::string>(), "kubernetes.io/metadata.name");
+  EXPECT_EQ(excluded["operator"].as<std::string>(), "NotIn");
+  const auto values = strings(excluded["values"]);
+  EXPECT_NE(std::find(values.begin(), values.end(), "kube-system"), values.end());
+  EXPECT_NE(std::find(values.begin(), values.end(), "windowguard"), values.end());
+}
+
+TEST_F(Manifests, MatchConditionsSkipEveryDefaultTrustedRequester) {
+  const std::string expression =
+      object("ValidatingWebhookConfiguration/windowguard")["webhooks"][0]["matchConditions"][0]["expression"]
+          .as<std::string>();
+  for (const std::string& requester : core::Settings::default_trusted_requesters()) {
+    if (requester.back() == '*') {
+      EXPECT_NE(expression.find("startsWith('" + requester.substr(0, requester.size() - 1) + "')"), std::string::npos)
+          << requester;
+    } else {
+      EXPECT_NE(expression.find("'" + requester + "'"), std::string::npos) << requester;
+    }
+  }
+  EXPECT_EQ(expression.find("argocd"), std::string::npos);  // Argo CD stays governed
+  EXPECT_EQ(expression.rfind("!(", 0), 0U);
+}
+
+TEST_F(Manifests, TheConfigMapHoldsExactlyTheExamplePoliciesAndPassesLint) {
+  const YAML::Node data = object("ConfigMap/windowguard-policies")["data"];
+  std::vector<policy::PolicySource> sources;
+  std::set<std::string> keys;
+  for (const auto& entry : data) {
+    const std::string key = entry.first.as<std::string>();
+    keys.insert(key);
+    EXPECT_EQ(entry.second.as<std::string>(), read_text((kSource / "policies" / key).string()))
+        << key << " differs from policies/: run scripts/render-policies-configmap.sh";
+    sources.push_back({key, entry.second.as<std::string>()});
+  }
+  std::set<std::string> files;
+  for (const auto& entry : fs::directory_iterator(kSource / "policies")) {
+    files.insert(entry.path().filename().string());
+  }
+  EXPECT_EQ(keys, files);
+  const policy::LoadResult loaded = policy::load_policy(sources);
+  EXPECT_NE(loaded.policy, nullptr) << (loaded.errors.empty() ? "" : loaded.errors.front().to_string());
+}
+
+// kubectl's built-in kustomize renders both install paths (kubectl is a
+// client only: no cluster is contacted).  Machines without kubectl skip this.
+TEST(Kustomize, RendersTheBaseAndTheCertManagerOverlay) {
+  if (std::system("kubectl version --client >/dev/null 2>&1") != 0) {
+    GTEST_SKIP() << "kubectl is not installed";
+  }
+  for (const char* directory : {"manifests", "certs/cert-manager"}) {
+    const std::string command = "kubectl kustomize " + (kSource / directory).string() + " >/dev/null";
+    EXPECT_EQ(std::system(command.c_str()), 0) << directory;
+  }
+}
+
+TEST(CertManagerOverlay, IssuesTheSecretTheDeploymentMountsForTheServiceNames) {
+  const std::map<std::string, YAML::Node> objects = load_objects(kSource / "certs/cert-manager");
+  const YAML::Node certificate = objects.at("Certificate/windowguard-tls");
+  EXPECT_EQ(certificate["spec"]["secretName"].as<std::string>(), "windowguard-tls");
+  std::vector<std::string> names;
+  for (const YAML::Node& name : certificate["spec"]["dnsNames"]) {
+    names.push_back(name.as<std::string>());
+  }
+  EXPECT_NE(std::find(names.begin(), names.end(), "windowguard.windowguard.svc"), names.end());
+  EXPECT_EQ(certificate["spec"]["issuerRef"]["name"].as<std::string>(), "windowguard-ca");
+  EXPECT_TRUE(objects.count("Issuer/windowguard-ca"));
+  const YAML::Node kustomization = YAML::LoadFile((kSource / "certs/cert-manager/kustomization.yaml").string());
+  const std::string patch = kustomization["patches"][0]["patch"].as<std::string>();
+  EXPECT_NE(patch.find("cert-manager.io/inject-ca-from: windowguard/windowguard-tls"), std::string::npos);
+  EXPECT_EQ(kustomization["resources"][0].as<std::string>(), "../../manifests");
+}
+
+class SelfSignedCertificates : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    out_ = fs::temp_directory_path() / ("windowguard-self-signed-" + std::to_string(getpid()));
+    fs::remove_all(out_);
+    ASSERT_EQ(std::system(((kSource / "certs/self-signed.sh").string() + " " + out_.string() + " 2>/dev/null").c_str()),
+              0);
+  }
+  void TearDown() override { fs::remove_all(out_); }
+  fs::path out_;
+};
+
+TEST_F(SelfSignedCertificates, MakeTheSecretAndPatchTheCaBundle) {
+  for (const char* file : {"ca.crt", "ca.key", "tls.crt", "tls.key", "secret.yaml", "kustomization.yaml"}) {
+    EXPECT_TRUE(fs::exists(out_ / file)) << file;
+  }
+  const YAML::Node secret = YAML::LoadFile((out_ / "secret.yaml").string());
+  EXPECT_EQ(secret["metadata"]["name"].as<std::string>(), "windowguard-tls");
+  EXPECT_EQ(secret["metadata"]["namespace"].as<std::string>(), "windowguard");
+  EXPECT_EQ(secret["type"].as<std::string>(), "kubernetes.io/tls");
+  const YAML::Node overlay = YAML::LoadFile((out_ / "kustomization.yaml").string());
+  const YAML::Node patch = YAML::Load(overlay["patches"][0]["patch"].as<std::string>());
+  EXPECT_EQ(patch[0]["path"].as<std::string>(), "/webhooks/0/clientConfig/caBundle");
+  // The caBundle is the CA, base64-encoded, and the Secret holds the serving pair.
+  const auto base64 = [](const fs::path& file) {
+    const std::string command = "base64 -w0 < " + file.string();
+    std::string encoded;
+    FILE* pipe = popen(command.c_str(), "r");
+    char chunk[4096];
+    std::size_t got;
+    while ((got = fread(chunk, 1, sizeof chunk, pipe)) > 0) {
+      encoded.append(chunk, got);
+    }
+    pclose(pipe);
+    return encoded;
+  };
+  EXPECT_EQ(patch[0]["value"].as<std::string>(), base64(out_ / "ca.crt"));
+  EXPECT_EQ(secret["data"]["tls.crt"].as<std::string>(), base64(out_ / "tls.crt"));
+  EXPECT_TRUE(fs::is_directory(out_ / overlay["resources"][0].as<std::string>()));
+}
+
+TEST_F(SelfSignedCertificates, AreServedByTheWebhookAndVerifyForTheServiceName) {
+  const fs::path policies = out_ / "policies";
+  fs::create_directories(policies);
+  fs::copy(kSource / "policies", policies);
+  ServerProcess server("serve", {"--tls-cert", (out_ / "tls.crt").string(), "--tls-key", (out_ / "tls.key").string(),
+                                 "--policies", policies.string()});
+  ASSERT_TRUE(server.running());
+  ClientOptions api_server{(out_ / "ca.crt").string(), "", "", 0, 0, "windowguard.windowguard.svc"};
+  EXPECT_EQ(https_request(server.port(), api_server, http::verb::get, "/healthz").body(), "ok\n");
+  ClientOptions wrong_name = api_server;
+  wrong_name.host_name = "other.windowguard.svc";
+  EXPECT_THROW(https_request(server.port(), wrong_name, http::verb::get, "/healthz"), boost::system::system_error);
+}
+
+// The Deployment's own arguments, with its mount paths pointed at test
+// directories and its port at a free one, start both containers' programs.
+TEST_F(Manifests, TheBinaryAcceptsTheDeploymentsArguments) {
+  const fs::path root = fs::temp_directory_path() / ("windowguard-manifest-args-" + std::to_string(getpid()));
+  fs::remove_all(root);
+  fs::create_directories(root / "etc/windowguard/policies");
+  fs::create_directories(root / "etc/windowguard/configmap");
+  fs::copy(kSource / "policies", root / "etc/windowguard/configmap");
+  ASSERT_EQ(std::system((kSource.string() + "/tests/support/make-test-certs.sh " + (root / "certs").string()).c_str()),
+            0);
+  fs::create_directories(root / "etc/windowguard/tls");
+  fs::copy_file(root / "certs/server.crt", root / "etc/windowguard/tls/tls.crt");
+  fs::copy_file(root / "certs/server.key", root / "etc/windowguard/tls/tls.key");
+  const auto rewritten = [&](const std::string& name) {
+    std::vector<std::string> args = strings(container(name)["args"]);
+    const std::string verb = args.front();
+    args.erase(args.begin());
+    std::vector<std::string> result;
+    for (std::string arg : args) {
+      if (arg.rfind("--listen=", 0) == 0) {
+        continue;  // ServerProcess listens on 127.0.0.1:0
+      }
+      result.push_back(replace_all(arg, "/etc/windowguard", (root / "etc/windowguard").string()));
+    }
+    return std::make_pair(verb, result);
+  };
+  const auto [sidecar_verb, sidecar_args] = rewritten("policy-sidecar");
+  ServerProcess sidecar(sidecar_verb, sidecar_args);
+  ASSERT_TRUE(sidecar.running());
+  EXPECT_TRUE(sidecar.wait_for_log("policy version published", 10s));
+  const auto [webhook_verb, webhook_args] = rewritten("webhook");
+  ServerProcess webhook(webhook_verb, webhook_args);
+  ASSERT_TRUE(webhook.running());
+  ClientOptions trusting{(root / "certs/ca.crt").string(), "", "", 0, 0, ""};
+  bool ready = false;
+  for (int attempt = 0; attempt < 50 && !ready; ++attempt) {
+    ready = https_request(webhook.port(), trusting, http::verb::get, "/readyz").result_int() == 200;
+    std::this_thread::sleep_for(100ms);
+  }
+  EXPECT_TRUE(ready);
+  fs::remove_all(root);
+}
+
+}  // namespace
+}  // namespace windowguard::testing
