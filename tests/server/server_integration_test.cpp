@@ -100,7 +100,7 @@ class ServerTest : public ::testing::Test {
     ASSERT_TRUE(server_->running()) << (server_->log().empty() ? "no output" : server_->log().back());
   }
 
-  ClientOptions trusting() const { return {(*certs_ / "ca.crt").string(), "", "", 0, 0}; }
+  ClientOptions trusting() const { return {(*certs_ / "ca.crt").string(), "", "", 0, 0, ""}; }
 
   HttpResponse get(const std::string& target) { return https_request(server_->port(), trusting(), verb::get, target); }
   HttpResponse validate(const std::string& body) {

@@ -93,7 +93,7 @@ class SidecarTest : public ::testing::Test {
   }
 
   bool webhook_allows(const std::string& environment) {
-    const ClientOptions trusting{(root_ / "certs/ca.crt").string(), "", "", 0, 0};
+    const ClientOptions trusting{(root_ / "certs/ca.crt").string(), "", "", 0, 0, ""};
     const std::string body = replace_all(fixture("generated/deployment-create.json"), "prod-eu-1", environment);
     return https_request(webhook_->port(), trusting, http::verb::post, "/validate", body)
                .body()
@@ -101,7 +101,7 @@ class SidecarTest : public ::testing::Test {
   }
 
   bool webhook_ready() {
-    const ClientOptions trusting{(root_ / "certs/ca.crt").string(), "", "", 0, 0};
+    const ClientOptions trusting{(root_ / "certs/ca.crt").string(), "", "", 0, 0, ""};
     return https_request(webhook_->port(), trusting, http::verb::get, "/readyz").result_int() == 200;
   }
 
