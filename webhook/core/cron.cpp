@@ -170,6 +170,16 @@ std::variant<CronSchedule, CronSchedule::ParseError> CronSchedule::parse(std::st
     bits[4].set(0);  // 7 is Sunday too
   }
   schedule.days_of_week_ = narrow<7>(bits[4]);
+  for (int hour = 0; hour < 24; ++hour) {
+    if (schedule.hours_.test(static_cast<std::size_t>(hour))) {
+      schedule.hour_list_.push_back(hour);
+    }
+  }
+  for (int minute = 0; minute < 60; ++minute) {
+    if (schedule.minutes_.test(static_cast<std::size_t>(minute))) {
+      schedule.minute_list_.push_back(minute);
+    }
+  }
   schedule.day_of_month_unrestricted_ = fields[2].front() == '*';
   schedule.day_of_week_unrestricted_ = fields[4].front() == '*';
   if (!schedule.can_match_some_day()) {

@@ -4,6 +4,7 @@
 #include <string>
 #include <string_view>
 #include <variant>
+#include <vector>
 
 #include "core/time.hpp"
 
@@ -22,6 +23,9 @@ class CronSchedule {
   bool matches_day(date::year_month_day day) const;
   bool matches_hour(int hour) const { return hours_.test(static_cast<std::size_t>(hour)); }
   bool matches_minute(int minute) const { return minutes_.test(static_cast<std::size_t>(minute)); }
+  // The matching hours and minutes in ascending order (enumeration skips the rest).
+  const std::vector<int>& hours() const { return hour_list_; }
+  const std::vector<int>& minutes() const { return minute_list_; }
   // False when no calendar day can ever match (e.g. "0 0 31 2 *").
   bool can_match_some_day() const;
   const std::string& expression() const { return expression_; }
@@ -33,6 +37,8 @@ class CronSchedule {
   std::bitset<32> days_of_month_;  // bit 0 unused
   std::bitset<13> months_;         // bit 0 unused
   std::bitset<7> days_of_week_;    // 0 = Sunday
+  std::vector<int> hour_list_;
+  std::vector<int> minute_list_;
   bool day_of_month_unrestricted_ = false;
   bool day_of_week_unrestricted_ = false;
 };

@@ -50,10 +50,10 @@ class Evaluator {
     return result;
   }
 
-  std::optional<Instant> next_change_after(Instant t) const {
+  std::optional<Instant> next_change_after(Instant t, Instant limit) const {
     std::optional<Instant> earliest;
     for (std::size_t index : governing_) {
-      const std::optional<Instant> change = policy_.windows()[index].schedule.next_change_after(t);
+      const std::optional<Instant> change = policy_.windows()[index].schedule.next_change_after(t, limit);
       if (change && (!earliest || *change < *earliest)) {
         earliest = change;
       }
@@ -65,7 +65,7 @@ class Evaluator {
   // `blocked` equals `wanted`.
   std::optional<Instant> first_change_to(bool wanted, Instant t, Instant limit) const {
     for (int step = 0; step < kMaxSteps; ++step) {
-      const std::optional<Instant> next = next_change_after(t);
+      const std::optional<Instant> next = next_change_after(t, limit);
       if (!next || *next > limit) {
         return std::nullopt;
       }

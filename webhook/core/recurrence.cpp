@@ -104,15 +104,10 @@ struct Expander {
       if (!cron.schedule.matches_day(date::year_month_day(day))) {
         continue;
       }
-      for (int hour = 0; hour < 24; ++hour) {
-        if (!cron.schedule.matches_hour(hour)) {
-          continue;
-        }
-        for (int minute = 0; minute < 60; ++minute) {
-          if (cron.schedule.matches_minute(minute)) {
-            const LocalTime start = day + hours{hour} + minutes{minute};
-            out.push_back({start, start + cron.duration});
-          }
+      for (int hour : cron.schedule.hours()) {
+        for (int minute : cron.schedule.minutes()) {
+          const LocalTime start = day + hours{hour} + minutes{minute};
+          out.push_back({start, start + cron.duration});
         }
       }
     }

@@ -61,15 +61,15 @@ std::optional<Occurrence> Schedule::occurrence_at(Instant t) const {
   return latest;
 }
 
-std::optional<Instant> Schedule::next_change_after(Instant t) const {
+std::optional<Instant> Schedule::next_change_after(Instant t, std::optional<Instant> limit) const {
   std::optional<Instant> validity_change;
   if (valid_from_ > t) {
     validity_change = valid_from_;
   } else if (valid_until_ > t && valid_until_ != Instant::max()) {
     validity_change = valid_until_;
   }
-  const Instant search_end = t + kSearchHorizon;
-  seconds horizon = days{8};
+  const Instant search_end = std::min(t + kSearchHorizon, limit.value_or(Instant::max()));
+  seconds horizon = std::min<seconds>(days{8}, std::max<seconds>(search_end - t, seconds{1}));
   while (true) {
     const Instant window_end = std::min<Instant>(t + horizon, search_end);
     // Merge the occurrences reachable from t: if they cover t, the change is

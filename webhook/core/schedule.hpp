@@ -36,8 +36,9 @@ class Schedule {
   std::optional<Occurrence> occurrence_at(Instant t) const;
 
   // The first instant after `t` at which the window turns active or inactive,
-  // or enters or leaves its validity.  Looks at most kSearchHorizon ahead.
-  std::optional<Instant> next_change_after(Instant t) const;
+  // or enters or leaves its validity.  Looks no further than `limit` (and at
+  // most kSearchHorizon ahead): a change beyond it may be missed.
+  std::optional<Instant> next_change_after(Instant t, std::optional<Instant> limit = std::nullopt) const;
 
   static constexpr days kSearchHorizon{3660};
 

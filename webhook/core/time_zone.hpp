@@ -1,5 +1,7 @@
 #pragma once
+#include <memory>
 #include <string>
+#include <vector>
 
 #include <date/tz.h>
 
@@ -27,12 +29,25 @@ class TimeZone {
   std::string abbreviation_at(Instant instant) const;
 
  private:
+  // The zone's UTC offsets over a span of years, read once from the tz
+  // library and shared by every window in that zone: deciding a request then
+  // costs binary searches, not tz-library calls (each allocates).  Outside the
+  // span the tz library is asked directly.
+  struct OffsetTable {
+    std::vector<Instant> begins;          // when each period starts
+    std::vector<seconds> offsets;         // its UTC offset
+    std::vector<LocalTime> local_starts;  // its first local time that maps into it (RFC 5545 rule)
+    Instant covers_until;
+  };
+  static std::shared_ptr<const OffsetTable> table_for(const date::time_zone* zone);
+
   TimeZone(const date::time_zone* zone, minutes offset, std::string name)
-      : zone_(zone), fixed_offset_(offset), name_(std::move(name)) {}
+      : zone_(zone), fixed_offset_(offset), name_(std::move(name)), table_(zone ? table_for(zone) : nullptr) {}
 
   const date::time_zone* zone_;  // null for a fixed offset
   minutes fixed_offset_;
   std::string name_;
+  std::shared_ptr<const OffsetTable> table_;
 };
 
 }  // namespace windowguard::core

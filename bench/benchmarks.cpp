@@ -1,0 +1,126 @@
+// Google Benchmark: the request cost against the JSON-parse floor, decision
+// cost against policy size, policy load time and the windows listing.
+// Run with bench/run.sh (which also runs the load test).
+#include <benchmark/benchmark.h>
+#include <rapidjson/document.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "admission/admission_decision.hpp"
+#include "admission/response_encoder.hpp"
+#include "admission/review_decoder.hpp"
+#include "core/decision.hpp"
+#include "core/time_text.hpp"
+#include "core/upcoming.hpp"
+#include "policy/policy_loader.hpp"
+#include "policy_generator.hpp"
+#include "server/published.hpp"
+
+namespace windowguard::bench {
+namespace {
+
+// Wednesday noon: no window of the synthetic policies is active, so requests
+// are allowed after a full look at every applicable window (and at what starts
+// within warnBeforeMinutes) - the common case on a real cluster.
+const core::Instant kAt = *core::parse_rfc3339("2026-11-25T12:00:00Z");
+
+std::string read_review(const std::string& label) {
+  std::ifstream file(std::string(WINDOWGUARD_SOURCE_DIR) + "/bench/data/review-" + label + ".json");
+  std::ostringstream text;
+  text << file.rdbuf();
+  return text.str();
+}
+
+const core::Policy& policy_of(int total) {
+  static std::map<int, std::shared_ptr<const core::Policy>> cache;
+  auto& slot = cache[total];
+  if (!slot) {
+    slot = policy::load_policy({{"bench.yaml", synthetic_policy(total, 20)}}).policy;
+  }
+  return *slot;
+}
+
+const char* const kSizes[] = {"4k", "30k", "200k"};
+
+// The floor: RapidJSON parsing the body in place (the body is copied first,
+// as it is on the full path, since in-place parsing consumes it).
+void BM_ParseFloor(benchmark::State& state) {
+  const std::string body = read_review(kSizes[state.range(0)]);
+  for (auto _ : state) {
+    std::string copy = body;
+    rapidjson::Document document;
+    document.ParseInsitu(copy.data());
+    benchmark::DoNotOptimize(document.IsObject());
+  }
+  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * body.size()));
+  state.SetLabel(kSizes[state.range(0)]);
+}
+BENCHMARK(BM_ParseFloor)->DenseRange(0, 2);
+
+// windowguard's whole request path: decode + classify + decide + explain + encode,
+// against a policy of 1,000 windows of which 20 apply.
+void BM_FullPath(benchmark::State& state) {
+  const std::string body = read_review(kSizes[state.range(0)]);
+  const core::Policy& policy = policy_of(1000);
+  for (auto _ : state) {
+    auto decoded = admission::decode_review(body);
+    const auto& review = std::get<admission::DecodedReview>(decoded).request();
+    const admission::AdmissionDecision decision = admission::evaluate_request(policy, review, kAt);
+    std::string response = admission::encode_response(review.uid, decision);
+    benchmark::DoNotOptimize(response.data());
+  }
+  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * body.size()));
+  state.SetLabel(kSizes[state.range(0)]);
+}
+BENCHMARK(BM_FullPath)->DenseRange(0, 2);
+
+// The decision alone, 20 applicable windows, policies of 100 to 10,000 windows.
+void BM_Decide(benchmark::State& state) {
+  const core::Policy& policy = policy_of(static_cast<int>(state.range(0)));
+  const std::vector<std::string> groups{"developers"};
+  core::DecisionInput input;
+  input.action = core::Action::Deploy;
+  input.subject = core::Subject{"prod-eu-1", "checkout", {}, false};
+  input.requester = core::Requester{"alice@example.com", groups};
+  input.at = kAt;
+  for (auto _ : state) {
+    core::Decision decision = core::decide(policy, input);
+    benchmark::DoNotOptimize(decision.allowed);
+  }
+}
+BENCHMARK(BM_Decide)->Arg(100)->Arg(1000)->Arg(10000);
+
+// Reading, validating and compiling a 10,000-window policy directory, and
+// publishing it to the request path (what a reload costs).
+void BM_LoadCompileSwap(benchmark::State& state) {
+  const auto directory = std::filesystem::temp_directory_path() / "windowguard-bench-policy";
+  std::filesystem::create_directories(directory);
+  std::ofstream(directory / "policy.yaml") << synthetic_policy(static_cast<int>(state.range(0)), 20);
+  server::Published<const core::Policy> published;
+  for (auto _ : state) {
+    policy::LoadResult loaded = policy::load_policy_directory(directory);
+    published.publish(std::move(loaded.policy));
+  }
+  std::filesystem::remove_all(directory);
+}
+BENCHMARK(BM_LoadCompileSwap)->Arg(10000)->Unit(benchmark::kMillisecond);
+
+// `windowguard windows --days 90` over 1,000 windows.
+void BM_List90Days(benchmark::State& state) {
+  const core::Policy& policy = policy_of(1000);
+  core::ListingRequest request;
+  request.at = kAt;
+  request.ahead = core::days{90};
+  for (auto _ : state) {
+    auto listed = core::list_occurrences(policy, request);
+    benchmark::DoNotOptimize(listed.data());
+  }
+}
+BENCHMARK(BM_List90Days)->Unit(benchmark::kMillisecond);
+
+}  // namespace
+}  // namespace windowguard::bench
+
+BENCHMARK_MAIN();
