@@ -5,44 +5,14 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include "admission/utf8.hpp"
+
 namespace windowguard::admission {
 namespace {
 
 constexpr std::size_t kMostWarningsBytes = 4096;
 constexpr std::size_t kMostWarningBytes = 256;
 constexpr int kForbidden = 403;
-
-bool is_printable_utf8(std::string_view text) {
-  std::size_t i = 0;
-  while (i < text.size()) {
-    const auto byte = static_cast<unsigned char>(text[i]);
-    std::size_t length = 1;
-    if (byte < 0x20 || byte == 0x7f) {
-      return false;
-    }
-    if (byte >= 0x80) {
-      if ((byte & 0xe0) == 0xc0) {
-        length = 2;
-      } else if ((byte & 0xf0) == 0xe0) {
-        length = 3;
-      } else if ((byte & 0xf8) == 0xf0) {
-        length = 4;
-      } else {
-        return false;
-      }
-      if (i + length > text.size()) {
-        return false;
-      }
-      for (std::size_t k = 1; k < length; ++k) {
-        if ((static_cast<unsigned char>(text[i + k]) & 0xc0) != 0x80) {
-          return false;
-        }
-      }
-    }
-    i += length;
-  }
-  return true;
-}
 
 // Cuts at most `limit` bytes without splitting a UTF-8 sequence.
 std::string_view cut(std::string_view text, std::size_t limit) {
