@@ -14,8 +14,7 @@ inline std::string synthetic_policy(int total, int applying) {
       "      - yearly: {from: \"Dec 20 00:00\", to: \"Jan 2 00:00\"}\n",
       "      - monthly: {from: \"-1 18:00\", to: \"1 09:00\"}\n",
   };
-  static const char* const kZones[] = {"Europe/Berlin", "America/New_York", "Asia/Kolkata", "Australia/Sydney",
-                                       "UTC"};
+  static const char* const kZones[] = {"Europe/Berlin", "America/New_York", "Asia/Kolkata", "Australia/Sydney", "UTC"};
   std::string text = "apiVersion: windowguard.dev/v1\nkind: WindowPolicy\nwindows:\n";
   for (int i = 0; i < total; ++i) {
     text += "  - name: window-" + std::to_string(i) + "\n    type: blackout\n    timeZone: " + kZones[i % 5] +

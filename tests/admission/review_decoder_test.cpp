@@ -108,7 +108,10 @@ INSTANTIATE_TEST_SUITE_P(
         Malformed{"trailing garbage", kValid + "{}",
                   "body is not valid JSON: The document root must not be followed by other values. (at byte " +
                       std::to_string(kValid.size()) + ")"},
-        Malformed{"invalid UTF-8 in the user name", edit("\"alice\"", "\"al\xff" "ce\""),
+        Malformed{"invalid UTF-8 in the user name",
+                  edit("\"alice\"",
+                       "\"al\xff"
+                       "ce\""),
                   "request.userInfo.username is not valid UTF-8"},
         Malformed{"an overlong UTF-8 form in the uid", edit("\"uid\":\"u1\"", "\"uid\":\"\xc0\xaf\""),
                   "request.uid is not valid UTF-8"},

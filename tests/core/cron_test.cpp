@@ -18,21 +18,14 @@ date::year_month_day day(int y, unsigned m, unsigned d) { return {date::year{y},
 
 TEST(CronSchedule, MinutesAndHoursWithListsRangesAndSteps) {
   const CronSchedule schedule = parse("0,30 9-17/4 * * *");
-  EXPECT_TRUE(schedule.matches_minute(0));
-  EXPECT_TRUE(schedule.matches_minute(30));
-  EXPECT_FALSE(schedule.matches_minute(15));
-  EXPECT_TRUE(schedule.matches_hour(9));
-  EXPECT_TRUE(schedule.matches_hour(13));
-  EXPECT_TRUE(schedule.matches_hour(17));
-  EXPECT_FALSE(schedule.matches_hour(10));
-  EXPECT_FALSE(schedule.matches_hour(18));
+  EXPECT_EQ(schedule.minutes(), (std::vector<int>{0, 30}));
+  EXPECT_EQ(schedule.hours(), (std::vector<int>{9, 13, 17}));
 }
 
 TEST(CronSchedule, StepFromAValueRunsToTheEndOfTheRange) {
   const CronSchedule schedule = parse("50/5 * * * *");
-  EXPECT_FALSE(schedule.matches_minute(45));
-  EXPECT_TRUE(schedule.matches_minute(50));
-  EXPECT_TRUE(schedule.matches_minute(55));
+  EXPECT_EQ(schedule.minutes(), (std::vector<int>{50, 55}));
+  EXPECT_EQ(schedule.hours().size(), 24U);
 }
 
 TEST(CronSchedule, NamesAreCaseInsensitiveAndSevenIsSunday) {

@@ -162,8 +162,6 @@ std::variant<CronSchedule, CronSchedule::ParseError> CronSchedule::parse(std::st
   }
   CronSchedule schedule;
   schedule.expression_ = std::string(expression);
-  schedule.minutes_ = narrow<60>(bits[0]);
-  schedule.hours_ = narrow<24>(bits[1]);
   schedule.days_of_month_ = narrow<32>(bits[2]);
   schedule.months_ = narrow<13>(bits[3]);
   if (bits[4].test(7)) {
@@ -171,12 +169,12 @@ std::variant<CronSchedule, CronSchedule::ParseError> CronSchedule::parse(std::st
   }
   schedule.days_of_week_ = narrow<7>(bits[4]);
   for (int hour = 0; hour < 24; ++hour) {
-    if (schedule.hours_.test(static_cast<std::size_t>(hour))) {
+    if (bits[1].test(static_cast<std::size_t>(hour))) {
       schedule.hour_list_.push_back(hour);
     }
   }
   for (int minute = 0; minute < 60; ++minute) {
-    if (schedule.minutes_.test(static_cast<std::size_t>(minute))) {
+    if (bits[0].test(static_cast<std::size_t>(minute))) {
       schedule.minute_list_.push_back(minute);
     }
   }

@@ -21,8 +21,6 @@ class CronSchedule {
   static std::variant<CronSchedule, ParseError> parse(std::string_view expression);
 
   bool matches_day(date::year_month_day day) const;
-  bool matches_hour(int hour) const { return hours_.test(static_cast<std::size_t>(hour)); }
-  bool matches_minute(int minute) const { return minutes_.test(static_cast<std::size_t>(minute)); }
   // The matching hours and minutes in ascending order (enumeration skips the rest).
   const std::vector<int>& hours() const { return hour_list_; }
   const std::vector<int>& minutes() const { return minute_list_; }
@@ -32,8 +30,6 @@ class CronSchedule {
 
  private:
   std::string expression_;
-  std::bitset<60> minutes_;
-  std::bitset<24> hours_;
   std::bitset<32> days_of_month_;  // bit 0 unused
   std::bitset<13> months_;         // bit 0 unused
   std::bitset<7> days_of_week_;    // 0 = Sunday

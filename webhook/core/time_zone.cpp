@@ -44,9 +44,7 @@ TimeZone TimeZone::utc() { return TimeZone(nullptr, minutes{0}, "UTC"); }
 
 TimeZone TimeZone::iana(const date::time_zone* zone) { return TimeZone(zone, minutes{0}, std::string(zone->name())); }
 
-TimeZone TimeZone::fixed_offset(minutes offset, std::string name) {
-  return TimeZone(nullptr, offset, std::move(name));
-}
+TimeZone TimeZone::fixed_offset(minutes offset, std::string name) { return TimeZone(nullptr, offset, std::move(name)); }
 
 Instant TimeZone::to_instant(LocalTime local) const {
   if (zone_ == nullptr) {
@@ -55,7 +53,8 @@ Instant TimeZone::to_instant(LocalTime local) const {
   const OffsetTable& table = *table_;
   if (local >= table.local_starts.front() && local.time_since_epoch() < table.covers_until.time_since_epoch()) {
     const auto period = std::upper_bound(table.local_starts.begin(), table.local_starts.end(), local) - 1;
-    return Instant{local.time_since_epoch() - table.offsets[static_cast<std::size_t>(period - table.local_starts.begin())]};
+    return Instant{local.time_since_epoch() -
+                   table.offsets[static_cast<std::size_t>(period - table.local_starts.begin())]};
   }
   // For a nonexistent or ambiguous local time, `first` describes the period
   // before the transition, whose offset is the one RFC 5545 says to use.

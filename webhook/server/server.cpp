@@ -1,11 +1,11 @@
 #include "server/server.hpp"
 
+#include <malloc.h>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <malloc.h>
 
 #include <condition_variable>
 #include <thread>
