@@ -12,13 +12,12 @@
 #include "admission/review_decoder.hpp"
 #include "cli/commands.hpp"
 #include "cli/manifest_review.hpp"
+#include "cli/options.hpp"
 #include "core/time_text.hpp"
 #include "policy/policy_loader.hpp"
 
 namespace windowguard::cli {
 namespace {
-
-namespace po = boost::program_options;
 
 std::optional<std::string> read_input(const std::string& path, std::istream& standard_input) {
   std::ostringstream text;
@@ -125,22 +124,12 @@ int run_check(const Arguments& arguments, std::istream& in, std::ostream& out, s
       ("operation", po::value<std::string>(), "with --manifest: CREATE, UPDATE or DELETE")                      //
       ("namespace", po::value<std::string>(), "with --manifest: the namespace (default: the manifest's)")       //
       ("output", po::value<std::string>()->default_value("text"), "text or json");
-  po::variables_map values;
-  try {
-    po::store(po::command_line_parser(arguments).options(options).run(), values);
-    po::notify(values);
-  } catch (const po::error& problem) {
-    err << "windowguard check: " << problem.what() << "\n\n" << options;
-    return kExitUsage;
+  const ParsedOptions parsed = parse_options("check", options, arguments, out, err);
+  if (parsed.exit_code) {
+    return *parsed.exit_code;
   }
-  if (values.count("help") != 0) {
-    out << options;
-    return kExitOk;
-  }
-  const auto usage_error = [&](const std::string& message) {
-    err << "windowguard check: " << message << '\n';
-    return kExitUsage;
-  };
+  const po::variables_map& values = parsed.values;
+  const auto usage_error = [&](const std::string& message) { return cli::usage_error(err, "check", message); };
   if (values.count("policies") == 0) {
     return usage_error("--policies DIR is required");
   }
@@ -156,14 +145,11 @@ int run_check(const Arguments& arguments, std::istream& in, std::ostream& out, s
   if (output != "text" && output != "json") {
     return usage_error("--output must be text or json");
   }
-  core::Instant at = date::floor<core::seconds>(std::chrono::system_clock::now());
-  if (values.count("at") != 0) {
-    const auto parsed = core::parse_rfc3339(values["at"].as<std::string>());
-    if (!parsed) {
-      return usage_error("--at must be an RFC 3339 instant such as 2024-06-21T18:00:00Z");
-    }
-    at = *parsed;
+  const std::optional<core::Instant> at_option = instant_option(values);
+  if (!at_option) {
+    return usage_error("--at must be an RFC 3339 instant such as 2024-06-21T18:00:00Z");
   }
+  const core::Instant at = *at_option;
   const std::vector<std::string> groups =
       values.count("group") != 0 ? values["group"].as<std::vector<std::string>>() : std::vector<std::string>{};
 

@@ -4,14 +4,13 @@
 
 #include "cli/commands.hpp"
 #include "cli/listen_address.hpp"
+#include "cli/options.hpp"
 #include "policy/value_forms.hpp"
 #include "server/log.hpp"
 #include "server/server.hpp"
 
 namespace windowguard::cli {
 namespace {
-
-namespace po = boost::program_options;
 
 constexpr const char* kEnvironmentPrefix = "WINDOWGUARD_";
 
@@ -63,25 +62,14 @@ int run_serve(const Arguments& arguments, std::ostream& out, std::ostream& err) 
       ("shutdown-grace", po::value<std::string>()->default_value("20s"),
        "on SIGTERM/SIGINT, how long in-flight requests may take")  //
       ("log-level", po::value<std::string>()->default_value("info"), "trace, debug, info, warn or error");
-  po::variables_map values;
-  try {
-    po::store(po::command_line_parser(arguments).options(options).run(), values);
-    po::store(po::parse_environment(
-                  options, [&](const std::string& variable) { return option_for_variable(options, variable); }),
-              values);
-    po::notify(values);
-  } catch (const po::error& problem) {
-    err << "windowguard serve: " << problem.what() << "\n\n" << options;
-    return kExitUsage;
+  const ParsedOptions parsed = parse_options("serve", options, arguments, out, err, [&](const std::string& variable) {
+    return option_for_variable(options, variable);
+  });
+  if (parsed.exit_code) {
+    return *parsed.exit_code;
   }
-  if (values.count("help") != 0) {
-    out << options;
-    return kExitOk;
-  }
-  const auto usage_error = [&](const std::string& message) {
-    err << "windowguard serve: " << message << '\n';
-    return kExitUsage;
-  };
+  const po::variables_map& values = parsed.values;
+  const auto usage_error = [&](const std::string& message) { return cli::usage_error(err, "serve", message); };
   server::ServerConfig config;
   const std::optional<ListenAddress> listen = parse_listen_address(values["listen"].as<std::string>());
   if (!listen) {

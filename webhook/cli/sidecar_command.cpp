@@ -4,6 +4,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/listen_address.hpp"
+#include "cli/options.hpp"
 #include "policy/value_forms.hpp"
 #include "server/log.hpp"
 #include "sidecar/sidecar.hpp"
@@ -11,7 +12,6 @@
 namespace windowguard::cli {
 
 int run_sidecar(const Arguments& arguments, std::ostream& out, std::ostream& err) {
-  namespace po = boost::program_options;
   po::options_description options(
       "usage: windowguard sidecar --source DIR --publish DIR [options]\n\n"
       "Watches the policy ConfigMap mounted at --source and publishes every version that passes\n"
@@ -24,22 +24,12 @@ int run_sidecar(const Arguments& arguments, std::ostream& out, std::ostream& err
        "HOST:PORT for /healthz, /readyz, /metrics (plain HTTP)")                                      //
       ("interval", po::value<std::string>()->default_value("2s"), "how often the source is checked")  //
       ("log-level", po::value<std::string>()->default_value("info"), "trace, debug, info, warn or error");
-  po::variables_map values;
-  try {
-    po::store(po::command_line_parser(arguments).options(options).run(), values);
-    po::notify(values);
-  } catch (const po::error& problem) {
-    err << "windowguard sidecar: " << problem.what() << "\n\n" << options;
-    return kExitUsage;
+  const ParsedOptions parsed = parse_options("sidecar", options, arguments, out, err);
+  if (parsed.exit_code) {
+    return *parsed.exit_code;
   }
-  if (values.count("help") != 0) {
-    out << options;
-    return kExitOk;
-  }
-  const auto usage_error = [&](const std::string& message) {
-    err << "windowguard sidecar: " << message << '\n';
-    return kExitUsage;
-  };
+  const po::variables_map& values = parsed.values;
+  const auto usage_error = [&](const std::string& message) { return cli::usage_error(err, "sidecar", message); };
   if (values.count("source") == 0 || values.count("publish") == 0) {
     return usage_error("--source DIR and --publish DIR are required");
   }

@@ -4,6 +4,7 @@
 #include <boost/program_options.hpp>
 
 #include "cli/commands.hpp"
+#include "cli/options.hpp"
 #include "core/time_text.hpp"
 #include "core/upcoming.hpp"
 #include "policy/policy_loader.hpp"
@@ -11,8 +12,6 @@
 
 namespace windowguard::cli {
 namespace {
-
-namespace po = boost::program_options;
 
 constexpr int kMostDays = 3660;
 
@@ -54,22 +53,12 @@ int run_windows(const Arguments& arguments, std::ostream& out, std::ostream& err
       ("days", po::value<int>(),
        "days ahead to list, 1-3660 (default: settings.upcomingDays, 90)")  //
       ("output", po::value<std::string>()->default_value("text"), "text or json");
-  po::variables_map values;
-  try {
-    po::store(po::command_line_parser(arguments).options(options).run(), values);
-    po::notify(values);
-  } catch (const po::error& problem) {
-    err << "windowguard windows: " << problem.what() << "\n\n" << options;
-    return kExitUsage;
+  const ParsedOptions parsed = parse_options("windows", options, arguments, out, err);
+  if (parsed.exit_code) {
+    return *parsed.exit_code;
   }
-  if (values.count("help") != 0) {
-    out << options;
-    return kExitOk;
-  }
-  const auto usage_error = [&](const std::string& message) {
-    err << "windowguard windows: " << message << '\n';
-    return kExitUsage;
-  };
+  const po::variables_map& values = parsed.values;
+  const auto usage_error = [&](const std::string& message) { return cli::usage_error(err, "windows", message); };
   if (values.count("policies") == 0) {
     return usage_error("--policies DIR is required");
   }
@@ -81,14 +70,11 @@ int run_windows(const Arguments& arguments, std::ostream& out, std::ostream& err
     return usage_error("--application needs --environment");
   }
   core::ListingRequest request;
-  request.at = date::floor<core::seconds>(std::chrono::system_clock::now());
-  if (values.count("at") != 0) {
-    const auto at = core::parse_rfc3339(values["at"].as<std::string>());
-    if (!at) {
-      return usage_error("--at must be an RFC 3339 instant such as 2024-06-21T18:00:00Z");
-    }
-    request.at = *at;
+  const std::optional<core::Instant> at = instant_option(values);
+  if (!at) {
+    return usage_error("--at must be an RFC 3339 instant such as 2024-06-21T18:00:00Z");
   }
+  request.at = *at;
   if (values.count("days") != 0) {
     const int days = values["days"].as<int>();
     if (days < 1 || days > kMostDays) {

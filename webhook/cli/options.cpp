@@ -1,0 +1,41 @@
+#include "cli/options.hpp"
+
+#include "core/time_text.hpp"
+
+namespace windowguard::cli {
+
+ParsedOptions parse_options(const std::string& verb, const po::options_description& options, const Arguments& arguments,
+                            std::ostream& out, std::ostream& err,
+                            const std::function<std::string(const std::string&)>& variable_to_option) {
+  ParsedOptions parsed;
+  try {
+    po::store(po::command_line_parser(arguments).options(options).run(), parsed.values);
+    if (variable_to_option) {
+      po::store(po::parse_environment(options, variable_to_option), parsed.values);
+    }
+    po::notify(parsed.values);
+  } catch (const po::error& problem) {
+    err << "windowguard " << verb << ": " << problem.what() << "\n\n" << options;
+    parsed.exit_code = kExitUsage;
+    return parsed;
+  }
+  if (parsed.values.count("help") != 0) {
+    out << options;
+    parsed.exit_code = kExitOk;
+  }
+  return parsed;
+}
+
+int usage_error(std::ostream& err, const std::string& verb, const std::string& message) {
+  err << "windowguard " << verb << ": " << message << '\n';
+  return kExitUsage;
+}
+
+std::optional<core::Instant> instant_option(const po::variables_map& values) {
+  if (values.count("at") == 0) {
+    return date::floor<core::seconds>(std::chrono::system_clock::now());
+  }
+  return core::parse_rfc3339(values["at"].as<std::string>());
+}
+
+}  // namespace windowguard::cli

@@ -1,0 +1,35 @@
+#pragma once
+// What every verb's command line handling shares: parsing with Boost's
+// program_options, --help, and usage errors in one format.
+#include <functional>
+#include <optional>
+#include <ostream>
+#include <string>
+
+#include <boost/program_options.hpp>
+
+#include "cli/commands.hpp"
+#include "core/time.hpp"
+
+namespace windowguard::cli {
+
+namespace po = boost::program_options;
+
+struct ParsedOptions {
+  po::variables_map values;
+  std::optional<int> exit_code;  // set when the verb is done: --help shown, or a usage error
+};
+
+// Parses `arguments` (and, when given, environment variables through
+// `variable_to_option`); prints --help to `out` and errors to `err`.
+ParsedOptions parse_options(const std::string& verb, const po::options_description& options, const Arguments& arguments,
+                            std::ostream& out, std::ostream& err,
+                            const std::function<std::string(const std::string&)>& variable_to_option = {});
+
+// Prints "windowguard VERB: MESSAGE" and returns the usage exit code.
+int usage_error(std::ostream& err, const std::string& verb, const std::string& message);
+
+// The --at option as an instant, now when absent; nullopt when malformed.
+std::optional<core::Instant> instant_option(const po::variables_map& values);
+
+}  // namespace windowguard::cli
