@@ -6,6 +6,7 @@
 #include <rapidjson/writer.h>
 
 #include "admission/utf8.hpp"
+#include "core/qualified_name.hpp"
 
 namespace windowguard::admission {
 namespace {
@@ -51,16 +52,7 @@ std::vector<std::string> within_warning_limits(const std::vector<std::string>& w
   return kept;
 }
 
-bool is_valid_audit_key(std::string_view key) {
-  const auto alphanumeric = [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-  };
-  if (key.empty() || key.size() > 63 || !alphanumeric(key.front()) || !alphanumeric(key.back())) {
-    return false;
-  }
-  return std::all_of(key.begin(), key.end(),
-                     [&](char c) { return alphanumeric(c) || c == '-' || c == '_' || c == '.'; });
-}
+bool is_valid_audit_key(std::string_view key) { return core::is_qualified_name(key); }
 
 std::string encode_response(std::string_view uid, const AdmissionDecision& decision) {
   rapidjson::StringBuffer buffer;

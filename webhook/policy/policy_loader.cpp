@@ -12,6 +12,7 @@
 #include <date/tz.h>
 #include <yaml-cpp/yaml.h>
 
+#include "core/qualified_name.hpp"
 #include "policy/value_forms.hpp"
 
 namespace windowguard::policy {
@@ -78,17 +79,6 @@ const char* describe_kind(const YAML::Node& node) {
     default:
       return "nothing";
   }
-}
-
-bool is_valid_window_name(std::string_view name) {
-  const auto alphanumeric = [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-  };
-  if (name.empty() || name.size() > 63 || !alphanumeric(name.front()) || !alphanumeric(name.back())) {
-    return false;
-  }
-  return std::all_of(name.begin(), name.end(),
-                     [&](char c) { return alphanumeric(c) || c == '-' || c == '_' || c == '.'; });
 }
 
 struct SourceMark {
@@ -382,7 +372,7 @@ class FileReader {
     window.where = mark_of(node);
     if (const YAML::Node* name = required(*fields, node, "name", "a window")) {
       if (auto value = text(*name, "the window name")) {
-        if (!is_valid_window_name(*value)) {
+        if (!core::is_qualified_name(*value)) {
           error(*name, "window name " + in_quotes(*value) +
                            " must be 1 to 63 letters, digits, '-', '_' or '.', starting and ending with a letter or "
                            "digit");
