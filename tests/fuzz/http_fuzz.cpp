@@ -1,0 +1,29 @@
+// Untrusted bytes as an HTTP/1.1 request: Beast's parser with the server's
+// limits, then the server's request handler, as a session would run them.
+#include <boost/beast/http.hpp>
+#include <cstdint>
+
+#include "policy/policy_loader.hpp"
+#include "server/request_handler.hpp"
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  using namespace windowguard;
+  namespace http = boost::beast::http;
+  static const auto loaded = policy::load_policy_directory(WINDOWGUARD_SOURCE_DIR "/policies");
+  static server::Metrics metrics;
+  http::request_parser<http::string_body> parser;
+  parser.body_limit(1024 * 1024);
+  parser.header_limit(64 * 1024);
+  parser.eager(true);
+  boost::beast::error_code error;
+  parser.put(boost::asio::buffer(data, size), error);
+  if (!error && parser.is_done()) {
+    server::Request request = parser.release();
+    const server::HandlerContext context{loaded.policy.get(), "", core::Instant{core::seconds{1'795'000'000}}, metrics};
+    server::Response response = server::handle_request(request, context);
+    if (response.result_int() == 0) {
+      __builtin_trap();
+    }
+  }
+  return 0;
+}
