@@ -8,7 +8,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 repetitions="${1:-5}"
 scripts/install-deps.sh
-command -v wrk >/dev/null || { [ "$(id -u)" -eq 0 ] && apt-get install -y -qq wrk >/dev/null || sudo apt-get install -y -qq wrk >/dev/null; }
+for tool in wrk python3; do
+  command -v "$tool" >/dev/null || { [ "$(id -u)" -eq 0 ] && apt-get install -y -qq "$tool" >/dev/null || sudo apt-get install -y -qq "$tool" >/dev/null; }
+done
 scripts/build.sh >/dev/null
 work="$(mktemp -d)"
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
@@ -26,7 +28,6 @@ taskset -c "$server_core" build/bench/windowguard_benchmarks --benchmark_repetit
 echo "== load test: 30 KB review, TLS, keep-alive unless noted (server on core $server_core, wrk on core $client_core)"
 tests/support/make-test-certs.sh "$work/certs"
 mkdir -p "$work/policies"
-build/bench/windowguard_benchmarks --benchmark_filter=NONE >/dev/null 2>&1 || true
 python3 - "$work/policies/policy.yaml" <<'PY'
 import sys
 kinds = ['weeklyRange: {from: "Sat 00:00", to: "Mon 06:00"}', 'daily: {from: "22:00", to: "06:00"}',
