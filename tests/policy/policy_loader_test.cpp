@@ -50,6 +50,12 @@ const MalformedCase kMalformed[] = {
     type: [blackout
 )yaml",
      {R"(p.yaml:6:1: YAML syntax error: end of sequence flow not found)"}},
+    // yaml-cpp 0.7's LoadAll looped forever, allocating, on these (found by
+    // tests/fuzz/policy_fuzz); they must be syntax errors at the stray token.
+    {"stray_comma", ",\n", {R"(p.yaml:1:1: YAML syntax error: unexpected token here)"}},
+    {"stray_comma_after_a_document",
+     kWindowA + "---\n  ,\n",
+     {R"(p.yaml:7:3: YAML syntax error: unexpected token here)"}},
     {"not_a_mapping",
      R"yaml(- just
 - a list

@@ -14,6 +14,7 @@
 
 #include "core/qualified_name.hpp"
 #include "policy/value_forms.hpp"
+#include "policy/yaml_documents.hpp"
 
 namespace windowguard::policy {
 namespace {
@@ -135,7 +136,7 @@ class FileReader {
   void read(const std::string& text) {
     std::vector<YAML::Node> documents;
     try {
-      documents = YAML::LoadAll(text);
+      documents = load_yaml_documents(text);
     } catch (const YAML::Exception& problem) {
       error_at(problem.mark, "YAML syntax error: " + problem.msg);
       return;
