@@ -9,6 +9,7 @@
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http.hpp>
 #include <filesystem>
+#include <fstream>
 #include <thread>
 
 #include "support/config_map_directory.hpp"
@@ -73,22 +74,47 @@ class SidecarTest : public ::testing::Test {
     fs::remove_all(root_);
   }
 
-  void start_sidecar() {
-    sidecar_ = std::make_unique<ServerProcess>(
-        "sidecar", std::vector<std::string>{"--source", source_->path(), "--publish", (root_ / "publish").string(),
-                                            "--interval", "1s"});
+  void start_sidecar(const std::vector<std::string>& launcher = {}) {
+    sidecar_ =
+        std::make_unique<ServerProcess>("sidecar",
+                                        std::vector<std::string>{"--source", source_->path(), "--publish",
+                                                                 (root_ / "publish").string(), "--interval", "1s"},
+                                        launcher);
     ASSERT_TRUE(sidecar_->running());
   }
 
-  void start_webhook() {
+  // The sidecar in a mount namespace of its own, where the publish directory
+  // is a tmpfs mounted with `options` (needs root; the host sees nothing).
+  void start_sidecar_on_tmpfs(const std::string& options) {
+    start_sidecar({"unshare", "--mount", "--propagation", "private", "sh", "-c",
+                   "mount -t tmpfs -o " + options + " tmpfs \"$0\" && exec \"$@\"", (root_ / "publish").string()});
+  }
+  // The publish directory as the sidecar sees it.
+  fs::path published() const {
+    return "/proc/" + std::to_string(sidecar_->pid()) + "/root" + (root_ / "publish").string();
+  }
+  std::string published_policy() const {
+    std::ifstream in(published() / "policy.yaml");
+    return {std::istreambuf_iterator<char>(in), {}};
+  }
+  void remount_publish_directory(const std::string& options) const {
+    const std::string command = "nsenter -t " + std::to_string(sidecar_->pid()) + " -m mount -o remount," + options +
+                                " " + (root_ / "publish").string();
+    ASSERT_EQ(std::system(command.c_str()), 0) << command;
+  }
+  static bool can_make_mount_namespaces() { return std::system("unshare --mount true 2>/dev/null") == 0; }
+
+  void start_webhook(const std::vector<std::string>& launcher = {}) {
     const std::string certs = (root_ / "certs").string();
     if (!fs::exists(root_ / "certs")) {
       ASSERT_EQ(
           std::system((std::string(WINDOWGUARD_SOURCE_DIR) + "/tests/support/make-test-certs.sh " + certs).c_str()), 0);
     }
     webhook_ = std::make_unique<ServerProcess>(
-        "serve", std::vector<std::string>{"--tls-cert", certs + "/server.crt", "--tls-key", certs + "/server.key",
-                                          "--policies", (root_ / "publish").string(), "--reload-interval", "1s"});
+        "serve",
+        std::vector<std::string>{"--tls-cert", certs + "/server.crt", "--tls-key", certs + "/server.key", "--policies",
+                                 (root_ / "publish").string(), "--reload-interval", "1s"},
+        launcher);
     ASSERT_TRUE(webhook_->running());
   }
 
@@ -167,6 +193,58 @@ TEST_F(SidecarTest, TheWebhookServesOnlyValidatedVersionsAndRestartsFromTheLastG
 
   source_->publish(frozen_policy("elsewhere"));  // fixed, and frozen is no longer bound
   EXPECT_TRUE(eventually([&] { return webhook_allows("frozen"); }));
+}
+
+TEST_F(SidecarTest, AReadOnlyPublishDirectoryKeepsThePublishedVersion) {
+  if (!can_make_mount_namespaces()) {
+    GTEST_SKIP() << "needs a private mount namespace (run as root)";
+  }
+  source_->publish(frozen_policy("frozen"));
+  start_sidecar_on_tmpfs("size=1m");
+  ASSERT_TRUE(eventually([&] { return plain_get(sidecar_->port(), "/readyz").result_int() == 200; }));
+  start_webhook({"nsenter", "-t", std::to_string(sidecar_->pid()), "-m", "--"});  // sees the tmpfs
+  ASSERT_TRUE(eventually([&] { return webhook_ready(); }));
+  EXPECT_FALSE(webhook_allows("frozen"));
+
+  remount_publish_directory("ro");
+  source_->publish(frozen_policy("elsewhere"));
+  EXPECT_TRUE(sidecar_->wait_for_log("publishing failed; the published version stays", 10s));
+  EXPECT_TRUE(sidecar_->wait_for_log("Read-only file system", 1s));
+  EXPECT_EQ(plain_get(sidecar_->port(), "/readyz").result_int(), 200);
+  EXPECT_NE(published_policy().find("[frozen]"), std::string::npos);
+  EXPECT_FALSE(webhook_allows("frozen"));
+
+  remount_publish_directory("rw");
+  EXPECT_TRUE(eventually([&] { return webhook_allows("frozen"); }));
+}
+
+TEST_F(SidecarTest, AFullPublishDirectoryKeepsThePublishedVersionAndLeavesNoDebris) {
+  if (!can_make_mount_namespaces()) {
+    GTEST_SKIP() << "needs a private mount namespace (run as root)";
+  }
+  source_->publish(frozen_policy("frozen"));
+  start_sidecar_on_tmpfs("size=32k");  // eight pages
+  ASSERT_TRUE(eventually([&] { return plain_get(sidecar_->port(), "/readyz").result_int() == 200; }));
+  const auto entries = [&] {
+    std::vector<std::string> names;
+    for (const auto& entry : fs::directory_iterator(published())) {
+      names.push_back(entry.path().filename().string());
+    }
+    std::sort(names.begin(), names.end());
+    return names;
+  };
+  const std::vector<std::string> before = entries();
+
+  // A valid version too large for what is left: the copy fails half-way.
+  source_->publish(frozen_policy("elsewhere") + "# " + std::string(64 * 1024, 'x') + "\n");
+  EXPECT_TRUE(sidecar_->wait_for_log("publishing failed; the published version stays", 10s));
+  EXPECT_TRUE(sidecar_->wait_for_log("cannot copy file", 1s));
+  EXPECT_EQ(plain_get(sidecar_->port(), "/readyz").result_int(), 200);
+  EXPECT_NE(published_policy().find("[frozen]"), std::string::npos);
+  EXPECT_EQ(entries(), before);  // the half-copied staging folder is gone
+
+  source_->publish(frozen_policy("elsewhere"));
+  EXPECT_TRUE(eventually([&] { return published_policy().find("[elsewhere]") != std::string::npos; }));
 }
 
 }  // namespace

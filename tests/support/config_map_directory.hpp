@@ -14,13 +14,16 @@ class ConfigMapDirectory {
     std::filesystem::create_directories(root_);
   }
 
-  // Publishes a new version with exactly these files (name -> contents).
-  void publish(const std::map<std::string, std::string>& files) {
+  // Publishes a new version with exactly these files (name -> contents),
+  // each with `permissions` from the moment the version becomes visible.
+  void publish(const std::map<std::string, std::string>& files,
+               std::filesystem::perms permissions = std::filesystem::perms(0644)) {
     namespace fs = std::filesystem;
     const std::string version = "..2024_01_01_00_00_" + std::to_string(++versions_);
     fs::create_directories(root_ / version);
     for (const auto& [name, text] : files) {
       std::ofstream(root_ / version / name) << text;
+      fs::permissions(root_ / version / name, permissions);
     }
     fs::create_directory_symlink(version, root_ / "..data_tmp");
     fs::rename(root_ / "..data_tmp", root_ / "..data");

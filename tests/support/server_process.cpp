@@ -5,6 +5,8 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <filesystem>
+#include <fstream>
 #include <stdexcept>
 
 namespace windowguard::testing {
@@ -12,12 +14,14 @@ namespace {
 constexpr std::chrono::seconds kStartTimeout{15};
 }
 
-ServerProcess::ServerProcess(const std::string& verb, const std::vector<std::string>& arguments) {
+ServerProcess::ServerProcess(const std::string& verb, const std::vector<std::string>& arguments,
+                             const std::vector<std::string>& launcher) {
   int pipe_ends[2];
   if (pipe(pipe_ends) != 0) {
     throw std::runtime_error("pipe failed");
   }
-  std::vector<std::string> argv_text{WINDOWGUARD_BINARY, verb, "--listen", "127.0.0.1:0"};
+  std::vector<std::string> argv_text = launcher;
+  argv_text.insert(argv_text.end(), {WINDOWGUARD_BINARY, verb, "--listen", "127.0.0.1:0"});
   argv_text.insert(argv_text.end(), arguments.begin(), arguments.end());
   std::vector<char*> argv;
   for (std::string& text : argv_text) {
@@ -30,7 +34,7 @@ ServerProcess::ServerProcess(const std::string& verb, const std::vector<std::str
     dup2(pipe_ends[1], STDERR_FILENO);
     close(pipe_ends[0]);
     close(pipe_ends[1]);
-    execv(argv[0], argv.data());
+    execvp(argv[0], argv.data());
     _exit(127);
   }
   close(pipe_ends[1]);
@@ -102,6 +106,28 @@ int ServerProcess::wait_for_exit(std::chrono::milliseconds timeout) {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
   return exit_status_;
+}
+
+long ServerProcess::resident_kib() const {
+  std::ifstream status("/proc/" + std::to_string(pid_) + "/status");
+  std::string line;
+  while (std::getline(status, line)) {
+    if (line.rfind("VmRSS:", 0) == 0) {
+      return std::stol(line.substr(6));
+    }
+  }
+  return -1;
+}
+
+long ServerProcess::open_descriptors() const {
+  const std::filesystem::path descriptors = "/proc/" + std::to_string(pid_) + "/fd";
+  std::error_code failed;
+  long count = 0;
+  for (std::filesystem::directory_iterator entry(descriptors, failed), end; !failed && entry != end;
+       entry.increment(failed)) {
+    ++count;
+  }
+  return failed ? -1 : count;
 }
 
 std::vector<std::string> ServerProcess::log() const {

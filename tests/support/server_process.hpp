@@ -15,14 +15,21 @@ namespace windowguard::testing {
 class ServerProcess {
  public:
   // Starts `windowguard <verb> --listen 127.0.0.1:0 <arguments>` and waits
-  // (bounded) for its "listening" line, or for it to exit.
-  ServerProcess(const std::string& verb, const std::vector<std::string>& arguments);
+  // (bounded) for its "listening" line, or for it to exit.  `launcher`, when
+  // given, is a command that execs the rest (setpriv, unshare): it must keep
+  // the process id, so that signals reach windowguard itself.
+  ServerProcess(const std::string& verb, const std::vector<std::string>& arguments,
+                const std::vector<std::string>& launcher = {});
   ~ServerProcess();
   ServerProcess(const ServerProcess&) = delete;
   ServerProcess& operator=(const ServerProcess&) = delete;
 
   unsigned short port() const { return port_; }
   bool running() const { return port_ != 0; }
+  pid_t pid() const { return pid_; }
+  // From /proc: resident memory in KiB, and open file descriptors.
+  long resident_kib() const;
+  long open_descriptors() const;
 
   // Sends a signal; `wait_for_exit` returns the exit status, or -1 on timeout.
   void signal(int number) const;

@@ -1,6 +1,7 @@
 #include "policy/policy_loader.hpp"
 
 #include <algorithm>
+#include <cerrno>
 #include <charconv>
 #include <fstream>
 #include <map>
@@ -8,6 +9,7 @@
 #include <set>
 #include <sstream>
 #include <string_view>
+#include <system_error>
 
 #include <date/tz.h>
 #include <yaml-cpp/yaml.h>
@@ -854,6 +856,12 @@ LoadResult load_policy_directory(const std::filesystem::path& directory) {
   std::vector<PolicySource> sources;
   for (const auto& file : files) {
     std::ifstream stream(file, std::ios::binary);
+    if (!stream.is_open()) {
+      const int reason = errno;  // set by the failed open(2)
+      return {nullptr,
+              {{(directory / file.filename()).string(), 0, 0,
+                "cannot be read: " + std::generic_category().message(reason)}}};
+    }
     std::ostringstream text;
     text << stream.rdbuf();
     if (!stream) {

@@ -59,6 +59,7 @@ class Watcher {
     if (std::string fingerprint = fingerprint_policy_directory(shared_.config.policies);
         fingerprint != policy_fingerprint_) {
       policy_fingerprint_ = std::move(fingerprint);
+      LogLine(spdlog::level::info, "policy changed; loading").field("directory", shared_.config.policies).emit();
       if (!reload_policy() && fingerprint_policy_directory(shared_.config.policies) != policy_fingerprint_) {
         policy_fingerprint_.clear();  // it changed while being read: read it again next time
       }
