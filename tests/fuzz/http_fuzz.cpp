@@ -11,6 +11,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   namespace http = boost::beast::http;
   static const auto loaded = policy::load_policy_directory(WINDOWGUARD_SOURCE_DIR "/policies");
   static server::Metrics metrics;
+  static core::ScheduleMemo memo;
   http::request_parser<http::string_body> parser;
   parser.body_limit(1024 * 1024);
   parser.header_limit(64 * 1024);
@@ -19,7 +20,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   parser.put(boost::asio::buffer(data, size), error);
   if (!error && parser.is_done()) {
     server::Request request = parser.release();
-    const server::HandlerContext context{loaded.policy.get(), "", core::Instant{core::seconds{1'795'000'000}}, metrics};
+    const server::HandlerContext context{loaded.policy.get(), "", core::Instant{core::seconds{1'795'000'000}}, metrics,
+                                         memo};
     server::Response response = server::handle_request(request, context);
     if (response.result_int() == 0) {
       __builtin_trap();

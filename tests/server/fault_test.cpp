@@ -143,7 +143,7 @@ TEST_F(FaultTest, FiftyPolicyChangesASecond) {
   Traffic traffic(*this);
   // Three versions in turn, one of them broken; every valid one freezes "frozen".
   const std::string versions[] = {policy_text("frozen"), policy_text("frozen, also-frozen"), kBrokenPolicy};
-  for (int change = 0; change < 150; ++change) {
+  for (int change = 0; change < 200; ++change) {  // four seconds: several polls see different versions
     policies_->publish(versions[change % 3]);
     std::this_thread::sleep_for(20ms);
   }
@@ -151,7 +151,7 @@ TEST_F(FaultTest, FiftyPolicyChangesASecond) {
   // Nothing is lost: the last change wins.
   policies_->publish(policy_text("elsewhere"));
   EXPECT_TRUE(eventually([&] { return allowed("frozen"); }));
-  EXPECT_GE(server_->count_log("policy rejected; the last good policy stays in force"), 1U);
+  EXPECT_GE(server_->count_log("policy changed; loading"), 3U);
   EXPECT_LE(server_->open_descriptors(), descriptors_before + 2);
 }
 

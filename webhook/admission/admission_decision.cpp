@@ -4,7 +4,8 @@
 
 namespace windowguard::admission {
 
-AdmissionDecision evaluate_request(const core::Policy& policy, const AdmissionRequest& request, core::Instant at) {
+AdmissionDecision evaluate_request(const core::Policy& policy, const AdmissionRequest& request, core::Instant at,
+                                   core::ScheduleMemo* memo) {
   AdmissionDecision result;
   result.classification = classify(request, policy.settings());
   const Classification& classification = result.classification;
@@ -21,7 +22,7 @@ AdmissionDecision evaluate_request(const core::Policy& policy, const AdmissionRe
     input.subject = classification.subject();
     input.requester = core::Requester{request.username, request.groups};
     input.at = at;
-    core::Decision decision = core::decide(policy, input);
+    core::Decision decision = core::decide(policy, input, memo);
     const bool denied = !decision.allowed;
     if (!result.decision || denied) {
       result.action = action;

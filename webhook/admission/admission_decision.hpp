@@ -25,6 +25,8 @@ struct AdmissionDecision {
   std::vector<std::pair<std::string, std::string>> audit_annotations;
 };
 
-AdmissionDecision evaluate_request(const core::Policy& policy, const AdmissionRequest& request, core::Instant at);
+// `memo`: see core::decide.
+AdmissionDecision evaluate_request(const core::Policy& policy, const AdmissionRequest& request, core::Instant at,
+                                   core::ScheduleMemo* memo = nullptr);
 
 }  // namespace windowguard::admission

@@ -27,8 +27,8 @@ struct Evaluation {
 
 class Evaluator {
  public:
-  Evaluator(const Policy& policy, std::vector<std::size_t> governing, const Requester& requester)
-      : policy_(policy), governing_(std::move(governing)) {
+  Evaluator(const Policy& policy, std::vector<std::size_t> governing, const Requester& requester, ScheduleMemo* memo)
+      : policy_(policy), governing_(std::move(governing)), memo_(memo) {
     exempt_.reserve(governing_.size());
     for (std::size_t index : governing_) {
       exempt_.push_back(is_exempt(policy_.settings(), policy_.windows()[index], requester));
@@ -40,10 +40,18 @@ class Evaluator {
   Evaluation at(Instant t) const {
     Evaluation result;
     for (std::size_t position = 0; position < governing_.size(); ++position) {
-      const Schedule& schedule = policy_.windows()[governing_[position]].schedule;
+      const std::size_t index = governing_[position];
+      if (memo_ != nullptr) {
+        const ScheduleMemo::State& state = memo_->state(policy_, index, t);
+        if (state.valid) {
+          result.windows.push_back({index, state.occurrence.has_value(), state.occurrence, exempt_[position]});
+        }
+        continue;
+      }
+      const Schedule& schedule = policy_.windows()[index].schedule;
       if (schedule.valid_at(t)) {
         const std::optional<Occurrence> occurrence = schedule.occurrence_at(t);
-        result.windows.push_back({governing_[position], occurrence.has_value(), occurrence, exempt_[position]});
+        result.windows.push_back({index, occurrence.has_value(), occurrence, exempt_[position]});
       }
     }
     judge(result);
@@ -53,7 +61,10 @@ class Evaluator {
   std::optional<Instant> next_change_after(Instant t, Instant limit) const {
     std::optional<Instant> earliest;
     for (std::size_t index : governing_) {
-      const std::optional<Instant> change = policy_.windows()[index].schedule.next_change_after(t, limit);
+      // The memo's change is unbounded; callers ignore changes past `limit`.
+      const std::optional<Instant> change = memo_ != nullptr
+                                                ? memo_->state(policy_, index, t).next_change
+                                                : policy_.windows()[index].schedule.next_change_after(t, limit);
       if (change && (!earliest || *change < *earliest)) {
         earliest = change;
       }
@@ -127,6 +138,7 @@ class Evaluator {
   const Policy& policy_;
   std::vector<std::size_t> governing_;
   std::vector<bool> exempt_;
+  ScheduleMemo* memo_;
 };
 
 void describe_block(const Policy& policy, const Evaluator& evaluator, const Evaluation& now, const DecisionInput& input,
@@ -173,7 +185,7 @@ bool is_exempt(const Settings& settings, const Window& window, const Requester& 
          (exempt.super_admins && in_any_group(settings.super_admin_groups, requester.groups));
 }
 
-Decision decide(const Policy& policy, const DecisionInput& input) {
+Decision decide(const Policy& policy, const DecisionInput& input, ScheduleMemo* memo) {
   Decision decision;
   if (is_trusted(policy.settings(), input.requester.username)) {
     decision.verdict = Verdict::Trusted;
@@ -181,7 +193,7 @@ Decision decide(const Policy& policy, const DecisionInput& input) {
   }
   std::vector<std::size_t> governing = policy.windows_for(input.subject);
   std::erase_if(governing, [&](std::size_t index) { return !policy.windows()[index].actions.contains(input.action); });
-  const Evaluator evaluator(policy, std::move(governing), input.requester);
+  const Evaluator evaluator(policy, std::move(governing), input.requester, memo);
   Evaluation now = evaluator.at(input.at);
   decision.allowed = !now.blocked;
   decision.verdict = now.verdict;

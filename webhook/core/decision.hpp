@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/policy.hpp"
+#include "core/schedule_memo.hpp"
 
 namespace windowguard::core {
 
@@ -69,6 +70,8 @@ struct Decision {
 bool is_trusted(const Settings& settings, std::string_view username);
 bool is_exempt(const Settings& settings, const Window& window, const Requester& requester);
 
-Decision decide(const Policy& policy, const DecisionInput& input);
+// `memo`, optional, shares schedule evaluations between the decisions of one
+// thread (see schedule_memo.hpp); the decision is the same with or without it.
+Decision decide(const Policy& policy, const DecisionInput& input, ScheduleMemo* memo = nullptr);
 
 }  // namespace windowguard::core

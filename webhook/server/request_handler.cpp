@@ -132,7 +132,8 @@ Response validate(Request& request, const HandlerContext& context) {
     return text(request, http::status::bad_request, "malformed AdmissionReview: " + *problem);
   }
   const admission::AdmissionRequest& review = std::get<admission::DecodedReview>(decoded).request();
-  const admission::AdmissionDecision decision = admission::evaluate_request(*context.policy, review, context.now);
+  const admission::AdmissionDecision decision =
+      admission::evaluate_request(*context.policy, review, context.now, &context.memo);
   Response response =
       respond(request, http::status::ok, "application/json", admission::encode_response(review.uid, decision));
   const auto latency = std::chrono::steady_clock::now() - started;

@@ -9,6 +9,7 @@
 #include <boost/beast/http/string_body.hpp>
 
 #include "core/policy.hpp"
+#include "core/schedule_memo.hpp"
 #include "server/metrics.hpp"
 
 namespace windowguard::server {
@@ -22,6 +23,7 @@ struct HandlerContext {
   std::string_view not_ready_reason;     // empty when ready
   core::Instant now;
   Metrics& metrics;
+  core::ScheduleMemo& memo;  // the I/O thread's
 };
 
 // Routes and answers one request; the body is moved out of `request`.

@@ -8,6 +8,7 @@
 #include <boost/asio/ssl/context.hpp>
 
 #include "core/policy.hpp"
+#include "core/schedule_memo.hpp"
 #include "server/metrics.hpp"
 #include "server/published.hpp"
 #include "server/server_config.hpp"
@@ -36,6 +37,8 @@ struct ThreadState {
   Published<const core::Policy>::Reader policy;
   Published<boost::asio::ssl::context>::Reader tls;
   Published<const std::string>::Reader not_ready_reason;
+  // Valid for the policy `policy` holds, which keeps it alive.
+  core::ScheduleMemo memo;
   std::unordered_set<Session*> sessions;
 };
 

@@ -130,7 +130,8 @@ void Session::on_body(beast::error_code error) {
   const std::shared_ptr<const core::Policy>& policy = thread_.policy.get();
   const std::shared_ptr<const std::string>& not_ready = thread_.not_ready_reason.get();
   const HandlerContext context{policy.get(), not_ready ? std::string_view(*not_ready) : std::string_view{},
-                               date::floor<core::seconds>(std::chrono::system_clock::now()), thread_.shared.metrics};
+                               date::floor<core::seconds>(std::chrono::system_clock::now()), thread_.shared.metrics,
+                               thread_.memo};
   Response response = handle_request(request, context);
   if (thread_.shared.draining.load(std::memory_order_relaxed)) {
     response.keep_alive(false);

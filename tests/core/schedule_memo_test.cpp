@@ -1,0 +1,152 @@
+#include "core/schedule_memo.hpp"
+
+#include <gtest/gtest.h>
+
+#include <sstream>
+
+#include "core/decision.hpp"
+#include "support/policy_builder.hpp"
+
+namespace windowguard::core {
+namespace {
+
+using testing::bind_everywhere;
+using testing::clock;
+using testing::local;
+using testing::utc;
+using testing::WindowSpec;
+
+// Everything a decision says, as text, so that two decisions compare in full.
+std::string describe(const Decision& decision) {
+  std::ostringstream out;
+  const auto instant = [&](const std::optional<Instant>& at) { out << (at ? format_utc(*at) : "-") << ' '; };
+  const auto occurrence = [&](const std::optional<Occurrence>& o) {
+    o ? out << format_utc(o->from) << '/' << format_utc(o->to) << ' ' : out << "- ";
+  };
+  out << decision.allowed << ' ' << static_cast<int>(decision.verdict) << " windows:";
+  for (const WindowStatus& status : decision.windows) {
+    out << status.window << ',' << status.active << ',' << status.exempt << ',';
+    occurrence(status.occurrence);
+  }
+  out << "deciding:" << decision.deciding_window.value_or(999) << ' ';
+  occurrence(decision.deciding_occurrence);
+  instant(decision.blocked_until);
+  out << "bypassed:";
+  for (std::size_t window : decision.bypassed) {
+    out << window << ',';
+  }
+  if (decision.upcoming) {
+    out << " upcoming:" << decision.upcoming->window << ' ';
+    instant(decision.upcoming->starts);
+  }
+  return out.str();
+}
+
+Decision decide_at(const Policy& policy, Instant at, ScheduleMemo* memo, std::string_view user = "dev@example.com") {
+  static const std::vector<std::string> kNoGroups;
+  DecisionInput input;
+  input.subject = Subject{"team-a", "api", {}, false};
+  input.requester = Requester{user, kNoGroups};
+  input.at = at;
+  return decide(policy, input, memo);
+}
+
+// Windows whose boundaries fall in every way the memo must respect: DST
+// changes in both directions, a +05:45 zone, validity bounds, a one-off,
+// chained occurrences, a cron lasting 90 s (off the minute) and an exemption.
+Policy varied_policy() {
+  Settings settings;
+  settings.warn_before_minutes = 90;
+  return bind_everywhere(
+      {WindowSpec{"nights",
+                  WindowType::Maintenance,
+                  {Daily{clock(1), clock(3)}},
+                  {},
+                  ActionSet::all(),
+                  std::nullopt,
+                  std::nullopt,
+                  "America/New_York"},
+       WindowSpec{"kathmandu",
+                  WindowType::Blackout,
+                  {Daily{clock(2, 15), clock(2, 45)}},
+                  {},
+                  ActionSet::all(),
+                  std::nullopt,
+                  std::nullopt,
+                  "Asia/Kathmandu"},
+       WindowSpec{"bounded",
+                  WindowType::Blackout,
+                  {Daily{clock(4), clock(5)}},
+                  {},
+                  ActionSet::all(),
+                  local(2024, 3, 10),
+                  local(2024, 3, 11),
+                  "Europe/Berlin"},
+       WindowSpec{"once", WindowType::Blackout, {Once{local(2024, 3, 10, 6, 59), local(2024, 3, 10, 7, 1)}}},
+       WindowSpec{"chain-a", WindowType::Blackout, {Daily{clock(8), clock(9)}}},
+       WindowSpec{
+           "chain-b", WindowType::Blackout, {Daily{clock(8, 30), clock(9, 30)}}, {false, {"dev@example.com"}, {}}},
+       WindowSpec{"cron",
+                  WindowType::Blackout,
+                  {Cron{std::get<CronSchedule>(CronSchedule::parse("*/7 10-11 * * *")), seconds{90}}}}},
+      settings);
+}
+
+// Every 29 seconds through stretches around the policy's boundaries, with
+// one memo reused throughout: always the same decision as without it.
+TEST(ScheduleMemo, DecisionsAreTheSameWithAndWithoutTheMemo) {
+  const Policy policy = varied_policy();
+  ScheduleMemo memo;
+  int compared = 0;
+  for (const char* start : {"2024-03-10T04:00:00Z", "2024-03-10T20:00:00Z", "2024-11-03T04:30:00Z",
+                            "2024-03-10T06:40:00Z", "2024-03-10T07:50:00Z", "2024-03-10T09:55:00Z"}) {
+    const Instant from = utc(start);
+    for (Instant at = from; at < from + hours{2}; at += seconds{29}) {
+      for (const std::string_view user : {"dev@example.com", "other@example.com"}) {
+        ASSERT_EQ(describe(decide_at(policy, at, &memo, user)), describe(decide_at(policy, at, nullptr, user)))
+            << format_utc(at) << " " << user;
+        ++compared;
+      }
+    }
+  }
+  EXPECT_EQ(compared, 6 * 2 * 249);
+}
+
+TEST(ScheduleMemo, InstantsAreAnsweredForTheirOwnMinuteEvenOutOfOrder) {
+  const Policy policy = bind_everywhere({WindowSpec{"short", WindowType::Blackout, {Daily{clock(12), clock(12, 1)}}}});
+  ScheduleMemo memo;
+  EXPECT_TRUE(decide_at(policy, utc("2024-05-04T12:00:59Z"), &memo).allowed == false);
+  EXPECT_TRUE(decide_at(policy, utc("2024-05-04T12:01:00Z"), &memo).allowed);
+  EXPECT_FALSE(decide_at(policy, utc("2024-05-04T12:00:00Z"), &memo).allowed);  // the clock stepped back
+  EXPECT_TRUE(decide_at(policy, utc("2024-05-04T11:59:59Z"), &memo).allowed);
+}
+
+TEST(ScheduleMemo, ANewPolicyIsNotAnsweredFromTheOldOnesMemo) {
+  const Policy frozen = bind_everywhere({WindowSpec{"all-day", WindowType::Blackout, {Daily{clock(0), clock(0)}}}});
+  const Policy open = bind_everywhere({WindowSpec{"never", WindowType::Blackout, {Daily{clock(3), clock(4)}}}});
+  ScheduleMemo memo;
+  const Instant at = utc("2024-05-04T12:00:00Z");
+  EXPECT_FALSE(decide_at(frozen, at, &memo).allowed);
+  EXPECT_TRUE(decide_at(open, at, &memo).allowed);
+  EXPECT_FALSE(decide_at(frozen, at, &memo).allowed);
+}
+
+// Before 1972 Monrovia was 44 minutes 30 seconds behind UTC, so a local
+// 10:00 fell at 10:44:30 UTC, in the middle of a UTC minute.
+TEST(ScheduleMemo, OffsetsWithSecondsBefore1972AreNotMemoized) {
+  const Policy policy = bind_everywhere({WindowSpec{"morning",
+                                                    WindowType::Blackout,
+                                                    {Daily{clock(10), clock(11)}},
+                                                    {},
+                                                    ActionSet::all(),
+                                                    std::nullopt,
+                                                    std::nullopt,
+                                                    "Africa/Monrovia"}});
+  ScheduleMemo memo;
+  EXPECT_TRUE(decide_at(policy, utc("1971-06-01T10:44:00Z"), &memo).allowed);
+  EXPECT_FALSE(decide_at(policy, utc("1971-06-01T10:44:30Z"), &memo).allowed);
+  EXPECT_TRUE(decide_at(policy, utc("1971-06-01T10:44:29Z"), &memo).allowed);
+}
+
+}  // namespace
+}  // namespace windowguard::core
