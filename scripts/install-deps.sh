@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian bookworm packages windowguard builds, runs and tests with.
 # Idempotent: when every package is already present it changes nothing.
+# Extra packages to install with them may be named as arguments.
 set -euo pipefail
 
 packages=(
@@ -20,6 +21,7 @@ packages=(
   libgtest-dev
   libgmock-dev
   libbenchmark-dev
+  "$@"
 )
 
 missing=()

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# The test suite under sanitizers (CI runs it): every test with AddressSanitizer
+# and UBSan, then the tests that exercise the server's and the sidecar's threads
+# (they start the real, sanitized binary) with ThreadSanitizer.
+# Any sanitizer report fails the test that triggered it, and so this script.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
+export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+export TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1
+
+scripts/sanitized-build.sh address
+ctest --test-dir build-address --output-on-failure --timeout 600 -j "$(nproc)"
+
+scripts/sanitized-build.sh thread windowguard server_test sidecar_test
+ctest --test-dir build-thread --output-on-failure --timeout 600 -j "$(nproc)" -R '^(ServerTest|SidecarTest|PublisherTest|FaultTest)'
+echo "sanitizers: clean"
