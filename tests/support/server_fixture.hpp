@@ -9,6 +9,7 @@
 #include <chrono>
 #include <ctime>
 #include <filesystem>
+#include <iostream>
 #include <memory>
 #include <string>
 #include <vector>
@@ -77,6 +78,12 @@ class ServerFixture : public ::testing::Test {
     install_tls("server");
   }
   void TearDown() override {
+    if (HasFailure() && server_) {  // the server's side of the story (sanitizer reports included)
+      const std::vector<std::string> lines = server_->log();
+      for (std::size_t i = lines.size() > 200 ? lines.size() - 200 : 0; i < lines.size(); ++i) {
+        std::cerr << "server: " << lines[i] << "\n";
+      }
+    }
     server_.reset();
     fs::remove_all(work_);
   }

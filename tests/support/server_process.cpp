@@ -119,15 +119,18 @@ long ServerProcess::resident_kib() const {
   return -1;
 }
 
-long ServerProcess::open_descriptors() const {
+long ServerProcess::open_descriptors() const { return static_cast<long>(descriptor_targets().size()); }
+
+std::vector<std::string> ServerProcess::descriptor_targets() const {
   const std::filesystem::path descriptors = "/proc/" + std::to_string(pid_) + "/fd";
+  std::vector<std::string> targets;
   std::error_code failed;
-  long count = 0;
   for (std::filesystem::directory_iterator entry(descriptors, failed), end; !failed && entry != end;
        entry.increment(failed)) {
-    ++count;
+    std::error_code unreadable;  // closed since it was listed
+    targets.push_back(std::filesystem::read_symlink(entry->path(), unreadable).string());
   }
-  return failed ? -1 : count;
+  return targets;
 }
 
 std::vector<std::string> ServerProcess::log() const {

@@ -27,9 +27,11 @@ class ServerProcess {
   unsigned short port() const { return port_; }
   bool running() const { return port_ != 0; }
   pid_t pid() const { return pid_; }
-  // From /proc: resident memory in KiB, and open file descriptors.
+  // From /proc: resident memory in KiB, open file descriptors, and what each
+  // of them refers to.
   long resident_kib() const;
   long open_descriptors() const;
+  std::vector<std::string> descriptor_targets() const;
 
   // Sends a signal; `wait_for_exit` returns the exit status, or -1 on timeout.
   void signal(int number) const;

@@ -26,15 +26,18 @@ const ScheduleMemo::State& ScheduleMemo::state(const Policy& policy, std::size_t
   }
   if (&policy != policy_) {
     policy_ = &policy;
-    entries_.assign(policy.windows().size(), Entry{});
+    windows_.assign(policy.windows().size(), Minutes{});
   }
-  Entry& entry = entries_[window];
+  Minutes& known = windows_[window];
   const minutes minute = std::chrono::floor<minutes>(t.time_since_epoch());
-  if (!entry.filled || entry.minute != minute) {
-    entry.state = evaluate(schedule, t);
-    entry.minute = minute;
-    entry.filled = true;
+  for (const Entry& entry : known.entries) {
+    if (entry.filled && entry.minute == minute) {
+      return entry.state;
+    }
   }
+  Entry& entry = known.entries[known.next];
+  known.next = (known.next + 1) % kMinutesPerWindow;
+  entry = Entry{true, minute, evaluate(schedule, t)};
   return entry.state;
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 // Remembers what each window's schedule does during one minute, so that the
 // requests of that minute share the work of evaluating it.
+#include <array>
 #include <cstddef>
 #include <optional>
 #include <vector>
@@ -18,7 +19,7 @@ class ScheduleMemo {
   };
 
   // The state of `policy.windows()[window]`'s schedule at `t`, computed once
-  // per window and minute.  Exact, not approximate: when every boundary of a
+  // per window and minute (for the last few minutes asked about).  Exact, not approximate: when every boundary of a
   // schedule falls on a whole minute (its local times and dates, and zone
   // offsets since 1972), all instants of a minute share their state and their
   // next change.  Other schedules (a cron lasting "90s") and earlier instants
@@ -33,9 +34,16 @@ class ScheduleMemo {
     minutes minute{0};
     State state;
   };
+  // A few minutes per window: a denial looks ahead at the instants where
+  // windows change, and the next request asks about the present again.
+  static constexpr std::size_t kMinutesPerWindow = 3;
+  struct Minutes {
+    std::array<Entry, kMinutesPerWindow> entries;
+    std::size_t next = 0;  // the entry to replace next
+  };
 
   const Policy* policy_ = nullptr;
-  std::vector<Entry> entries_;
+  std::vector<Minutes> windows_;
   State uncached_;
 };
 

@@ -206,8 +206,8 @@ int serve(const ServerConfig& config) {
   schedule_polls(polls, watcher, config.reload_interval);
   asio::signal_set signals(control, SIGINT, SIGTERM);
   signals.async_wait([&](boost::system::error_code, int signal) {
+    shared.draining.store(true);  // before the line: whoever reads it may rely on the drain having begun
     LogLine(spdlog::level::info, "shutting down").field("signal", static_cast<std::int64_t>(signal)).emit();
-    shared.draining.store(true);
     polls.cancel();
     for (auto& io_thread : threads) {
       asio::post(io_thread->io, [raw = io_thread.get()] {
