@@ -53,7 +53,8 @@ Decision decide_at(const Policy& policy, Instant at, ScheduleMemo* memo, std::st
 
 // Windows whose boundaries fall in every way the memo must respect: DST
 // changes in both directions, a +05:45 zone, validity bounds, a one-off,
-// chained occurrences, a cron lasting 90 s (off the minute) and an exemption.
+// chained occurrences, a longer occurrence starting inside another of the same
+// window, a cron lasting 90 s (off the minute) and an exemption.
 Policy varied_policy() {
   Settings settings;
   settings.warn_before_minutes = 90;
@@ -86,6 +87,10 @@ Policy varied_policy() {
        WindowSpec{"chain-a", WindowType::Blackout, {Daily{clock(8), clock(9)}}},
        WindowSpec{
            "chain-b", WindowType::Blackout, {Daily{clock(8, 30), clock(9, 30)}}, {false, {"dev@example.com"}, {}}},
+       WindowSpec{"overlapping",
+                  WindowType::Blackout,
+                  {Once{local(2024, 3, 10, 10), local(2024, 3, 10, 12)},
+                   Once{local(2024, 3, 10, 11), local(2024, 3, 10, 13)}}},
        WindowSpec{"cron",
                   WindowType::Blackout,
                   {Cron{std::get<CronSchedule>(CronSchedule::parse("*/7 10-11 * * *")), seconds{90}}}}},
@@ -112,7 +117,32 @@ TEST(ScheduleMemo, DecisionsAreTheSameWithAndWithoutTheMemo) {
   EXPECT_EQ(compared, 6 * 2 * 249);
 }
 
-TEST(ScheduleMemo, InstantsAreAnsweredForTheirOwnMinuteEvenOutOfOrder) {
+TEST(ScheduleMemo, ALongerOccurrenceStartingInsideTheCurrentOneIsReportedFromItsStart) {
+  const Policy policy = bind_everywhere({WindowSpec{
+      "overlapping",
+      WindowType::Blackout,
+      {Once{local(2024, 3, 10, 10), local(2024, 3, 10, 12)}, Once{local(2024, 3, 10, 11), local(2024, 3, 10, 13)}}}});
+  ScheduleMemo memo;
+  const ScheduleMemo::State& first = memo.state(policy, 0, utc("2024-03-10T10:30:00Z"));
+  ASSERT_TRUE(first.occurrence);
+  EXPECT_EQ(format_utc(first.occurrence->to), "2024-03-10T12:00:00Z");
+  const ScheduleMemo::State& later = memo.state(policy, 0, utc("2024-03-10T11:30:00Z"));
+  ASSERT_TRUE(later.occurrence);
+  EXPECT_EQ(format_utc(later.occurrence->to), "2024-03-10T13:00:00Z");
+  EXPECT_EQ(later.next_change, utc("2024-03-10T13:00:00Z"));
+}
+
+// The schedule looks for changes at most Schedule::kSearchHorizon ahead: "no
+// change" seen from one instant must not be reused where a change comes into view.
+TEST(ScheduleMemo, NoChangeInSightIsNotReusedWhereAChangeComesIntoView) {
+  const Policy policy =
+      bind_everywhere({WindowSpec{"far", WindowType::Blackout, {Once{local(2040, 1, 1), local(2040, 1, 2)}}}});
+  ScheduleMemo memo;
+  EXPECT_EQ(memo.state(policy, 0, utc("2024-01-01T00:00:00Z")).next_change, std::nullopt);
+  EXPECT_EQ(memo.state(policy, 0, utc("2034-06-01T00:00:00Z")).next_change, utc("2040-01-01T00:00:00Z"));
+}
+
+TEST(ScheduleMemo, InstantsOutOfOrderAreAnsweredForThemselves) {
   const Policy policy = bind_everywhere({WindowSpec{"short", WindowType::Blackout, {Daily{clock(12), clock(12, 1)}}}});
   ScheduleMemo memo;
   EXPECT_TRUE(decide_at(policy, utc("2024-05-04T12:00:59Z"), &memo).allowed == false);
@@ -133,7 +163,7 @@ TEST(ScheduleMemo, ANewPolicyIsNotAnsweredFromTheOldOnesMemo) {
 
 // Before 1972 Monrovia was 44 minutes 30 seconds behind UTC, so a local
 // 10:00 fell at 10:44:30 UTC, in the middle of a UTC minute.
-TEST(ScheduleMemo, OffsetsWithSecondsBefore1972AreNotMemoized) {
+TEST(ScheduleMemo, BoundariesInsideAMinuteAreExact) {
   const Policy policy = bind_everywhere({WindowSpec{"morning",
                                                     WindowType::Blackout,
                                                     {Daily{clock(10), clock(11)}},

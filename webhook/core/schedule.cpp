@@ -19,15 +19,8 @@ Schedule::Schedule(TimeZone zone, std::vector<Recurrence> recurrences, std::opti
       valid_from_(valid_from ? zone_.to_instant(*valid_from) : Instant::min()),
       valid_until_(valid_until ? zone_.to_instant(*valid_until) : Instant::max()) {
   longest_spans_.reserve(recurrences_.size());
-  const auto whole = [](auto time) { return time.time_since_epoch() % minutes{1} == seconds{0}; };
-  on_whole_minutes_ = (!valid_from || whole(*valid_from)) && (!valid_until || whole(*valid_until));
   for (const Recurrence& recurrence : recurrences_) {
     longest_spans_.push_back(longest_local_span(recurrence));
-    if (const auto* cron = std::get_if<Cron>(&recurrence)) {
-      on_whole_minutes_ = on_whole_minutes_ && cron->duration % minutes{1} == seconds{0};
-    } else if (const auto* once = std::get_if<Once>(&recurrence)) {
-      on_whole_minutes_ = on_whole_minutes_ && whole(once->from) && whole(once->to);
-    }
   }
 }
 

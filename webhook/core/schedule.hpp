@@ -40,10 +40,6 @@ class Schedule {
   // most kSearchHorizon ahead): a change beyond it may be missed.
   std::optional<Instant> next_change_after(Instant t, std::optional<Instant> limit = std::nullopt) const;
 
-  // Whether every local boundary (times, validity, cron durations) is a whole
-  // minute; only a cron duration such as "90s" makes it false.
-  bool on_whole_minutes() const { return on_whole_minutes_; }
-
   static constexpr days kSearchHorizon{3660};
 
  private:
@@ -52,7 +48,6 @@ class Schedule {
   Instant valid_from_;
   Instant valid_until_;
   std::vector<seconds> longest_spans_;  // per recurrence: how far back an occurrence may start
-  bool on_whole_minutes_ = true;
 };
 
 }  // namespace windowguard::core

@@ -1,10 +1,9 @@
 #include "core/schedule_memo.hpp"
 
+#include <algorithm>
+
 namespace windowguard::core {
 namespace {
-
-// Before 1972 some zones had offsets with seconds (Africa/Monrovia, -00:44:30).
-constexpr Instant kWholeMinuteOffsetsSince{seconds{63'072'000}};  // 1972-01-01T00:00:00Z
 
 ScheduleMemo::State evaluate(const Schedule& schedule, Instant t) {
   ScheduleMemo::State state;
@@ -16,29 +15,40 @@ ScheduleMemo::State evaluate(const Schedule& schedule, Instant t) {
   return state;
 }
 
+// How long `state`, computed at `t`, holds.  Besides the next change, the
+// occurrence reported changes when a longer one starts inside it.
+Instant holds_until(const Schedule& schedule, Instant t, const ScheduleMemo::State& state) {
+  Instant until = state.next_change.value_or(t + minutes{1});
+  if (state.occurrence) {
+    for (const Occurrence& other : schedule.occurrences_overlapping(t, state.occurrence->to)) {
+      if (other.from > t) {
+        until = std::min(until, other.from);
+      }
+    }
+  }
+  return until;
+}
+
 }  // namespace
 
 const ScheduleMemo::State& ScheduleMemo::state(const Policy& policy, std::size_t window, Instant t) {
-  const Schedule& schedule = policy.windows()[window].schedule;
-  if (t < kWholeMinuteOffsetsSince || !schedule.on_whole_minutes()) {
-    uncached_ = evaluate(schedule, t);
-    return uncached_;
-  }
   if (&policy != policy_) {
     policy_ = &policy;
-    windows_.assign(policy.windows().size(), Minutes{});
+    windows_.assign(policy.windows().size(), Spans{});
   }
-  Minutes& known = windows_[window];
-  const minutes minute = std::chrono::floor<minutes>(t.time_since_epoch());
-  for (const Entry& entry : known.entries) {
-    if (entry.filled && entry.minute == minute) {
-      return entry.state;
+  Spans& known = windows_[window];
+  for (const Span& span : known.spans) {
+    if (span.from <= t && t < span.until) {
+      return span.state;
     }
   }
-  Entry& entry = known.entries[known.next];
-  known.next = (known.next + 1) % kMinutesPerWindow;
-  entry = Entry{true, minute, evaluate(schedule, t)};
-  return entry.state;
+  const Schedule& schedule = policy.windows()[window].schedule;
+  Span& span = known.spans[known.next];
+  known.next = (known.next + 1) % kSpansPerWindow;
+  span.state = evaluate(schedule, t);
+  span.from = t;
+  span.until = holds_until(schedule, t, span.state);
+  return span.state;
 }
 
 }  // namespace windowguard::core

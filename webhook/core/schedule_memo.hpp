@@ -1,6 +1,6 @@
 #pragma once
-// Remembers what each window's schedule does during one minute, so that the
-// requests of that minute share the work of evaluating it.
+// Remembers, per window, the stretches of time over which its schedule's state
+// cannot change, so that requests share the work of evaluating it.
 #include <array>
 #include <cstddef>
 #include <optional>
@@ -18,33 +18,34 @@ class ScheduleMemo {
     std::optional<Instant> next_change;    // Schedule::next_change_after, unbounded
   };
 
-  // The state of `policy.windows()[window]`'s schedule at `t`, computed once
-  // per window and minute (for the last few minutes asked about).  Exact, not approximate: when every boundary of a
-  // schedule falls on a whole minute (its local times and dates, and zone
-  // offsets since 1972), all instants of a minute share their state and their
-  // next change.  Other schedules (a cron lasting "90s") and earlier instants
-  // are computed every time.  A different
-  // policy resets the memo; the caller keeps the policy alive while it uses
-  // the memo with it.  Not thread-safe: one memo per thread.
+  // The state of `policy.windows()[window]`'s schedule at `t`.  Computing it
+  // at `t` also yields how long it holds: until the window next changes (or
+  // until another occurrence starts inside the current one), so the answer is
+  // kept for that span and every later request inside it is a range check.
+  // Exact, not approximate.  A window that will not change within the search
+  // horizon is kept for a minute only, so that its answer stays the same as
+  // the schedule's.  A different policy resets the memo; the caller keeps the
+  // policy alive while it uses the memo with it.  Not thread-safe: one memo
+  // per thread.
   const State& state(const Policy& policy, std::size_t window, Instant t);
 
  private:
-  struct Entry {
-    bool filled = false;
-    minutes minute{0};
+  struct Span {
+    Instant from;
+    Instant until;  // exclusive; from == until: empty
     State state;
   };
-  // A few minutes per window: a denial looks ahead at the instants where
-  // windows change, and the next request asks about the present again.
-  static constexpr std::size_t kMinutesPerWindow = 3;
-  struct Minutes {
-    std::array<Entry, kMinutesPerWindow> entries;
-    std::size_t next = 0;  // the entry to replace next
+  // A few spans per window: a denial looks ahead through the instants where
+  // the applicable windows change, and the next request asks about the
+  // present again.
+  static constexpr std::size_t kSpansPerWindow = 4;
+  struct Spans {
+    std::array<Span, kSpansPerWindow> spans;
+    std::size_t next = 0;  // the span to replace next
   };
 
   const Policy* policy_ = nullptr;
-  std::vector<Minutes> windows_;
-  State uncached_;
+  std::vector<Spans> windows_;
 };
 
 }  // namespace windowguard::core
