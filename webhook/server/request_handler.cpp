@@ -162,8 +162,10 @@ Response windows(const Request& request, std::string_view query, const HandlerCo
     }
     listing.ahead = core::days{parsed};
   }
+  // The subject only views these strings: they must outlive the listing.
+  const std::string application_name = application.value_or("");
   if (environment) {
-    listing.subject = core::Subject{*environment, application.value_or(""), {}, !application.has_value()};
+    listing.subject = core::Subject{*environment, application_name, {}, !application.has_value()};
   }
   return respond(request, http::status::ok, "application/json",
                  report::occurrences_json(*context.policy, core::list_occurrences(*context.policy, listing)));
