@@ -2,9 +2,8 @@
 
 #include <gtest/gtest.h>
 
-#include <sstream>
-
 #include "core/decision.hpp"
+#include "support/decision_text.hpp"
 #include "support/policy_builder.hpp"
 
 namespace windowguard::core {
@@ -12,35 +11,10 @@ namespace {
 
 using testing::bind_everywhere;
 using testing::clock;
+using testing::describe;
 using testing::local;
 using testing::utc;
 using testing::WindowSpec;
-
-// Everything a decision says, as text, so that two decisions compare in full.
-std::string describe(const Decision& decision) {
-  std::ostringstream out;
-  const auto instant = [&](const std::optional<Instant>& at) { out << (at ? format_utc(*at) : "-") << ' '; };
-  const auto occurrence = [&](const std::optional<Occurrence>& o) {
-    o ? out << format_utc(o->from) << '/' << format_utc(o->to) << ' ' : out << "- ";
-  };
-  out << decision.allowed << ' ' << static_cast<int>(decision.verdict) << " windows:";
-  for (const WindowStatus& status : decision.windows) {
-    out << status.window << ',' << status.active << ',' << status.exempt << ',';
-    occurrence(status.occurrence);
-  }
-  out << "deciding:" << decision.deciding_window.value_or(999) << ' ';
-  occurrence(decision.deciding_occurrence);
-  instant(decision.blocked_until);
-  out << "bypassed:";
-  for (std::size_t window : decision.bypassed) {
-    out << window << ',';
-  }
-  if (decision.upcoming) {
-    out << " upcoming:" << decision.upcoming->window << ' ';
-    instant(decision.upcoming->starts);
-  }
-  return out.str();
-}
 
 Decision decide_at(const Policy& policy, Instant at, ScheduleMemo* memo, std::string_view user = "dev@example.com") {
   static const std::vector<std::string> kNoGroups;

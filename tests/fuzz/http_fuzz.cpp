@@ -11,7 +11,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   namespace http = boost::beast::http;
   static const auto loaded = policy::load_policy_directory(WINDOWGUARD_SOURCE_DIR "/policies");
   static server::Metrics metrics;
-  static core::ScheduleMemo memo;
+  static core::DecisionMemo memo;
   http::request_parser<http::string_body> parser;
   parser.body_limit(1024 * 1024);
   parser.header_limit(64 * 1024);

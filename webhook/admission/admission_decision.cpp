@@ -5,7 +5,7 @@
 namespace windowguard::admission {
 
 AdmissionDecision evaluate_request(const core::Policy& policy, const AdmissionRequest& request, core::Instant at,
-                                   core::ScheduleMemo* memo) {
+                                   core::DecisionMemo* memo) {
   AdmissionDecision result;
   result.classification = classify(request, policy.settings());
   const Classification& classification = result.classification;
@@ -22,7 +22,7 @@ AdmissionDecision evaluate_request(const core::Policy& policy, const AdmissionRe
     input.subject = classification.subject();
     input.requester = core::Requester{request.username, request.groups};
     input.at = at;
-    core::Decision decision = core::decide(policy, input, memo);
+    core::Decision decision = memo != nullptr ? memo->decide(policy, input) : core::decide(policy, input);
     const bool denied = !decision.allowed;
     if (!result.decision || denied) {
       result.action = action;

@@ -10,6 +10,7 @@
 #include "admission/classifier.hpp"
 #include "admission/review_decoder.hpp"
 #include "core/decision.hpp"
+#include "core/decision_memo.hpp"
 
 namespace windowguard::admission {
 
@@ -25,8 +26,8 @@ struct AdmissionDecision {
   std::vector<std::pair<std::string, std::string>> audit_annotations;
 };
 
-// `memo`: see core::decide.
+// `memo`, optional: the calling thread's (see core::DecisionMemo).
 AdmissionDecision evaluate_request(const core::Policy& policy, const AdmissionRequest& request, core::Instant at,
-                                   core::ScheduleMemo* memo = nullptr);
+                                   core::DecisionMemo* memo = nullptr);
 
 }  // namespace windowguard::admission

@@ -14,6 +14,9 @@ namespace {
 constexpr std::size_t kMostWarningsBytes = 4096;
 constexpr std::size_t kMostWarningBytes = 256;
 constexpr int kForbidden = 403;
+// Room for a denial with its message and annotations, so that the buffer is
+// allocated once.
+constexpr std::size_t kResponseCapacity = 2048;
 
 // Cuts at most `limit` bytes without splitting a UTF-8 sequence.
 std::string_view cut(std::string_view text, std::size_t limit) {
@@ -55,7 +58,7 @@ std::vector<std::string> within_warning_limits(const std::vector<std::string>& w
 bool is_valid_audit_key(std::string_view key) { return core::is_qualified_name(key); }
 
 std::string encode_response(std::string_view uid, const AdmissionDecision& decision) {
-  rapidjson::StringBuffer buffer;
+  rapidjson::StringBuffer buffer(nullptr, kResponseCapacity);
   rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
   writer.StartObject();
   writer.Key("apiVersion");

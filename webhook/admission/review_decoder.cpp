@@ -81,8 +81,9 @@ std::string_view view(const Value& value) { return {value.GetString(), value.Get
 // Reads the fields of one JSON object, remembering the first problem.
 class FieldReader {
  public:
-  FieldReader(const Value& object, std::string path, std::string& problem)
-      : object_(object), path_(std::move(path)), problem_(problem) {}
+  // `path` names the object in problems ("request.userInfo"); it outlives the reader.
+  FieldReader(const Value& object, std::string_view path, std::string& problem)
+      : object_(object), path_(path), problem_(problem) {}
 
   const Value* member(std::string_view name) const {
     const auto found = object_.FindMember(Value(rapidjson::StringRef(name.data(), name.size())));
@@ -124,28 +125,26 @@ class FieldReader {
 
   void fail(std::string_view name, std::string_view what) {
     if (problem_.empty()) {
-      problem_ = path_ + "." + std::string(name) + " " + std::string(what);
+      problem_ = std::string(path_) + "." + std::string(name) + " " + std::string(what);
     }
   }
 
-  std::string path(std::string_view name) const { return path_ + "." + std::string(name); }
-
  private:
   const Value& object_;
-  std::string path_;
+  std::string_view path_;
   std::string& problem_;
 };
 
 void read_gvk(FieldReader& request, std::string& problem, GroupVersionKind& into) {
   if (const Value* kind = request.object("kind", true)) {
-    FieldReader fields(*kind, request.path("kind"), problem);
+    FieldReader fields(*kind, "request.kind", problem);
     into = {fields.string("group", false), fields.string("version", true), fields.string("kind", true)};
   }
 }
 
 void read_gvr(FieldReader& request, std::string& problem, GroupVersionResource& into) {
   if (const Value* resource = request.object("resource", true)) {
-    FieldReader fields(*resource, request.path("resource"), problem);
+    FieldReader fields(*resource, "request.resource", problem);
     into = {fields.string("group", false), fields.string("version", true), fields.string("resource", true)};
   }
 }
@@ -170,7 +169,7 @@ void read_user(FieldReader& request, std::string& problem, AdmissionRequest& int
   if (user == nullptr) {
     return;
   }
-  FieldReader fields(*user, request.path("userInfo"), problem);
+  FieldReader fields(*user, "request.userInfo", problem);
   into.username = fields.string("username", false);
   if (const Value* groups = fields.member("groups")) {
     if (!groups->IsArray()) {

@@ -8,8 +8,8 @@
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/string_body.hpp>
 
+#include "core/decision_memo.hpp"
 #include "core/policy.hpp"
-#include "core/schedule_memo.hpp"
 #include "server/metrics.hpp"
 
 namespace windowguard::server {
@@ -23,7 +23,7 @@ struct HandlerContext {
   std::string_view not_ready_reason;     // empty when ready
   core::Instant now;
   Metrics& metrics;
-  core::ScheduleMemo& memo;  // the I/O thread's
+  core::DecisionMemo& memo;  // the I/O thread's
 };
 
 // Routes and answers one request; the body is moved out of `request`.

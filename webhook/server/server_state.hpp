@@ -7,8 +7,8 @@
 
 #include <boost/asio/ssl/context.hpp>
 
+#include "core/decision_memo.hpp"
 #include "core/policy.hpp"
-#include "core/schedule_memo.hpp"
 #include "server/metrics.hpp"
 #include "server/published.hpp"
 #include "server/server_config.hpp"
@@ -38,7 +38,7 @@ struct ThreadState {
   Published<boost::asio::ssl::context>::Reader tls;
   Published<const std::string>::Reader not_ready_reason;
   // Valid for the policy `policy` holds, which keeps it alive.
-  core::ScheduleMemo memo;
+  core::DecisionMemo memo;
   std::unordered_set<Session*> sessions;
 };
 

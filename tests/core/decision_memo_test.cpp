@@ -1,0 +1,133 @@
+#include "core/decision_memo.hpp"
+
+#include <gtest/gtest.h>
+
+#include "support/decision_text.hpp"
+#include "support/policy_builder.hpp"
+
+namespace windowguard::core {
+namespace {
+
+using testing::clock;
+using testing::describe;
+using testing::make_window;
+using testing::utc;
+using testing::WindowSpec;
+
+const std::vector<std::string> kNoGroups;
+const std::vector<std::string> kSre{"sre"};
+const std::vector<std::string> kDevelopers{"developers"};
+const std::vector<Label> kCritical{{"tier", "critical"}};
+const std::vector<Label> kLow{{"tier", "low"}};
+
+// Office hours blackouts: one for deploys of team-a's api (user dev and group
+// sre exempt), one for anything labelled tier=critical in team-b.  Every
+// field of a decision's input changes some decision.
+Policy office_hours_policy() {
+  ActionSet deploys;
+  deploys.add(Action::Deploy);
+  std::vector<Window> windows;
+  windows.push_back(make_window(WindowSpec{"api-deploys",
+                                           WindowType::Blackout,
+                                           {Daily{clock(8), clock(18)}},
+                                           Exemptions{false, {"dev"}, {"sre"}},
+                                           deploys}));
+  windows.push_back(make_window(WindowSpec{"critical", WindowType::Blackout, {Daily{clock(9), clock(17)}}}));
+  Settings settings;
+  settings.warn_before_minutes = 60;
+  return Policy(std::move(windows),
+                {Binding{{0}, {"team-a"}, {"api"}, std::nullopt},
+                 Binding{{1}, {"team-b"}, {}, LabelSelector{{{"tier", "critical"}}, {}}}},
+                settings);
+}
+
+DecisionInput input_of(Action action, Subject subject, std::string_view user, const std::vector<std::string>& groups,
+                       Instant at) {
+  DecisionInput input;
+  input.action = action;
+  input.subject = subject;
+  input.requester = Requester{user, groups};
+  input.at = at;
+  return input;
+}
+
+const Instant kNoon = utc("2024-03-12T12:00:00Z");
+
+// Two inputs that differ in one field and are decided differently: the memo
+// answers each for itself, whichever it saw first, even when both fall in the
+// same entry (a memo of one entry).
+TEST(DecisionMemo, EveryFieldOfTheInputIsPartOfWhatItRemembers) {
+  const Policy policy = office_hours_policy();
+  const Subject api{"team-a", "api", {}, false};
+  const DecisionInput blocked = input_of(Action::Deploy, api, "alice", kNoGroups, kNoon);
+  struct Case {
+    const char* field;
+    DecisionInput first;
+    DecisionInput second;
+  };
+  const Case cases[] = {
+      {"action", blocked, input_of(Action::Restart, api, "alice", kNoGroups, kNoon)},
+      {"environment", blocked, input_of(Action::Deploy, {"team-c", "api", {}, false}, "alice", kNoGroups, kNoon)},
+      {"application", blocked, input_of(Action::Deploy, {"team-a", "web", {}, false}, "alice", kNoGroups, kNoon)},
+      {"whole environment", input_of(Action::Deploy, {"team-a", "web", {}, false}, "alice", kNoGroups, kNoon),
+       input_of(Action::Deploy, {"team-a", "web", {}, true}, "alice", kNoGroups, kNoon)},
+      {"labels", input_of(Action::Deploy, {"team-b", "", kCritical, false}, "alice", kNoGroups, kNoon),
+       input_of(Action::Deploy, {"team-b", "", kLow, false}, "alice", kNoGroups, kNoon)},
+      {"username", blocked, input_of(Action::Deploy, api, "dev", kNoGroups, kNoon)},
+      {"groups", input_of(Action::Deploy, api, "alice", kDevelopers, kNoon),
+       input_of(Action::Deploy, api, "alice", kSre, kNoon)},
+      {"instant", blocked, input_of(Action::Deploy, api, "alice", kNoGroups, utc("2024-03-12T18:00:00Z"))},
+  };
+  for (const Case& c : cases) {
+    const std::string first = describe(decide(policy, c.first));
+    const std::string second = describe(decide(policy, c.second));
+    ASSERT_NE(first, second) << c.field << ": the case must tell the inputs apart";
+    DecisionMemo memo(1);
+    EXPECT_EQ(describe(memo.decide(policy, c.first)), first) << c.field;
+    EXPECT_EQ(describe(memo.decide(policy, c.second)), second) << c.field;
+    EXPECT_EQ(describe(memo.decide(policy, c.first)), first) << c.field;
+  }
+}
+
+// 80 inputs (more than the memo holds) asked twice at every instant of a day
+// and a half, every 17 minutes: always decide's answer.
+TEST(DecisionMemo, AnswersAsDecideDoesThroughADay) {
+  const Policy policy = office_hours_policy();
+  const Subject subjects[] = {{"team-a", "api", {}, false},
+                              {"team-a", "web", {}, false},
+                              {"team-b", "", kCritical, false},
+                              {"team-b", "", kLow, false}};
+  DecisionMemo memo;
+  int compared = 0;
+  const Instant from = utc("2024-03-12T00:00:00Z");
+  for (Instant at = from; at < from + hours{36}; at += minutes{17}) {
+    for (int pass = 0; pass < 2; ++pass) {
+      for (const Action action : kAllActions) {
+        for (const Subject& subject : subjects) {
+          for (const std::string_view user : {"dev", "alice"}) {
+            for (const std::vector<std::string>* groups : {&kNoGroups, &kSre}) {
+              const DecisionInput input = input_of(action, subject, user, *groups, at);
+              ASSERT_EQ(describe(memo.decide(policy, input)), describe(decide(policy, input)))
+                  << format_utc(at) << ' ' << action_name(action) << ' ' << subject.environment << '/'
+                  << subject.application << ' ' << user << " pass " << pass;
+              ++compared;
+            }
+          }
+        }
+      }
+    }
+  }
+  EXPECT_EQ(compared, 128 * 2 * 80);
+}
+
+TEST(DecisionMemo, ANewPolicyIsNotAnsweredFromTheOldOnesMemo) {
+  const Policy blocking = office_hours_policy();
+  const Policy empty({}, {}, Settings{});
+  const DecisionInput input = input_of(Action::Deploy, {"team-a", "api", {}, false}, "alice", kNoGroups, kNoon);
+  DecisionMemo memo;
+  ASSERT_FALSE(memo.decide(blocking, input).allowed);
+  EXPECT_TRUE(memo.decide(empty, input).allowed);
+}
+
+}  // namespace
+}  // namespace windowguard::core

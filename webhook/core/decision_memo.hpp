@@ -1,0 +1,56 @@
+#pragma once
+// Remembers the decisions of the current instant, so that the requests of one
+// second that share a subject, requester and action share one decision.
+#include <algorithm>
+#include <cstddef>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/decision.hpp"
+#include "core/schedule_memo.hpp"
+
+namespace windowguard::core {
+
+class DecisionMemo {
+ public:
+  // Room for `entries` decisions of one instant (more in a second are decided
+  // again when they come back).
+  explicit DecisionMemo(std::size_t entries = 64) : entries_(std::max<std::size_t>(entries, 1)) {}
+
+  // decide(policy, input) with this memo's schedule memo, remembered.  decide
+  // is a pure function of the policy and the input, and the memo keys on every
+  // field of the input (instant included), so its answers are decide's.  The
+  // reference is valid until the next call.  A different policy resets the
+  // memo; the caller keeps the policy alive while it uses the memo with it.
+  // Not thread-safe: one memo per thread.
+  const Decision& decide(const Policy& policy, const DecisionInput& input);
+
+ private:
+  // An owned copy of a DecisionInput.
+  struct Key {
+    Action action = Action::Deploy;
+    std::string environment;
+    std::string application;
+    std::vector<std::pair<std::string, std::string>> labels;
+    bool whole_environment = false;
+    std::string username;
+    std::vector<std::string> groups;
+    Instant at;
+
+    bool matches(const DecisionInput& input) const;
+    void assign(const DecisionInput& input);
+  };
+  struct Entry {
+    bool filled = false;
+    Key key;
+    Decision decision;
+  };
+  const Policy* policy_ = nullptr;
+  // Direct-mapped by the input's hash: a lookup is one comparison, and an
+  // input of an earlier second simply fails to match.
+  std::vector<Entry> entries_;
+  ScheduleMemo schedules_;
+};
+
+}  // namespace windowguard::core
