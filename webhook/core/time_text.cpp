@@ -1,20 +1,52 @@
 #include "core/time_text.hpp"
 
+#include <algorithm>
 #include <array>
-#include <cstdio>
 
 namespace windowguard::core {
 namespace {
 
+// Appends `value` zero-padded to at least `width` digits.  (Not printf: a
+// denial formats several instants, on every denied request.)
+void append_padded(std::string& text, int value, int width) {
+  if (value < 0) {
+    text += '-';
+    value = -value;
+  }
+  std::array<char, 12> digits{};
+  int count = 0;
+  do {
+    digits[count++] = static_cast<char>('0' + value % 10);
+    value /= 10;
+  } while (value > 0);
+  text.append(static_cast<std::size_t>(std::max(width - count, 0)), '0');
+  while (count > 0) {
+    text += digits[--count];
+  }
+}
+
+// "2024-03-10 14:05" with `date_time_separator` between date and time.
+void append_date_and_minute(std::string& text, LocalDay day, const date::hh_mm_ss<seconds>& clock,
+                            char date_time_separator) {
+  const date::year_month_day ymd(day);
+  append_padded(text, static_cast<int>(ymd.year()), 4);
+  text += '-';
+  append_padded(text, static_cast<int>(static_cast<unsigned>(ymd.month())), 2);
+  text += '-';
+  append_padded(text, static_cast<int>(static_cast<unsigned>(ymd.day())), 2);
+  text += date_time_separator;
+  append_padded(text, static_cast<int>(clock.hours().count()), 2);
+  text += ':';
+  append_padded(text, static_cast<int>(clock.minutes().count()), 2);
+}
+
 std::string format_local(LocalTime local) {
   const LocalDay day = date::floor<days>(local);
-  const date::year_month_day ymd(day);
   const date::hh_mm_ss<seconds> clock(local - day);
-  char text[32];
-  std::snprintf(text, sizeof text, "%04d-%02u-%02uT%02d:%02d:%02d", static_cast<int>(ymd.year()),
-                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
-                static_cast<int>(clock.hours().count()), static_cast<int>(clock.minutes().count()),
-                static_cast<int>(clock.seconds().count()));
+  std::string text;
+  append_date_and_minute(text, day, clock, 'T');
+  text += ':';
+  append_padded(text, static_cast<int>(clock.seconds().count()), 2);
   return text;
 }
 
@@ -39,28 +71,29 @@ std::string format_in_zone(Instant instant, const TimeZone& zone) {
   // tz database offsets stay within a day, so both parts fit two digits.
   const minutes magnitude = std::chrono::duration_cast<minutes>(offset < seconds{0} ? -offset : offset);
   const int total_minutes = static_cast<int>(magnitude.count() % minutes{days{1}}.count());
-  char suffix[16];
-  std::snprintf(suffix, sizeof suffix, "%c%02d:%02d", offset < seconds{0} ? '-' : '+', total_minutes / 60,
-                total_minutes % 60);
-  return format_local(LocalTime{instant.time_since_epoch() + offset}) + suffix;
+  std::string text = format_local(LocalTime{instant.time_since_epoch() + offset});
+  text += offset < seconds{0} ? '-' : '+';
+  append_padded(text, total_minutes / 60, 2);
+  text += ':';
+  append_padded(text, total_minutes % 60, 2);
+  return text;
 }
 
 std::string format_readable(Instant instant, const TimeZone& zone) {
   static constexpr std::array<const char*, 7> kDayNames{"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
   const LocalTime local = zone.to_local(instant);
   const LocalDay day = date::floor<days>(local);
-  const date::year_month_day ymd(day);
   const date::hh_mm_ss<seconds> clock(local - day);
-  char text[48];
-  std::snprintf(text, sizeof text, "%s %04d-%02u-%02u %02d:%02d", kDayNames[date::weekday(day).c_encoding()],
-                static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
-                static_cast<int>(clock.hours().count()), static_cast<int>(clock.minutes().count()));
-  std::string readable = text;
+  std::string text = kDayNames[date::weekday(day).c_encoding()];
+  text += ' ';
+  append_date_and_minute(text, day, clock, ' ');
   if (clock.seconds().count() != 0) {
-    std::snprintf(text, sizeof text, ":%02d", static_cast<int>(clock.seconds().count()));
-    readable += text;
+    text += ':';
+    append_padded(text, static_cast<int>(clock.seconds().count()), 2);
   }
-  return readable + " " + zone.abbreviation_at(instant);
+  text += ' ';
+  text += zone.abbreviation_at(instant);
+  return text;
 }
 
 std::string format_utc(Instant instant) { return format_local(LocalTime{instant.time_since_epoch()}) + "Z"; }
