@@ -42,12 +42,55 @@ for i in range(1000):
     out += [f"  - windows: [window-{i}]", f"    environments: [{'prod-eu-1' if i < 20 else 'team-' + str(i)}]"]
 open(sys.argv[1], "w").write("\n".join(out) + "\n")
 PY
-run_load() {  # label port connections close
-  local label="$1" port="$2" connections="$3" close="$4"
+# The two servers alternate, one 5-second wrk run each, REPETITIONS times:
+# the machine's speed drifts over minutes, so each ratio compares runs seconds
+# apart, and the median ratio is the figure.
+compare_load() {  # label connections close
+  local label="$1" connections="$2" close="$3"
   for attempt in $(seq "$repetitions"); do
-    REVIEW=bench/data/review-30k.json CLOSE="$close" taskset -c "$client_core" \
-      wrk -t1 -c"$connections" -d5s -s bench/post_review.lua "https://127.0.0.1:$port/validate" | grep RESULT
-  done | sort -t= -k5 -n | awk -v label="$label" -v n="$repetitions" 'NR == int((n+1)/2) {print label, $0}'
+    for port in 18443 18444; do
+      REVIEW=bench/data/review-30k.json CLOSE="$close" taskset -c "$client_core" \
+        wrk -t1 -c"$connections" -d5s -s bench/post_review.lua "https://127.0.0.1:$port/validate" | grep RESULT
+    done
+  done >"$work/load.out"
+  python3 - "$label" "$work/load.out" <<'PY'
+import statistics, sys
+label, results = sys.argv[1:]
+runs = [dict(field.split("=") for field in line.split()[1:]) for line in open(results)]
+reference, windowguard = runs[0::2], runs[1::2]
+def median(side, key):
+    return statistics.median(float(run[key]) for run in side)
+for name, side in (("reference  ", reference), ("windowguard", windowguard)):
+    print(f"{label} {name} rps={median(side, 'rps'):.0f} p50={median(side, 'p50'):.0f}us "
+          f"p99={median(side, 'p99'):.0f}us p99.9={median(side, 'p999'):.0f}us "
+          f"errors={sum(int(run['errors']) for run in side)}")
+throughput = [float(w["rps"]) / float(r["rps"]) for r, w in zip(reference, windowguard)]
+p99 = [float(w["p99"]) / float(r["p99"]) for r, w in zip(reference, windowguard)]
+print(f"{label} windowguard/reference: throughput {statistics.median(throughput):.0%} "
+      f"(pairs {min(throughput):.0%}..{max(throughput):.0%}), "
+      f"p99 {statistics.median(p99):.2f}x (pairs {min(p99):.2f}..{max(p99):.2f})")
+PY
+}
+# CPU cycles and instructions each server spends per request (user and
+# kernel), counted by perf over 4 seconds of a 16-connection keep-alive run:
+# steadier than requests/s on a shared machine.
+cpu_per_request() {  # label port pid
+  local label="$1" port="$2" pid="$3"
+  REVIEW=bench/data/review-30k.json taskset -c "$client_core" \
+    wrk -t1 -c16 -d6s -s bench/post_review.lua "https://127.0.0.1:$port/validate" >"$work/wrk.out" &
+  local client=$!
+  sleep 1
+  perf stat -x, -e cycles,instructions -p "$pid" -- sleep 4 2>"$work/perf.out"
+  wait "$client"
+  python3 - "$label" "$work/wrk.out" "$work/perf.out" <<'PY'
+import re, sys
+label, wrk, perf = sys.argv[1:]
+rps = float(re.search(r"rps=([0-9.]+)", open(wrk).read()).group(1))
+counts = {line.split(",")[2]: float(line.split(",")[0]) for line in open(perf) if line.count(",") > 2}
+requests = rps * 4
+print(f"{label} per request: {counts['cycles'] / requests / 1000:.0f}k cycles, "
+      f"{counts['instructions'] / requests / 1000:.0f}k instructions")
+PY
 }
 rss() { awk '/VmRSS/{print $2 " KiB"}' "/proc/$1/status"; }
 taskset -c "$server_core" build/bench/reference_server 18443 "$work/certs/server.crt" "$work/certs/server.key" 1 >/dev/null &
@@ -57,14 +100,20 @@ taskset -c "$server_core" build/windowguard serve --listen 127.0.0.1:18444 --thr
 windowguard=$!
 sleep 2
 echo "windowguard idle RSS with 1,000 windows: $(rss $windowguard)"
+echo "(run at $(date -u '+%a %H:%M') UTC; the review, a Deployment update in prod-eu-1, is denied during the 20 blackouts that apply, Berlin time: nights 22:00-06:00, weekends, month ends, the festive season; allowed otherwise)"
 for connections in 16 64; do
-  run_load "reference   c=$connections keep-alive" 18443 "$connections" 0
-  run_load "windowguard c=$connections keep-alive" 18444 "$connections" 0
+  compare_load "c=$connections keep-alive" "$connections" 0
 done
-run_load "reference   c=16 new TLS connection per request" 18443 16 1
-run_load "windowguard c=16 new TLS connection per request" 18444 16 1
+compare_load "c=16 new TLS connection per request" 16 1
+if command -v perf >/dev/null && perf stat -e cycles true >/dev/null 2>&1; then
+  cpu_per_request "reference  " 18443 "$reference"
+  cpu_per_request "windowguard" 18444 "$windowguard"
+else
+  echo "perf not available here: CPU per request not measured"
+fi
 after_first="$(rss $windowguard)"
-run_load "windowguard c=64 keep-alive (second identical run)" 18444 64 0
+REVIEW=bench/data/review-30k.json taskset -c "$client_core" \
+  wrk -t1 -c64 -d5s -s bench/post_review.lua "https://127.0.0.1:18444/validate" | grep RESULT | sed 's/^/windowguard c=64 keep-alive, one more identical run: /'
 echo "windowguard RSS after the load runs: $after_first, after one more identical run: $(rss $windowguard)"
 kill "$reference" "$windowguard"
 wait 2>/dev/null || true
