@@ -2,9 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include "admission/explanation.hpp"
 #include "core/time_text.hpp"
 #include "policy/policy_loader.hpp"
 #include "support/fixtures.hpp"
+#include "support/policy_builder.hpp"
 #include "support/time_helpers.hpp"
 
 namespace windowguard::admission {
@@ -352,6 +354,27 @@ TEST(AdmissionDecision, NotGovernedRequestsAreAllowedAndAnnotated) {
   EXPECT_FALSE(decision.decision);
   EXPECT_EQ(decision.audit_annotations,
             (std::vector<std::pair<std::string, std::string>>{{"decision", "not-governed"}}));
+}
+
+// A block longer than the search horizon, several exempt users and groups,
+// no message of the window's own.
+TEST(Explanation, ABlockWithoutAnEndWithinTheHorizonSaysSo) {
+  core::Window window =
+      testing::make_window({"decade",
+                            core::WindowType::Blackout,
+                            {core::Once{testing::local(2020, 1, 1), testing::local(2040, 1, 1)}},
+                            core::Exemptions{false, {"ann@example.com", "bob@example.com"}, {"sre", "oncall"}}});
+  window.message.clear();
+  const core::Policy policy({window}, {core::Binding{{0}, {"*"}, {}, std::nullopt}}, core::Settings{});
+  const std::vector<std::string> no_groups;
+  core::DecisionInput input;
+  input.subject = core::Subject{"team-a", "api", {}, false};
+  input.requester = core::Requester{"carol@example.com", no_groups};
+  input.at = utc("2024-05-08T12:00:00Z");
+  EXPECT_EQ(explain(policy, core::decide(policy, input), "deploy of Deployment team-a/api"),
+            "deploy of Deployment team-a/api is blocked by blackout window \"decade\", active Wed 2020-01-01 00:00 UTC "
+            "until Sun 2040-01-01 00:00 UTC (UTC). The block has no end within the next 3660 days. Exempt: users "
+            "ann@example.com, bob@example.com; groups sre, oncall.");
 }
 
 }  // namespace

@@ -5,71 +5,104 @@
 namespace windowguard::admission {
 namespace {
 
+// The texts below are built by appending to one string: a denial is written
+// on every denied request, and concatenating temporaries allocated a few dozen
+// times per denial.
+void append_joined(std::string& text, const std::vector<std::string>& items) {
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    text += i == 0 ? "" : ", ";
+    text += items[i];
+  }
+}
+
 std::string join(const std::vector<std::string>& items) {
   std::string joined;
-  for (const std::string& item : items) {
-    joined += (joined.empty() ? "" : ", ") + item;
-  }
+  append_joined(joined, items);
   return joined;
 }
 
-std::string window_label(const core::Window& window) {
-  return std::string(core::window_type_name(window.type)) + " window \"" + window.name + "\"";
+void append_window_label(std::string& text, const core::Window& window) {
+  text += core::window_type_name(window.type);
+  text += " window \"";
+  text += window.name;
+  text += '"';
 }
 
-std::string exempt_parties(const core::Settings& settings, const core::Window& window) {
-  std::vector<std::string> parties;
+std::string window_label(const core::Window& window) {
+  std::string label;
+  append_window_label(label, window);
+  return label;
+}
+
+void append_exempt_parties(std::string& text, const core::Settings& settings, const core::Window& window) {
+  const std::size_t start = text.size();
+  const auto party = [&](std::string_view introduction, const std::vector<std::string>& names) {
+    text += text.size() == start ? "Exempt: " : "; ";
+    text += introduction;
+    append_joined(text, names);
+  };
   if (window.exempt.super_admins && !settings.super_admin_groups.empty()) {
-    parties.push_back("members of " + join(settings.super_admin_groups));
+    party("members of ", settings.super_admin_groups);
   }
   if (!window.exempt.users.empty()) {
-    parties.push_back((window.exempt.users.size() == 1 ? "user " : "users ") + join(window.exempt.users));
+    party(window.exempt.users.size() == 1 ? "user " : "users ", window.exempt.users);
   }
   if (!window.exempt.groups.empty()) {
-    parties.push_back((window.exempt.groups.size() == 1 ? "group " : "groups ") + join(window.exempt.groups));
+    party(window.exempt.groups.size() == 1 ? "group " : "groups ", window.exempt.groups);
   }
-  if (parties.empty()) {
-    return "Nobody is exempt.";
-  }
-  std::string text = "Exempt: ";
-  for (std::size_t i = 0; i < parties.size(); ++i) {
-    text += (i == 0 ? "" : "; ") + parties[i];
-  }
-  return text + ".";
+  text += text.size() == start ? "Nobody is exempt." : ".";
 }
 
-std::string span(const core::Occurrence& occurrence, const core::TimeZone& zone) {
-  return core::format_readable(occurrence.from, zone) + " until " + core::format_readable(occurrence.to, zone) + " (" +
-         zone.name() + ")";
+void append_span(std::string& text, const core::Occurrence& occurrence, const core::TimeZone& zone) {
+  core::append_readable(text, occurrence.from, zone);
+  text += " until ";
+  core::append_readable(text, occurrence.to, zone);
+  text += " (";
+  text += zone.name();
+  text += ')';
 }
 
 std::string denial(const core::Policy& policy, const core::Decision& decision, const std::string& request) {
+  constexpr std::size_t kTypicalDenialBytes = 512;
   const core::Window& window = policy.windows()[*decision.deciding_window];
   const core::TimeZone& zone = window.schedule.zone();
-  std::string text = request + " is blocked ";
+  std::string text;
+  text.reserve(kTypicalDenialBytes);
+  text += request;
+  text += " is blocked ";
   if (decision.verdict == core::Verdict::BlockedByBlackout) {
-    text += "by " + window_label(window);
+    text += "by ";
+    append_window_label(text, window);
     if (decision.deciding_occurrence) {
-      text += ", active " + span(*decision.deciding_occurrence, zone);
+      text += ", active ";
+      append_span(text, *decision.deciding_occurrence, zone);
     }
   } else {
-    text += "outside " + window_label(window);
+    text += "outside ";
+    append_window_label(text, window);
     if (decision.deciding_occurrence) {
-      text += ", next open " + span(*decision.deciding_occurrence, zone);
+      text += ", next open ";
+      append_span(text, *decision.deciding_occurrence, zone);
     }
   }
   text += ". ";
   if (decision.blocked_until) {
-    text += "Allowed again at " + core::format_readable(*decision.blocked_until, zone) + " (" +
-            core::format_readable(*decision.blocked_until, core::TimeZone::utc()) + "). ";
+    text += "Allowed again at ";
+    core::append_readable(text, *decision.blocked_until, zone);
+    text += " (";
+    core::append_readable(text, *decision.blocked_until, core::TimeZone::utc());
+    text += "). ";
   } else {
-    text +=
-        "The block has no end within the next " + std::to_string(core::Schedule::kSearchHorizon.count()) + " days. ";
+    text += "The block has no end within the next ";
+    text += std::to_string(core::Schedule::kSearchHorizon.count());
+    text += " days. ";
   }
   if (!window.message.empty()) {
-    text += window.message + (window.message.back() == '.' ? " " : ". ");
+    text += window.message;
+    text += window.message.back() == '.' ? " " : ". ";
   }
-  return text + exempt_parties(policy.settings(), window);
+  append_exempt_parties(text, policy.settings(), window);
+  return text;
 }
 
 }  // namespace

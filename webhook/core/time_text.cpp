@@ -79,12 +79,12 @@ std::string format_in_zone(Instant instant, const TimeZone& zone) {
   return text;
 }
 
-std::string format_readable(Instant instant, const TimeZone& zone) {
+void append_readable(std::string& text, Instant instant, const TimeZone& zone) {
   static constexpr std::array<const char*, 7> kDayNames{"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
   const LocalTime local = zone.to_local(instant);
   const LocalDay day = date::floor<days>(local);
   const date::hh_mm_ss<seconds> clock(local - day);
-  std::string text = kDayNames[date::weekday(day).c_encoding()];
+  text += kDayNames[date::weekday(day).c_encoding()];
   text += ' ';
   append_date_and_minute(text, day, clock, ' ');
   if (clock.seconds().count() != 0) {
@@ -93,7 +93,6 @@ std::string format_readable(Instant instant, const TimeZone& zone) {
   }
   text += ' ';
   text += zone.abbreviation_at(instant);
-  return text;
 }
 
 std::string format_utc(Instant instant) { return format_local(LocalTime{instant.time_since_epoch()}) + "Z"; }

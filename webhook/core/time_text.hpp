@@ -12,8 +12,9 @@ namespace windowguard::core {
 std::string format_in_zone(Instant instant, const TimeZone& zone);
 // "2024-06-21T03:00:00Z"
 std::string format_utc(Instant instant);
-// For people: "Fri 2024-06-20 20:00 PDT" (seconds only when not zero).
-std::string format_readable(Instant instant, const TimeZone& zone);
+// For people: "Fri 2024-06-20 20:00 PDT" (seconds only when not zero),
+// appended to `text` (messages are built in one string).
+void append_readable(std::string& text, Instant instant, const TimeZone& zone);
 // Accepts "YYYY-MM-DDTHH:MM:SS" followed by "Z" or "+HH:MM"/"-HH:MM", with an
 // optional fraction of a second (dropped).
 std::optional<Instant> parse_rfc3339(std::string_view text);
