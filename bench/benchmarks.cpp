@@ -126,8 +126,9 @@ void BM_FullPathDecidingAfresh(benchmark::State& state) { full_path(state, 2); }
 BENCHMARK(BM_FullPathDecidingAfresh)->DenseRange(0, 2);
 
 // The decision alone, 20 applicable windows, policies of 100 to 10,000
-// windows: without a memo (what the first request of a minute costs a
-// thread, and what `windowguard check` pays), and with the memo filled.
+// windows: without a memo (what `windowguard check` pays, and a thread's
+// first request to meet these windows), and with the schedule memo filled
+// (a request that decides afresh, as in BM_FullPathDecidingAfresh).
 void decide_repeatedly(benchmark::State& state, core::ScheduleMemo* memo) {
   const core::Policy& policy = policy_of(static_cast<int>(state.range(0)));
   const std::vector<std::string> groups{"developers"};

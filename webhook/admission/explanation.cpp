@@ -6,8 +6,7 @@ namespace windowguard::admission {
 namespace {
 
 // The texts below are built by appending to one string: a denial is written
-// on every denied request, and concatenating temporaries allocated a few dozen
-// times per denial.
+// on every denied request, and each concatenation of temporaries allocated.
 void append_joined(std::string& text, const std::vector<std::string>& items) {
   for (std::size_t i = 0; i < items.size(); ++i) {
     text += i == 0 ? "" : ", ";
