@@ -92,6 +92,55 @@ TEST_F(ServerTest, EveryErrorStatus) {
   EXPECT_EQ(garbage.read_response().result_int(), 400);
 }
 
+TEST_F(ServerTest, PipelinedAndSplitRequestsAreEachAnswered) {
+  start();
+  TlsClient client(server_->port(), trusting());
+  const std::string body = review("frozen");
+  const std::string post = "POST /validate HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: " +
+                           std::to_string(body.size()) + "\r\n\r\n";
+  const auto denied = [&client] { return !json(client.read_response().body())["response"]["allowed"].GetBool(); };
+  // Two requests in one record: the second is already read when the first is answered.
+  client.write_raw("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n" + post + body);
+  EXPECT_EQ(client.read_response().body(), "ok\n");
+  EXPECT_TRUE(denied());
+  // The header alone, then the body in two records.
+  client.write_raw(post);
+  client.write_raw(body.substr(0, 100));
+  client.write_raw(body.substr(100));
+  EXPECT_TRUE(denied());
+  // Half a header, then the rest of it with the body.
+  client.write_raw(post.substr(0, 20));
+  client.write_raw(post.substr(20) + body);
+  EXPECT_TRUE(denied());
+  // A chunked body, several chunks in one record.
+  std::ostringstream rest_size;
+  rest_size << std::hex << body.size() - 100;
+  client.write_raw(
+      "POST /validate HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+      "Transfer-Encoding: chunked\r\n\r\n64\r\n" +
+      body.substr(0, 100) + "\r\n" + rest_size.str() + "\r\n" + body.substr(100) + "\r\n0\r\n\r\n");
+  EXPECT_TRUE(denied());
+}
+
+TEST_F(ServerTest, AConnectionTheClientAskedToCloseIsReleasedWithoutWaitingForTheClient) {
+  start();
+  TlsClient closing(server_->port(), trusting());
+  closing.write_raw("GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  EXPECT_EQ(closing.read_response().body(), "ok\n");
+  // `closing` stays open and never sends its close_notify.  The server sends
+  // its own and lets go at once, well before its 2 s close deadline: then
+  // only the connection asking for /metrics is open.
+  bool released = false;
+  for (int attempt = 0; attempt < 10 && !released; ++attempt) {
+    released = get("/metrics").body().find("\nwindowguard_connections_open 1\n") != std::string::npos;
+    if (!released) {
+      std::this_thread::sleep_for(100ms);
+    }
+  }
+  EXPECT_TRUE(released);
+  EXPECT_EQ(closing.read_some(), "");
+}
+
 TEST_F(ServerTest, NotReadyWithoutAValidPolicyThenReadyWhenOneArrives) {
   policies_->publish(
       "apiVersion: windowguard.dev/v1\nkind: WindowPolicy\nwindows:\n  - name: x\n    type: sometimes\n");

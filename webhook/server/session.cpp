@@ -1,5 +1,7 @@
 #include "server/session.hpp"
 
+#include <openssl/ssl.h>
+
 #include <boost/asio/ssl/error.hpp>
 #include <boost/beast/core/error.hpp>
 #include <boost/beast/http/error.hpp>
@@ -81,8 +83,20 @@ void Session::wait_for_request() {
                           });
 }
 
+beast::error_code Session::parse_buffered() {
+  beast::error_code error;
+  if (buffer_.size() > 0 && !parser_->is_done()) {
+    buffer_.consume(parser_->put(buffer_.data(), error));
+  }
+  return error;
+}
+
 void Session::read_header() {
   beast::get_lowest_layer(stream_).expires_after(thread_.shared.config.header_timeout);
+  if (const beast::error_code error = parse_buffered(); error != http::error::need_more) {
+    on_header(error);
+    return;
+  }
   http::async_read_header(
       stream_, buffer_, *parser_,
       [self = shared_from_this()](beast::error_code error, std::size_t) { self->on_header(error); });
@@ -110,6 +124,11 @@ void Session::on_header(beast::error_code error) {
     return;
   }
   beast::get_lowest_layer(stream_).expires_after(thread_.shared.config.body_timeout);
+  if (const beast::error_code body_error = parse_buffered();
+      parser_->is_done() || (body_error && body_error != http::error::need_more)) {
+    on_body(body_error);
+    return;
+  }
   http::async_read(stream_, buffer_, *parser_,
                    [self = shared_from_this()](beast::error_code error, std::size_t) { self->on_body(error); });
 }
@@ -169,6 +188,11 @@ void Session::send(Response response) {
 
 void Session::close() {
   beast::get_lowest_layer(stream_).expires_after(kCloseTimeout);
+  // Send our close_notify and close, without waiting for the client's: RFC
+  // 8446 section 6.1 asks only that each side send one, and nothing more is
+  // read from this connection.  Waiting held the connection (and OpenSSL's
+  // read buffers, reallocated for it) open for another round trip.
+  SSL_set_shutdown(stream_.native_handle(), SSL_RECEIVED_SHUTDOWN);
   stream_.async_shutdown([self = shared_from_this()](beast::error_code) {});
 }
 

@@ -28,6 +28,11 @@ class Session : public std::enable_shared_from_this<Session> {
 
  private:
   void wait_for_request();
+  // Feeds the parser the bytes already read.  Beast's async reads would do
+  // the same, but when they need no I/O they queue their completion behind
+  // every other connection's pending work (a TLS handshake is a millisecond
+  // of it): a delay each request would pay at every step.
+  boost::beast::error_code parse_buffered();
   void read_header();
   void on_header(boost::beast::error_code error);
   void on_body(boost::beast::error_code error);
