@@ -30,8 +30,9 @@ class Evaluator {
   Evaluator(const Policy& policy, std::vector<std::size_t> governing, const Requester& requester, ScheduleMemo* memo)
       : policy_(policy), governing_(std::move(governing)), memo_(memo) {
     exempt_.reserve(governing_.size());
+    const bool super_admin = is_super_admin(policy_.settings(), requester);
     for (std::size_t index : governing_) {
-      exempt_.push_back(is_exempt(policy_.settings(), policy_.windows()[index], requester));
+      exempt_.push_back(is_exempt(policy_.windows()[index], requester, super_admin));
     }
   }
 
@@ -39,6 +40,7 @@ class Evaluator {
 
   Evaluation at(Instant t) const {
     Evaluation result;
+    result.windows.reserve(governing_.size());
     for (std::size_t position = 0; position < governing_.size(); ++position) {
       const std::size_t index = governing_[position];
       if (memo_ != nullptr) {
@@ -179,10 +181,14 @@ bool is_trusted(const Settings& settings, std::string_view username) {
                      [&](const std::string& pattern) { return glob_matches(pattern, username); });
 }
 
-bool is_exempt(const Settings& settings, const Window& window, const Requester& requester) {
+bool is_super_admin(const Settings& settings, const Requester& requester) {
+  return in_any_group(settings.super_admin_groups, requester.groups);
+}
+
+bool is_exempt(const Window& window, const Requester& requester, bool super_admin) {
   const Exemptions& exempt = window.exempt;
-  return contains(exempt.users, requester.username) || in_any_group(exempt.groups, requester.groups) ||
-         (exempt.super_admins && in_any_group(settings.super_admin_groups, requester.groups));
+  return (exempt.super_admins && super_admin) || contains(exempt.users, requester.username) ||
+         in_any_group(exempt.groups, requester.groups);
 }
 
 Decision decide(const Policy& policy, const DecisionInput& input, ScheduleMemo* memo) {

@@ -2,10 +2,39 @@
 
 #include <fnmatch.h>
 
+#include <array>
+
 namespace windowguard::core {
 
 bool glob_matches(const std::string& pattern, std::string_view text) {
-  // fnmatch needs a terminated string; namespaces, app names and user names are short.
+  // Most patterns are literal or a literal followed by '*' (the default
+  // trusted requesters, namespace globs), and every decision checks the
+  // requester against each trusted pattern: the literal start is compared
+  // here, which rejects most texts at their first character, and fnmatch runs
+  // only for what remains.
+  std::size_t position = 0;
+  for (; position < pattern.size(); ++position) {
+    const char expected = pattern[position];
+    if (expected == '*' || expected == '?' || expected == '[' || expected == '\\') {
+      break;
+    }
+    if (position == text.size() || text[position] != expected) {
+      return false;
+    }
+  }
+  if (position == pattern.size()) {
+    return text.size() == pattern.size();
+  }
+  if (position + 1 == pattern.size() && pattern[position] == '*') {
+    return true;
+  }
+  // fnmatch needs a terminated string: short ones are copied to the stack.
+  std::array<char, 256> buffer;
+  if (text.size() < buffer.size()) {
+    text.copy(buffer.data(), text.size());
+    buffer[text.size()] = '\0';
+    return fnmatch(pattern.c_str(), buffer.data(), 0) == 0;
+  }
   const std::string terminated(text);
   return fnmatch(pattern.c_str(), terminated.c_str(), 0) == 0;
 }
