@@ -21,9 +21,9 @@ client_core=$(( cores > 1 ? 1 : 0 ))
 echo "== machine"
 echo "$(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(free -g | awk '/Mem:/{print $2}') GiB"
 
-echo "== Google Benchmark (median of $repetitions, pinned to core $server_core)"
+echo "== Google Benchmark (median of $repetitions, repetitions interleaved at random, pinned to core $server_core)"
 taskset -c "$server_core" build/bench/windowguard_benchmarks --benchmark_repetitions="$repetitions" \
-  --benchmark_report_aggregates_only=true --benchmark_min_time=0.2 2>/dev/null | grep -E '_median|^Benchmark'
+  --benchmark_report_aggregates_only=true --benchmark_enable_random_interleaving=true --benchmark_min_time=0.2 2>/dev/null | grep -E '_median|^Benchmark'
 
 echo "== load test: 30 KB review, TLS, keep-alive unless noted (server on core $server_core, wrk on core $client_core)"
 tests/support/make-test-certs.sh "$work/certs"
