@@ -2,9 +2,15 @@
 
 #include <fnmatch.h>
 
+#include <algorithm>
 #include <array>
 
 namespace windowguard::core {
+namespace {
+
+bool is_glob_metacharacter(char c) { return c == '*' || c == '?' || c == '[' || c == '\\'; }
+
+}  // namespace
 
 bool glob_matches(const std::string& pattern, std::string_view text) {
   // Most patterns are literal or a literal followed by '*' (the default
@@ -15,7 +21,7 @@ bool glob_matches(const std::string& pattern, std::string_view text) {
   std::size_t position = 0;
   for (; position < pattern.size(); ++position) {
     const char expected = pattern[position];
-    if (expected == '*' || expected == '?' || expected == '[' || expected == '\\') {
+    if (is_glob_metacharacter(expected)) {
       break;
     }
     if (position == text.size() || text[position] != expected) {
@@ -39,6 +45,10 @@ bool glob_matches(const std::string& pattern, std::string_view text) {
   return fnmatch(pattern.c_str(), terminated.c_str(), 0) == 0;
 }
 
-std::size_t literal_prefix_length(std::string_view pattern) { return pattern.find_first_of("*?[\\"); }
+std::size_t literal_prefix_length(std::string_view pattern) {
+  const auto metacharacter = std::find_if(pattern.begin(), pattern.end(), is_glob_metacharacter);
+  return metacharacter == pattern.end() ? std::string_view::npos
+                                        : static_cast<std::size_t>(metacharacter - pattern.begin());
+}
 
 }  // namespace windowguard::core
