@@ -51,6 +51,35 @@ TEST(ResponseEncoder, EscapesWhatItEchoes) {
   EXPECT_STREQ(response["response"]["status"]["message"].GetString(), "quote \" backslash \\ tab \t");
 }
 
+TEST(ResponseEncoder, EveryByteOfAnEchoedStringSurvivesTheRoundTrip) {
+  std::string every_byte;
+  for (int byte = 0; byte < 256; ++byte) {
+    every_byte += static_cast<char>(byte);
+  }
+  AdmissionDecision decision;
+  decision.allowed = false;
+  decision.message = every_byte + every_byte;
+  decision.audit_annotations = {{"window", every_byte}};
+  const rapidjson::Document response = parse(encode_response(every_byte, decision));
+  const auto text_of = [](const rapidjson::Value& value) {
+    return std::string(value.GetString(), value.GetStringLength());
+  };
+  EXPECT_EQ(text_of(response["response"]["uid"]), every_byte);
+  EXPECT_EQ(text_of(response["response"]["status"]["message"]), every_byte + every_byte);
+  EXPECT_EQ(text_of(response["response"]["auditAnnotations"]["window"]), every_byte);
+}
+
+TEST(ResponseEncoder, WritesCompactJsonWithControlCharactersEscaped) {
+  AdmissionDecision decision;
+  decision.warnings = {"w1", "w2"};
+  decision.audit_annotations = {{"action", "deploy"}, {"decision", "allowed"}};
+  // DEL (0x7f) is not a control character to JSON: it is written as it is.
+  EXPECT_EQ(encode_response("id\"\n\x01\x7f", decision),
+            "{\"apiVersion\":\"admission.k8s.io/v1\",\"kind\":\"AdmissionReview\",\"response\":{"
+            "\"uid\":\"id\\\"\\n\\u0001\x7f\",\"allowed\":true,\"warnings\":[\"w1\",\"w2\"],"
+            "\"auditAnnotations\":{\"action\":\"deploy\",\"decision\":\"allowed\"}}}");
+}
+
 TEST(WarningLimits, DropsControlCharactersInvalidUtf8AndDuplicates) {
   EXPECT_EQ(within_warning_limits({"a", "line\nbreak", "bad \xff", "a", "caf\xc3\xa9", "cut \xc3"}),
             (std::vector<std::string>{"a", "caf\xc3\xa9"}));
