@@ -132,6 +132,19 @@ TEST(Decide, ExemptGroup) {
   EXPECT_FALSE(decide_at(policy, {"2024-05-04T12:00:00Z", Action::Deploy, "carol", developers}).allowed);
 }
 
+TEST(Decide, ExemptGroupAmongHundredsOfTheRequestersGroups) {
+  WindowSpec weekend = kWeekend;
+  weekend.exempt.groups = {"sre-oncall"};
+  const Policy policy = bind_everywhere({weekend});
+  std::vector<std::string> many;  // their summary has every bit set: the names decide
+  for (int i = 0; i < 300; ++i) {
+    many.push_back("team-" + std::to_string(i));
+  }
+  EXPECT_FALSE(decide_at(policy, {"2024-05-04T12:00:00Z", Action::Deploy, "carol", many}).allowed);
+  many.insert(many.begin() + 150, "sre-oncall");
+  EXPECT_TRUE(decide_at(policy, {"2024-05-04T12:00:00Z", Action::Deploy, "carol", many}).allowed);
+}
+
 TEST(Decide, SuperAdminsAreExemptOnlyWhereTheWindowSaysSo) {
   const std::vector<std::string> masters{"system:masters"};
   WindowSpec exempting = kWeekend;

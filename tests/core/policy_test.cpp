@@ -122,5 +122,28 @@ TEST(PolicyBindings, AWindowBoundTwiceIsListedOnce) {
   EXPECT_EQ(bound(policy, {"prod", "x", {}, false}), Names{"a"});
 }
 
+TEST(NamesSummary, SetsWithANameInCommonShareABit) {
+  std::vector<std::string> names;
+  for (int i = 0; i < 500; ++i) {
+    names.push_back("group-" + std::to_string(i));
+  }
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    const std::vector<std::string> one{names[i]};
+    const std::vector<std::string> several{names[(i + 7) % names.size()], names[i], names[(i + 13) % names.size()]};
+    EXPECT_NE(names_summary(one) & names_summary(several), 0U) << names[i];
+  }
+  EXPECT_EQ(names_summary({}), 0U);
+}
+
+TEST(NamesSummary, DisjointSetsMostlyShareNoBit) {
+  int disjoint = 0;
+  for (int i = 0; i < 100; ++i) {
+    const std::vector<std::string> exempt{"sre-" + std::to_string(i)};
+    const std::vector<std::string> requester{"system:authenticated", "developers-" + std::to_string(i)};
+    disjoint += (names_summary(exempt) & names_summary(requester)) == 0 ? 1 : 0;
+  }
+  EXPECT_GT(disjoint, 80);  // about 97 expected: each of 2 names takes 1 bit of 64
+}
+
 }  // namespace
 }  // namespace windowguard::core

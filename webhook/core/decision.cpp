@@ -15,6 +15,25 @@ bool in_any_group(const std::vector<std::string>& listed, std::span<const std::s
   return std::any_of(groups.begin(), groups.end(), [&](const std::string& group) { return contains(listed, group); });
 }
 
+// What the exemptions of every window are checked against: the requester,
+// with what is the same for every window worked out once.
+struct Standing {
+  const Requester& requester;
+  bool super_admin;
+  std::uint64_t groups_summary;  // names_summary(requester.groups)
+};
+
+Standing standing_of(const Settings& settings, const Requester& requester) {
+  return {requester, in_any_group(settings.super_admin_groups, requester.groups), names_summary(requester.groups)};
+}
+
+bool is_exempt(const Policy& policy, std::size_t window, const Standing& standing) {
+  const Exemptions& exempt = policy.windows()[window].exempt;
+  return (exempt.super_admins && standing.super_admin) || contains(exempt.users, standing.requester.username) ||
+         ((policy.exempt_groups_summary(window) & standing.groups_summary) != 0 &&
+          in_any_group(exempt.groups, standing.requester.groups));
+}
+
 // The state of one instant for one requester, over the windows that govern the
 // request (bound and covering the action; validity is checked here).
 struct Evaluation {
@@ -30,9 +49,9 @@ class Evaluator {
   Evaluator(const Policy& policy, std::vector<std::size_t> governing, const Requester& requester, ScheduleMemo* memo)
       : policy_(policy), governing_(std::move(governing)), memo_(memo) {
     exempt_.reserve(governing_.size());
-    const bool super_admin = is_super_admin(policy_.settings(), requester);
+    const Standing standing = standing_of(policy_.settings(), requester);
     for (std::size_t index : governing_) {
-      exempt_.push_back(is_exempt(policy_.windows()[index], requester, super_admin));
+      exempt_.push_back(is_exempt(policy_, index, standing));
     }
   }
 
@@ -179,16 +198,6 @@ void describe_block(const Policy& policy, const Evaluator& evaluator, const Eval
 bool is_trusted(const Settings& settings, std::string_view username) {
   return std::any_of(settings.trusted_requesters.begin(), settings.trusted_requesters.end(),
                      [&](const std::string& pattern) { return glob_matches(pattern, username); });
-}
-
-bool is_super_admin(const Settings& settings, const Requester& requester) {
-  return in_any_group(settings.super_admin_groups, requester.groups);
-}
-
-bool is_exempt(const Window& window, const Requester& requester, bool super_admin) {
-  const Exemptions& exempt = window.exempt;
-  return (exempt.super_admins && super_admin) || contains(exempt.users, requester.username) ||
-         in_any_group(exempt.groups, requester.groups);
 }
 
 Decision decide(const Policy& policy, const DecisionInput& input, ScheduleMemo* memo) {

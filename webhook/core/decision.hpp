@@ -68,9 +68,6 @@ struct Decision {
 };
 
 bool is_trusted(const Settings& settings, std::string_view username);
-bool is_super_admin(const Settings& settings, const Requester& requester);
-// `super_admin`: is_super_admin for this requester, the same for every window.
-bool is_exempt(const Window& window, const Requester& requester, bool super_admin);
 
 // `memo`, optional, shares schedule evaluations between the decisions of one
 // thread (see schedule_memo.hpp); the decision is the same with or without it.

@@ -1,7 +1,9 @@
 #pragma once
 // The policy model, compiled once into an immutable, indexed form.
 #include <cstddef>
+#include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -66,6 +68,12 @@ struct Subject {
   bool whole_environment = false;
 };
 
+// A 64-bit summary of a set of names, one bit per name chosen by its hash:
+// two sets whose summaries share no bit have no name in common.  A requester's
+// groups and a window's exempt groups rarely meet, and comparing the summaries
+// settles that without comparing the names.
+std::uint64_t names_summary(std::span<const std::string> names);
+
 class Policy {
  public:
   Policy(std::vector<Window> windows, std::vector<Binding> bindings, Settings settings);
@@ -73,6 +81,8 @@ class Policy {
   const std::vector<Window>& windows() const { return windows_; }
   const std::vector<Binding>& bindings() const { return bindings_; }
   const Settings& settings() const { return settings_; }
+  // names_summary of windows()[window].exempt.groups.
+  std::uint64_t exempt_groups_summary(std::size_t window) const { return exempt_groups_summaries_[window]; }
 
   // Indices of the windows bound to the subject, ascending and without
   // repeats.  Costs in proportion to the bindings that can match the subject's
@@ -85,6 +95,7 @@ class Policy {
   std::vector<Window> windows_;
   std::vector<Binding> bindings_;
   Settings settings_;
+  std::vector<std::uint64_t> exempt_groups_summaries_;
   struct StringHash {
     using is_transparent = void;
     std::size_t operator()(std::string_view text) const { return std::hash<std::string_view>{}(text); }
