@@ -122,6 +122,20 @@ TEST(PolicyBindings, AWindowBoundTwiceIsListedOnce) {
   EXPECT_EQ(bound(policy, {"prod", "x", {}, false}), Names{"a"});
 }
 
+TEST(PolicyBindings, ConditionalAndUnconditionalBindingsOfANamespaceMergeAscendingWithoutRepeats) {
+  const Policy policy(windows({"a", "b", "c", "d"}),
+                      {Binding{{3, 1}, {"prod"}, {}, {}}, Binding{{2, 0, 3}, {"prod"}, {"api"}, {}},
+                       Binding{{1}, {"prod", "stage"}, {}, {}}, Binding{{0}, {"stag*"}, {}, {}}},
+                      Settings{});
+  const auto indices = [&](std::string_view environment, std::string_view application) {
+    return policy.windows_for({environment, application, {}, false});
+  };
+  EXPECT_EQ(indices("prod", "web"), (std::vector<std::size_t>{1, 3}));
+  EXPECT_EQ(indices("prod", "api"), (std::vector<std::size_t>{0, 1, 2, 3}));
+  EXPECT_EQ(indices("stage", "api"), (std::vector<std::size_t>{0, 1}));
+  EXPECT_EQ(indices("test", "api"), std::vector<std::size_t>{});
+}
+
 TEST(NamesSummary, SetsWithANameInCommonShareABit) {
   std::vector<std::string> names;
   for (int i = 0; i < 500; ++i) {

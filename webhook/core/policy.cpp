@@ -5,6 +5,14 @@
 #include "core/glob.hpp"
 
 namespace windowguard::core {
+namespace {
+
+void sort_unique(std::vector<std::size_t>& indices) {
+  std::sort(indices.begin(), indices.end());
+  indices.erase(std::unique(indices.begin(), indices.end()), indices.end());
+}
+
+}  // namespace
 
 std::string_view window_type_name(WindowType type) { return type == WindowType::Blackout ? "blackout" : "maintenance"; }
 
@@ -46,9 +54,13 @@ Policy::Policy(std::vector<Window> windows, std::vector<Binding> bindings, Setti
       }
       const std::size_t prefix_length = literal_prefix_length(namespace_pattern);
       if (prefix_length == std::string::npos) {
-        auto& listed = bindings_by_namespace_[namespace_pattern];
-        if (listed.empty() || listed.back() != index) {
-          listed.push_back(index);
+        const Binding& binding = bindings_[index];
+        NamespaceBindings& listed = bindings_by_namespace_[namespace_pattern];
+        if (binding.applications.empty() && !binding.selector) {
+          listed.unconditional_windows.insert(listed.unconditional_windows.end(), binding.windows.begin(),
+                                              binding.windows.end());
+        } else if (listed.conditional_bindings.empty() || listed.conditional_bindings.back() != index) {
+          listed.conditional_bindings.push_back(index);
         }
       } else {
         std::string prefix = namespace_pattern.substr(0, prefix_length);
@@ -56,6 +68,9 @@ Policy::Policy(std::vector<Window> windows, std::vector<Binding> bindings, Setti
         glob_prefix_lengths_.push_back(prefix_length);
       }
     }
+  }
+  for (auto& [name, listed] : bindings_by_namespace_) {
+    sort_unique(listed.unconditional_windows);
   }
   std::sort(glob_prefix_lengths_.begin(), glob_prefix_lengths_.end());
   glob_prefix_lengths_.erase(std::unique(glob_prefix_lengths_.begin(), glob_prefix_lengths_.end()),
@@ -82,8 +97,11 @@ std::vector<std::size_t> Policy::windows_for(const Subject& subject) const {
       result.insert(result.end(), binding.windows.begin(), binding.windows.end());
     }
   };
+  std::size_t already_sorted = 0;
   if (const auto found = bindings_by_namespace_.find(subject.environment); found != bindings_by_namespace_.end()) {
-    for (std::size_t binding_index : found->second) {
+    result = found->second.unconditional_windows;
+    already_sorted = result.size();
+    for (std::size_t binding_index : found->second.conditional_bindings) {
       take(binding_index);
     }
   }
@@ -101,8 +119,9 @@ std::vector<std::size_t> Policy::windows_for(const Subject& subject) const {
       }
     }
   }
-  std::sort(result.begin(), result.end());
-  result.erase(std::unique(result.begin(), result.end()), result.end());
+  if (result.size() > already_sorted) {
+    sort_unique(result);
+  }
   return result;
 }
 

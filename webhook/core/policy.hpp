@@ -100,13 +100,18 @@ class Policy {
     using is_transparent = void;
     std::size_t operator()(std::string_view text) const { return std::hash<std::string_view>{}(text); }
   };
-  using IndexByText = std::unordered_map<std::string, std::vector<std::size_t>, StringHash, std::equal_to<>>;
+  // The bindings that name one namespace literally.  The windows of those
+  // without applications or selector apply to every request there: they are
+  // merged once, here, instead of on every request.
+  struct NamespaceBindings {
+    std::vector<std::size_t> unconditional_windows;  // ascending, without repeats
+    std::vector<std::size_t> conditional_bindings;   // with applications or a selector
+  };
   struct GlobBinding {
     std::string namespace_pattern;
     std::size_t binding;
   };
-  // Literal namespaces -> bindings.
-  IndexByText bindings_by_namespace_;
+  std::unordered_map<std::string, NamespaceBindings, StringHash, std::equal_to<>> bindings_by_namespace_;
   // Glob patterns grouped by their literal prefix ("prod-" for "prod-*"), so
   // that a namespace is matched only against globs that can match it.
   std::unordered_map<std::string, std::vector<GlobBinding>, StringHash, std::equal_to<>> globs_by_prefix_;
