@@ -4,6 +4,8 @@
 #include <array>
 #include <optional>
 
+#include "admission/json_members.hpp"
+
 namespace windowguard::admission {
 namespace {
 
@@ -18,20 +20,10 @@ constexpr std::array<Workload, 4> kWorkloads{{{"deployments", "Deployment"},
                                               {"daemonsets", "DaemonSet"},
                                               {"replicasets", "ReplicaSet"}}};
 
-std::string_view view(const Value& value) { return {value.GetString(), value.GetStringLength()}; }
-
-const Value* child(const Value* parent, const char* name) {
-  if (parent == nullptr || !parent->IsObject()) {
-    return nullptr;
-  }
-  const auto found = parent->FindMember(name);
-  return found == parent->MemberEnd() ? nullptr : &found->value;
-}
-
-const Value* path(const Value* root, std::initializer_list<const char*> names) {
+const Value* path(const Value* root, std::initializer_list<std::string_view> names) {
   const Value* at = root;
-  for (const char* name : names) {
-    at = child(at, name);
+  for (std::string_view name : names) {
+    at = json_member(at, name);
   }
   return at;
 }
@@ -43,7 +35,7 @@ std::vector<core::Label> labels_of(const Value* object) {
     labels.reserve(map->MemberCount());
     for (const auto& member : map->GetObject()) {
       if (member.value.IsString()) {
-        labels.push_back({view(member.name), view(member.value)});
+        labels.push_back({json_text(member.name), json_text(member.value)});
       }
     }
   }
@@ -87,13 +79,17 @@ std::string_view application_of(const std::vector<core::Label>& labels, const co
   return {};
 }
 
-// spec.replicas, or `when_absent` when the object has a spec without it: a
-// workload's count defaults to 1 (the API server fills it in before admission;
-// a DaemonSet has none), while an autoscaling/v1 Scale omits a count of 0.
-std::optional<std::int64_t> replicas_of(const Value* object, std::int64_t when_absent) {
-  const Value* replicas = path(object, {"spec", "replicas"});
+// An object's spec.replicas, or `when_absent` when it has a spec without it:
+// a workload's count defaults to 1 (the API server fills it in before
+// admission; a DaemonSet has none), while an autoscaling/v1 Scale omits a
+// count of 0.
+std::optional<std::int64_t> replicas_of(const Value* spec, std::int64_t when_absent) {
+  if (spec == nullptr) {
+    return std::nullopt;
+  }
+  const Value* replicas = json_member(spec, "replicas");
   if (replicas == nullptr || replicas->IsNull()) {
-    return path(object, {"spec"}) != nullptr ? std::optional(when_absent) : std::nullopt;
+    return when_absent;
   }
   return replicas->IsInt64() ? std::optional(replicas->GetInt64()) : std::nullopt;
 }
@@ -114,7 +110,7 @@ bool equal_objects_except(const Value* a, const Value* b, Skip skip) {
     std::size_t count = 0;
     if (object != nullptr && object->IsObject()) {
       for (const auto& member : object->GetObject()) {
-        count += skip(view(member.name)) ? 0 : 1;
+        count += skip(json_text(member.name)) ? 0 : 1;
       }
     }
     return count;
@@ -126,11 +122,11 @@ bool equal_objects_except(const Value* a, const Value* b, Skip skip) {
     return true;  // both empty
   }
   for (const auto& member : a->GetObject()) {
-    if (skip(view(member.name))) {
+    if (skip(json_text(member.name))) {
       continue;
     }
-    const auto other = b->FindMember(member.name);
-    if (other == b->MemberEnd() || other->value != member.value) {
+    const Value* other = json_member(b, json_text(member.name));
+    if (other == nullptr || !same_json(member.value, *other)) {
       return false;
     }
   }
@@ -142,11 +138,12 @@ bool differs_only_by_restart(const Value* template_a, const Value* template_b, c
   const auto metadata_only = [](std::string_view key) { return key == "metadata"; };
   const auto annotations_only = [](std::string_view key) { return key == "annotations"; };
   const auto restart_only = [&](std::string_view key) { return is_restart_annotation(key, settings); };
-  const Value* metadata_a = child(template_a, "metadata");
-  const Value* metadata_b = child(template_b, "metadata");
+  const Value* metadata_a = json_member(template_a, "metadata");
+  const Value* metadata_b = json_member(template_b, "metadata");
   return equal_objects_except(template_a, template_b, metadata_only) &&
          equal_objects_except(metadata_a, metadata_b, annotations_only) &&
-         equal_objects_except(child(metadata_a, "annotations"), child(metadata_b, "annotations"), restart_only);
+         equal_objects_except(json_member(metadata_a, "annotations"), json_member(metadata_b, "annotations"),
+                              restart_only);
 }
 
 void classify_replicas(std::optional<std::int64_t> before, std::optional<std::int64_t> after, Classification& result) {
@@ -163,10 +160,12 @@ void classify_replicas(std::optional<std::int64_t> before, std::optional<std::in
 }
 
 void classify_workload_update(const AdmissionRequest& request, const core::Settings& settings, Classification& result) {
-  const Value* template_new = path(request.object, {"spec", "template"});
-  const Value* template_old = path(request.old_object, {"spec", "template"});
-  const bool template_changed =
-      (template_new == nullptr) != (template_old == nullptr) || (template_new && *template_new != *template_old);
+  const Value* spec_new = json_member(request.object, "spec");
+  const Value* spec_old = json_member(request.old_object, "spec");
+  const Value* template_new = json_member(spec_new, "template");
+  const Value* template_old = json_member(spec_old, "template");
+  const bool template_changed = (template_new == nullptr) != (template_old == nullptr) ||
+                                (template_new && !same_json(*template_new, *template_old));
   if (template_changed) {
     if (template_new && template_old && differs_only_by_restart(template_new, template_old, settings)) {
       result.actions.push_back(core::Action::Restart);
@@ -176,8 +175,8 @@ void classify_workload_update(const AdmissionRequest& request, const core::Setti
       result.reason = "spec.template changed";
     }
   }
-  classify_replicas(replicas_of(request.old_object, kWorkloadDefaultReplicas),
-                    replicas_of(request.object, kWorkloadDefaultReplicas), result);
+  classify_replicas(replicas_of(spec_old, kWorkloadDefaultReplicas), replicas_of(spec_new, kWorkloadDefaultReplicas),
+                    result);
   if (result.actions.empty()) {
     result.reason = "neither spec.template nor a scale to or from zero changed";
   }
@@ -188,12 +187,12 @@ void classify_workload(const AdmissionRequest& request, const core::Settings& se
   if (request.sub_resource == "scale") {
     const Value* selector = path(subject, {"status", "selector"});
     if (selector != nullptr && selector->IsString()) {
-      result.labels = labels_of_selector(view(*selector));
+      result.labels = labels_of_selector(json_text(*selector));
     }
     result.application = application_of(result.labels, settings);
     if (request.operation == Operation::Update) {
-      classify_replicas(replicas_of(request.old_object, kScaleOmittedReplicas),
-                        replicas_of(request.object, kScaleOmittedReplicas), result);
+      classify_replicas(replicas_of(json_member(request.old_object, "spec"), kScaleOmittedReplicas),
+                        replicas_of(json_member(request.object, "spec"), kScaleOmittedReplicas), result);
     }
     if (result.actions.empty()) {
       result.reason = "scale between non-zero replica counts";

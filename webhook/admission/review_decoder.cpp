@@ -3,6 +3,7 @@
 #include <rapidjson/error/en.h>
 #include <rapidjson/reader.h>
 
+#include "admission/json_members.hpp"
 #include "admission/utf8.hpp"
 
 namespace windowguard::admission {
@@ -76,8 +77,6 @@ struct BodyParser {
 };
 constexpr std::string_view kKind = "AdmissionReview";
 
-std::string_view view(const Value& value) { return {value.GetString(), value.GetStringLength()}; }
-
 // Reads the fields of one JSON object, remembering the first problem.
 class FieldReader {
  public:
@@ -86,8 +85,8 @@ class FieldReader {
       : object_(object), path_(path), problem_(problem) {}
 
   const Value* member(std::string_view name) const {
-    const auto found = object_.FindMember(Value(rapidjson::StringRef(name.data(), name.size())));
-    return found == object_.MemberEnd() || found->value.IsNull() ? nullptr : &found->value;
+    const Value* found = json_member(&object_, name);
+    return found == nullptr || found->IsNull() ? nullptr : found;
   }
 
   std::string_view string(std::string_view name, bool required) {
@@ -105,7 +104,7 @@ class FieldReader {
     if (required && value->GetStringLength() == 0) {
       fail(name, "must not be empty");
     }
-    return view(*value);
+    return json_text(*value);
   }
 
   const Value* object(std::string_view name, bool required) {
@@ -182,21 +181,14 @@ void read_user(FieldReader& request, std::string& problem, AdmissionRequest& int
         fields.fail("groups", "must be a list of strings");
         return;
       }
-      into.groups.emplace_back(view(group));
+      into.groups.emplace_back(json_text(group));
     }
   }
 }
 
 std::string_view metadata_name(const Value* object) {
-  if (object == nullptr) {
-    return {};
-  }
-  const auto metadata = object->FindMember("metadata");
-  if (metadata == object->MemberEnd() || !metadata->value.IsObject()) {
-    return {};
-  }
-  const auto name = metadata->value.FindMember("name");
-  return name != metadata->value.MemberEnd() && name->value.IsString() ? view(name->value) : std::string_view{};
+  const Value* name = json_member(json_member(object, "metadata"), "name");
+  return name != nullptr && name->IsString() ? json_text(*name) : std::string_view{};
 }
 
 }  // namespace
