@@ -377,5 +377,30 @@ TEST(Explanation, ABlockWithoutAnEndWithinTheHorizonSaysSo) {
             "ann@example.com, bob@example.com; groups sre, oncall.");
 }
 
+TEST(Explanation, AnAllowanceNamesEveryWindowTheRequesterIsExemptFrom) {
+  const core::Exemptions sre{false, {}, {"sre"}};
+  const core::Policy policy({testing::make_window({"weekend",
+                                                   core::WindowType::Blackout,
+                                                   {core::Once{testing::local(2024, 5, 4), testing::local(2024, 5, 6)}},
+                                                   sre}),
+                             testing::make_window({"nights",
+                                                   core::WindowType::Maintenance,
+                                                   {core::Once{testing::local(2024, 5, 1), testing::local(2024, 5, 2)}},
+                                                   sre})},
+                            {core::Binding{{0, 1}, {"*"}, {}, std::nullopt}}, core::Settings{});
+  const std::vector<std::string> groups{"sre"};
+  core::DecisionInput input;
+  input.subject = core::Subject{"team-a", "api", {}, false};
+  input.requester = core::Requester{"carol@example.com", groups};
+  input.at = utc("2024-05-04T12:00:00Z");
+  const core::Decision decision = core::decide(policy, input);
+  EXPECT_EQ(explain(policy, decision, "deploy of Deployment team-a/api"),
+            "deploy of Deployment team-a/api is allowed: the requester is exempt from blackout window \"weekend\", "
+            "maintenance window \"nights\".");
+  EXPECT_EQ(audit_annotations_for(policy, decision, core::Action::Deploy),
+            (std::vector<std::pair<std::string, std::string>>{
+                {"action", "deploy"}, {"decision", "allowed-exempt"}, {"bypassed-windows", "weekend, nights"}}));
+}
+
 }  // namespace
 }  // namespace windowguard::admission

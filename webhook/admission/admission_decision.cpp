@@ -9,10 +9,19 @@ AdmissionDecision evaluate_request(const core::Policy& policy, const AdmissionRe
   AdmissionDecision result;
   result.classification = classify(request, policy.settings());
   const Classification& classification = result.classification;
+  // Room for a denial's paragraph (other messages are shorter), so that the
+  // message is written without reallocating.
+  constexpr std::size_t kTypicalMessageBytes = 512;
+  std::string message;
+  message.reserve(kTypicalMessageBytes);
   if (classification.actions.empty()) {
-    result.message = std::string(operation_name(request.operation)) + " of " +
-                     object_reference(classification, request.name) + " is not governed: " + classification.reason +
-                     ".";
+    message += operation_name(request.operation);
+    message += " of ";
+    append_object_reference(message, classification, request.name);
+    message += " is not governed: ";
+    message += classification.reason;
+    message += '.';
+    result.message = std::move(message);
     result.audit_annotations.emplace_back("decision", "not-governed");
     return result;
   }
@@ -34,9 +43,10 @@ AdmissionDecision evaluate_request(const core::Policy& policy, const AdmissionRe
   }
   const core::Decision& decision = *result.decision;
   result.allowed = decision.allowed;
-  result.message =
-      explain(policy, decision,
-              std::string(core::action_name(*result.action)) + " of " + object_reference(classification, request.name));
+  message += core::action_name(*result.action);
+  message += " of ";
+  append_object_reference(message, classification, request.name);
+  result.message = explain(policy, decision, std::move(message));
   result.warnings = warnings_for(policy, decision, *result.action, at);
   result.audit_annotations = audit_annotations_for(policy, decision, *result.action);
   return result;

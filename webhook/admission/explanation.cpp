@@ -61,13 +61,9 @@ void append_span(std::string& text, const core::Occurrence& occurrence, const co
   text += ')';
 }
 
-std::string denial(const core::Policy& policy, const core::Decision& decision, const std::string& request) {
-  constexpr std::size_t kTypicalDenialBytes = 512;
+std::string denial(const core::Policy& policy, const core::Decision& decision, std::string text) {
   const core::Window& window = policy.windows()[*decision.deciding_window];
   const core::TimeZone& zone = window.schedule.zone();
-  std::string text;
-  text.reserve(kTypicalDenialBytes);
-  text += request;
   text += " is blocked ";
   if (decision.verdict == core::Verdict::BlockedByBlackout) {
     text += "by ";
@@ -106,34 +102,40 @@ std::string denial(const core::Policy& policy, const core::Decision& decision, c
 
 }  // namespace
 
-std::string object_reference(const Classification& classification, std::string_view name) {
-  std::string text(classification.kind);
-  text += " ";
+void append_object_reference(std::string& text, const Classification& classification, std::string_view name) {
+  text += classification.kind;
+  text += ' ';
   if (!classification.environment.empty() && !classification.whole_environment) {
-    text += std::string(classification.environment) + "/";
+    text += classification.environment;
+    text += '/';
   }
-  return text + std::string(name);
+  text += name;
 }
 
-std::string explain(const core::Policy& policy, const core::Decision& decision, const std::string& request) {
+std::string explain(const core::Policy& policy, const core::Decision& decision, std::string request) {
   if (!decision.allowed) {
-    return denial(policy, decision, request);
+    return denial(policy, decision, std::move(request));
   }
   switch (decision.verdict) {
     case core::Verdict::Trusted:
-      return request + " is allowed: the requester is trusted and never governed.";
+      request += " is allowed: the requester is trusted and never governed.";
+      break;
     case core::Verdict::InsideMaintenance:
-      return request + " is allowed: a maintenance window is open.";
+      request += " is allowed: a maintenance window is open.";
+      break;
     case core::Verdict::ExemptFromBlock: {
-      std::vector<std::string> names;
-      for (std::size_t index : decision.bypassed) {
-        names.push_back(window_label(policy.windows()[index]));
+      request += " is allowed: the requester is exempt from ";
+      for (std::size_t i = 0; i < decision.bypassed.size(); ++i) {
+        request += i == 0 ? "" : ", ";
+        append_window_label(request, policy.windows()[decision.bypassed[i]]);
       }
-      return request + " is allowed: the requester is exempt from " + join(names) + ".";
+      request += '.';
+      break;
     }
     default:
-      return request + " is allowed: no window blocks it.";
+      request += " is allowed: no window blocks it.";
   }
+  return request;
 }
 
 std::vector<std::string> warnings_for(const core::Policy& policy, const core::Decision& decision, core::Action action,
@@ -157,7 +159,9 @@ std::vector<std::string> warnings_for(const core::Policy& policy, const core::De
 std::vector<std::pair<std::string, std::string>> audit_annotations_for(const core::Policy& policy,
                                                                        const core::Decision& decision,
                                                                        core::Action action) {
+  constexpr std::size_t kMostAnnotations = 3;
   std::vector<std::pair<std::string, std::string>> annotations;
+  annotations.reserve(kMostAnnotations);
   annotations.emplace_back("action", std::string(core::action_name(action)));
   if (!decision.allowed) {
     annotations.emplace_back("decision", "denied");

@@ -10,10 +10,13 @@
 
 namespace windowguard::admission {
 
-// "Deployment team-a/api"; "Namespace team-a"
-std::string object_reference(const Classification& classification, std::string_view name);
+// Appends "Deployment team-a/api", or "Namespace team-a".
+void append_object_reference(std::string& text, const Classification& classification, std::string_view name);
 
-std::string explain(const core::Policy& policy, const core::Decision& decision, const std::string& request);
+// The message for `decision`: `request` ("deploy of Deployment team-a/api")
+// followed by why it is allowed or the denial paragraph.  Appends to
+// `request`, so that a caller who reserved room writes the message in place.
+std::string explain(const core::Policy& policy, const core::Decision& decision, std::string request);
 
 std::vector<std::string> warnings_for(const core::Policy& policy, const core::Decision& decision, core::Action action,
                                       core::Instant at);
