@@ -83,9 +83,9 @@ TEST(DecisionMemo, EveryFieldOfTheInputIsPartOfWhatItRemembers) {
     const std::string second = describe(decide(policy, c.second));
     ASSERT_NE(first, second) << c.field << ": the case must tell the inputs apart";
     DecisionMemo memo(1);
-    EXPECT_EQ(describe(memo.decide(policy, c.first)), first) << c.field;
-    EXPECT_EQ(describe(memo.decide(policy, c.second)), second) << c.field;
-    EXPECT_EQ(describe(memo.decide(policy, c.first)), first) << c.field;
+    EXPECT_EQ(describe(*memo.decide(policy, c.first)), first) << c.field;
+    EXPECT_EQ(describe(*memo.decide(policy, c.second)), second) << c.field;
+    EXPECT_EQ(describe(*memo.decide(policy, c.first)), first) << c.field;
   }
 }
 
@@ -107,7 +107,7 @@ TEST(DecisionMemo, AnswersAsDecideDoesThroughADay) {
           for (const std::string_view user : {"dev", "alice"}) {
             for (const std::vector<std::string>* groups : {&kNoGroups, &kSre}) {
               const DecisionInput input = input_of(action, subject, user, *groups, at);
-              ASSERT_EQ(describe(memo.decide(policy, input)), describe(decide(policy, input)))
+              ASSERT_EQ(describe(*memo.decide(policy, input)), describe(decide(policy, input)))
                   << format_utc(at) << ' ' << action_name(action) << ' ' << subject.environment << '/'
                   << subject.application << ' ' << user << " pass " << pass;
               ++compared;
@@ -125,8 +125,20 @@ TEST(DecisionMemo, ANewPolicyIsNotAnsweredFromTheOldOnesMemo) {
   const Policy empty({}, {}, Settings{});
   const DecisionInput input = input_of(Action::Deploy, {"team-a", "api", {}, false}, "alice", kNoGroups, kNoon);
   DecisionMemo memo;
-  ASSERT_FALSE(memo.decide(blocking, input).allowed);
-  EXPECT_TRUE(memo.decide(empty, input).allowed);
+  ASSERT_FALSE(memo.decide(blocking, input)->allowed);
+  EXPECT_TRUE(memo.decide(empty, input)->allowed);
+}
+
+TEST(DecisionMemo, ADecisionOutlivesItsEntry) {
+  const Policy policy = office_hours_policy();
+  const DecisionInput blocked = input_of(Action::Deploy, {"team-a", "api", {}, false}, "alice", kNoGroups, kNoon);
+  DecisionInput later = blocked;
+  later.at = kNoon + hours{12};
+  DecisionMemo memo(1);
+  const std::shared_ptr<const Decision> kept = memo.decide(policy, blocked);
+  const std::string expected = describe(decide(policy, blocked));
+  ASSERT_NE(describe(*memo.decide(policy, later)), expected);  // the one entry now holds another decision
+  EXPECT_EQ(describe(*kept), expected);
 }
 
 }  // namespace

@@ -31,8 +31,10 @@ AdmissionDecision evaluate_request(const core::Policy& policy, const AdmissionRe
     input.subject = classification.subject();
     input.requester = core::Requester{request.username, request.groups};
     input.at = at;
-    core::Decision decision = memo != nullptr ? memo->decide(policy, input) : core::decide(policy, input);
-    const bool denied = !decision.allowed;
+    std::shared_ptr<const core::Decision> decision =
+        memo != nullptr ? memo->decide(policy, input)
+                        : std::make_shared<const core::Decision>(core::decide(policy, input));
+    const bool denied = !decision->allowed;
     if (!result.decision || denied) {
       result.action = action;
       result.decision = std::move(decision);

@@ -2,6 +2,7 @@
 // The one decision path from a decoded AdmissionReview to what the requester
 // is told: classify (SPEC section 4), decide (core), explain (SPEC section 6).
 // The webhook and `windowguard check` both call evaluate_request.
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
@@ -20,8 +21,8 @@ struct AdmissionDecision {
   // The governed action decided on (the first denied one, else the first);
   // empty when the request is not governed.
   std::optional<core::Action> action;
-  std::optional<core::Decision> decision;  // empty when not governed
-  std::string message;                     // the denial text, or why it is allowed
+  std::shared_ptr<const core::Decision> decision;  // null when not governed
+  std::string message;                             // the denial text, or why it is allowed
   std::vector<std::string> warnings;
   std::vector<std::pair<std::string, std::string>> audit_annotations;
 };

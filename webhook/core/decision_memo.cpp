@@ -51,19 +51,19 @@ void DecisionMemo::Key::assign(const DecisionInput& input) {
   at = input.at;
 }
 
-const Decision& DecisionMemo::decide(const Policy& policy, const DecisionInput& input) {
+std::shared_ptr<const Decision> DecisionMemo::decide(const Policy& policy, const DecisionInput& input) {
   if (&policy != policy_) {
     policy_ = &policy;
     for (Entry& entry : entries_) {
-      entry.filled = false;
+      entry.decision.reset();
     }
   }
   Entry& entry = entries_[hash_of(input) % entries_.size()];
-  if (!entry.filled || !entry.key.matches(input)) {
-    entry.filled = false;  // stays so if copying the key throws
-    entry.decision = core::decide(policy, input, &schedules_);
+  if (!entry.decision || !entry.key.matches(input)) {
+    entry.decision.reset();  // stays so if deciding or copying the key throws
+    auto decision = std::make_shared<const Decision>(core::decide(policy, input, &schedules_));
     entry.key.assign(input);
-    entry.filled = true;
+    entry.decision = std::move(decision);
   }
   return entry.decision;
 }

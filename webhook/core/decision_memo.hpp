@@ -3,6 +3,7 @@
 // second that share a subject, requester and action share one decision.
 #include <algorithm>
 #include <cstddef>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -21,10 +22,10 @@ class DecisionMemo {
   // decide(policy, input) with this memo's schedule memo, remembered.  decide
   // is a pure function of the policy and the input, and the memo keys on every
   // field of the input (instant included), so its answers are decide's.  The
-  // reference is valid until the next call.  A different policy resets the
-  // memo; the caller keeps the policy alive while it uses the memo with it.
-  // Not thread-safe: one memo per thread.
-  const Decision& decide(const Policy& policy, const DecisionInput& input);
+  // decision is shared, not copied: it stays valid after the memo has moved
+  // on.  A different policy resets the memo; the caller keeps the policy alive
+  // while it uses the memo with it.  Not thread-safe: one memo per thread.
+  std::shared_ptr<const Decision> decide(const Policy& policy, const DecisionInput& input);
 
  private:
   // An owned copy of a DecisionInput.
@@ -42,9 +43,8 @@ class DecisionMemo {
     void assign(const DecisionInput& input);
   };
   struct Entry {
-    bool filled = false;
     Key key;
-    Decision decision;
+    std::shared_ptr<const Decision> decision;  // null until filled
   };
   const Policy* policy_ = nullptr;
   // Direct-mapped by the input's hash: a lookup is one comparison, and an
