@@ -131,7 +131,7 @@ BENCHMARK(BM_FullPathDecidingAfresh)->DenseRange(0, 2);
 // (a request that decides afresh, as in BM_FullPathDecidingAfresh).
 void decide_repeatedly(benchmark::State& state, core::ScheduleMemo* memo) {
   const core::Policy& policy = policy_of(static_cast<int>(state.range(0)));
-  const std::vector<std::string> groups{"developers"};
+  const std::vector<std::string_view> groups{"developers"};
   core::DecisionInput input;
   input.action = core::Action::Deploy;
   input.subject = core::Subject{"prod-eu-1", "checkout", {}, false};

@@ -31,7 +31,7 @@ constexpr const char* kWednesday = "2024-05-08T12:00:00Z";
 
 struct Requester {
   std::optional<std::string> user;
-  std::optional<std::vector<std::string>> groups;
+  std::optional<std::vector<std::string_view>> groups;
 };
 
 AdmissionDecision decide_review(std::string body, const char* at, const Requester& requester = {}) {
@@ -279,9 +279,9 @@ TEST(AdmissionDecision, DryRunIsReportedAndDecidedLikeTheRealRequest) {
 TEST(AdmissionDecision, ExemptRequestersPassWithAWarningAndAnAuditAnnotation) {
   const std::string body = fixture("generated/deployment-create.json");
   const std::vector<Requester> exempt{
-      {"oncall@example.com", std::vector<std::string>{"developers"}},
-      {"bob@example.com", std::vector<std::string>{"sre-oncall"}},
-      {"root@example.com", std::vector<std::string>{"platform-admins"}},
+      {"oncall@example.com", std::vector<std::string_view>{"developers"}},
+      {"bob@example.com", std::vector<std::string_view>{"sre-oncall"}},
+      {"root@example.com", std::vector<std::string_view>{"platform-admins"}},
   };
   for (const Requester& requester : exempt) {
     const AdmissionDecision decision = decide_review(body, kSaturday, requester);
@@ -296,7 +296,7 @@ TEST(AdmissionDecision, ExemptRequestersPassWithAWarningAndAnAuditAnnotation) {
                   {"action", "deploy"}, {"decision", "allowed-exempt"}, {"bypassed-windows", "weekend-freeze"}}));
   }
   // system:masters is not a super-admin group in this policy.
-  EXPECT_FALSE(decide_review(body, kSaturday, {"admin", std::vector<std::string>{"system:masters"}}).allowed);
+  EXPECT_FALSE(decide_review(body, kSaturday, {"admin", std::vector<std::string_view>{"system:masters"}}).allowed);
 }
 
 TEST(AdmissionDecision, DenialsCarryAuditAnnotationsNamingTheWindow) {
@@ -310,7 +310,7 @@ TEST(AdmissionDecision, EveryDefaultTrustedRequesterIsNeverGoverned) {
   const std::string body = fixture("generated/pod-delete.json");
   for (std::string user : core::Settings::default_trusted_requesters()) {
     user = replace_all(user, "*", "worker-1");
-    const AdmissionDecision decision = decide_review(body, kSaturday, {user, std::vector<std::string>{}});
+    const AdmissionDecision decision = decide_review(body, kSaturday, {user, std::vector<std::string_view>{}});
     EXPECT_TRUE(decision.allowed) << user;
     ASSERT_TRUE(decision.decision) << user;
     EXPECT_EQ(decision.decision->verdict, core::Verdict::Trusted) << user;
@@ -323,7 +323,7 @@ TEST(AdmissionDecision, EveryDefaultTrustedRequesterIsNeverGoverned) {
 TEST(AdmissionDecision, ArgoCdIsGovernedByDefault) {
   const AdmissionDecision decision =
       decide_review(fixture("generated/deployment-set-image.json"), kSaturday,
-                    {"system:serviceaccount:argocd:argocd-application-controller", std::vector<std::string>{}});
+                    {"system:serviceaccount:argocd:argocd-application-controller", std::vector<std::string_view>{}});
   EXPECT_FALSE(decision.allowed);
 }
 
@@ -366,7 +366,7 @@ TEST(Explanation, ABlockWithoutAnEndWithinTheHorizonSaysSo) {
                             core::Exemptions{false, {"ann@example.com", "bob@example.com"}, {"sre", "oncall"}}});
   window.message.clear();
   const core::Policy policy({window}, {core::Binding{{0}, {"*"}, {}, std::nullopt}}, core::Settings{});
-  const std::vector<std::string> no_groups;
+  const std::vector<std::string_view> no_groups;
   core::DecisionInput input;
   input.subject = core::Subject{"team-a", "api", {}, false};
   input.requester = core::Requester{"carol@example.com", no_groups};
@@ -388,7 +388,7 @@ TEST(Explanation, AnAllowanceNamesEveryWindowTheRequesterIsExemptFrom) {
                                                    {core::Once{testing::local(2024, 5, 1), testing::local(2024, 5, 2)}},
                                                    sre})},
                             {core::Binding{{0, 1}, {"*"}, {}, std::nullopt}}, core::Settings{});
-  const std::vector<std::string> groups{"sre"};
+  const std::vector<std::string_view> groups{"sre"};
   core::DecisionInput input;
   input.subject = core::Subject{"team-a", "api", {}, false};
   input.requester = core::Requester{"carol@example.com", groups};

@@ -14,9 +14,9 @@ using testing::make_window;
 using testing::utc;
 using testing::WindowSpec;
 
-const std::vector<std::string> kNoGroups;
-const std::vector<std::string> kSre{"sre"};
-const std::vector<std::string> kDevelopers{"developers"};
+const std::vector<std::string_view> kNoGroups;
+const std::vector<std::string_view> kSre{"sre"};
+const std::vector<std::string_view> kDevelopers{"developers"};
 const std::vector<Label> kCritical{{"tier", "critical"}};
 const std::vector<Label> kLow{{"tier", "low"}};
 
@@ -41,8 +41,8 @@ Policy office_hours_policy() {
                 settings);
 }
 
-DecisionInput input_of(Action action, Subject subject, std::string_view user, const std::vector<std::string>& groups,
-                       Instant at) {
+DecisionInput input_of(Action action, Subject subject, std::string_view user,
+                       const std::vector<std::string_view>& groups, Instant at) {
   DecisionInput input;
   input.action = action;
   input.subject = subject;
@@ -105,7 +105,7 @@ TEST(DecisionMemo, AnswersAsDecideDoesThroughADay) {
       for (const Action action : kAllActions) {
         for (const Subject& subject : subjects) {
           for (const std::string_view user : {"dev", "alice"}) {
-            for (const std::vector<std::string>* groups : {&kNoGroups, &kSre}) {
+            for (const std::vector<std::string_view>* groups : {&kNoGroups, &kSre}) {
               const DecisionInput input = input_of(action, subject, user, *groups, at);
               ASSERT_EQ(describe(*memo.decide(policy, input)), describe(decide(policy, input)))
                   << format_utc(at) << ' ' << action_name(action) << ' ' << subject.environment << '/'

@@ -13,13 +13,13 @@ using testing::local;
 using testing::utc;
 using testing::WindowSpec;
 
-const std::vector<std::string> kNoGroups;
+const std::vector<std::string_view> kNoGroups;
 
 struct Request {
   const char* at;
   Action action = Action::Deploy;
   std::string_view user = "dev@example.com";
-  const std::vector<std::string>& groups = kNoGroups;
+  const std::vector<std::string_view>& groups = kNoGroups;
 };
 
 Decision decide_at(const Policy& policy, const Request& request) {
@@ -126,8 +126,8 @@ TEST(Decide, ExemptGroup) {
   WindowSpec weekend = kWeekend;
   weekend.exempt.groups = {"sre-oncall"};
   const Policy policy = bind_everywhere({weekend});
-  const std::vector<std::string> oncall{"developers", "sre-oncall"};
-  const std::vector<std::string> developers{"developers"};
+  const std::vector<std::string_view> oncall{"developers", "sre-oncall"};
+  const std::vector<std::string_view> developers{"developers"};
   EXPECT_TRUE(decide_at(policy, {"2024-05-04T12:00:00Z", Action::Deploy, "carol", oncall}).allowed);
   EXPECT_FALSE(decide_at(policy, {"2024-05-04T12:00:00Z", Action::Deploy, "carol", developers}).allowed);
 }
@@ -136,17 +136,18 @@ TEST(Decide, ExemptGroupAmongHundredsOfTheRequestersGroups) {
   WindowSpec weekend = kWeekend;
   weekend.exempt.groups = {"sre-oncall"};
   const Policy policy = bind_everywhere({weekend});
-  std::vector<std::string> many;  // their summary has every bit set: the names decide
+  std::vector<std::string> names;
   for (int i = 0; i < 300; ++i) {
-    many.push_back("team-" + std::to_string(i));
+    names.push_back("team-" + std::to_string(i));
   }
+  std::vector<std::string_view> many(names.begin(), names.end());  // their summary has every bit set
   EXPECT_FALSE(decide_at(policy, {"2024-05-04T12:00:00Z", Action::Deploy, "carol", many}).allowed);
   many.insert(many.begin() + 150, "sre-oncall");
   EXPECT_TRUE(decide_at(policy, {"2024-05-04T12:00:00Z", Action::Deploy, "carol", many}).allowed);
 }
 
 TEST(Decide, SuperAdminsAreExemptOnlyWhereTheWindowSaysSo) {
-  const std::vector<std::string> masters{"system:masters"};
+  const std::vector<std::string_view> masters{"system:masters"};
   WindowSpec exempting = kWeekend;
   exempting.exempt.super_admins = true;
   EXPECT_TRUE(

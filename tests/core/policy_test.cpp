@@ -146,7 +146,7 @@ TEST(NamesSummary, SetsWithANameInCommonShareABit) {
     const std::vector<std::string> several{names[(i + 7) % names.size()], names[i], names[(i + 13) % names.size()]};
     EXPECT_NE(names_summary(one) & names_summary(several), 0U) << names[i];
   }
-  EXPECT_EQ(names_summary({}), 0U);
+  EXPECT_EQ(names_summary(std::vector<std::string>{}), 0U);
 }
 
 TEST(NamesSummary, DisjointSetsMostlyShareNoBit) {

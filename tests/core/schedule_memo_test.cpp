@@ -17,7 +17,7 @@ using testing::utc;
 using testing::WindowSpec;
 
 Decision decide_at(const Policy& policy, Instant at, ScheduleMemo* memo, std::string_view user = "dev@example.com") {
-  static const std::vector<std::string> kNoGroups;
+  static const std::vector<std::string_view> kNoGroups;
   DecisionInput input;
   input.subject = Subject{"team-a", "api", {}, false};
   input.requester = Requester{user, kNoGroups};

@@ -34,7 +34,7 @@ struct AdmissionRequest {
   std::string_view name;  // falls back to oldObject.metadata.name (deletecollection)
   Operation operation = Operation::Create;
   std::string_view username;
-  std::vector<std::string> groups;
+  std::vector<std::string_view> groups;
   const rapidjson::Value* object = nullptr;      // null when absent or JSON null
   const rapidjson::Value* old_object = nullptr;  // null when absent or JSON null
   bool dry_run = false;

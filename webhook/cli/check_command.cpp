@@ -200,7 +200,7 @@ int run_check(const Arguments& arguments, std::istream& in, std::ostream& out, s
     request.username = values["user"].as<std::string>();
   }
   if (values.count("group") != 0) {
-    request.groups = groups;
+    request.groups.assign(groups.begin(), groups.end());
   }
 
   const policy::LoadResult loaded = policy::load_policy_directory(values["policies"].as<std::string>());

@@ -11,8 +11,8 @@ bool contains(const std::vector<std::string>& list, std::string_view value) {
   return std::find(list.begin(), list.end(), value) != list.end();
 }
 
-bool in_any_group(const std::vector<std::string>& listed, std::span<const std::string> groups) {
-  return std::any_of(groups.begin(), groups.end(), [&](const std::string& group) { return contains(listed, group); });
+bool in_any_group(const std::vector<std::string>& listed, std::span<const std::string_view> groups) {
+  return std::any_of(groups.begin(), groups.end(), [&](std::string_view group) { return contains(listed, group); });
 }
 
 // What the exemptions of every window are checked against: the requester,

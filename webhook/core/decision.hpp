@@ -15,7 +15,7 @@ namespace windowguard::core {
 
 struct Requester {
   std::string_view username;
-  std::span<const std::string> groups;
+  std::span<const std::string_view> groups;
 };
 
 struct DecisionInput {

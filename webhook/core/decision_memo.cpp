@@ -13,7 +13,7 @@ std::size_t hash_of(const DecisionInput& input) {
   mix(input.subject.environment);
   mix(input.subject.application);
   mix(input.requester.username);
-  for (const std::string& group : input.requester.groups) {
+  for (std::string_view group : input.requester.groups) {
     mix(group);
   }
   for (const Label& label : input.subject.labels) {

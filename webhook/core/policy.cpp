@@ -27,14 +27,6 @@ std::vector<std::string> Settings::default_trusted_requesters() {
   return trusted;
 }
 
-std::uint64_t names_summary(std::span<const std::string> names) {
-  std::uint64_t summary = 0;
-  for (const std::string& name : names) {
-    summary |= std::uint64_t{1} << (std::hash<std::string_view>{}(name) % 64);
-  }
-  return summary;
-}
-
 Policy::Policy(std::vector<Window> windows, std::vector<Binding> bindings, Settings settings)
     : windows_(std::move(windows)), bindings_(std::move(bindings)), settings_(std::move(settings)) {
   exempt_groups_summaries_.reserve(windows_.size());

@@ -3,7 +3,6 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
-#include <span>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -72,7 +71,14 @@ struct Subject {
 // two sets whose summaries share no bit have no name in common.  A requester's
 // groups and a window's exempt groups rarely meet, and comparing the summaries
 // settles that without comparing the names.
-std::uint64_t names_summary(std::span<const std::string> names);
+template <typename Names>
+std::uint64_t names_summary(const Names& names) {
+  std::uint64_t summary = 0;
+  for (std::string_view name : names) {
+    summary |= std::uint64_t{1} << (std::hash<std::string_view>{}(name) % 64);
+  }
+  return summary;
+}
 
 class Policy {
  public:
