@@ -140,7 +140,7 @@ TEST(Decide, ExemptGroupAmongHundredsOfTheRequestersGroups) {
   for (int i = 0; i < 300; ++i) {
     names.push_back("team-" + std::to_string(i));
   }
-  std::vector<std::string_view> many(names.begin(), names.end());  // their summary has every bit set
+  std::vector<std::string_view> many(names.begin(), names.end());  // each is looked up
   EXPECT_FALSE(decide_at(policy, {"2024-05-04T12:00:00Z", Action::Deploy, "carol", many}).allowed);
   many.insert(many.begin() + 150, "sre-oncall");
   EXPECT_TRUE(decide_at(policy, {"2024-05-04T12:00:00Z", Action::Deploy, "carol", many}).allowed);

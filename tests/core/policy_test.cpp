@@ -136,27 +136,21 @@ TEST(PolicyBindings, ConditionalAndUnconditionalBindingsOfANamespaceMergeAscendi
   EXPECT_EQ(indices("test", "api"), std::vector<std::size_t>{});
 }
 
-TEST(NamesSummary, SetsWithANameInCommonShareABit) {
-  std::vector<std::string> names;
-  for (int i = 0; i < 500; ++i) {
-    names.push_back("group-" + std::to_string(i));
-  }
-  for (std::size_t i = 0; i < names.size(); ++i) {
-    const std::vector<std::string> one{names[i]};
-    const std::vector<std::string> several{names[(i + 7) % names.size()], names[i], names[(i + 13) % names.size()]};
-    EXPECT_NE(names_summary(one) & names_summary(several), 0U) << names[i];
-  }
-  EXPECT_EQ(names_summary(std::vector<std::string>{}), 0U);
-}
-
-TEST(NamesSummary, DisjointSetsMostlyShareNoBit) {
-  int disjoint = 0;
-  for (int i = 0; i < 100; ++i) {
-    const std::vector<std::string> exempt{"sre-" + std::to_string(i)};
-    const std::vector<std::string> requester{"system:authenticated", "developers-" + std::to_string(i)};
-    disjoint += (names_summary(exempt) & names_summary(requester)) == 0 ? 1 : 0;
-  }
-  EXPECT_GT(disjoint, 80);  // about 97 expected: each of 2 names takes 1 bit of 64
+TEST(PolicyExemptions, WindowsAreIndexedByTheGroupsAndUsersTheyExempt) {
+  std::vector<Window> listed = windows({"a", "b", "c"});
+  listed[0].exempt.groups = {"sre", "dba"};
+  listed[1].exempt.users = {"alice"};
+  listed[2].exempt.groups = {"sre", "sre"};
+  listed[2].exempt.users = {"alice"};
+  const Policy policy(std::move(listed), {}, Settings{});
+  using Indices = std::vector<std::size_t>;
+  const auto indices = [](std::span<const std::size_t> windows) { return Indices(windows.begin(), windows.end()); };
+  EXPECT_EQ(indices(policy.windows_exempting_group("sre")), (Indices{0, 2}));
+  EXPECT_EQ(indices(policy.windows_exempting_group("dba")), (Indices{0}));
+  EXPECT_EQ(indices(policy.windows_exempting_group("alice")), Indices{});
+  EXPECT_EQ(indices(policy.windows_exempting_user("alice")), (Indices{1, 2}));
+  EXPECT_EQ(indices(policy.windows_exempting_user("sre")), Indices{});
+  EXPECT_EQ(indices(policy.windows_exempting_user("")), Indices{});
 }
 
 }  // namespace

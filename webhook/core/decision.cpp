@@ -15,23 +15,31 @@ bool in_any_group(const std::vector<std::string>& listed, std::span<const std::s
   return std::any_of(groups.begin(), groups.end(), [&](std::string_view group) { return contains(listed, group); });
 }
 
-// What the exemptions of every window are checked against: the requester,
-// with what is the same for every window worked out once.
+// The requester as the windows' exemptions see it, worked out once for every
+// window: whether a super admin, and the windows that name the requester or
+// one of its groups.
 struct Standing {
-  const Requester& requester;
-  bool super_admin;
-  std::uint64_t groups_summary;  // names_summary(requester.groups)
+  bool super_admin = false;
+  std::vector<std::size_t> named_in;  // ascending
 };
 
-Standing standing_of(const Settings& settings, const Requester& requester) {
-  return {requester, in_any_group(settings.super_admin_groups, requester.groups), names_summary(requester.groups)};
+Standing standing_of(const Policy& policy, const Requester& requester) {
+  Standing standing;
+  standing.super_admin = in_any_group(policy.settings().super_admin_groups, requester.groups);
+  const auto add = [&](std::span<const std::size_t> windows) {
+    standing.named_in.insert(standing.named_in.end(), windows.begin(), windows.end());
+  };
+  add(policy.windows_exempting_user(requester.username));
+  for (std::string_view group : requester.groups) {
+    add(policy.windows_exempting_group(group));
+  }
+  std::sort(standing.named_in.begin(), standing.named_in.end());
+  return standing;
 }
 
 bool is_exempt(const Policy& policy, std::size_t window, const Standing& standing) {
-  const Exemptions& exempt = policy.windows()[window].exempt;
-  return (exempt.super_admins && standing.super_admin) || contains(exempt.users, standing.requester.username) ||
-         ((policy.exempt_groups_summary(window) & standing.groups_summary) != 0 &&
-          in_any_group(exempt.groups, standing.requester.groups));
+  return (policy.windows()[window].exempt.super_admins && standing.super_admin) ||
+         std::binary_search(standing.named_in.begin(), standing.named_in.end(), window);
 }
 
 // The state of one instant for one requester, over the windows that govern the
@@ -49,7 +57,7 @@ class Evaluator {
   Evaluator(const Policy& policy, std::vector<std::size_t> governing, const Requester& requester, ScheduleMemo* memo)
       : policy_(policy), governing_(std::move(governing)), memo_(memo) {
     exempt_.reserve(governing_.size());
-    const Standing standing = standing_of(policy_.settings(), requester);
+    const Standing standing = standing_of(policy_, requester);
     for (std::size_t index : governing_) {
       exempt_.push_back(is_exempt(policy_, index, standing));
     }

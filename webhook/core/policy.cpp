@@ -29,9 +29,18 @@ std::vector<std::string> Settings::default_trusted_requesters() {
 
 Policy::Policy(std::vector<Window> windows, std::vector<Binding> bindings, Settings settings)
     : windows_(std::move(windows)), bindings_(std::move(bindings)), settings_(std::move(settings)) {
-  exempt_groups_summaries_.reserve(windows_.size());
-  for (const Window& window : windows_) {
-    exempt_groups_summaries_.push_back(names_summary(window.exempt.groups));
+  for (std::size_t index = 0; index < windows_.size(); ++index) {
+    for (const std::string& group : windows_[index].exempt.groups) {
+      windows_exempting_group_[group].push_back(index);
+    }
+    for (const std::string& user : windows_[index].exempt.users) {
+      windows_exempting_user_[user].push_back(index);
+    }
+  }
+  for (WindowsByName* index : {&windows_exempting_group_, &windows_exempting_user_}) {
+    for (auto& [name, windows] : *index) {
+      sort_unique(windows);
+    }
   }
   for (std::size_t index = 0; index < bindings_.size(); ++index) {
     for (const std::string& pattern : bindings_[index].environments) {
@@ -79,6 +88,23 @@ bool Policy::binding_applies(const Binding& binding, const Subject& subject) con
     return false;
   }
   return !binding.selector || binding.selector->matches(subject.labels);
+}
+
+namespace {
+
+std::span<const std::size_t> windows_named(const auto& index, std::string_view name) {
+  const auto found = index.find(name);
+  return found == index.end() ? std::span<const std::size_t>{} : std::span<const std::size_t>{found->second};
+}
+
+}  // namespace
+
+std::span<const std::size_t> Policy::windows_exempting_group(std::string_view group) const {
+  return windows_named(windows_exempting_group_, group);
+}
+
+std::span<const std::size_t> Policy::windows_exempting_user(std::string_view user) const {
+  return windows_named(windows_exempting_user_, user);
 }
 
 std::vector<std::size_t> Policy::windows_for(const Subject& subject) const {

@@ -1,8 +1,8 @@
 #pragma once
 // The policy model, compiled once into an immutable, indexed form.
 #include <cstddef>
-#include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -67,19 +67,6 @@ struct Subject {
   bool whole_environment = false;
 };
 
-// A 64-bit summary of a set of names, one bit per name chosen by its hash:
-// two sets whose summaries share no bit have no name in common.  A requester's
-// groups and a window's exempt groups rarely meet, and comparing the summaries
-// settles that without comparing the names.
-template <typename Names>
-std::uint64_t names_summary(const Names& names) {
-  std::uint64_t summary = 0;
-  for (std::string_view name : names) {
-    summary |= std::uint64_t{1} << (std::hash<std::string_view>{}(name) % 64);
-  }
-  return summary;
-}
-
 class Policy {
  public:
   Policy(std::vector<Window> windows, std::vector<Binding> bindings, Settings settings);
@@ -87,8 +74,11 @@ class Policy {
   const std::vector<Window>& windows() const { return windows_; }
   const std::vector<Binding>& bindings() const { return bindings_; }
   const Settings& settings() const { return settings_; }
-  // names_summary of windows()[window].exempt.groups.
-  std::uint64_t exempt_groups_summary(std::size_t window) const { return exempt_groups_summaries_[window]; }
+  // The windows (ascending) whose exemptions name this group, or this user:
+  // a requester's few names are looked up once, instead of every window's
+  // exemptions being compared with them.
+  std::span<const std::size_t> windows_exempting_group(std::string_view group) const;
+  std::span<const std::size_t> windows_exempting_user(std::string_view user) const;
 
   // Indices of the windows bound to the subject, ascending and without
   // repeats.  Costs in proportion to the bindings that can match the subject's
@@ -101,11 +91,13 @@ class Policy {
   std::vector<Window> windows_;
   std::vector<Binding> bindings_;
   Settings settings_;
-  std::vector<std::uint64_t> exempt_groups_summaries_;
   struct StringHash {
     using is_transparent = void;
     std::size_t operator()(std::string_view text) const { return std::hash<std::string_view>{}(text); }
   };
+  using WindowsByName = std::unordered_map<std::string, std::vector<std::size_t>, StringHash, std::equal_to<>>;
+  WindowsByName windows_exempting_group_;
+  WindowsByName windows_exempting_user_;
   // The bindings that name one namespace literally.  The windows of those
   // without applications or selector apply to every request there: they are
   // merged once, here, instead of on every request.
