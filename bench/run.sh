@@ -18,12 +18,48 @@ cores="$(nproc)"
 server_core=0
 client_core=$(( cores > 1 ? 1 : 0 ))
 
+# perf stat exits 0 but prints "<not supported>" on machines without a PMU.
+hardware_counters_work() {
+  command -v perf >/dev/null || return 1
+  local counted
+  counted="$(perf stat -x, -e cycles,instructions true 2>&1 >/dev/null)" || return 1
+  ! grep -q 'not supported\|not counted' <<<"$counted"
+}
+
 echo "== machine"
 echo "$(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(free -g | awk '/Mem:/{print $2}') GiB"
 
 echo "== Google Benchmark (median of $repetitions, repetitions interleaved at random, pinned to core $server_core)"
 taskset -c "$server_core" build/bench/windowguard_benchmarks --benchmark_repetitions="$repetitions" \
   --benchmark_report_aggregates_only=true --benchmark_enable_random_interleaving=true --benchmark_min_time=0.2 2>/dev/null | grep -E '_median|^Benchmark'
+# The full path against the floor, process by process: a process's memory
+# layout moves both by up to a half at 200 KB (the body, its copy and the
+# document overflow the core's cache, and where they land differs from one
+# process to the next), so each process gives one ratio per size and the
+# median ratio over REPETITIONS processes is the figure.
+echo "== request cost: full path / parse floor by time, one ratio per process, median of $repetitions processes"
+for process in $(seq "$repetitions"); do
+  taskset -c "$server_core" build/bench/windowguard_benchmarks --benchmark_filter='ParseFloor|FullPath' \
+    --benchmark_repetitions=3 --benchmark_enable_random_interleaving=true --benchmark_min_time=0.2 \
+    --benchmark_format=json 2>/dev/null >"$work/request-cost-$process.json"
+done
+python3 - "$work"/request-cost-*.json <<'PY'
+import json, statistics, sys
+ratios = {}
+for path in sys.argv[1:]:
+    medians = {b["run_name"]: b["real_time"] for b in json.load(open(path))["benchmarks"]
+               if b.get("aggregate_name") == "median"}
+    for size, label in enumerate(("4 KB", "30 KB", "200 KB")):
+        floor = medians[f"BM_ParseFloor/{size}"]
+        for path_name in ("BM_FullPath", "BM_FullPathDecidingAfresh"):
+            ratios.setdefault((label, path_name), []).append(medians[f"{path_name}/{size}"] / floor)
+for (label, path_name), values in ratios.items():
+    print(f"{label} {path_name}/floor: {statistics.median(values):.2f}x (processes {min(values):.2f}..{max(values):.2f})")
+PY
+if ! hardware_counters_work; then
+  echo "== instructions per request, 4 KB review (callgrind; perf's counters, the instructions column above, are not available here)"
+  bench/instructions.sh 0
+fi
 
 echo "== load test: 30 KB review, TLS, keep-alive unless noted (server on core $server_core, wrk on core $client_core)"
 tests/support/make-test-certs.sh "$work/certs"
@@ -105,11 +141,11 @@ for connections in 16 64; do
   compare_load "c=$connections keep-alive" "$connections" 0
 done
 compare_load "c=16 new TLS connection per request" 16 1
-if command -v perf >/dev/null && perf stat -e cycles true >/dev/null 2>&1; then
+if hardware_counters_work; then
   cpu_per_request "reference  " 18443 "$reference"
   cpu_per_request "windowguard" 18444 "$windowguard"
 else
-  echo "perf not available here: CPU per request not measured"
+  echo "perf's hardware counters are not available here: CPU per request not measured"
 fi
 after_first="$(rss $windowguard)"
 REVIEW=bench/data/review-30k.json taskset -c "$client_core" \
