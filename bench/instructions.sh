@@ -52,7 +52,7 @@ PY
 
 labels=(4k 30k 200k)
 for size in "${sizes[@]}"; do
-  floor=$(instructions "BM_ParseFloor/$size" '*BM_ParseFloor*' GenericReader)
+  floor=$(instructions "BM_ParseFloor/$size" '*BM_ParseFloor*' parse_body_in_place)
   full=$(instructions "BM_FullPath/$size" '*full_path*' decode_review)
   afresh=$(instructions "BM_FullPathDecidingAfresh/$size" '*full_path*' decode_review)
   python3 -c "

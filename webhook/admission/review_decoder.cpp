@@ -207,19 +207,24 @@ std::string_view operation_name(Operation operation) {
   return "";
 }
 
+BodyParse parse_body_in_place(char* text, rapidjson::Document& document) {
+  BodyParser parser{text, {}};
+  document.Populate(parser);
+  return {parser.result, parser.too_deep};
+}
+
 std::variant<DecodedReview, std::string> decode_review(std::string body) {
   DecodedReview review;
   review.body_ = std::make_unique<std::string>(std::move(body));
   review.document_ = std::make_unique<rapidjson::Document>();
   rapidjson::Document& document = *review.document_;
-  BodyParser parser{review.body_->data(), {}};
-  document.Populate(parser);
-  if (parser.too_deep) {
+  const BodyParse parsed = parse_body_in_place(review.body_->data(), document);
+  if (parsed.too_deep) {
     return "body nests deeper than " + std::to_string(kMostNesting) + " levels";
   }
-  if (parser.result.IsError()) {
-    return "body is not valid JSON: " + std::string(rapidjson::GetParseError_En(parser.result.Code())) + " (at byte " +
-           std::to_string(parser.result.Offset()) + ")";
+  if (parsed.result.IsError()) {
+    return "body is not valid JSON: " + std::string(rapidjson::GetParseError_En(parsed.result.Code())) + " (at byte " +
+           std::to_string(parsed.result.Offset()) + ")";
   }
   if (!document.IsObject()) {
     return std::string("body must be a JSON object (an AdmissionReview)");
