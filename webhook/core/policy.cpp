@@ -73,9 +73,7 @@ Policy::Policy(std::vector<Window> windows, std::vector<Binding> bindings, Setti
   for (auto& [name, listed] : bindings_by_namespace_) {
     sort_unique(listed.unconditional_windows);
   }
-  std::sort(glob_prefix_lengths_.begin(), glob_prefix_lengths_.end());
-  glob_prefix_lengths_.erase(std::unique(glob_prefix_lengths_.begin(), glob_prefix_lengths_.end()),
-                             glob_prefix_lengths_.end());
+  sort_unique(glob_prefix_lengths_);
 }
 
 bool Policy::binding_applies(const Binding& binding, const Subject& subject) const {
