@@ -136,6 +136,18 @@ TEST(PolicyBindings, ConditionalAndUnconditionalBindingsOfANamespaceMergeAscendi
   EXPECT_EQ(indices("test", "api"), std::vector<std::size_t>{});
 }
 
+TEST(PolicyTrust, LiteralNamesAreMatchedExactlyAndPatternsAsGlobs) {
+  Settings settings;
+  settings.trusted_requesters = {"system:kube-scheduler", "system:node:*", "ci-bot-?", "a\\*b"};
+  const Policy policy({}, {}, settings);
+  for (const char* trusted : {"system:kube-scheduler", "system:node:worker-1", "ci-bot-7", "a*b"}) {
+    EXPECT_TRUE(policy.is_trusted(trusted)) << trusted;
+  }
+  for (const char* governed : {"system:kube-scheduler2", "system:kube", "system:node", "ci-bot-17", "axb", ""}) {
+    EXPECT_FALSE(policy.is_trusted(governed)) << governed;
+  }
+}
+
 TEST(PolicyExemptions, WindowsAreIndexedByTheGroupsAndUsersTheyExempt) {
   std::vector<Window> listed = windows({"a", "b", "c"});
   listed[0].exempt.groups = {"sre", "dba"};

@@ -2,8 +2,6 @@
 
 #include <algorithm>
 
-#include "core/glob.hpp"
-
 namespace windowguard::core {
 namespace {
 
@@ -203,14 +201,9 @@ void describe_block(const Policy& policy, const Evaluator& evaluator, const Eval
 
 }  // namespace
 
-bool is_trusted(const Settings& settings, std::string_view username) {
-  return std::any_of(settings.trusted_requesters.begin(), settings.trusted_requesters.end(),
-                     [&](const std::string& pattern) { return glob_matches(pattern, username); });
-}
-
 Decision decide(const Policy& policy, const DecisionInput& input, ScheduleMemo* memo) {
   Decision decision;
-  if (is_trusted(policy.settings(), input.requester.username)) {
+  if (policy.is_trusted(input.requester.username)) {
     decision.verdict = Verdict::Trusted;
     return decision;
   }

@@ -67,8 +67,6 @@ struct Decision {
   std::optional<UpcomingBlock> upcoming;
 };
 
-bool is_trusted(const Settings& settings, std::string_view username);
-
 // `memo`, optional, shares schedule evaluations between the decisions of one
 // thread (see schedule_memo.hpp); the decision is the same with or without it.
 Decision decide(const Policy& policy, const DecisionInput& input, ScheduleMemo* memo = nullptr);

@@ -37,6 +37,13 @@ Policy::Policy(std::vector<Window> windows, std::vector<Binding> bindings, Setti
       windows_exempting_user_[user].push_back(index);
     }
   }
+  for (const std::string& requester : settings_.trusted_requesters) {
+    if (literal_prefix_length(requester) == std::string::npos) {
+      trusted_names_.insert(requester);
+    } else {
+      trusted_patterns_.push_back(requester);
+    }
+  }
   for (WindowsByName* index : {&windows_exempting_group_, &windows_exempting_user_}) {
     for (auto& [name, windows] : *index) {
       sort_unique(windows);
@@ -96,6 +103,12 @@ std::span<const std::size_t> windows_named(const auto& index, std::string_view n
 }
 
 }  // namespace
+
+bool Policy::is_trusted(std::string_view username) const {
+  return trusted_names_.contains(username) ||
+         std::any_of(trusted_patterns_.begin(), trusted_patterns_.end(),
+                     [&](const std::string& pattern) { return glob_matches(pattern, username); });
+}
 
 std::span<const std::size_t> Policy::windows_exempting_group(std::string_view group) const {
   return windows_named(windows_exempting_group_, group);

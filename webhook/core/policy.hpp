@@ -6,6 +6,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "core/action.hpp"
@@ -74,6 +75,11 @@ class Policy {
   const std::vector<Window>& windows() const { return windows_; }
   const std::vector<Binding>& bindings() const { return bindings_; }
   const Settings& settings() const { return settings_; }
+  // Whether settings().trusted_requesters matches the user: the literal
+  // names (all but one of the defaults) are looked up, only the patterns are
+  // matched.
+  bool is_trusted(std::string_view username) const;
+
   // The windows (ascending) whose exemptions name this group, or this user:
   // a requester's few names are looked up once, instead of every window's
   // exemptions being compared with them.
@@ -98,6 +104,8 @@ class Policy {
   using WindowsByName = std::unordered_map<std::string, std::vector<std::size_t>, StringHash, std::equal_to<>>;
   WindowsByName windows_exempting_group_;
   WindowsByName windows_exempting_user_;
+  std::unordered_set<std::string, StringHash, std::equal_to<>> trusted_names_;
+  std::vector<std::string> trusted_patterns_;
   // The bindings that name one namespace literally.  The windows of those
   // without applications or selector apply to every request there: they are
   // merged once, here, instead of on every request.
