@@ -53,32 +53,26 @@ struct Evaluation {
 class Evaluator {
  public:
   Evaluator(const Policy& policy, std::vector<std::size_t> governing, const Requester& requester, ScheduleMemo* memo)
-      : policy_(policy), governing_(std::move(governing)), memo_(memo) {
-    exempt_.reserve(governing_.size());
-    const Standing standing = standing_of(policy_, requester);
-    for (std::size_t index : governing_) {
-      exempt_.push_back(is_exempt(policy_, index, standing));
-    }
-  }
+      : policy_(policy), governing_(std::move(governing)), standing_(standing_of(policy_, requester)), memo_(memo) {}
 
   const std::vector<std::size_t>& governing() const { return governing_; }
 
   Evaluation at(Instant t) const {
     Evaluation result;
     result.windows.reserve(governing_.size());
-    for (std::size_t position = 0; position < governing_.size(); ++position) {
-      const std::size_t index = governing_[position];
+    for (std::size_t index : governing_) {
       if (memo_ != nullptr) {
         const ScheduleMemo::State& state = memo_->state(policy_, index, t);
         if (state.valid) {
-          result.windows.push_back({index, state.occurrence.has_value(), state.occurrence, exempt_[position]});
+          result.windows.push_back(
+              {index, state.occurrence.has_value(), state.occurrence, is_exempt(policy_, index, standing_)});
         }
         continue;
       }
       const Schedule& schedule = policy_.windows()[index].schedule;
       if (schedule.valid_at(t)) {
         const std::optional<Occurrence> occurrence = schedule.occurrence_at(t);
-        result.windows.push_back({index, occurrence.has_value(), occurrence, exempt_[position]});
+        result.windows.push_back({index, occurrence.has_value(), occurrence, is_exempt(policy_, index, standing_)});
       }
     }
     judge(result);
@@ -164,7 +158,7 @@ class Evaluator {
 
   const Policy& policy_;
   std::vector<std::size_t> governing_;
-  std::vector<bool> exempt_;
+  Standing standing_;
   ScheduleMemo* memo_;
 };
 
