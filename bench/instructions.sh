@@ -10,9 +10,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 sizes=("${@:-0}")
-for tool in valgrind python3; do
-  command -v "$tool" >/dev/null || { [ "$(id -u)" -eq 0 ] && apt-get install -y -qq "$tool" >/dev/null || sudo apt-get install -y -qq "$tool" >/dev/null; }
-done
+scripts/install-deps.sh valgrind python3
 scripts/build.sh >/dev/null
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT

@@ -7,10 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repetitions="${1:-5}"
-scripts/install-deps.sh
-for tool in wrk python3; do
-  command -v "$tool" >/dev/null || { [ "$(id -u)" -eq 0 ] && apt-get install -y -qq "$tool" >/dev/null || sudo apt-get install -y -qq "$tool" >/dev/null; }
-done
+scripts/install-deps.sh wrk python3
 scripts/build.sh >/dev/null
 work="$(mktemp -d)"
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
