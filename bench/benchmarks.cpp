@@ -7,6 +7,8 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -86,13 +88,16 @@ class InstructionsPerIteration {
 // moved the parse's time by a quarter or more on these machines, in either
 // direction, which two separate copies of it turned into a ratio.  The body is
 // copied first, as on the full path, since in-place parsing consumes it.
+void parse_floor_request(const std::string& body) {
+  std::string copy = body;
+  rapidjson::Document document;
+  benchmark::DoNotOptimize(admission::parse_body_in_place(copy.data(), document).result.IsError());
+}
 void BM_ParseFloor(benchmark::State& state) {
   const std::string body = read_review(kSizes[state.range(0)]);
   const InstructionsPerIteration counted(state);
   for (auto _ : state) {
-    std::string copy = body;
-    rapidjson::Document document;
-    benchmark::DoNotOptimize(admission::parse_body_in_place(copy.data(), document).result.IsError());
+    parse_floor_request(body);
   }
   state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * body.size()));
   state.SetLabel(kSizes[state.range(0)]);
@@ -122,19 +127,32 @@ BENCHMARK(BM_ParseRapidjsonEntryPoint)->DenseRange(0, 2);
 // in the memo (a server under load: many requests a second); with 2, none does,
 // and each request decides afresh from the schedule memo (the first request of
 // each second for a subject, requester and action).
-void full_path(benchmark::State& state, int instants) {
-  const std::string body = read_review(kSizes[state.range(0)]);
-  const core::Policy& policy = policy_of(1000);
-  core::DecisionMemo memo;
-  std::int64_t request = 0;
-  const InstructionsPerIteration counted(state);
-  for (auto _ : state) {
-    auto decoded = admission::decode_review(body);
+class FullPathRequests {
+ public:
+  FullPathRequests(const std::string& body, int instants) : body_(body), instants_(instants) {}
+  void run_one() {
+    auto decoded = admission::decode_review(body_);
     const auto& review = std::get<admission::DecodedReview>(decoded).request();
-    const core::Instant at = kAt + core::seconds{request++ % instants};
-    const admission::AdmissionDecision decision = admission::evaluate_request(policy, review, at, &memo);
+    const core::Instant at = kAt + core::seconds{request_++ % instants_};
+    const admission::AdmissionDecision decision = admission::evaluate_request(policy_, review, at, &memo_);
     std::string response = admission::encode_response(review.uid, decision);
     benchmark::DoNotOptimize(response.data());
+  }
+
+ private:
+  const std::string& body_;
+  const core::Policy& policy_ = policy_of(1000);
+  core::DecisionMemo memo_;
+  int instants_;
+  std::int64_t request_ = 0;
+};
+
+void full_path(benchmark::State& state, int instants) {
+  const std::string body = read_review(kSizes[state.range(0)]);
+  FullPathRequests requests(body, instants);
+  const InstructionsPerIteration counted(state);
+  for (auto _ : state) {
+    requests.run_one();
   }
   state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * body.size()));
   state.SetLabel(kSizes[state.range(0)]);
@@ -143,6 +161,43 @@ void BM_FullPath(benchmark::State& state) { full_path(state, 1); }
 BENCHMARK(BM_FullPath)->DenseRange(0, 2);
 void BM_FullPathDecidingAfresh(benchmark::State& state) { full_path(state, 2); }
 BENCHMARK(BM_FullPathDecidingAfresh)->DenseRange(0, 2);
+
+// The full path / floor time ratio in pairs, within one process: each
+// iteration times 32 parses, 64 full-path requests and 32 parses again, block
+// by block, so that the two sides of a pair meet the same machine within a
+// millisecond or two.  Separate benchmarks see it seconds apart, and this
+// shared machine's speed moves by a quarter or more in that time; a pair's
+// ratio moves far less.  Reports `ratio`, the median of the pairs' ratios.
+template <typename Request>
+double seconds_for(int requests, Request&& request) {
+  const auto start = std::chrono::steady_clock::now();
+  for (int i = 0; i < requests; ++i) {
+    request();
+  }
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+void paired_ratio(benchmark::State& state, int instants) {
+  constexpr int kBlock = 32;
+  const std::string body = read_review(kSizes[state.range(0)]);
+  FullPathRequests requests(body, instants);
+  const auto parse = [&body] { parse_floor_request(body); };
+  const auto full = [&requests] { requests.run_one(); };
+  std::vector<double> ratios;
+  for (auto _ : state) {
+    const double floor_before = seconds_for(kBlock, parse);
+    const double full_path = seconds_for(2 * kBlock, full);
+    const double floor_after = seconds_for(kBlock, parse);
+    ratios.push_back(full_path / (floor_before + floor_after));
+  }
+  const auto middle = ratios.begin() + static_cast<std::ptrdiff_t>(ratios.size() / 2);
+  std::nth_element(ratios.begin(), middle, ratios.end());
+  state.counters["ratio"] = *middle;
+  state.SetLabel(kSizes[state.range(0)]);
+}
+void BM_PairedRatio(benchmark::State& state) { paired_ratio(state, 1); }
+BENCHMARK(BM_PairedRatio)->DenseRange(0, 2);
+void BM_PairedRatioDecidingAfresh(benchmark::State& state) { paired_ratio(state, 2); }
+BENCHMARK(BM_PairedRatioDecidingAfresh)->DenseRange(0, 2);
 
 // The decision alone, 20 applicable windows, policies of 100 to 10,000
 // windows: without a memo (what `windowguard check` pays, and a thread's

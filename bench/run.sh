@@ -27,31 +27,26 @@ echo "== machine"
 echo "$(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(free -g | awk '/Mem:/{print $2}') GiB"
 
 echo "== Google Benchmark (median of $repetitions, repetitions interleaved at random, pinned to core $server_core)"
-taskset -c "$server_core" build/bench/windowguard_benchmarks --benchmark_repetitions="$repetitions" \
-  --benchmark_report_aggregates_only=true --benchmark_enable_random_interleaving=true --benchmark_min_time=0.2 2>/dev/null | grep -E '_median|^Benchmark'
-# The full path against the floor, process by process: a process's memory
-# layout moves both by up to a half at 200 KB (the body, its copy and the
-# document overflow the core's cache, and where they land differs from one
-# process to the next), so each process gives one ratio per size and the
-# median ratio over REPETITIONS processes is the figure.
-echo "== request cost: full path / parse floor by time, one ratio per process, median of $repetitions processes"
+taskset -c "$server_core" build/bench/windowguard_benchmarks --benchmark_filter=-PairedRatio \
+  --benchmark_repetitions="$repetitions" --benchmark_report_aggregates_only=true --benchmark_enable_random_interleaving=true --benchmark_min_time=0.2 2>/dev/null | grep -E '_median|^Benchmark'
+# The full path against the floor in pairs a millisecond apart
+# (BM_PairedRatio*), one process after another: where a process's code and
+# data land moves its ratio by a few hundredths, so the figure is the median
+# over REPETITIONS processes.
+echo "== request cost: full path / parse floor by time, in pairs within each process, median of $repetitions processes"
 for process in $(seq "$repetitions"); do
-  taskset -c "$server_core" build/bench/windowguard_benchmarks --benchmark_filter='ParseFloor|FullPath' \
-    --benchmark_repetitions=3 --benchmark_enable_random_interleaving=true --benchmark_min_time=0.2 \
-    --benchmark_format=json 2>/dev/null >"$work/request-cost-$process.json"
+  taskset -c "$server_core" build/bench/windowguard_benchmarks --benchmark_filter='PairedRatio' \
+    --benchmark_min_time=1 --benchmark_format=json 2>/dev/null >"$work/paired-$process.json"
 done
-python3 - "$work"/request-cost-*.json <<'PY'
+python3 - "$work"/paired-*.json <<'PY'
 import json, statistics, sys
 ratios = {}
 for path in sys.argv[1:]:
-    medians = {b["run_name"]: b["real_time"] for b in json.load(open(path))["benchmarks"]
-               if b.get("aggregate_name") == "median"}
-    for size, label in enumerate(("4 KB", "30 KB", "200 KB")):
-        floor = medians[f"BM_ParseFloor/{size}"]
-        for path_name in ("BM_FullPath", "BM_FullPathDecidingAfresh"):
-            ratios.setdefault((label, path_name), []).append(medians[f"{path_name}/{size}"] / floor)
-for (label, path_name), values in ratios.items():
-    print(f"{label} {path_name}/floor: {statistics.median(values):.2f}x (processes {min(values):.2f}..{max(values):.2f})")
+    for run in json.load(open(path))["benchmarks"]:
+        ratios.setdefault(run["name"], []).append(run["ratio"])
+for name, values in ratios.items():
+    size = ("4 KB", "30 KB", "200 KB")[int(name.rsplit("/", 1)[1])]
+    print(f"{size} {name.split('/')[0]}: {statistics.median(values):.2f}x (processes {min(values):.2f}..{max(values):.2f})")
 PY
 if ! hardware_counters_work; then
   echo "== instructions per request, 4 KB review (callgrind; perf's counters, the instructions column above, are not available here)"
