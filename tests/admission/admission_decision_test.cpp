@@ -267,6 +267,37 @@ const FixtureCase kFixtureCases[] = {
 
 INSTANTIATE_TEST_SUITE_P(RealAndKubectlObjects, FixtureDecision, ::testing::ValuesIn(kFixtureCases));
 
+// Only a change of the restart annotation in the pod template's metadata is a
+// restart; any other change to the template (its spec, labels or other
+// annotations) is a deploy.
+TEST(AdmissionDecision, OnlyTheRestartAnnotationMakesATemplateChangeARestart) {
+  const std::string restart = fixture("generated/deployment-rollout-restart.json");
+  const std::string restarted_at = R"("kubectl.kubernetes.io/restartedAt": "2024-05-04T12:00:00Z")";
+  const std::string new_template_labels = restarted_at + R"(
+            },
+            "creationTimestamp": null,
+            "labels": {
+              "app": "api")";
+  ASSERT_NE(restart.find(new_template_labels), std::string::npos);
+  const std::vector<std::pair<std::string, std::string>> cases{
+      {"restart annotation alone", restart},
+      {"another annotation as well",
+       replace_all(restart, restarted_at, restarted_at + R"(, "team.example.com/owner": "b")")},
+      {"another annotation instead", replace_all(restart, restarted_at, R"("team.example.com/owner": "b")")},
+      {"a template label as well",
+       replace_all(restart, new_template_labels, new_template_labels + R"(, "tier": "front")")},
+      {"nothing", replace_all(restart, R"("annotations": {
+              )" + restarted_at + R"(
+            },
+            )",
+                              "")},
+  };
+  const std::vector<std::string> expected{"restart", "deploy", "deploy", "deploy", "not governed"};
+  for (std::size_t i = 0; i < cases.size(); ++i) {
+    EXPECT_EQ(action_of(decide_review(cases[i].second, kWednesday)), expected[i]) << cases[i].first;
+  }
+}
+
 TEST(AdmissionDecision, DryRunIsReportedAndDecidedLikeTheRealRequest) {
   const std::string real = fixture("generated/deployment-create.json");
   const std::string dry = fixture("generated/deployment-create-dry-run.json");

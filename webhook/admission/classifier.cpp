@@ -133,17 +133,35 @@ bool equal_objects_except(const Value* a, const Value* b, Skip skip) {
   return true;
 }
 
-// True when two different pod templates differ only in restart annotations.
-bool differs_only_by_restart(const Value* template_a, const Value* template_b, const core::Settings& settings) {
+// What an update did to the pod template.
+enum class TemplateChange { None, RestartOnly, Other };
+
+// Compares the two templates once: their specs first (where a rollout's
+// change is, and where most of a template is), then their metadata.
+TemplateChange template_change(const Value* template_new, const Value* template_old, const core::Settings& settings) {
+  if (template_new == nullptr || template_old == nullptr) {
+    return template_new == template_old ? TemplateChange::None : TemplateChange::Other;
+  }
+  if (!template_new->IsObject() || !template_old->IsObject()) {
+    return same_json(*template_new, *template_old) ? TemplateChange::None : TemplateChange::Other;
+  }
   const auto metadata_only = [](std::string_view key) { return key == "metadata"; };
+  if (!equal_objects_except(template_new, template_old, metadata_only)) {
+    return TemplateChange::Other;
+  }
+  const Value* metadata_new = json_member(template_new, "metadata");
+  const Value* metadata_old = json_member(template_old, "metadata");
+  if (metadata_new == nullptr || metadata_old == nullptr ? metadata_new == metadata_old
+                                                         : same_json(*metadata_new, *metadata_old)) {
+    return TemplateChange::None;
+  }
   const auto annotations_only = [](std::string_view key) { return key == "annotations"; };
   const auto restart_only = [&](std::string_view key) { return is_restart_annotation(key, settings); };
-  const Value* metadata_a = json_member(template_a, "metadata");
-  const Value* metadata_b = json_member(template_b, "metadata");
-  return equal_objects_except(template_a, template_b, metadata_only) &&
-         equal_objects_except(metadata_a, metadata_b, annotations_only) &&
-         equal_objects_except(json_member(metadata_a, "annotations"), json_member(metadata_b, "annotations"),
-                              restart_only);
+  return equal_objects_except(metadata_new, metadata_old, annotations_only) &&
+                 equal_objects_except(json_member(metadata_new, "annotations"),
+                                      json_member(metadata_old, "annotations"), restart_only)
+             ? TemplateChange::RestartOnly
+             : TemplateChange::Other;
 }
 
 void classify_replicas(std::optional<std::int64_t> before, std::optional<std::int64_t> after, Classification& result) {
@@ -162,18 +180,17 @@ void classify_replicas(std::optional<std::int64_t> before, std::optional<std::in
 void classify_workload_update(const AdmissionRequest& request, const core::Settings& settings, Classification& result) {
   const Value* spec_new = json_member(request.object, "spec");
   const Value* spec_old = json_member(request.old_object, "spec");
-  const Value* template_new = json_member(spec_new, "template");
-  const Value* template_old = json_member(spec_old, "template");
-  const bool template_changed = (template_new == nullptr) != (template_old == nullptr) ||
-                                (template_new && !same_json(*template_new, *template_old));
-  if (template_changed) {
-    if (template_new && template_old && differs_only_by_restart(template_new, template_old, settings)) {
+  switch (template_change(json_member(spec_new, "template"), json_member(spec_old, "template"), settings)) {
+    case TemplateChange::None:
+      break;
+    case TemplateChange::RestartOnly:
       result.actions.push_back(core::Action::Restart);
       result.reason = "pod template restart annotation changed";
-    } else {
+      break;
+    case TemplateChange::Other:
       result.actions.push_back(core::Action::Deploy);
       result.reason = "spec.template changed";
-    }
+      break;
   }
   classify_replicas(replicas_of(spec_old, kWorkloadDefaultReplicas), replicas_of(spec_new, kWorkloadDefaultReplicas),
                     result);
