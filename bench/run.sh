@@ -73,17 +73,24 @@ PY
 # The two servers alternate, one 5-second wrk run each, REPETITIONS times:
 # the machine's speed drifts over minutes, so each ratio compares runs seconds
 # apart, and the median ratio is the figure.
+# Each run also records the CPU time the server spent (user + system, from
+# /proc), so that the CPU per request of the two servers can be compared
+# where perf's counters are missing.
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 compare_load() {  # label connections close
-  local label="$1" connections="$2" close="$3"
+  local label="$1" connections="$2" close="$3" pid before
   for attempt in $(seq "$repetitions"); do
-    for port in 18443 18444; do
+    for pid in "$reference" "$windowguard"; do
+      before="$(cpu_ticks "$pid")"
       REVIEW=bench/data/review-30k.json CLOSE="$close" taskset -c "$client_core" \
-        wrk -t1 -c"$connections" -d5s -s bench/post_review.lua "https://127.0.0.1:$port/validate" | grep RESULT
+        wrk -t1 -c"$connections" -d5s -s bench/post_review.lua "https://127.0.0.1:$(port_of "$pid")/validate" |
+        grep RESULT | tr -d '\n'
+      echo " cpu_ticks=$(( $(cpu_ticks "$pid") - before ))"
     done
   done >"$work/load.out"
-  python3 - "$label" "$work/load.out" <<'PY'
+  python3 - "$label" "$work/load.out" "$(getconf CLK_TCK)" <<'PY'
 import statistics, sys
-label, results = sys.argv[1:]
+label, results, ticks_per_second = sys.argv[1:]
 runs = [dict(field.split("=") for field in line.split()[1:]) for line in open(results)]
 reference, windowguard = runs[0::2], runs[1::2]
 def median(side, key):
@@ -97,6 +104,12 @@ p99 = [float(w["p99"]) / float(r["p99"]) for r, w in zip(reference, windowguard)
 print(f"{label} windowguard/reference: throughput {statistics.median(throughput):.0%} "
       f"(pairs {min(throughput):.0%}..{max(throughput):.0%}), "
       f"p99 {statistics.median(p99):.2f}x (pairs {min(p99):.2f}..{max(p99):.2f})")
+def cpu_per_request(run):
+    return float(run["cpu_ticks"]) / float(ticks_per_second) / float(run["requests"]) * 1e6
+cpu = [cpu_per_request(w) / cpu_per_request(r) for r, w in zip(reference, windowguard)]
+print(f"{label} server CPU per request: reference {statistics.median(map(cpu_per_request, reference)):.0f}us, "
+      f"windowguard {statistics.median(map(cpu_per_request, windowguard)):.0f}us, "
+      f"ratio {statistics.median(cpu):.2f}x (pairs {min(cpu):.2f}..{max(cpu):.2f})")
 PY
 }
 # CPU cycles and instructions each server spends per request (user and
@@ -126,6 +139,7 @@ reference=$!
 taskset -c "$server_core" build/windowguard serve --listen 127.0.0.1:18444 --threads 1 --log-level warn \
   --tls-cert "$work/certs/server.crt" --tls-key "$work/certs/server.key" --policies "$work/policies" >/dev/null &
 windowguard=$!
+port_of() { if [ "$1" = "$reference" ]; then echo 18443; else echo 18444; fi; }
 sleep 2
 echo "windowguard idle RSS with 1,000 windows: $(rss $windowguard)"
 echo "(run at $(date -u '+%a %H:%M') UTC; the review, a Deployment update in prod-eu-1, is denied during the 20 blackouts that apply, Berlin time: nights 22:00-06:00, weekends, month ends, the festive season; allowed otherwise)"
@@ -137,7 +151,7 @@ if hardware_counters_work; then
   cpu_per_request "reference  " 18443 "$reference"
   cpu_per_request "windowguard" 18444 "$windowguard"
 else
-  echo "perf's hardware counters are not available here: CPU per request not measured"
+  echo "perf's hardware counters are not available here: cycles and instructions per request not counted"
 fi
 after_first="$(rss $windowguard)"
 REVIEW=bench/data/review-30k.json taskset -c "$client_core" \
