@@ -45,7 +45,7 @@ AdmissionDecision decide_review(std::string body, const char* at, const Requeste
     request.username = *requester.user;
   }
   if (requester.groups) {
-    request.groups = *requester.groups;
+    request.groups.assign(requester.groups->begin(), requester.groups->end());
   }
   return evaluate_request(test_policy(), request, utc(at));
 }
@@ -323,7 +323,7 @@ TEST(AdmissionDecision, ExemptRequestersPassWithAWarningAndAnAuditAnnotation) {
     EXPECT_EQ(decision.warnings, std::vector<std::string>{"windowguard: deploy allowed only because you are exempt "
                                                           "from blackout window \"weekend-freeze\""});
     EXPECT_EQ(decision.audit_annotations,
-              (std::vector<std::pair<std::string, std::string>>{
+              (AuditAnnotations{
                   {"action", "deploy"}, {"decision", "allowed-exempt"}, {"bypassed-windows", "weekend-freeze"}}));
   }
   // system:masters is not a super-admin group in this policy.
@@ -333,8 +333,7 @@ TEST(AdmissionDecision, ExemptRequestersPassWithAWarningAndAnAuditAnnotation) {
 TEST(AdmissionDecision, DenialsCarryAuditAnnotationsNamingTheWindow) {
   const AdmissionDecision decision = decide_review(fixture("generated/deployment-create.json"), kSaturday);
   EXPECT_EQ(decision.audit_annotations,
-            (std::vector<std::pair<std::string, std::string>>{
-                {"action", "deploy"}, {"decision", "denied"}, {"window", "weekend-freeze"}}));
+            (AuditAnnotations{{"action", "deploy"}, {"decision", "denied"}, {"window", "weekend-freeze"}}));
 }
 
 TEST(AdmissionDecision, EveryDefaultTrustedRequesterIsNeverGoverned) {
@@ -383,8 +382,7 @@ TEST(AdmissionDecision, NotGovernedRequestsAreAllowedAndAnnotated) {
   const AdmissionDecision decision = decide_review(fixture("generated/deployment-label-only.json"), kSaturday);
   EXPECT_TRUE(decision.allowed);
   EXPECT_FALSE(decision.decision);
-  EXPECT_EQ(decision.audit_annotations,
-            (std::vector<std::pair<std::string, std::string>>{{"decision", "not-governed"}}));
+  EXPECT_EQ(decision.audit_annotations, (AuditAnnotations{{"decision", "not-governed"}}));
 }
 
 // A block longer than the search horizon, several exempt users and groups,
@@ -429,7 +427,7 @@ TEST(Explanation, AnAllowanceNamesEveryWindowTheRequesterIsExemptFrom) {
             "deploy of Deployment team-a/api is allowed: the requester is exempt from blackout window \"weekend\", "
             "maintenance window \"nights\".");
   EXPECT_EQ(audit_annotations_for(policy, decision, core::Action::Deploy),
-            (std::vector<std::pair<std::string, std::string>>{
+            (AuditAnnotations{
                 {"action", "deploy"}, {"decision", "allowed-exempt"}, {"bypassed-windows", "weekend, nights"}}));
 }
 

@@ -25,7 +25,8 @@ TEST(ReviewDecoder, ReadsEveryFieldOfARealReview) {
   EXPECT_EQ(request.name, "web");
   EXPECT_EQ(request.operation, Operation::Update);
   EXPECT_EQ(request.username, "dev");
-  EXPECT_EQ(request.groups, (std::vector<std::string_view>{"developers", "system:authenticated"}));
+  EXPECT_EQ(std::vector<std::string_view>(request.groups.begin(), request.groups.end()),
+            (std::vector<std::string_view>{"developers", "system:authenticated"}));
   ASSERT_NE(request.object, nullptr);
   ASSERT_NE(request.old_object, nullptr);
   EXPECT_EQ((*request.object)["spec"]["replicas"].GetInt(), 1);

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "admission/classifier.hpp"
+#include "admission/explanation.hpp"
 #include "admission/review_decoder.hpp"
 #include "core/decision.hpp"
 #include "core/decision_memo.hpp"
@@ -24,7 +25,7 @@ struct AdmissionDecision {
   std::shared_ptr<const core::Decision> decision;  // null when not governed
   std::string message;                             // the denial text, or why it is allowed
   std::vector<std::string> warnings;
-  std::vector<std::pair<std::string, std::string>> audit_annotations;
+  AuditAnnotations audit_annotations;
 };
 
 // `memo`, optional: the calling thread's (see core::DecisionMemo).

@@ -28,8 +28,8 @@ const Value* path(const Value* root, std::initializer_list<std::string_view> nam
   return at;
 }
 
-std::vector<core::Label> labels_of(const Value* object) {
-  std::vector<core::Label> labels;
+ObjectLabels labels_of(const Value* object) {
+  ObjectLabels labels;
   const Value* map = path(object, {"metadata", "labels"});
   if (map != nullptr && map->IsObject()) {
     labels.reserve(map->MemberCount());
@@ -45,8 +45,8 @@ std::vector<core::Label> labels_of(const Value* object) {
 // The equality terms of a Scale's status.selector ("app=web,tier=front"):
 // the labels the workload's pods carry.  Set-based terms ("env in (a,b)",
 // "!canary") name no single value and are left out.
-std::vector<core::Label> labels_of_selector(std::string_view selector) {
-  std::vector<core::Label> labels;
+ObjectLabels labels_of_selector(std::string_view selector) {
+  ObjectLabels labels;
   while (!selector.empty()) {
     const std::size_t comma = selector.find(',');
     std::string_view term = selector.substr(0, comma);
@@ -68,7 +68,7 @@ std::vector<core::Label> labels_of_selector(std::string_view selector) {
   return labels;
 }
 
-std::string_view application_of(const std::vector<core::Label>& labels, const core::Settings& settings) {
+std::string_view application_of(const ObjectLabels& labels, const core::Settings& settings) {
   for (const std::string& key : settings.app_label_keys) {
     for (const core::Label& label : labels) {
       if (label.key == key) {

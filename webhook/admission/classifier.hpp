@@ -2,7 +2,9 @@
 // SPEC section 4: which governed action(s) a request is, and what it is about.
 #include <string>
 #include <string_view>
-#include <vector>
+
+#include <boost/container/small_vector.hpp>
+#include <boost/container/static_vector.hpp>
 
 #include "admission/review_decoder.hpp"
 #include "core/action.hpp"
@@ -11,18 +13,24 @@
 
 namespace windowguard::admission {
 
+// An object's labels, with inline room for a typical object's: no allocation
+// per request.
+using ObjectLabels = boost::container::small_vector<core::Label, 16>;
+
 struct Classification {
   // Governed actions, most significant first; empty when the request is not
   // governed.  An UPDATE can be two at once (a new image and a scale to zero).
-  std::vector<core::Action> actions;
+  boost::container::static_vector<core::Action, 2> actions;
   std::string reason;     // why, in a few words ("spec.template changed")
   std::string_view kind;  // the object's kind, e.g. "Deployment"
   std::string_view environment;
   std::string_view application;
-  std::vector<core::Label> labels;
+  ObjectLabels labels;
   bool whole_environment = false;  // a Namespace DELETE
 
-  core::Subject subject() const { return {environment, application, labels, whole_environment}; }
+  core::Subject subject() const {
+    return {environment, application, {labels.data(), labels.size()}, whole_environment};
+  }
 };
 
 Classification classify(const AdmissionRequest& request, const core::Settings& settings);

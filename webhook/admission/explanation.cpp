@@ -156,12 +156,9 @@ std::vector<std::string> warnings_for(const core::Policy& policy, const core::De
   return warnings;
 }
 
-std::vector<std::pair<std::string, std::string>> audit_annotations_for(const core::Policy& policy,
-                                                                       const core::Decision& decision,
-                                                                       core::Action action) {
-  constexpr std::size_t kMostAnnotations = 3;
-  std::vector<std::pair<std::string, std::string>> annotations;
-  annotations.reserve(kMostAnnotations);
+AuditAnnotations audit_annotations_for(const core::Policy& policy, const core::Decision& decision,
+                                       core::Action action) {
+  AuditAnnotations annotations;
   annotations.emplace_back("action", std::string(core::action_name(action)));
   if (!decision.allowed) {
     annotations.emplace_back("decision", "denied");

@@ -5,6 +5,8 @@
 #include <utility>
 #include <vector>
 
+#include <boost/container/static_vector.hpp>
+
 #include "admission/classifier.hpp"
 #include "core/decision.hpp"
 
@@ -21,8 +23,10 @@ std::string explain(const core::Policy& policy, const core::Decision& decision, 
 std::vector<std::string> warnings_for(const core::Policy& policy, const core::Decision& decision, core::Action action,
                                       core::Instant at);
 
-std::vector<std::pair<std::string, std::string>> audit_annotations_for(const core::Policy& policy,
-                                                                       const core::Decision& decision,
-                                                                       core::Action action);
+// Key and value, at most three (action, decision, and the window or the
+// bypassed windows); held inline, so that a request allocates no list.
+using AuditAnnotations = boost::container::static_vector<std::pair<std::string, std::string>, 3>;
+
+AuditAnnotations audit_annotations_for(const core::Policy& policy, const core::Decision& decision, core::Action action);
 
 }  // namespace windowguard::admission

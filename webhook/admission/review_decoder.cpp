@@ -215,10 +215,10 @@ BodyParse parse_body_in_place(char* text, rapidjson::Document& document) {
 
 std::variant<DecodedReview, std::string> decode_review(std::string body) {
   DecodedReview review;
-  review.body_ = std::make_unique<std::string>(std::move(body));
-  review.document_ = std::make_unique<rapidjson::Document>();
-  rapidjson::Document& document = *review.document_;
-  const BodyParse parsed = parse_body_in_place(review.body_->data(), document);
+  review.parsed_ = std::make_unique<DecodedReview::Parsed>();
+  review.parsed_->body = std::move(body);
+  rapidjson::Document& document = review.parsed_->document;
+  const BodyParse parsed = parse_body_in_place(review.parsed_->body.data(), document);
   if (parsed.too_deep) {
     return "body nests deeper than " + std::to_string(kMostNesting) + " levels";
   }

@@ -5,9 +5,9 @@
 #include <string>
 #include <string_view>
 #include <variant>
-#include <vector>
 
 #include <rapidjson/document.h>
+#include <boost/container/small_vector.hpp>
 
 namespace windowguard::admission {
 
@@ -34,7 +34,8 @@ struct AdmissionRequest {
   std::string_view name;  // falls back to oldObject.metadata.name (deletecollection)
   Operation operation = Operation::Create;
   std::string_view username;
-  std::vector<std::string_view> groups;
+  // Inline room for a typical requester's groups: no allocation per request.
+  boost::container::small_vector<std::string_view, 8> groups;
   const rapidjson::Value* object = nullptr;      // null when absent or JSON null
   const rapidjson::Value* old_object = nullptr;  // null when absent or JSON null
   bool dry_run = false;
@@ -48,8 +49,12 @@ class DecodedReview {
 
  private:
   friend std::variant<DecodedReview, std::string> decode_review(std::string body);
-  std::unique_ptr<std::string> body_;  // parsed in situ: strings point into it
-  std::unique_ptr<rapidjson::Document> document_;
+  // One allocation for both; their addresses stay put when the review moves.
+  struct Parsed {
+    std::string body;  // parsed in situ: strings point into it
+    rapidjson::Document document;
+  };
+  std::unique_ptr<Parsed> parsed_;
   AdmissionRequest request_;
 };
 
