@@ -120,6 +120,90 @@ TEST(DecisionMemo, AnswersAsDecideDoesThroughADay) {
   EXPECT_EQ(compared, 128 * 2 * 80);
 }
 
+// Every minute of a day and a half, so that every instant where a decision
+// stops holding (a window opening or closing, a warning coming into view an
+// hour ahead) is asked about, after the memo has answered the minute before.
+TEST(DecisionMemo, AnswersAsDecideDoesEveryMinute) {
+  const Policy policy = office_hours_policy();
+  const Subject subjects[] = {{"team-a", "api", {}, false}, {"team-b", "", kCritical, false}};
+  DecisionMemo memo;
+  int compared = 0;
+  const Instant from = utc("2024-03-12T00:00:00Z");
+  for (Instant at = from; at < from + hours{36}; at += minutes{1}) {
+    for (const Subject& subject : subjects) {
+      for (const std::string_view user : {"dev", "alice"}) {
+        const DecisionInput input = input_of(Action::Deploy, subject, user, kNoGroups, at);
+        ASSERT_EQ(describe(*memo.decide(policy, input)), describe(decide(policy, input)))
+            << format_utc(at) << ' ' << subject.environment << ' ' << user;
+        ++compared;
+      }
+    }
+  }
+  EXPECT_EQ(compared, 36 * 60 * 4);
+}
+
+// The api's deploy blackout runs 08:00-18:00 and warns from 07:00.
+TEST(DecisionMemo, ADecisionHoldsUntilAnApplicableWindowChangesOrComesIntoTheWarning) {
+  const Policy policy = office_hours_policy();
+  const Subject api{"team-a", "api", {}, false};
+  struct Case {
+    const char* at;
+    const char* holds_until;
+  };
+  const Case cases[] = {
+      {"2024-03-12T02:00:00Z", "2024-03-12T07:00:00Z"},  // allowed, nothing foreseen: until the warning
+      {"2024-03-12T07:30:00Z", "2024-03-12T08:00:00Z"},  // allowed with the warning: until the block
+      {"2024-03-12T12:00:00Z", "2024-03-12T18:00:00Z"},  // blocked: until the block ends
+  };
+  for (const Case& c : cases) {
+    const DecisionInput first = input_of(Action::Deploy, api, "alice", kNoGroups, utc(c.at));
+    DecisionInput last = first;
+    last.at = utc(c.holds_until) - seconds{1};
+    DecisionInput after = first;
+    after.at = utc(c.holds_until);
+    ScheduleMemo schedules;
+    EXPECT_EQ(format_utc(decide(policy, first, &schedules).holds_until), c.holds_until) << c.at;
+    DecisionMemo memo;
+    const std::shared_ptr<const Decision> decided = memo.decide(policy, first);
+    EXPECT_EQ(memo.decide(policy, last), decided) << c.at << ": shared until its last second";
+    EXPECT_NE(describe(*memo.decide(policy, after)), describe(*decided)) << c.at;
+  }
+}
+
+// Two blackouts in a row, the second ending just past the search horizon:
+// their end comes within the horizon 30 seconds later, and the denial must
+// then say when it lifts, though neither window has changed.
+TEST(DecisionMemo, ABlockWithNoEndInSightIsDecidedAgainEachSecond) {
+  const auto local_of = [](Instant at) { return LocalTime{at.time_since_epoch()}; };
+  const Instant first_ends = kNoon + days{1};
+  const Instant second_ends = kNoon + Schedule::kSearchHorizon + seconds{30};
+  const Policy policy = testing::bind_everywhere(
+      {WindowSpec{"first", WindowType::Blackout, {Once{testing::local(2020, 1, 1), local_of(first_ends)}}},
+       WindowSpec{"second", WindowType::Blackout, {Once{local_of(first_ends - hours{1}), local_of(second_ends)}}}});
+  const Subject api{"team-a", "api", {}, false};
+  DecisionMemo memo;
+  for (Instant at = kNoon; at <= kNoon + seconds{40}; at += seconds{10}) {
+    const DecisionInput input = input_of(Action::Deploy, api, "alice", kNoGroups, at);
+    const std::shared_ptr<const Decision> decision = memo.decide(policy, input);
+    ASSERT_FALSE(decision->allowed);
+    EXPECT_EQ(decision->blocked_until.has_value(), at >= kNoon + seconds{30}) << format_utc(at);
+    EXPECT_EQ(describe(*decision), describe(decide(policy, input))) << format_utc(at);
+  }
+}
+
+TEST(DecisionMemo, WithoutAScheduleMemoADecisionHoldsForItsSecond) {
+  const DecisionInput input = input_of(Action::Deploy, {"team-a", "api", {}, false}, "alice", kNoGroups, kNoon);
+  EXPECT_EQ(decide(office_hours_policy(), input).holds_until, kNoon + seconds{1});
+}
+
+TEST(DecisionMemo, ATrustedRequestersDecisionHoldsWhileThePolicyDoes) {
+  const DecisionInput input =
+      input_of(Action::Deploy, {"team-a", "api", {}, false}, "system:kube-scheduler", kNoGroups, kNoon);
+  const Decision decision = decide(office_hours_policy(), input);
+  ASSERT_EQ(decision.verdict, Verdict::Trusted);
+  EXPECT_EQ(decision.holds_until, Instant::max());
+}
+
 TEST(DecisionMemo, ANewPolicyIsNotAnsweredFromTheOldOnesMemo) {
   const Policy blocking = office_hours_policy();
   const Policy empty({}, {}, Settings{});

@@ -245,6 +245,9 @@ TEST(Decide, WarnsWhenABlockStartsWithinWarnBeforeMinutes) {
   EXPECT_EQ(policy.windows()[soon.upcoming->window].name, "weekend");
   EXPECT_EQ(format_utc(soon.upcoming->starts), "2024-05-04T00:00:00Z");
   EXPECT_FALSE(decide_at(policy, {"2024-05-03T23:20:00Z"}).upcoming);
+  // Exactly warnBeforeMinutes ahead is within them (as with a schedule memo).
+  ASSERT_TRUE(decide_at(policy, {"2024-05-03T23:30:00Z"}).upcoming);
+  EXPECT_FALSE(decide_at(policy, {"2024-05-03T23:29:59Z"}).upcoming);
 }
 
 TEST(Decide, WarnsWhenTheMaintenanceWindowClosesSoon) {

@@ -152,5 +152,19 @@ TEST(ScheduleMemo, BoundariesInsideAMinuteAreExact) {
   EXPECT_TRUE(decide_at(policy, utc("1971-06-01T10:44:29Z"), &memo).allowed);
 }
 
+// The blackout ends 30 seconds past the search horizon of noon.
+TEST(ScheduleMemo, AChangeJustPastTheHorizonIsSeenOnceItComesWithin) {
+  const Instant noon = utc("2024-03-12T12:00:00Z");
+  const Instant end = noon + Schedule::kSearchHorizon + seconds{30};
+  const Policy policy = bind_everywhere(
+      {WindowSpec{"long", WindowType::Blackout, {Once{local(2020, 1, 1), LocalTime{end.time_since_epoch()}}}}});
+  ScheduleMemo memo;
+  EXPECT_FALSE(memo.state(policy, 0, noon).next_change);
+  const std::optional<Instant> later = memo.state(policy, 0, noon + seconds{40}).next_change;
+  ASSERT_TRUE(later);
+  EXPECT_EQ(*later, end);
+  EXPECT_EQ(later, policy.windows()[0].schedule.next_change_after(noon + seconds{40}));
+}
+
 }  // namespace
 }  // namespace windowguard::core

@@ -48,6 +48,9 @@ struct Evaluation {
   std::optional<std::size_t> blocking_window;
   std::vector<std::size_t> bypassed;
   std::vector<WindowStatus> windows;  // those valid at the instant
+  // Exclusive: no governing window changes before then (a lower bound; one
+  // second without a schedule memo).
+  Instant holds_until = Instant::max();
 };
 
 class Evaluator {
@@ -60,9 +63,13 @@ class Evaluator {
   Evaluation at(Instant t) const {
     Evaluation result;
     result.windows.reserve(governing_.size());
+    if (memo_ == nullptr) {
+      result.holds_until = t + seconds{1};
+    }
     for (std::size_t index : governing_) {
       if (memo_ != nullptr) {
         const ScheduleMemo::State& state = memo_->state(policy_, index, t);
+        result.holds_until = std::min(result.holds_until, state.holds_until);
         if (state.valid) {
           result.windows.push_back(
               {index, state.occurrence.has_value(), state.occurrence, is_exempt(policy_, index, standing_)});
@@ -83,9 +90,11 @@ class Evaluator {
     std::optional<Instant> earliest;
     for (std::size_t index : governing_) {
       // The memo's change is unbounded; callers ignore changes past `limit`.
-      const std::optional<Instant> change = memo_ != nullptr
-                                                ? memo_->state(policy_, index, t).next_change
-                                                : policy_.windows()[index].schedule.next_change_after(t, limit);
+      // The schedule looks before its limit: one second more lets it see a
+      // change at `limit` itself, as the memo does.
+      const std::optional<Instant> change =
+          memo_ != nullptr ? memo_->state(policy_, index, t).next_change
+                           : policy_.windows()[index].schedule.next_change_after(t, limit + seconds{1});
       if (change && (!earliest || *change < *earliest)) {
         earliest = change;
       }
@@ -97,7 +106,7 @@ class Evaluator {
   // `blocked` equals `wanted`.
   std::optional<Instant> first_change_to(bool wanted, Instant t, Instant limit) const {
     for (int step = 0; step < kMaxSteps; ++step) {
-      const std::optional<Instant> next = next_change_after(t, limit);
+      const std::optional<Instant> next = next_change_after(t, limit + seconds{1});
       if (!next || *next > limit) {
         return std::nullopt;
       }
@@ -199,6 +208,7 @@ Decision decide(const Policy& policy, const DecisionInput& input, ScheduleMemo* 
   Decision decision;
   if (policy.is_trusted(input.requester.username)) {
     decision.verdict = Verdict::Trusted;
+    decision.holds_until = Instant::max();
     return decision;
   }
   std::vector<std::size_t> governing = policy.windows_for(input.subject);
@@ -209,13 +219,24 @@ Decision decide(const Policy& policy, const DecisionInput& input, ScheduleMemo* 
   decision.verdict = now.verdict;
   decision.bypassed = std::move(now.bypassed);
   decision.windows = std::move(now.windows);
+  // Until now.holds_until every walk through the windows' changes below visits
+  // the same instants whatever instant it starts from; what a walk did not
+  // find within its limit may come within it later.
+  const Instant this_second_only = input.at + seconds{1};
   if (now.blocked) {
     describe_block(policy, evaluator, now, input, decision);
+    decision.holds_until = decision.blocked_until ? now.holds_until : this_second_only;
     return decision;
   }
+  decision.holds_until = now.holds_until;
   const minutes warn_before{policy.settings().warn_before_minutes};
   if (warn_before > minutes{0}) {
-    if (const auto starts = evaluator.first_change_to(true, input.at, input.at + warn_before)) {
+    const auto starts = evaluator.first_change_to(true, input.at, input.at + warn_before);
+    if (!starts) {
+      // A block can only start where a window changes: it comes within the
+      // warning warn_before ahead of that.
+      decision.holds_until = std::max(now.holds_until - warn_before, this_second_only);
+    } else {
       const Evaluation later = evaluator.at(*starts);
       std::optional<std::size_t> window = later.blocking_window;
       for (std::size_t index : evaluator.governing()) {  // outside maintenance: the window that closes

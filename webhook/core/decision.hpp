@@ -65,10 +65,16 @@ struct Decision {
   std::vector<std::size_t> bypassed;
   // Allowed: a block for this requester starts within settings.warnBeforeMinutes.
   std::optional<UpcomingBlock> upcoming;
+  // The same input at any instant from its own up to this one (exclusive) is
+  // decided the same.  With a schedule memo: until the first instant at which
+  // an applicable window changes (less warnBeforeMinutes while no block is
+  // foreseen, so that the warning is not missed); without one, one second.
+  Instant holds_until;
 };
 
 // `memo`, optional, shares schedule evaluations between the decisions of one
-// thread (see schedule_memo.hpp); the decision is the same with or without it.
+// thread (see schedule_memo.hpp); the decision is the same with or without it,
+// except for how far its holds_until reaches.
 Decision decide(const Policy& policy, const DecisionInput& input, ScheduleMemo* memo = nullptr);
 
 }  // namespace windowguard::core

@@ -27,7 +27,7 @@ std::size_t hash_of(const DecisionInput& input) {
 
 bool DecisionMemo::Key::matches(const DecisionInput& input) const {
   const Subject& subject = input.subject;
-  return at == input.at && action == input.action && whole_environment == subject.whole_environment &&
+  return action == input.action && whole_environment == subject.whole_environment &&
          environment == subject.environment && application == subject.application &&
          username == input.requester.username &&
          std::equal(groups.begin(), groups.end(), input.requester.groups.begin(), input.requester.groups.end()) &&
@@ -59,7 +59,8 @@ std::shared_ptr<const Decision> DecisionMemo::decide(const Policy& policy, const
     }
   }
   Entry& entry = entries_[hash_of(input) % entries_.size()];
-  if (!entry.decision || !entry.key.matches(input)) {
+  if (!entry.decision || input.at < entry.key.at || input.at >= entry.decision->holds_until ||
+      !entry.key.matches(input)) {
     entry.decision.reset();  // stays so if deciding or copying the key throws
     auto decision = std::make_shared<const Decision>(core::decide(policy, input, &schedules_));
     entry.key.assign(input);

@@ -1,6 +1,7 @@
 #pragma once
-// Remembers the decisions of the current instant, so that the requests of one
-// second that share a subject, requester and action share one decision.
+// Remembers decisions for as long as they hold, so that the requests that share
+// a subject, requester and action share one decision until an applicable
+// window changes (see Decision::holds_until).
 #include <algorithm>
 #include <cstddef>
 #include <memory>
@@ -15,20 +16,21 @@ namespace windowguard::core {
 
 class DecisionMemo {
  public:
-  // Room for `entries` decisions of one instant (more in a second are decided
-  // again when they come back).
+  // Room for `entries` decisions (an input whose entry another input took is
+  // decided again when it comes back).
   explicit DecisionMemo(std::size_t entries = 64) : entries_(std::max<std::size_t>(entries, 1)) {}
 
   // decide(policy, input) with this memo's schedule memo, remembered.  decide
   // is a pure function of the policy and the input, and the memo keys on every
-  // field of the input (instant included), so its answers are decide's.  The
+  // field of the input but the instant, which must fall between the instant
+  // decided at and the decision's holds_until, so its answers are decide's.  The
   // decision is shared, not copied: it stays valid after the memo has moved
   // on.  A different policy resets the memo; the caller keeps the policy alive
   // while it uses the memo with it.  Not thread-safe: one memo per thread.
   std::shared_ptr<const Decision> decide(const Policy& policy, const DecisionInput& input);
 
  private:
-  // An owned copy of a DecisionInput.
+  // An owned copy of a DecisionInput; `at` is the instant decided at.
   struct Key {
     Action action = Action::Deploy;
     std::string environment;
@@ -47,8 +49,8 @@ class DecisionMemo {
     std::shared_ptr<const Decision> decision;  // null until filled
   };
   const Policy* policy_ = nullptr;
-  // Direct-mapped by the input's hash: a lookup is one comparison, and an
-  // input of an earlier second simply fails to match.
+  // Direct-mapped by the input's hash (which leaves out the instant): a lookup
+  // is one comparison.
   std::vector<Entry> entries_;
   ScheduleMemo schedules_;
 };

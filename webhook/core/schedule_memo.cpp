@@ -18,7 +18,7 @@ ScheduleMemo::State evaluate(const Schedule& schedule, Instant t) {
 // How long `state`, computed at `t`, holds.  Besides the next change, the
 // occurrence reported changes when a longer one starts inside it.
 Instant holds_until(const Schedule& schedule, Instant t, const ScheduleMemo::State& state) {
-  Instant until = state.next_change.value_or(t + minutes{1});
+  Instant until = state.next_change.value_or(t + seconds{1});
   if (state.occurrence) {
     for (const Occurrence& other : schedule.occurrences_overlapping(t, state.occurrence->to)) {
       if (other.from > t) {
@@ -38,7 +38,7 @@ const ScheduleMemo::State& ScheduleMemo::state(const Policy& policy, std::size_t
   }
   Spans& known = windows_[window];
   for (const Span& span : known.spans) {
-    if (span.from <= t && t < span.until) {
+    if (span.from <= t && t < span.state.holds_until) {
       return span.state;
     }
   }
@@ -47,7 +47,7 @@ const ScheduleMemo::State& ScheduleMemo::state(const Policy& policy, std::size_t
   known.next = (known.next + 1) % kSpansPerWindow;
   span.state = evaluate(schedule, t);
   span.from = t;
-  span.until = holds_until(schedule, t, span.state);
+  span.state.holds_until = holds_until(schedule, t, span.state);
   return span.state;
 }
 

@@ -16,6 +16,7 @@ class ScheduleMemo {
     bool valid = false;                    // inside the window's validity
     std::optional<Occurrence> occurrence;  // Schedule::occurrence_at, when valid
     std::optional<Instant> next_change;    // Schedule::next_change_after, unbounded
+    Instant holds_until;                   // exclusive: the state is the same until then
   };
 
   // The state of `policy.windows()[window]`'s schedule at `t`.  Computing it
@@ -23,8 +24,8 @@ class ScheduleMemo {
   // until another occurrence starts inside the current one), so the answer is
   // kept for that span and every later request inside it is a range check.
   // Exact, not approximate.  A window that will not change within the search
-  // horizon is kept for a minute only, so that its answer stays the same as
-  // the schedule's.  A different policy resets the memo; the caller keeps the
+  // horizon is kept for its second only: a change just past the horizon comes
+  // within it a second later, as it does for the schedule.  A different policy resets the memo; the caller keeps the
   // policy alive while it uses the memo with it.  Not thread-safe: one memo
   // per thread.
   const State& state(const Policy& policy, std::size_t window, Instant t);
@@ -32,8 +33,7 @@ class ScheduleMemo {
  private:
   struct Span {
     Instant from;
-    Instant until;  // exclusive; from == until: empty
-    State state;
+    State state;  // from == state.holds_until: empty
   };
   // A few spans per window: a denial looks ahead through the instants where
   // the applicable windows change, and the next request asks about the
