@@ -51,6 +51,9 @@ struct Evaluation {
   // Exclusive: no governing window changes before then (a lower bound; one
   // second without a schedule memo).
   Instant holds_until = Instant::max();
+  // With a schedule memo: the first instant after this one at which a
+  // governing window changes (unbounded; empty if none within the horizon).
+  std::optional<Instant> next_change;
 };
 
 class Evaluator {
@@ -70,6 +73,9 @@ class Evaluator {
       if (memo_ != nullptr) {
         const ScheduleMemo::State& state = memo_->state(policy_, index, t);
         result.holds_until = std::min(result.holds_until, state.holds_until);
+        if (state.next_change && (!result.next_change || *state.next_change < *result.next_change)) {
+          result.next_change = state.next_change;
+        }
         if (state.valid) {
           result.windows.push_back(
               {index, state.occurrence.has_value(), state.occurrence, is_exempt(policy_, index, standing_)});
@@ -86,15 +92,17 @@ class Evaluator {
     return result;
   }
 
-  std::optional<Instant> next_change_after(Instant t, Instant limit) const {
+  // The first instant after `evaluation`'s, up to `limit`, at which a
+  // governing window changes.  With a memo, `evaluation` knows it already.
+  std::optional<Instant> next_change_after(const Evaluation& evaluation, Instant t, Instant limit) const {
+    if (memo_ != nullptr) {
+      return evaluation.next_change;
+    }
     std::optional<Instant> earliest;
     for (std::size_t index : governing_) {
-      // The memo's change is unbounded; callers ignore changes past `limit`.
       // The schedule looks before its limit: one second more lets it see a
       // change at `limit` itself, as the memo does.
-      const std::optional<Instant> change =
-          memo_ != nullptr ? memo_->state(policy_, index, t).next_change
-                           : policy_.windows()[index].schedule.next_change_after(t, limit + seconds{1});
+      const std::optional<Instant> change = policy_.windows()[index].schedule.next_change_after(t, limit + seconds{1});
       if (change && (!earliest || *change < *earliest)) {
         earliest = change;
       }
@@ -102,18 +110,20 @@ class Evaluator {
     return earliest;
   }
 
-  // The first instant after `t`, up to `limit`, at which the evaluation's
-  // `blocked` equals `wanted`.
-  std::optional<Instant> first_change_to(bool wanted, Instant t, Instant limit) const {
+  // The first instant after `from`'s (at `t`), up to `limit`, at which the
+  // evaluation's `blocked` equals `wanted`.
+  std::optional<Instant> first_change_to(bool wanted, const Evaluation& from, Instant t, Instant limit) const {
+    std::optional<Instant> next = next_change_after(from, t, limit);
     for (int step = 0; step < kMaxSteps; ++step) {
-      const std::optional<Instant> next = next_change_after(t, limit + seconds{1});
       if (!next || *next > limit) {
         return std::nullopt;
       }
       t = *next;
-      if (at(t).blocked == wanted) {
+      const Evaluation then = at(t);
+      if (then.blocked == wanted) {
         return t;
       }
+      next = next_change_after(then, t, limit);
     }
     return std::nullopt;
   }
@@ -173,7 +183,7 @@ class Evaluator {
 
 void describe_block(const Policy& policy, const Evaluator& evaluator, const Evaluation& now, const DecisionInput& input,
                     Decision& decision) {
-  decision.blocked_until = evaluator.first_change_to(false, input.at, input.at + Schedule::kSearchHorizon);
+  decision.blocked_until = evaluator.first_change_to(false, now, input.at, input.at + Schedule::kSearchHorizon);
   if (now.verdict == Verdict::BlockedByBlackout) {
     decision.deciding_window = now.blocking_window;
     for (const WindowStatus& status : decision.windows) {
@@ -231,7 +241,7 @@ Decision decide(const Policy& policy, const DecisionInput& input, ScheduleMemo* 
   decision.holds_until = now.holds_until;
   const minutes warn_before{policy.settings().warn_before_minutes};
   if (warn_before > minutes{0}) {
-    const auto starts = evaluator.first_change_to(true, input.at, input.at + warn_before);
+    const auto starts = evaluator.first_change_to(true, now, input.at, input.at + warn_before);
     if (!starts) {
       // A block can only start where a window changes: it comes within the
       // warning warn_before ahead of that.
