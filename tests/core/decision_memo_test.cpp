@@ -191,6 +191,18 @@ TEST(DecisionMemo, ABlockWithNoEndInSightIsDecidedAgainEachSecond) {
   }
 }
 
+TEST(DecisionMemo, AnInstantBeforeTheRememberedOneIsDecidedForItself) {
+  const Policy policy = office_hours_policy();
+  const Subject api{"team-a", "api", {}, false};
+  DecisionMemo memo;
+  const auto allowed_at = [&](const char* at) {
+    return memo.decide(policy, input_of(Action::Deploy, api, "alice", kNoGroups, utc(at)))->allowed;
+  };
+  EXPECT_FALSE(allowed_at("2024-03-12T17:59:59Z"));
+  EXPECT_TRUE(allowed_at("2024-03-12T18:00:00Z"));   // holds until 07:00 the next day
+  EXPECT_FALSE(allowed_at("2024-03-12T17:59:59Z"));  // the clock stepped back
+}
+
 TEST(DecisionMemo, WithoutAScheduleMemoADecisionHoldsForItsSecond) {
   const DecisionInput input = input_of(Action::Deploy, {"team-a", "api", {}, false}, "alice", kNoGroups, kNoon);
   EXPECT_EQ(decide(office_hours_policy(), input).holds_until, kNoon + seconds{1});

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "core/decision.hpp"
+#include "core/decision_memo.hpp"
 #include "support/decision_text.hpp"
 #include "support/policy_builder.hpp"
 
@@ -83,6 +84,31 @@ TEST(ScheduleMemo, DecisionsAreTheSameWithAndWithoutTheMemo) {
     for (Instant at = from; at < from + hours{2}; at += seconds{29}) {
       for (const std::string_view user : {"dev@example.com", "other@example.com"}) {
         ASSERT_EQ(describe(decide_at(policy, at, &memo, user)), describe(decide_at(policy, at, nullptr, user)))
+            << format_utc(at) << " " << user;
+        ++compared;
+      }
+    }
+  }
+  EXPECT_EQ(compared, 6 * 2 * 249);
+}
+
+// The same stretches through a decision memo, whose decisions hold across
+// many of these instants: always the same decision as deciding afresh.
+TEST(ScheduleMemo, RememberedDecisionsAreTheSameAsDecisionsMadeAfresh) {
+  const Policy policy = varied_policy();
+  DecisionMemo memo;
+  const std::vector<std::string_view> no_groups;
+  int compared = 0;
+  for (const char* start : {"2024-03-10T04:00:00Z", "2024-03-10T20:00:00Z", "2024-11-03T04:30:00Z",
+                            "2024-03-10T06:40:00Z", "2024-03-10T07:50:00Z", "2024-03-10T09:55:00Z"}) {
+    const Instant from = utc(start);
+    for (Instant at = from; at < from + hours{2}; at += seconds{29}) {
+      for (const std::string_view user : {"dev@example.com", "other@example.com"}) {
+        DecisionInput input;
+        input.subject = Subject{"team-a", "api", {}, false};
+        input.requester = Requester{user, no_groups};
+        input.at = at;
+        ASSERT_EQ(describe(*memo.decide(policy, input)), describe(decide_at(policy, at, nullptr, user)))
             << format_utc(at) << " " << user;
         ++compared;
       }
