@@ -72,48 +72,50 @@ Policy varied_policy() {
       settings);
 }
 
-// Every 29 seconds through stretches around the policy's boundaries, with
-// one memo reused throughout: always the same decision as without it.
-TEST(ScheduleMemo, DecisionsAreTheSameWithAndWithoutTheMemo) {
-  const Policy policy = varied_policy();
-  ScheduleMemo memo;
-  int compared = 0;
+// Calls check(instant, user) every 29 seconds through two-hour stretches
+// around the policy's boundaries, for a user exempt from one window and one
+// exempt from none; returns how many calls it made.
+template <typename Check>
+int for_each_instant_near_the_boundaries(Check check) {
+  int calls = 0;
   for (const char* start : {"2024-03-10T04:00:00Z", "2024-03-10T20:00:00Z", "2024-11-03T04:30:00Z",
                             "2024-03-10T06:40:00Z", "2024-03-10T07:50:00Z", "2024-03-10T09:55:00Z"}) {
     const Instant from = utc(start);
     for (Instant at = from; at < from + hours{2}; at += seconds{29}) {
       for (const std::string_view user : {"dev@example.com", "other@example.com"}) {
-        ASSERT_EQ(describe(decide_at(policy, at, &memo, user)), describe(decide_at(policy, at, nullptr, user)))
-            << format_utc(at) << " " << user;
-        ++compared;
+        check(at, user);
+        ++calls;
       }
     }
   }
+  return calls;
+}
+
+// With one memo reused throughout: always the same decision as without it.
+TEST(ScheduleMemo, DecisionsAreTheSameWithAndWithoutTheMemo) {
+  const Policy policy = varied_policy();
+  ScheduleMemo memo;
+  const int compared = for_each_instant_near_the_boundaries([&](Instant at, std::string_view user) {
+    ASSERT_EQ(describe(decide_at(policy, at, &memo, user)), describe(decide_at(policy, at, nullptr, user)))
+        << format_utc(at) << " " << user;
+  });
   EXPECT_EQ(compared, 6 * 2 * 249);
 }
 
-// The same stretches through a decision memo, whose decisions hold across
-// many of these instants: always the same decision as deciding afresh.
+// Through a decision memo, whose decisions hold across many of these
+// instants: always the same decision as deciding afresh.
 TEST(ScheduleMemo, RememberedDecisionsAreTheSameAsDecisionsMadeAfresh) {
   const Policy policy = varied_policy();
   DecisionMemo memo;
   const std::vector<std::string_view> no_groups;
-  int compared = 0;
-  for (const char* start : {"2024-03-10T04:00:00Z", "2024-03-10T20:00:00Z", "2024-11-03T04:30:00Z",
-                            "2024-03-10T06:40:00Z", "2024-03-10T07:50:00Z", "2024-03-10T09:55:00Z"}) {
-    const Instant from = utc(start);
-    for (Instant at = from; at < from + hours{2}; at += seconds{29}) {
-      for (const std::string_view user : {"dev@example.com", "other@example.com"}) {
-        DecisionInput input;
-        input.subject = Subject{"team-a", "api", {}, false};
-        input.requester = Requester{user, no_groups};
-        input.at = at;
-        ASSERT_EQ(describe(*memo.decide(policy, input)), describe(decide_at(policy, at, nullptr, user)))
-            << format_utc(at) << " " << user;
-        ++compared;
-      }
-    }
-  }
+  const int compared = for_each_instant_near_the_boundaries([&](Instant at, std::string_view user) {
+    DecisionInput input;
+    input.subject = Subject{"team-a", "api", {}, false};
+    input.requester = Requester{user, no_groups};
+    input.at = at;
+    ASSERT_EQ(describe(*memo.decide(policy, input)), describe(decide_at(policy, at, nullptr, user)))
+        << format_utc(at) << " " << user;
+  });
   EXPECT_EQ(compared, 6 * 2 * 249);
 }
 
