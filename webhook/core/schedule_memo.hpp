@@ -25,9 +25,9 @@ class ScheduleMemo {
   // kept for that span and every later request inside it is a range check.
   // Exact, not approximate.  A window that will not change within the search
   // horizon is kept for its second only: a change just past the horizon comes
-  // within it a second later, as it does for the schedule.  A different policy resets the memo; the caller keeps the
-  // policy alive while it uses the memo with it.  Not thread-safe: one memo
-  // per thread.
+  // within it a second later, as it does for the schedule.  A different
+  // policy resets the memo; the caller keeps the policy alive while it uses
+  // the memo with it.  Not thread-safe: one memo per thread.
   const State& state(const Policy& policy, std::size_t window, Instant t);
 
  private:
