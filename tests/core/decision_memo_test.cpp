@@ -174,12 +174,13 @@ TEST(DecisionMemo, ADecisionHoldsUntilAnApplicableWindowChangesOrComesIntoTheWar
 // their end comes within the horizon 30 seconds later, and the denial must
 // then say when it lifts, though neither window has changed.
 TEST(DecisionMemo, ABlockWithNoEndInSightIsDecidedAgainEachSecond) {
-  const auto local_of = [](Instant at) { return LocalTime{at.time_since_epoch()}; };
   const Instant first_ends = kNoon + days{1};
   const Instant second_ends = kNoon + Schedule::kSearchHorizon + seconds{30};
   const Policy policy = testing::bind_everywhere(
-      {WindowSpec{"first", WindowType::Blackout, {Once{testing::local(2020, 1, 1), local_of(first_ends)}}},
-       WindowSpec{"second", WindowType::Blackout, {Once{local_of(first_ends - hours{1}), local_of(second_ends)}}}});
+      {WindowSpec{"first", WindowType::Blackout, {Once{testing::local(2020, 1, 1), testing::local_of(first_ends)}}},
+       WindowSpec{"second",
+                  WindowType::Blackout,
+                  {Once{testing::local_of(first_ends - hours{1}), testing::local_of(second_ends)}}}});
   const Subject api{"team-a", "api", {}, false};
   DecisionMemo memo;
   for (Instant at = kNoon; at <= kNoon + seconds{40}; at += seconds{10}) {

@@ -184,8 +184,8 @@ TEST(ScheduleMemo, BoundariesInsideAMinuteAreExact) {
 TEST(ScheduleMemo, AChangeJustPastTheHorizonIsSeenOnceItComesWithin) {
   const Instant noon = utc("2024-03-12T12:00:00Z");
   const Instant end = noon + Schedule::kSearchHorizon + seconds{30};
-  const Policy policy = bind_everywhere(
-      {WindowSpec{"long", WindowType::Blackout, {Once{local(2020, 1, 1), LocalTime{end.time_since_epoch()}}}}});
+  const Policy policy =
+      bind_everywhere({WindowSpec{"long", WindowType::Blackout, {Once{local(2020, 1, 1), testing::local_of(end)}}}});
   ScheduleMemo memo;
   EXPECT_FALSE(memo.state(policy, 0, noon).next_change);
   const std::optional<Instant> later = memo.state(policy, 0, noon + seconds{40}).next_change;

@@ -22,6 +22,10 @@ inline core::LocalTime local(int year, unsigned month, unsigned day, int hour = 
          core::minutes{minute};
 }
 
+// The local time whose wall clock reads as `at` does in UTC: where a window
+// in the UTC zone starts or ends at a given instant.
+inline core::LocalTime local_of(core::Instant at) { return core::LocalTime{at.time_since_epoch()}; }
+
 inline core::TimeZone zone(const char* name) { return core::TimeZone::iana(date::locate_zone(name)); }
 
 inline core::minutes clock(int hour, int minute = 0) { return core::hours{hour} + core::minutes{minute}; }
