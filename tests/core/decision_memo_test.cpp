@@ -204,9 +204,13 @@ TEST(DecisionMemo, AnInstantBeforeTheRememberedOneIsDecidedForItself) {
   EXPECT_FALSE(allowed_at("2024-03-12T17:59:59Z"));  // the clock stepped back
 }
 
-TEST(DecisionMemo, WithoutAScheduleMemoADecisionHoldsForItsSecond) {
+// decide() without a memo reads through one of its own: one meaning of holds_until.
+TEST(DecisionMemo, WithoutAScheduleMemoADecisionHoldsAsFarAsWithOne) {
   const DecisionInput input = input_of(Action::Deploy, {"team-a", "api", {}, false}, "alice", kNoGroups, kNoon);
-  EXPECT_EQ(decide(office_hours_policy(), input).holds_until, kNoon + seconds{1});
+  ScheduleMemo memo;
+  const Decision with_memo = decide(office_hours_policy(), input, &memo);
+  ASSERT_GT(with_memo.holds_until, kNoon + seconds{1});
+  EXPECT_EQ(decide(office_hours_policy(), input).holds_until, with_memo.holds_until);
 }
 
 TEST(DecisionMemo, ATrustedRequestersDecisionHoldsWhileThePolicyDoes) {

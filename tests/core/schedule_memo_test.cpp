@@ -125,13 +125,15 @@ TEST(ScheduleMemo, ALongerOccurrenceStartingInsideTheCurrentOneIsReportedFromIts
       WindowType::Blackout,
       {Once{local(2024, 3, 10, 10), local(2024, 3, 10, 12)}, Once{local(2024, 3, 10, 11), local(2024, 3, 10, 13)}}}});
   ScheduleMemo memo;
-  const ScheduleMemo::State& first = memo.state(policy, 0, utc("2024-03-10T10:30:00Z"));
+  EvaluationCost cost;
+  const ScheduleMemo::State& first = memo.state(policy, 0, utc("2024-03-10T10:30:00Z"), cost);
   ASSERT_TRUE(first.occurrence);
   EXPECT_EQ(format_utc(first.occurrence->to), "2024-03-10T12:00:00Z");
-  const ScheduleMemo::State& later = memo.state(policy, 0, utc("2024-03-10T11:30:00Z"));
+  EXPECT_EQ(first.holds_until, utc("2024-03-10T11:00:00Z"));
+  const ScheduleMemo::State& later = memo.state(policy, 0, utc("2024-03-10T11:30:00Z"), cost);
   ASSERT_TRUE(later.occurrence);
   EXPECT_EQ(format_utc(later.occurrence->to), "2024-03-10T13:00:00Z");
-  EXPECT_EQ(later.next_change, utc("2024-03-10T13:00:00Z"));
+  EXPECT_EQ(later.activity_holds_until, utc("2024-03-10T13:00:00Z"));
 }
 
 // The schedule looks for changes at most Schedule::kSearchHorizon ahead: "no
@@ -140,8 +142,9 @@ TEST(ScheduleMemo, NoChangeInSightIsNotReusedWhereAChangeComesIntoView) {
   const Policy policy =
       bind_everywhere({WindowSpec{"far", WindowType::Blackout, {Once{local(2040, 1, 1), local(2040, 1, 2)}}}});
   ScheduleMemo memo;
-  EXPECT_EQ(memo.state(policy, 0, utc("2024-01-01T00:00:00Z")).next_change, std::nullopt);
-  EXPECT_EQ(memo.state(policy, 0, utc("2034-06-01T00:00:00Z")).next_change, utc("2040-01-01T00:00:00Z"));
+  EvaluationCost cost;
+  EXPECT_EQ(memo.state(policy, 0, utc("2024-01-01T00:00:00Z"), cost).holds_until, utc("2024-01-01T00:00:01Z"));
+  EXPECT_EQ(memo.state(policy, 0, utc("2034-06-01T00:00:00Z"), cost).holds_until, utc("2040-01-01T00:00:00Z"));
 }
 
 TEST(ScheduleMemo, InstantsOutOfOrderAreAnsweredForThemselves) {
@@ -180,18 +183,29 @@ TEST(ScheduleMemo, BoundariesInsideAMinuteAreExact) {
   EXPECT_TRUE(decide_at(policy, utc("1971-06-01T10:44:29Z"), &memo).allowed);
 }
 
-// The blackout ends 30 seconds past the search horizon of noon.
+// The blackout starts 30 seconds past the search horizon of noon.
 TEST(ScheduleMemo, AChangeJustPastTheHorizonIsSeenOnceItComesWithin) {
+  const Instant noon = utc("2024-03-12T12:00:00Z");
+  const Instant start = noon + Schedule::kSearchHorizon + seconds{30};
+  const Policy policy = bind_everywhere(
+      {WindowSpec{"late", WindowType::Blackout, {Once{testing::local_of(start), testing::local_of(start) + days{1}}}}});
+  ScheduleMemo memo;
+  EvaluationCost cost;
+  const ScheduleMemo::State& now = memo.state(policy, 0, noon, cost);
+  EXPECT_EQ(now.holds_until, noon + seconds{1});
+  EXPECT_EQ(now.activity_holds_until, noon + Schedule::kSearchHorizon);
+  EXPECT_EQ(memo.state(policy, 0, noon + seconds{40}, cost).holds_until, start);
+}
+
+// An occurrence's end is known from its start, however far past the horizon.
+TEST(ScheduleMemo, AnActiveWindowHoldsUntilItsOccurrenceEndsEvenPastTheHorizon) {
   const Instant noon = utc("2024-03-12T12:00:00Z");
   const Instant end = noon + Schedule::kSearchHorizon + seconds{30};
   const Policy policy =
       bind_everywhere({WindowSpec{"long", WindowType::Blackout, {Once{local(2020, 1, 1), testing::local_of(end)}}}});
   ScheduleMemo memo;
-  EXPECT_FALSE(memo.state(policy, 0, noon).next_change);
-  const std::optional<Instant> later = memo.state(policy, 0, noon + seconds{40}).next_change;
-  ASSERT_TRUE(later);
-  EXPECT_EQ(*later, end);
-  EXPECT_EQ(later, policy.windows()[0].schedule.next_change_after(noon + seconds{40}));
+  EvaluationCost cost;
+  EXPECT_EQ(memo.state(policy, 0, noon, cost).holds_until, end);
 }
 
 }  // namespace

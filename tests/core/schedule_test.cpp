@@ -8,11 +8,10 @@ namespace windowguard::core {
 namespace {
 
 using testing::clock;
+using testing::cron;
 using testing::local;
 using testing::utc;
 using testing::zone;
-
-CronSchedule cron(const char* expression) { return std::get<CronSchedule>(CronSchedule::parse(expression)); }
 
 std::string describe(const std::optional<Occurrence>& occurrence) {
   if (!occurrence) {
@@ -229,7 +228,7 @@ class NextChange : public ::testing::TestWithParam<ChangeCase> {};
 TEST_P(NextChange, FindsTheNextActivationOrDeactivation) {
   const ChangeCase& row = GetParam();
   const Schedule schedule(zone("UTC"), row.recurrences, row.valid_from, row.valid_until);
-  const std::optional<Instant> change = schedule.next_change_after(utc(row.after));
+  const std::optional<Instant> change = schedule.next_change_after(utc(row.after), Instant::max(), 1000);
   EXPECT_EQ(change ? format_utc(*change) : "none", row.expected ? row.expected : "none") << row.name;
 }
 
@@ -303,6 +302,178 @@ const ChangeCase kChangeCases[] = {
 };
 
 INSTANTIATE_TEST_SUITE_P(Transitions, NextChange, ::testing::ValuesIn(kChangeCases));
+
+// Schedule::state_at looks only near its instant.  These rows check it
+// against the plain definition, every occurrence of an interval expanded and
+// sorted (Schedule::occurrences_overlapping), across DST changes, fixed
+// offsets, validity bounds, wrapped and overlapping occurrences and cron
+// firings in DST gaps and overlaps.
+// What occurrence_at means: of the occurrences containing `t`, the one that
+// ends last, the earliest of those that end together.
+std::optional<Occurrence> expected_occurrence(const Schedule& schedule, Instant t) {
+  std::optional<Occurrence> latest;
+  for (const Occurrence& occurrence : schedule.occurrences_overlapping(t, t + seconds{1})) {
+    if (!latest || occurrence.to > latest->to) {
+      latest = occurrence;
+    }
+  }
+  return latest;
+}
+
+// The first start in (t, end), from every occurrence overlapping it.
+std::optional<Instant> expected_first_start(const Schedule& schedule, Instant t, Instant end) {
+  for (const Occurrence& occurrence : schedule.occurrences_overlapping(t, end)) {
+    if (occurrence.from > t) {
+      return occurrence.from;
+    }
+  }
+  return std::nullopt;
+}
+
+struct StateCase {
+  const char* name;
+  const char* zone_name;
+  std::vector<Recurrence> recurrences;
+  std::optional<LocalTime> valid_from;
+  std::optional<LocalTime> valid_until;
+  const char* from;  // instants compared: from here, every `step`, `count` times
+  seconds step;
+  int count;
+};
+
+void PrintTo(const StateCase& row, std::ostream* out) { *out << row.name; }
+
+class StateAt : public ::testing::TestWithParam<StateCase> {};
+
+TEST_P(StateAt, AgreesWithEveryOccurrenceExpanded) {
+  const StateCase& row = GetParam();
+  const Schedule schedule(zone(row.zone_name), row.recurrences, row.valid_from, row.valid_until);
+  // Far enough ahead for every next start of these rows.
+  const days look_ahead{400};
+  for (int i = 0; i < row.count; ++i) {
+    const Instant t = utc(row.from) + i * row.step;
+    EvaluationCost cost;
+    const ScheduleState state = schedule.state_at(t, cost);
+    ASSERT_EQ(state.valid, schedule.valid_at(t)) << row.name << " at " << format_utc(t);
+    const std::optional<Occurrence> occurrence = state.valid ? expected_occurrence(schedule, t) : std::nullopt;
+    ASSERT_EQ(describe(state.occurrence), describe(occurrence)) << row.name << " at " << format_utc(t);
+    ASSERT_EQ(describe(schedule.occurrence_at(t)), describe(occurrence)) << row.name << " at " << format_utc(t);
+    if (!state.valid) {
+      continue;
+    }
+    Instant expected_holds;
+    if (occurrence) {
+      expected_holds = expected_first_start(schedule, t, occurrence->to).value_or(occurrence->to);
+      ASSERT_EQ(state.activity_holds_until, occurrence->to) << row.name << " at " << format_utc(t);
+    } else {
+      const std::optional<Instant> start = expected_first_start(schedule, t, t + look_ahead);
+      ASSERT_TRUE(start || state.holds_until == t + seconds{1}) << row.name << " at " << format_utc(t);
+      expected_holds = start.value_or(t + seconds{1});
+      ASSERT_EQ(state.activity_holds_until, start.value_or(t + Schedule::kSearchHorizon))
+          << row.name << " at " << format_utc(t);
+    }
+    ASSERT_EQ(format_utc(state.holds_until), format_utc(expected_holds)) << row.name << " at " << format_utc(t);
+  }
+}
+
+const StateCase kStateCases[] = {
+    {"daily across spring-forward, New York",
+     "America/New_York",
+     {Daily{clock(0), clock(6)}, Daily{clock(2, 30), clock(3, 15)}},
+     std::nullopt,
+     std::nullopt,
+     "2024-03-09T00:00:00Z",
+     minutes{7},
+     700},
+    {"daily across fall-back, Berlin",
+     "Europe/Berlin",
+     {Daily{clock(22), clock(2, 30)}},
+     std::nullopt,
+     std::nullopt,
+     "2024-10-26T12:00:00Z",
+     minutes{11},
+     400},
+    {"cron firing in a DST gap and overlap, New York",
+     "America/New_York",
+     {Cron{cron("*/30 1-3 * * *"), hours{1}}, Cron{cron("0 2 * * *"), minutes{45}}},
+     std::nullopt,
+     std::nullopt,
+     "2024-03-09T22:00:00Z",
+     minutes{3},
+     800},
+    {"cron chained into the next day across fall-back",
+     "America/New_York",
+     {Cron{cron("*/30 1-3 * * *"), hours{24}}},
+     std::nullopt,
+     std::nullopt,
+     "2024-11-02T00:00:00Z",
+     minutes{13},
+     400},
+    {"cron every 90 seconds' worth, +05:45",
+     "Asia/Kathmandu",
+     {Cron{cron("*/3 9-11 * * *"), seconds{90}}},
+     std::nullopt,
+     std::nullopt,
+     "2024-05-02T03:00:00Z",
+     seconds{41},
+     500},
+    {"weekly range and monthly from the end",
+     "Europe/London",
+     {WeeklyRange{{date::Friday, clock(18)}, {date::Monday, clock(6)}}, Monthly{{-1, clock(22)}, {2, clock(6)}}},
+     std::nullopt,
+     std::nullopt,
+     "2024-03-25T00:00:00Z",
+     hours{3},
+     400},
+    {"yearly Feb 29 in a common year, clipped by validity",
+     "Australia/Sydney",
+     {Yearly{{date::February, date::day{29}, clock(12)}, {date::March, date::day{1}, clock(12)}}},
+     local(2024, 1, 1),
+     local(2027, 3, 1, 6),
+     "2024-02-20T00:00:00Z",
+     hours{5},
+     800},
+    {"half-hour DST, Lord Howe",
+     "Australia/Lord_Howe",
+     {Daily{clock(1, 45), clock(2, 15)}, Cron{cron("50 1 * * *"), minutes{20}}},
+     std::nullopt,
+     std::nullopt,
+     "2024-04-05T10:00:00Z",
+     minutes{4},
+     600},
+    {"a day skipped, Apia 2011",
+     "Pacific/Apia",
+     {Daily{clock(20), clock(4)}, Cron{cron("0 12 * * *"), hours{30}}},
+     std::nullopt,
+     std::nullopt,
+     "2011-12-28T00:00:00Z",
+     minutes{17},
+     400},
+    {"once overlapping a daily window, validity from",
+     "UTC",
+     {Once{local(2024, 5, 1, 10), local(2024, 5, 3, 9)}, Daily{clock(8), clock(11)}},
+     local(2024, 5, 2, 9, 30),
+     std::nullopt,
+     "2024-05-01T00:00:00Z",
+     minutes{19},
+     400},
+};
+
+INSTANTIATE_TEST_SUITE_P(Schedules, StateAt, ::testing::ValuesIn(kStateCases));
+
+// A minute cron lasting a year: half a million occurrences contain any
+// instant, and the state is found from the firings within New York's one-hour
+// offset change of the instant and of the next start.
+TEST(StateAt, AMinuteCronLastingAYearCostsAFewFirings) {
+  const Schedule schedule(zone("America/New_York"), {Cron{cron("* * * * *"), hours{8760}}}, std::nullopt, std::nullopt);
+  EvaluationCost cost;
+  const ScheduleState state = schedule.state_at(utc("2025-09-13T04:29:44Z"), cost);
+  ASSERT_TRUE(state.occurrence);
+  EXPECT_EQ(format_utc(state.occurrence->from), "2025-09-13T04:29:00Z");
+  EXPECT_EQ(format_utc(state.occurrence->to), "2026-09-13T04:29:00Z");
+  EXPECT_EQ(format_utc(state.holds_until), "2025-09-13T04:30:00Z");
+  EXPECT_LE(cost.expansions, 4U * 61U);
+}
 
 }  // namespace
 }  // namespace windowguard::core

@@ -4,6 +4,7 @@
 #include <string>
 #include <string_view>
 
+#include "core/cron.hpp"
 #include "core/time_text.hpp"
 #include "core/time_zone.hpp"
 
@@ -29,5 +30,9 @@ inline core::LocalTime local_of(core::Instant at) { return core::LocalTime{at.ti
 inline core::TimeZone zone(const char* name) { return core::TimeZone::iana(date::locate_zone(name)); }
 
 inline core::minutes clock(int hour, int minute = 0) { return core::hours{hour} + core::minutes{minute}; }
+
+inline core::CronSchedule cron(const char* expression) {
+  return std::get<core::CronSchedule>(core::CronSchedule::parse(expression));
+}
 
 }  // namespace windowguard::testing

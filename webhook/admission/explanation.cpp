@@ -87,6 +87,10 @@ std::string denial(const core::Policy& policy, const core::Decision& decision, s
     text += " (";
     core::append_readable(text, *decision.blocked_until, core::TimeZone::utc());
     text += "). ";
+  } else if (decision.block_end == core::BlockEnd::BeyondBudget) {
+    text += "The block's end lies beyond what one decision searches: no end found within ";
+    text += std::to_string(core::kMostWindowChanges);
+    text += " window changes. ";
   } else {
     text += "The block has no end within the next ";
     text += std::to_string(core::Schedule::kSearchHorizon.count());

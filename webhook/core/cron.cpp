@@ -219,4 +219,49 @@ bool CronSchedule::can_match_some_day() const {
   return false;
 }
 
+std::optional<LocalTime> CronSchedule::first_fire_at_or_after(LocalTime from, LocalDay last_day) const {
+  LocalDay day = date::floor<days>(from);
+  // The first matching minute of the first day is the one at or after `from`.
+  auto earliest = date::ceil<std::chrono::minutes>(from - day);
+  for (; day <= last_day; day += days{1}, earliest = std::chrono::minutes{0}) {
+    if (!matches_day(date::year_month_day(day))) {
+      continue;
+    }
+    for (int hour : hour_list_) {
+      if (std::chrono::hours{hour + 1} <= earliest) {
+        continue;
+      }
+      for (int minute : minute_list_) {
+        const std::chrono::minutes at = std::chrono::hours{hour} + std::chrono::minutes{minute};
+        if (at >= earliest) {
+          return day + at;
+        }
+      }
+    }
+  }
+  return std::nullopt;
+}
+
+std::optional<LocalTime> CronSchedule::last_fire_at_or_before(LocalTime until, LocalDay first_day) const {
+  LocalDay day = date::floor<days>(until);
+  auto latest = date::floor<std::chrono::minutes>(until - day);
+  for (; day >= first_day; day -= days{1}, latest = days{1} - std::chrono::minutes{1}) {
+    if (!matches_day(date::year_month_day(day))) {
+      continue;
+    }
+    for (auto hour = hour_list_.rbegin(); hour != hour_list_.rend(); ++hour) {
+      if (std::chrono::hours{*hour} > latest) {
+        continue;
+      }
+      for (auto minute = minute_list_.rbegin(); minute != minute_list_.rend(); ++minute) {
+        const std::chrono::minutes at = std::chrono::hours{*hour} + std::chrono::minutes{*minute};
+        if (at <= latest) {
+          return day + at;
+        }
+      }
+    }
+  }
+  return std::nullopt;
+}
+
 }  // namespace windowguard::core

@@ -26,6 +26,11 @@ class CronSchedule {
   const std::vector<int>& minutes() const { return minute_list_; }
   // False when no calendar day can ever match (e.g. "0 0 31 2 *").
   bool can_match_some_day() const;
+  // The first matching minute at or after `from`, on a day no later than
+  // `last_day`; the last at or before `until`, on a day no earlier than
+  // `first_day`.  Day by day: cost in proportion to the days looked at.
+  std::optional<LocalTime> first_fire_at_or_after(LocalTime from, LocalDay last_day) const;
+  std::optional<LocalTime> last_fire_at_or_before(LocalTime until, LocalDay first_day) const;
   const std::string& expression() const { return expression_; }
 
  private:

@@ -40,150 +40,191 @@ bool is_exempt(const Policy& policy, std::size_t window, const Standing& standin
          std::binary_search(standing.named_in.begin(), standing.named_in.end(), window);
 }
 
-// The state of one instant for one requester, over the windows that govern the
-// request (bound and covering the action; validity is checked here).
-struct Evaluation {
+// One governing window as a walk sees it: its state at the last instant it
+// was read.  Between reads only its activity is trusted, which holds until
+// state.activity_holds_until.
+struct WindowView {
+  std::size_t window;
+  bool blackout;
+  bool exempt;
+  ScheduleState state;
+
+  bool active() const { return state.occurrence.has_value(); }
+};
+
+// SPEC section 3, steps 2-4, over the windows' states at one instant.
+struct Judgement {
   bool blocked = false;
   Verdict verdict = Verdict::Unrestricted;
   std::optional<std::size_t> blocking_window;
-  std::vector<std::size_t> bypassed;
-  std::vector<WindowStatus> windows;  // those valid at the instant
-  // Exclusive: no governing window changes before then (a lower bound; one
-  // second without a schedule memo).
-  Instant holds_until = Instant::max();
-  // With a schedule memo: the first instant after this one at which a
-  // governing window changes (unbounded; empty if none within the horizon).
-  std::optional<Instant> next_change;
 };
 
-class Evaluator {
- public:
-  Evaluator(const Policy& policy, std::vector<std::size_t> governing, const Requester& requester, ScheduleMemo* memo)
-      : policy_(policy), governing_(std::move(governing)), standing_(standing_of(policy_, requester)), memo_(memo) {}
-
-  const std::vector<std::size_t>& governing() const { return governing_; }
-
-  Evaluation at(Instant t) const {
-    Evaluation result;
-    result.windows.reserve(governing_.size());
-    if (memo_ == nullptr) {
-      result.holds_until = t + seconds{1};
+Judgement judge(const std::vector<WindowView>& views, std::vector<std::size_t>* bypassed) {
+  Judgement result;
+  bool maintenance_applies = false;
+  bool maintenance_active = false;
+  std::optional<std::size_t> exempt_maintenance;
+  const auto bypass = [&](std::size_t window) {
+    if (bypassed != nullptr) {
+      bypassed->push_back(window);
     }
-    for (std::size_t index : governing_) {
-      if (memo_ != nullptr) {
-        const ScheduleMemo::State& state = memo_->state(policy_, index, t);
-        result.holds_until = std::min(result.holds_until, state.holds_until);
-        if (state.next_change && (!result.next_change || *state.next_change < *result.next_change)) {
-          result.next_change = state.next_change;
-        }
-        if (state.valid) {
-          result.windows.push_back(
-              {index, state.occurrence.has_value(), state.occurrence, is_exempt(policy_, index, standing_)});
-        }
+  };
+  for (const WindowView& view : views) {
+    if (!view.state.valid) {
+      continue;
+    }
+    if (view.blackout) {
+      if (!view.active()) {
         continue;
       }
-      const Schedule& schedule = policy_.windows()[index].schedule;
-      if (schedule.valid_at(t)) {
-        const std::optional<Occurrence> occurrence = schedule.occurrence_at(t);
-        result.windows.push_back({index, occurrence.has_value(), occurrence, is_exempt(policy_, index, standing_)});
+      if (!view.exempt) {
+        result.blocked = true;
+        result.verdict = Verdict::BlockedByBlackout;
+        result.blocking_window = view.window;
+        if (bypassed != nullptr) {
+          bypassed->clear();
+        }
+        return result;
+      }
+      bypass(view.window);
+    } else {
+      maintenance_applies = true;
+      maintenance_active = maintenance_active || view.active();
+      if (view.exempt && !exempt_maintenance) {
+        exempt_maintenance = view.window;
       }
     }
-    judge(result);
-    return result;
+  }
+  if (maintenance_applies && !maintenance_active) {
+    if (!exempt_maintenance) {
+      result.blocked = true;
+      result.verdict = Verdict::OutsideMaintenance;
+      if (bypassed != nullptr) {
+        bypassed->clear();
+      }
+      return result;
+    }
+    for (const WindowView& view : views) {
+      if (view.state.valid && !view.blackout && view.exempt) {
+        bypass(view.window);
+      }
+    }
+  }
+  if (bypassed != nullptr && !bypassed->empty()) {
+    result.verdict = Verdict::ExemptFromBlock;
+  } else if (maintenance_active) {
+    result.verdict = Verdict::InsideMaintenance;
+  }
+  return result;
+}
+
+// Where a walk through the windows' changes ended.
+struct WalkResult {
+  BlockEnd end = BlockEnd::Found;
+  Instant at;           // Found: the instant
+  Judgement judgement;  // Found: the judgement there
+};
+
+// Reads the governing windows' states through one schedule memo, and walks
+// through their changes in time order.  Each walk reads a window again only
+// once its activity may have changed, jumps over what cannot end a block, and
+// stops at its limit or after kMostWindowChanges reads.
+class Walker {
+ public:
+  Walker(const Policy& policy, const Requester& requester, ScheduleMemo& memo, EvaluationCost& cost)
+      : policy_(policy), standing_(standing_of(policy, requester)), memo_(memo), cost_(cost) {}
+
+  std::vector<WindowView> read(const std::vector<std::size_t>& governing, Instant t) {
+    std::vector<WindowView> views;
+    views.reserve(governing.size());
+    for (std::size_t index : governing) {
+      const Window& window = policy_.windows()[index];
+      views.push_back(
+          {index, window.type == WindowType::Blackout, is_exempt(policy_, index, standing_), read_state(index, t)});
+    }
+    return views;
   }
 
-  // The first instant after `evaluation`'s, up to `limit`, at which a
-  // governing window changes.  With a memo, `evaluation` knows it already.
-  std::optional<Instant> next_change_after(const Evaluation& evaluation, Instant t, Instant limit) const {
-    if (memo_ != nullptr) {
-      return evaluation.next_change;
-    }
-    std::optional<Instant> earliest;
-    for (std::size_t index : governing_) {
-      // The schedule looks before its limit: one second more lets it see a
-      // change at `limit` itself, as the memo does.
-      const std::optional<Instant> change = policy_.windows()[index].schedule.next_change_after(t, limit + seconds{1});
-      if (change && (!earliest || *change < *earliest)) {
-        earliest = change;
+  // The first instant from `t` up to `limit` at which the requester is not blocked.
+  WalkResult first_unblocked(std::vector<WindowView> views, Instant t, Instant limit) {
+    std::size_t reads = 0;
+    for (;;) {
+      const Judgement judgement = judge(views, nullptr);
+      if (!judgement.blocked) {
+        return {BlockEnd::Found, t, judgement};
       }
+      // Under a blackout nothing lifts the block before every active blackout
+      // ends; outside maintenance, nothing but a maintenance window's change.
+      Instant next = judgement.verdict == Verdict::BlockedByBlackout ? t : Instant::max();
+      for (const WindowView& view : views) {
+        if (judgement.verdict == Verdict::BlockedByBlackout && view.blackout && view.active() && !view.exempt) {
+          next = std::max(next, view.state.activity_holds_until);
+        } else if (judgement.verdict == Verdict::OutsideMaintenance && !view.blackout) {
+          next = std::min(next, view.state.activity_holds_until);
+        }
+      }
+      if (auto stop = step_to(views, next, limit, reads)) {
+        return *stop;
+      }
+      t = next;
     }
-    return earliest;
   }
 
-  // The first instant after `from`'s (at `t`), up to `limit`, at which the
-  // evaluation's `blocked` equals `wanted`.
-  std::optional<Instant> first_change_to(bool wanted, const Evaluation& from, Instant t, Instant limit) const {
-    std::optional<Instant> next = next_change_after(from, t, limit);
-    for (int step = 0; step < kMaxSteps; ++step) {
-      if (!next || *next > limit) {
-        return std::nullopt;
+  // The first instant after `t` up to `limit` (inclusive) at which the requester is blocked.
+  WalkResult first_blocked(std::vector<WindowView> views, Instant t, Instant limit) {
+    std::size_t reads = 0;
+    for (;;) {
+      Instant next = Instant::max();
+      for (const WindowView& view : views) {
+        next = std::min(next, view.state.activity_holds_until);
       }
-      t = *next;
-      const Evaluation then = at(t);
-      if (then.blocked == wanted) {
-        return t;
+      if (auto stop = step_to(views, next, limit, reads)) {
+        return *stop;
       }
-      next = next_change_after(then, t, limit);
+      t = next;
+      if (const Judgement judgement = judge(views, nullptr); judgement.blocked) {
+        return {BlockEnd::Found, t, judgement};
+      }
+    }
+  }
+
+ private:
+  const ScheduleState& read_state(std::size_t window, Instant t) {
+    ++cost_.window_changes;
+    return memo_.state(policy_, window, t, cost_);
+  }
+
+  // Moves a walk to `t`, reading again the windows whose activity may have
+  // changed by then; says why the walk stops there, if it does: `t` is past
+  // its limit, or reading would pass its budget.
+  std::optional<WalkResult> step_to(std::vector<WindowView>& views, Instant t, Instant limit, std::size_t& reads) {
+    if (t > limit) {
+      return WalkResult{BlockEnd::BeyondHorizon, t, {}};
+    }
+    for (WindowView& view : views) {
+      if (view.state.activity_holds_until <= t) {
+        if (reads == kMostWindowChanges) {
+          return WalkResult{BlockEnd::BeyondBudget, t, {}};
+        }
+        ++reads;
+        view.state = read_state(view.window, t);
+      }
     }
     return std::nullopt;
   }
 
-  // Bounds the walk through pathological schedules (a cron firing every
-  // minute for seconds at a time); real policies change state a few times a day.
-  static constexpr int kMaxSteps = 100000;
-
- private:
-  // SPEC section 3, steps 2-4, over the windows' states at one instant.
-  void judge(Evaluation& result) const {
-    bool maintenance_applies = false;
-    bool maintenance_active = false;
-    std::vector<std::size_t> exempt_maintenance;
-    for (const WindowStatus& status : result.windows) {
-      if (policy_.windows()[status.window].type == WindowType::Blackout) {
-        if (!status.active) {
-          continue;
-        }
-        if (!status.exempt) {
-          result.blocked = true;
-          result.verdict = Verdict::BlockedByBlackout;
-          result.blocking_window = status.window;
-          result.bypassed.clear();
-          return;
-        }
-        result.bypassed.push_back(status.window);
-      } else {
-        maintenance_applies = true;
-        maintenance_active = maintenance_active || status.active;
-        if (status.exempt) {
-          exempt_maintenance.push_back(status.window);
-        }
-      }
-    }
-    if (maintenance_applies && !maintenance_active) {
-      if (exempt_maintenance.empty()) {
-        result.blocked = true;
-        result.verdict = Verdict::OutsideMaintenance;
-        result.bypassed.clear();
-        return;
-      }
-      result.bypassed.insert(result.bypassed.end(), exempt_maintenance.begin(), exempt_maintenance.end());
-    }
-    if (!result.bypassed.empty()) {
-      result.verdict = Verdict::ExemptFromBlock;
-    } else if (maintenance_active) {
-      result.verdict = Verdict::InsideMaintenance;
-    }
-  }
-
   const Policy& policy_;
-  std::vector<std::size_t> governing_;
   Standing standing_;
-  ScheduleMemo* memo_;
+  ScheduleMemo& memo_;
+  EvaluationCost& cost_;
 };
 
-void describe_block(const Policy& policy, const Evaluator& evaluator, const Evaluation& now, const DecisionInput& input,
-                    Decision& decision) {
-  decision.blocked_until = evaluator.first_change_to(false, now, input.at, input.at + Schedule::kSearchHorizon);
+void describe_block(const Policy& policy, const std::vector<std::size_t>& governing, const Judgement& now,
+                    const WalkResult& end, Decision& decision) {
+  decision.block_end = end.end;
+  if (end.end == BlockEnd::Found) {
+    decision.blocked_until = end.at;
+  }
   if (now.verdict == Verdict::BlockedByBlackout) {
     decision.deciding_window = now.blocking_window;
     for (const WindowStatus& status : decision.windows) {
@@ -194,7 +235,7 @@ void describe_block(const Policy& policy, const Evaluator& evaluator, const Eval
     return;
   }
   // Outside maintenance: name the maintenance window that opens when the block lifts.
-  for (std::size_t index : evaluator.governing()) {
+  for (std::size_t index : governing) {
     const Window& window = policy.windows()[index];
     if (window.type != WindowType::Maintenance) {
       continue;
@@ -223,40 +264,50 @@ Decision decide(const Policy& policy, const DecisionInput& input, ScheduleMemo* 
   }
   std::vector<std::size_t> governing = policy.windows_for(input.subject);
   std::erase_if(governing, [&](std::size_t index) { return !policy.windows()[index].actions.contains(input.action); });
-  const Evaluator evaluator(policy, std::move(governing), input.requester, memo);
-  Evaluation now = evaluator.at(input.at);
+  ScheduleMemo own_memo;
+  Walker walker(policy, input.requester, memo != nullptr ? *memo : own_memo, decision.cost);
+  std::vector<WindowView> views = walker.read(governing, input.at);
+  const Judgement now = judge(views, &decision.bypassed);
   decision.allowed = !now.blocked;
   decision.verdict = now.verdict;
-  decision.bypassed = std::move(now.bypassed);
-  decision.windows = std::move(now.windows);
-  // Until now.holds_until every walk through the windows' changes below visits
-  // the same instants whatever instant it starts from; what a walk did not
-  // find within its limit may come within it later.
+  Instant now_holds_until = Instant::max();
+  decision.windows.reserve(views.size());
+  for (const WindowView& view : views) {
+    now_holds_until = std::min(now_holds_until, view.state.holds_until);
+    if (view.state.valid) {
+      decision.windows.push_back({view.window, view.active(), view.state.occurrence, view.exempt});
+    }
+  }
+  // Until now_holds_until every walk through the windows' changes below
+  // visits the same instants whatever instant it starts from; what a walk did
+  // not find within its limit may come within it later.
   const Instant this_second_only = input.at + seconds{1};
   if (now.blocked) {
-    describe_block(policy, evaluator, now, input, decision);
-    decision.holds_until = decision.blocked_until ? now.holds_until : this_second_only;
+    const WalkResult end = walker.first_unblocked(views, input.at, input.at + Schedule::kSearchHorizon);
+    describe_block(policy, governing, now, end, decision);
+    decision.holds_until = decision.blocked_until ? now_holds_until : this_second_only;
     return decision;
   }
-  decision.holds_until = now.holds_until;
+  decision.holds_until = now_holds_until;
   const minutes warn_before{policy.settings().warn_before_minutes};
   if (warn_before > minutes{0}) {
-    const auto starts = evaluator.first_change_to(true, now, input.at, input.at + warn_before);
-    if (!starts) {
+    const WalkResult block = walker.first_blocked(std::move(views), input.at, input.at + warn_before);
+    if (block.end == BlockEnd::BeyondHorizon) {
       // A block can only start where a window changes: it comes within the
       // warning warn_before ahead of that.
-      decision.holds_until = std::max(now.holds_until - warn_before, this_second_only);
+      decision.holds_until = std::max(now_holds_until - warn_before, this_second_only);
+    } else if (block.end == BlockEnd::BeyondBudget) {
+      decision.holds_until = this_second_only;
     } else {
-      const Evaluation later = evaluator.at(*starts);
-      std::optional<std::size_t> window = later.blocking_window;
-      for (std::size_t index : evaluator.governing()) {  // outside maintenance: the window that closes
+      std::optional<std::size_t> window = block.judgement.blocking_window;
+      for (std::size_t index : governing) {  // outside maintenance: the window that closes
         const Window& candidate = policy.windows()[index];
         if (!window && candidate.type == WindowType::Maintenance &&
-            candidate.schedule.occurrence_at(*starts - seconds{1})) {
+            candidate.schedule.occurrence_at(block.at - seconds{1})) {
           window = index;
         }
       }
-      decision.upcoming = UpcomingBlock{window.value_or(evaluator.governing().front()), *starts};
+      decision.upcoming = UpcomingBlock{window.value_or(governing.front()), block.at};
     }
   }
   return decision;

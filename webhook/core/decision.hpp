@@ -41,6 +41,19 @@ struct WindowStatus {
   bool exempt;                           // the requester is exempt from this window
 };
 
+// How the search for the end of a block ended.
+enum class BlockEnd {
+  Found,          // Decision::blocked_until is set
+  BeyondHorizon,  // no end within Schedule::kSearchHorizon
+  BeyondBudget,   // no end found within kMostWindowChanges window changes
+};
+
+// A decision's walks through the windows' changes (to the end of a block, or
+// through the warning's look-ahead) read at most this many window states
+// beyond the ones at the decision's instant: a decision does bounded work
+// whatever the policy.
+inline constexpr std::size_t kMostWindowChanges = 2000;
+
 struct UpcomingBlock {
   std::size_t window;
   Instant starts;
@@ -58,23 +71,27 @@ struct Decision {
   // the maintenance occurrence that lifts the block.
   std::optional<Occurrence> deciding_occurrence;
   // Denied: the first instant at which this requester will be allowed,
-  // across chained and overlapping occurrences; empty if none within
-  // Schedule::kSearchHorizon.
+  // across chained and overlapping occurrences; empty when block_end says
+  // why none was found.
   std::optional<Instant> blocked_until;
+  BlockEnd block_end = BlockEnd::Found;
   // ExemptFromBlock: the windows the requester passes because of an exemption.
   std::vector<std::size_t> bypassed;
   // Allowed: a block for this requester starts within settings.warnBeforeMinutes.
   std::optional<UpcomingBlock> upcoming;
   // The same input at any instant from its own up to this one (exclusive) is
-  // decided the same.  With a schedule memo: until the first instant at which
-  // an applicable window changes (less warnBeforeMinutes while no block is
-  // foreseen, so that the warning is not missed); without one, one second.
+  // decided the same: until the first instant at which an applicable
+  // window's state changes (less warnBeforeMinutes while no block is
+  // foreseen, so that the warning is not missed); one second when the end of
+  // a block is out of sight or a walk ran out of budget.
   Instant holds_until;
+  // What deciding cost (window_changes does not depend on the memo).
+  EvaluationCost cost;
 };
 
 // `memo`, optional, shares schedule evaluations between the decisions of one
-// thread (see schedule_memo.hpp); the decision is the same with or without it,
-// except for how far its holds_until reaches.
+// thread (see schedule_memo.hpp); without it, a memo of the decision's own is
+// used.  The decision is the same either way.
 Decision decide(const Policy& policy, const DecisionInput& input, ScheduleMemo* memo = nullptr);
 
 }  // namespace windowguard::core

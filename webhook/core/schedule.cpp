@@ -6,9 +6,20 @@ namespace windowguard::core {
 namespace {
 
 // Local and UTC calendars differ by less than a day (offsets are within ±26h
-// only in theory; ±14h in the tz database), so one day of margin on each side
-// of a local range catches every occurrence.
+// only in theory; ±14h in the tz database), and so does an offset change at
+// a transition, so two days of margin on each side of a local range catch
+// every occurrence.
 constexpr days kZoneMargin{2};
+
+// The first look for a start covers this many days; each further look covers
+// four times as many, from where the last one ended.
+constexpr days kFirstLookAhead{8};
+
+// Of two occurrences containing an instant, the one that ends last; of two
+// that end together, the one that started first.
+bool ends_later(const Occurrence& candidate, const std::optional<Occurrence>& best) {
+  return !best || candidate.to > best->to || (candidate.to == best->to && candidate.from < best->from);
+}
 
 }  // namespace
 
@@ -22,6 +33,180 @@ Schedule::Schedule(TimeZone zone, std::vector<Recurrence> recurrences, std::opti
   for (const Recurrence& recurrence : recurrences_) {
     longest_spans_.push_back(longest_local_span(recurrence));
   }
+}
+
+std::optional<Occurrence> Schedule::clipped(Instant from, Instant to) const {
+  from = std::max(from, valid_from_);
+  to = std::min(to, valid_until_);
+  if (from >= to) {
+    return std::nullopt;
+  }
+  return Occurrence{from, to};
+}
+
+// Local times in order map to instants in order, except that two less than
+// the zone's longest offset change apart may map the other way round (a time
+// in a DST gap moves forward past times just after it; one in an overlap maps
+// back before times just before it).  So the occurrences that can contain `t`
+// start at most that much after `local_t`, and no earlier than their longest
+// span and that much before it.
+std::optional<Occurrence> Schedule::latest_ending_containing(const Recurrence& recurrence, std::size_t index, Instant t,
+                                                             LocalTime local_t, EvaluationCost& cost) const {
+  std::optional<Occurrence> best;
+  const auto consider = [&](LocalTime from, LocalTime to) {
+    ++cost.expansions;
+    const Instant start = zone_.to_instant(from);
+    const Instant end = zone_.to_instant(to);
+    if (start <= t && t < end) {
+      if (const auto occurrence = clipped(start, end); occurrence && ends_later(*occurrence, best)) {
+        best = occurrence;
+      }
+    }
+  };
+  const Cron* cron = std::get_if<Cron>(&recurrence);
+  if (cron == nullptr) {
+    std::vector<LocalInterval> local;
+    append_local_occurrences(recurrence, date::floor<days>(local_t - longest_spans_[index]) - kZoneMargin,
+                             date::floor<days>(local_t) + kZoneMargin, local);
+    for (const LocalInterval& interval : local) {
+      consider(interval.from, interval.to);
+    }
+    return best;
+  }
+  // A cron firing every minute for a year has half a million occurrences
+  // containing `t`; only the latest firings can end last.  Walking back, a
+  // firing more than `shift` before the first one found to contain `t` ends
+  // before it.
+  const seconds shift = zone_.longest_offset_change();
+  const LocalTime earliest = local_t - cron->duration - shift;
+  const LocalDay first_day = date::floor<days>(earliest);
+  std::optional<LocalTime> first_containing;
+  for (auto fire = cron->schedule.last_fire_at_or_before(local_t + shift, first_day); fire && *fire >= earliest;
+       fire = cron->schedule.last_fire_at_or_before(*fire - minutes{1}, first_day)) {
+    if (first_containing && *fire < *first_containing - shift) {
+      break;
+    }
+    consider(*fire, *fire + cron->duration);
+    if (!first_containing && best) {
+      first_containing = *fire;
+    }
+  }
+  return best;
+}
+
+std::optional<Instant> Schedule::first_cron_start_after(const Cron& cron, Instant t, LocalTime local_t, Instant limit,
+                                                        EvaluationCost& cost) const {
+  // As above: the earliest start is no more than `shift` after the first
+  // firing found to start after `t`.
+  const seconds shift = zone_.longest_offset_change();
+  const LocalTime local_limit = zone_.to_local(limit) + shift;
+  const LocalDay last_day = date::floor<days>(local_limit);
+  std::optional<Instant> earliest;
+  std::optional<LocalTime> first_found;
+  for (auto fire = cron.schedule.first_fire_at_or_after(local_t - shift, last_day); fire && *fire <= local_limit;
+       fire = cron.schedule.first_fire_at_or_after(*fire + minutes{1}, last_day)) {
+    if (first_found && *fire > *first_found + shift) {
+      break;
+    }
+    ++cost.expansions;
+    const Instant start = zone_.to_instant(*fire);
+    if (start <= t || start >= limit || zone_.to_instant(*fire + cron.duration) <= start) {
+      continue;
+    }
+    if (!first_found) {
+      first_found = *fire;
+    }
+    earliest = std::min(earliest.value_or(start), start);
+  }
+  return earliest;
+}
+
+// The first start of a non-empty occurrence in (t, limit).
+std::optional<Instant> Schedule::first_start_after(const Recurrence& recurrence, Instant t, LocalTime local_t,
+                                                   Instant limit, EvaluationCost& cost) const {
+  if (const Cron* cron = std::get_if<Cron>(&recurrence)) {
+    return first_cron_start_after(*cron, t, local_t, limit, cost);
+  }
+  const seconds shift = zone_.longest_offset_change();
+  const LocalDay last_needed = date::floor<days>(zone_.to_local(limit) + shift) + days{1};
+  std::optional<Instant> earliest;
+  std::optional<LocalTime> earliest_local;
+  std::vector<LocalInterval> local;
+  LocalDay first = date::floor<days>(local_t) - kZoneMargin;
+  for (days ahead = kFirstLookAhead;; ahead *= 4) {
+    const LocalDay last = std::min(date::floor<days>(local_t) + ahead, last_needed);
+    local.clear();
+    append_local_occurrences(recurrence, first, last, local);
+    for (const LocalInterval& interval : local) {
+      ++cost.expansions;
+      const Instant start = zone_.to_instant(interval.from);
+      if (start > t && start < limit && zone_.to_instant(interval.to) > start && start < earliest.value_or(limit)) {
+        earliest = start;
+        earliest_local = interval.from;
+      }
+    }
+    // A start later in local time comes earlier only when less than `shift` later.
+    if ((earliest_local && *earliest_local + shift < last + days{1}) || last == last_needed) {
+      return earliest;
+    }
+    first = last + days{1};
+  }
+}
+
+ScheduleState Schedule::state_at(Instant t, EvaluationCost& cost) const {
+  ScheduleState state;
+  if (t < valid_from_) {
+    state.holds_until = state.activity_holds_until = valid_from_;
+    return state;
+  }
+  if (t >= valid_until_) {
+    state.holds_until = state.activity_holds_until = Instant::max();
+    return state;
+  }
+  state.valid = true;
+  const LocalTime local_t = zone_.to_local(t);
+  for (std::size_t i = 0; i < recurrences_.size(); ++i) {
+    if (const auto found = latest_ending_containing(recurrences_[i], i, t, local_t, cost);
+        found && ends_later(*found, state.occurrence)) {
+      state.occurrence = found;
+    }
+  }
+  const Instant horizon_end = t + kSearchHorizon;
+  // Active: the occurrence changes where it ends or where another one starts
+  // inside it.  Inactive: the window turns active at the next start.
+  const Instant limit = state.occurrence ? state.occurrence->to : std::min(valid_until_, horizon_end);
+  std::optional<Instant> next_start;
+  for (const Recurrence& recurrence : recurrences_) {
+    if (const auto start = first_start_after(recurrence, t, local_t, next_start.value_or(limit), cost)) {
+      next_start = start;
+    }
+  }
+  if (state.occurrence) {
+    state.holds_until = next_start.value_or(state.occurrence->to);
+    state.activity_holds_until = state.occurrence->to;
+  } else if (next_start || valid_until_ <= horizon_end) {
+    state.holds_until = state.activity_holds_until = next_start.value_or(valid_until_);
+  } else {
+    state.holds_until = t + seconds{1};
+    state.activity_holds_until = horizon_end;
+  }
+  return state;
+}
+
+std::optional<Occurrence> Schedule::occurrence_at(Instant t) const {
+  if (!valid_at(t)) {
+    return std::nullopt;
+  }
+  EvaluationCost unused;
+  const LocalTime local_t = zone_.to_local(t);
+  std::optional<Occurrence> latest;
+  for (std::size_t i = 0; i < recurrences_.size(); ++i) {
+    if (const auto found = latest_ending_containing(recurrences_[i], i, t, local_t, unused);
+        found && ends_later(*found, latest)) {
+      latest = found;
+    }
+  }
+  return latest;
 }
 
 std::vector<Occurrence> Schedule::occurrences_overlapping(Instant begin, Instant end) const {
@@ -51,58 +236,20 @@ std::vector<Occurrence> Schedule::occurrences_overlapping(Instant begin, Instant
   return result;
 }
 
-std::optional<Occurrence> Schedule::occurrence_at(Instant t) const {
-  std::optional<Occurrence> latest;
-  for (const Occurrence& occurrence : occurrences_overlapping(t, t + seconds{1})) {
-    if (!latest || occurrence.to > latest->to) {
-      latest = occurrence;
+std::optional<Instant> Schedule::next_change_after(Instant t, Instant limit, std::size_t most_states) const {
+  limit = std::min(limit, t + kSearchHorizon);
+  EvaluationCost cost;
+  const ScheduleState first = state_at(t, cost);
+  const bool active = first.occurrence.has_value();
+  const bool valid = first.valid;
+  for (Instant at = first.activity_holds_until; at <= limit && most_states > 1; --most_states) {
+    const ScheduleState then = state_at(at, cost);
+    if (then.occurrence.has_value() != active || then.valid != valid) {
+      return at;
     }
+    at = then.activity_holds_until;
   }
-  return latest;
-}
-
-std::optional<Instant> Schedule::next_change_after(Instant t, std::optional<Instant> limit) const {
-  std::optional<Instant> validity_change;
-  if (valid_from_ > t) {
-    validity_change = valid_from_;
-  } else if (valid_until_ > t && valid_until_ != Instant::max()) {
-    validity_change = valid_until_;
-  }
-  const Instant search_end = std::min(t + kSearchHorizon, limit.value_or(Instant::max()));
-  seconds horizon = std::min<seconds>(days{8}, std::max<seconds>(search_end - t, seconds{1}));
-  while (true) {
-    const Instant window_end = std::min<Instant>(t + horizon, search_end);
-    // Merge the occurrences reachable from t: if they cover t, the change is
-    // where their union ends; otherwise it is the next start.
-    Instant covered_until = t;
-    std::optional<Instant> next_start;
-    for (const Occurrence& occurrence : occurrences_overlapping(t, window_end)) {
-      if (occurrence.from <= covered_until) {
-        covered_until = std::max(covered_until, occurrence.to);
-      } else {
-        next_start = occurrence.from;
-        break;
-      }
-    }
-    std::optional<Instant> change;
-    if (covered_until > t) {
-      if (covered_until < window_end) {
-        change = covered_until;
-      }
-    } else {
-      change = next_start;
-    }
-    if (change || (validity_change && *validity_change <= window_end)) {
-      if (!change || (validity_change && *validity_change < *change)) {
-        return validity_change;
-      }
-      return change;
-    }
-    if (window_end == search_end) {
-      return validity_change;
-    }
-    horizon *= 4;
-  }
+  return std::nullopt;
 }
 
 }  // namespace windowguard::core

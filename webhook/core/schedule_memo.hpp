@@ -3,7 +3,6 @@
 // cannot change, so that requests share the work of evaluating it.
 #include <array>
 #include <cstddef>
-#include <optional>
 #include <vector>
 
 #include "core/policy.hpp"
@@ -12,23 +11,15 @@ namespace windowguard::core {
 
 class ScheduleMemo {
  public:
-  struct State {
-    bool valid = false;                    // inside the window's validity
-    std::optional<Occurrence> occurrence;  // Schedule::occurrence_at, when valid
-    std::optional<Instant> next_change;    // Schedule::next_change_after, unbounded
-    Instant holds_until;                   // exclusive: the state is the same until then
-  };
+  using State = ScheduleState;
 
-  // The state of `policy.windows()[window]`'s schedule at `t`.  Computing it
-  // at `t` also yields how long it holds: until the window next changes (or
-  // until another occurrence starts inside the current one), so the answer is
-  // kept for that span and every later request inside it is a range check.
-  // Exact, not approximate.  A window that will not change within the search
-  // horizon is kept for its second only: a change just past the horizon comes
-  // within it a second later, as it does for the schedule.  A different
+  // The state of `policy.windows()[window]`'s schedule at `t`: what
+  // Schedule::state_at says, kept for the span it holds, so that every later
+  // request inside that span is a range check.  Exact, not approximate.  What
+  // computing a state generated is added to `cost.expansions`.  A different
   // policy resets the memo; the caller keeps the policy alive while it uses
   // the memo with it.  Not thread-safe: one memo per thread.
-  const State& state(const Policy& policy, std::size_t window, Instant t);
+  const State& state(const Policy& policy, std::size_t window, Instant t, EvaluationCost& cost);
 
  private:
   struct Span {
@@ -40,12 +31,20 @@ class ScheduleMemo {
   // present again.
   static constexpr std::size_t kSpansPerWindow = 4;
   struct Spans {
-    std::array<Span, kSpansPerWindow> spans;
+    std::size_t window = kNoWindow;
+    std::array<Span, kSpansPerWindow> spans{};
     std::size_t next = 0;  // the span to replace next
   };
+  static constexpr std::size_t kNoWindow = static_cast<std::size_t>(-1);
+
+  // The windows asked about, by index, in an open-addressed table: a memo
+  // costs in proportion to the windows it was asked about, not to the
+  // policy's size, so that one made for a single decision is cheap.
+  Spans& spans_of(std::size_t window);
 
   const Policy* policy_ = nullptr;
-  std::vector<Spans> windows_;
+  std::vector<Spans> table_;  // size a power of two, at most half full
+  std::size_t used_ = 0;
 };
 
 }  // namespace windowguard::core

@@ -33,6 +33,7 @@ std::shared_ptr<const TimeZone::OffsetTable> TimeZone::table_for(const date::tim
     built->begins.push_back(at);
     built->offsets.push_back(info.offset);
     built->local_starts.push_back(LocalTime{at.time_since_epoch() + std::max(before, info.offset)});
+    built->longest_offset_change = std::max(built->longest_offset_change, abs(info.offset - before));
     at = std::max(info.end, at + seconds{1});
   }
   built->covers_until = kTableUntil;

@@ -25,6 +25,11 @@ class TimeZone {
   Instant to_instant(LocalTime local) const;
   LocalTime to_local(Instant instant) const;
   seconds offset_at(Instant instant) const;
+  // The largest change of UTC offset at any transition, either way (none for
+  // a fixed offset).  Local times closer than this may map to instants in the
+  // other order: a time in a DST gap moves forward past times just after it,
+  // and one in an overlap maps back before times just before it.
+  seconds longest_offset_change() const { return table_ ? table_->longest_offset_change : seconds{0}; }
   // "PST", "CEST", "+0545" (as the tz database names it); a fixed offset's own name.
   std::string abbreviation_at(Instant instant) const;
 
@@ -38,6 +43,7 @@ class TimeZone {
     std::vector<seconds> offsets;         // its UTC offset
     std::vector<LocalTime> local_starts;  // its first local time that maps into it (RFC 5545 rule)
     Instant covers_until;
+    seconds longest_offset_change{0};
   };
   static std::shared_ptr<const OffsetTable> table_for(const date::time_zone* zone);
 
