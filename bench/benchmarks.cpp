@@ -16,6 +16,7 @@
 #include "admission/admission_decision.hpp"
 #include "admission/response_encoder.hpp"
 #include "admission/review_decoder.hpp"
+#include "adversarial_policies.hpp"
 #include "core/decision.hpp"
 #include "core/time_text.hpp"
 #include "core/upcoming.hpp"
@@ -227,6 +228,26 @@ void BM_DecideMemo(benchmark::State& state) {
   decide_repeatedly(state, &memo);
 }
 BENCHMARK(BM_DecideMemo)->Arg(100)->Arg(1000)->Arg(10000);
+
+// The worst cases: each policy of bench/adversarial/ decided on its deny path
+// (the walk to the end of the block) with a memo of the decision's own, as
+// `windowguard check` decides and as a server thread decides first.  Reports
+// the window states read and the occurrences generated per decision.
+void BM_AdversarialDecision(benchmark::State& state) {
+  static const std::vector<AdversarialPolicy> policies = load_adversarial_policies(WINDOWGUARD_SOURCE_DIR);
+  const AdversarialPolicy& adversarial = policies.at(static_cast<std::size_t>(state.range(0)));
+  const core::DecisionInput input = adversarial_request(adversarial.denied_at);
+  core::EvaluationCost cost;
+  for (auto _ : state) {
+    const core::Decision decision = core::decide(*adversarial.policy, input);
+    cost = decision.cost;
+    benchmark::DoNotOptimize(decision.allowed);
+  }
+  state.counters["window_changes"] = static_cast<double>(cost.window_changes);
+  state.counters["expansions"] = static_cast<double>(cost.expansions);
+  state.SetLabel(adversarial.name);
+}
+BENCHMARK(BM_AdversarialDecision)->DenseRange(0, 10)->Unit(benchmark::kMicrosecond);
 
 // Reading, validating and compiling a 10,000-window policy directory, and
 // publishing it to the request path (what a reload costs).

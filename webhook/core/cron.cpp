@@ -1,5 +1,6 @@
 #include "core/cron.hpp"
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 #include <vector>
@@ -178,6 +179,11 @@ std::variant<CronSchedule, CronSchedule::ParseError> CronSchedule::parse(std::st
       schedule.minute_list_.push_back(minute);
     }
   }
+  for (int hour : schedule.hour_list_) {
+    for (int minute : schedule.minute_list_) {
+      schedule.times_of_day_.push_back(hour * 60 + minute);
+    }
+  }
   schedule.day_of_month_unrestricted_ = fields[2].front() == '*';
   schedule.day_of_week_unrestricted_ = fields[4].front() == '*';
   if (!schedule.can_match_some_day()) {
@@ -221,45 +227,47 @@ bool CronSchedule::can_match_some_day() const {
 
 std::optional<LocalTime> CronSchedule::first_fire_at_or_after(LocalTime from, LocalDay last_day) const {
   LocalDay day = date::floor<days>(from);
-  // The first matching minute of the first day is the one at or after `from`.
-  auto earliest = date::ceil<std::chrono::minutes>(from - day);
-  for (; day <= last_day; day += days{1}, earliest = std::chrono::minutes{0}) {
-    if (!matches_day(date::year_month_day(day))) {
-      continue;
-    }
-    for (int hour : hour_list_) {
-      if (std::chrono::hours{hour + 1} <= earliest) {
-        continue;
-      }
-      for (int minute : minute_list_) {
-        const std::chrono::minutes at = std::chrono::hours{hour} + std::chrono::minutes{minute};
-        if (at >= earliest) {
-          return day + at;
+  // On the first day, the first matching minute at or after `from`; on the
+  // days after, the day's first.
+  auto earliest = date::ceil<std::chrono::minutes>(from - day).count();
+  while (day <= last_day) {
+    const date::year_month_day ymd(day);
+    if (!months_.test(static_cast<unsigned>(ymd.month()))) {
+      day = LocalDay{(ymd.year() / ymd.month() / 1) + date::months{1}};
+    } else {
+      if (matches_day(ymd)) {
+        const auto time = std::lower_bound(times_of_day_.begin(), times_of_day_.end(), earliest);
+        if (time != times_of_day_.end()) {
+          return day + std::chrono::minutes{*time};
         }
       }
+      day += days{1};
     }
+    earliest = 0;
   }
   return std::nullopt;
 }
 
 std::optional<LocalTime> CronSchedule::last_fire_at_or_before(LocalTime until, LocalDay first_day) const {
   LocalDay day = date::floor<days>(until);
-  auto latest = date::floor<std::chrono::minutes>(until - day);
-  for (; day >= first_day; day -= days{1}, latest = days{1} - std::chrono::minutes{1}) {
-    if (!matches_day(date::year_month_day(day))) {
-      continue;
-    }
-    for (auto hour = hour_list_.rbegin(); hour != hour_list_.rend(); ++hour) {
-      if (std::chrono::hours{*hour} > latest) {
-        continue;
-      }
-      for (auto minute = minute_list_.rbegin(); minute != minute_list_.rend(); ++minute) {
-        const std::chrono::minutes at = std::chrono::hours{*hour} + std::chrono::minutes{*minute};
-        if (at <= latest) {
-          return day + at;
+  // On the first day, the last matching minute at or before `until`; on the
+  // days before, the day's last.
+  auto latest = date::floor<std::chrono::minutes>(until - day).count();
+  constexpr auto kLastMinuteOfDay = 24 * 60 - 1;
+  while (day >= first_day) {
+    const date::year_month_day ymd(day);
+    if (!months_.test(static_cast<unsigned>(ymd.month()))) {
+      day = LocalDay{ymd.year() / ymd.month() / 1} - days{1};
+    } else {
+      if (matches_day(ymd)) {
+        const auto after = std::upper_bound(times_of_day_.begin(), times_of_day_.end(), latest);
+        if (after != times_of_day_.begin()) {
+          return day + std::chrono::minutes{*(after - 1)};
         }
       }
+      day -= days{1};
     }
+    latest = kLastMinuteOfDay;
   }
   return std::nullopt;
 }

@@ -28,7 +28,8 @@ class CronSchedule {
   bool can_match_some_day() const;
   // The first matching minute at or after `from`, on a day no later than
   // `last_day`; the last at or before `until`, on a day no earlier than
-  // `first_day`.  Day by day: cost in proportion to the days looked at.
+  // `first_day`.  Day by day, a month at a time through months that do not
+  // match: cost in proportion to the days looked at.
   std::optional<LocalTime> first_fire_at_or_after(LocalTime from, LocalDay last_day) const;
   std::optional<LocalTime> last_fire_at_or_before(LocalTime until, LocalDay first_day) const;
   const std::string& expression() const { return expression_; }
@@ -40,6 +41,7 @@ class CronSchedule {
   std::bitset<7> days_of_week_;    // 0 = Sunday
   std::vector<int> hour_list_;
   std::vector<int> minute_list_;
+  std::vector<int> times_of_day_;  // minutes since midnight of every matching hour and minute, ascending
   bool day_of_month_unrestricted_ = false;
   bool day_of_week_unrestricted_ = false;
 };

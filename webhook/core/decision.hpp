@@ -52,7 +52,7 @@ enum class BlockEnd {
 // through the warning's look-ahead) read at most this many window states
 // beyond the ones at the decision's instant: a decision does bounded work
 // whatever the policy.
-inline constexpr std::size_t kMostWindowChanges = 2000;
+inline constexpr std::size_t kMostWindowChanges = 1000;
 
 struct UpcomingBlock {
   std::size_t window;

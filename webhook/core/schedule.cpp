@@ -11,9 +11,14 @@ namespace {
 // every occurrence.
 constexpr days kZoneMargin{2};
 
+// An offset change at a transition is at most a day (Pacific/Apia, 2011):
+// occurrences that can contain an instant, or start next after it, start at
+// most this much earlier or later in local time than that bounds them.
+constexpr days kShiftMargin{1};
+
 // The first look for a start covers this many days; each further look covers
 // four times as many, from where the last one ended.
-constexpr days kFirstLookAhead{8};
+constexpr days kFirstLookAhead{2};
 
 // Of two occurrences containing an instant, the one that ends last; of two
 // that end together, the one that started first.
@@ -44,14 +49,14 @@ std::optional<Occurrence> Schedule::clipped(Instant from, Instant to) const {
   return Occurrence{from, to};
 }
 
-// Local times in order map to instants in order, except that two less than
-// the zone's longest offset change apart may map the other way round (a time
-// in a DST gap moves forward past times just after it; one in an overlap maps
-// back before times just before it).  So the occurrences that can contain `t`
+// Local times in order map to instants in order, except near a transition,
+// where two less than its offset change apart may map the other way round
+// (TimeZone::offset_change_near).  So the occurrences that can contain `t`
 // start at most that much after `local_t`, and no earlier than their longest
 // span and that much before it.
 std::optional<Occurrence> Schedule::latest_ending_containing(const Recurrence& recurrence, std::size_t index, Instant t,
-                                                             LocalTime local_t, EvaluationCost& cost) const {
+                                                             LocalTime local_t, LocalIntervals& scratch,
+                                                             EvaluationCost& cost) const {
   std::optional<Occurrence> best;
   const auto consider = [&](LocalTime from, LocalTime to) {
     ++cost.expansions;
@@ -65,30 +70,32 @@ std::optional<Occurrence> Schedule::latest_ending_containing(const Recurrence& r
   };
   const Cron* cron = std::get_if<Cron>(&recurrence);
   if (cron == nullptr) {
-    std::vector<LocalInterval> local;
-    append_local_occurrences(recurrence, date::floor<days>(local_t - longest_spans_[index]) - kZoneMargin,
-                             date::floor<days>(local_t) + kZoneMargin, local);
-    for (const LocalInterval& interval : local) {
+    scratch.clear();
+    append_local_occurrences(recurrence, date::floor<days>(local_t - longest_spans_[index]) - kShiftMargin,
+                             date::floor<days>(local_t) + kShiftMargin, scratch);
+    for (const LocalInterval& interval : scratch) {
       consider(interval.from, interval.to);
     }
     return best;
   }
   // A cron firing every minute for a year has half a million occurrences
   // containing `t`; only the latest firings can end last.  Walking back, a
-  // firing more than `shift` before the first one found to contain `t` ends
-  // before it.
-  const seconds shift = zone_.longest_offset_change();
-  const LocalTime earliest = local_t - cron->duration - shift;
+  // firing earlier than the first one found to contain `t` by more than the
+  // offset change near that one's end ends before it.
+  const seconds shift_now = zone_.offset_change_near(local_t);
+  const LocalTime earliest = local_t - cron->duration - shift_now;
   const LocalDay first_day = date::floor<days>(earliest);
   std::optional<LocalTime> first_containing;
-  for (auto fire = cron->schedule.last_fire_at_or_before(local_t + shift, first_day); fire && *fire >= earliest;
+  seconds shift_at_end{0};
+  for (auto fire = cron->schedule.last_fire_at_or_before(local_t + shift_now, first_day); fire && *fire >= earliest;
        fire = cron->schedule.last_fire_at_or_before(*fire - minutes{1}, first_day)) {
-    if (first_containing && *fire < *first_containing - shift) {
+    if (first_containing && *fire < *first_containing - shift_at_end) {
       break;
     }
     consider(*fire, *fire + cron->duration);
     if (!first_containing && best) {
       first_containing = *fire;
+      shift_at_end = zone_.offset_change_near(*fire + cron->duration);
     }
   }
   return best;
@@ -96,16 +103,16 @@ std::optional<Occurrence> Schedule::latest_ending_containing(const Recurrence& r
 
 std::optional<Instant> Schedule::first_cron_start_after(const Cron& cron, Instant t, LocalTime local_t, Instant limit,
                                                         EvaluationCost& cost) const {
-  // As above: the earliest start is no more than `shift` after the first
-  // firing found to start after `t`.
-  const seconds shift = zone_.longest_offset_change();
-  const LocalTime local_limit = zone_.to_local(limit) + shift;
+  // As above: the earliest start is no more than the offset change near it
+  // after the first firing found to start after `t`.
+  const LocalTime local_limit = zone_.to_local(limit) + zone_.offset_change_near(zone_.to_local(limit));
   const LocalDay last_day = date::floor<days>(local_limit);
   std::optional<Instant> earliest;
   std::optional<LocalTime> first_found;
-  for (auto fire = cron.schedule.first_fire_at_or_after(local_t - shift, last_day); fire && *fire <= local_limit;
-       fire = cron.schedule.first_fire_at_or_after(*fire + minutes{1}, last_day)) {
-    if (first_found && *fire > *first_found + shift) {
+  seconds shift_at_first{0};
+  for (auto fire = cron.schedule.first_fire_at_or_after(local_t - zone_.offset_change_near(local_t), last_day);
+       fire && *fire <= local_limit; fire = cron.schedule.first_fire_at_or_after(*fire + minutes{1}, last_day)) {
+    if (first_found && *fire > *first_found + shift_at_first) {
       break;
     }
     ++cost.expansions;
@@ -115,6 +122,7 @@ std::optional<Instant> Schedule::first_cron_start_after(const Cron& cron, Instan
     }
     if (!first_found) {
       first_found = *fire;
+      shift_at_first = zone_.offset_change_near(*fire);
     }
     earliest = std::min(earliest.value_or(start), start);
   }
@@ -123,21 +131,19 @@ std::optional<Instant> Schedule::first_cron_start_after(const Cron& cron, Instan
 
 // The first start of a non-empty occurrence in (t, limit).
 std::optional<Instant> Schedule::first_start_after(const Recurrence& recurrence, Instant t, LocalTime local_t,
-                                                   Instant limit, EvaluationCost& cost) const {
+                                                   Instant limit, LocalIntervals& scratch, EvaluationCost& cost) const {
   if (const Cron* cron = std::get_if<Cron>(&recurrence)) {
     return first_cron_start_after(*cron, t, local_t, limit, cost);
   }
-  const seconds shift = zone_.longest_offset_change();
-  const LocalDay last_needed = date::floor<days>(zone_.to_local(limit) + shift) + days{1};
+  const LocalDay last_needed = date::floor<days>(zone_.to_local(limit)) + kShiftMargin;
   std::optional<Instant> earliest;
   std::optional<LocalTime> earliest_local;
-  std::vector<LocalInterval> local;
-  LocalDay first = date::floor<days>(local_t) - kZoneMargin;
+  LocalDay first = date::floor<days>(local_t) - kShiftMargin;
   for (days ahead = kFirstLookAhead;; ahead *= 4) {
     const LocalDay last = std::min(date::floor<days>(local_t) + ahead, last_needed);
-    local.clear();
-    append_local_occurrences(recurrence, first, last, local);
-    for (const LocalInterval& interval : local) {
+    scratch.clear();
+    append_local_occurrences(recurrence, first, last, scratch);
+    for (const LocalInterval& interval : scratch) {
       ++cost.expansions;
       const Instant start = zone_.to_instant(interval.from);
       if (start > t && start < limit && zone_.to_instant(interval.to) > start && start < earliest.value_or(limit)) {
@@ -145,8 +151,10 @@ std::optional<Instant> Schedule::first_start_after(const Recurrence& recurrence,
         earliest_local = interval.from;
       }
     }
-    // A start later in local time comes earlier only when less than `shift` later.
-    if ((earliest_local && *earliest_local + shift < last + days{1}) || last == last_needed) {
+    // A start later in local time comes earlier only when closer than the
+    // offset change near it.
+    if ((earliest_local && *earliest_local + zone_.offset_change_near(*earliest_local) < last + days{1}) ||
+        last == last_needed) {
       return earliest;
     }
     first = last + days{1};
@@ -165,8 +173,9 @@ ScheduleState Schedule::state_at(Instant t, EvaluationCost& cost) const {
   }
   state.valid = true;
   const LocalTime local_t = zone_.to_local(t);
+  LocalIntervals scratch;
   for (std::size_t i = 0; i < recurrences_.size(); ++i) {
-    if (const auto found = latest_ending_containing(recurrences_[i], i, t, local_t, cost);
+    if (const auto found = latest_ending_containing(recurrences_[i], i, t, local_t, scratch, cost);
         found && ends_later(*found, state.occurrence)) {
       state.occurrence = found;
     }
@@ -177,7 +186,7 @@ ScheduleState Schedule::state_at(Instant t, EvaluationCost& cost) const {
   const Instant limit = state.occurrence ? state.occurrence->to : std::min(valid_until_, horizon_end);
   std::optional<Instant> next_start;
   for (const Recurrence& recurrence : recurrences_) {
-    if (const auto start = first_start_after(recurrence, t, local_t, next_start.value_or(limit), cost)) {
+    if (const auto start = first_start_after(recurrence, t, local_t, next_start.value_or(limit), scratch, cost)) {
       next_start = start;
     }
   }
@@ -199,9 +208,10 @@ std::optional<Occurrence> Schedule::occurrence_at(Instant t) const {
   }
   EvaluationCost unused;
   const LocalTime local_t = zone_.to_local(t);
+  LocalIntervals scratch;
   std::optional<Occurrence> latest;
   for (std::size_t i = 0; i < recurrences_.size(); ++i) {
-    if (const auto found = latest_ending_containing(recurrences_[i], i, t, local_t, unused);
+    if (const auto found = latest_ending_containing(recurrences_[i], i, t, local_t, scratch, unused);
         found && ends_later(*found, latest)) {
       latest = found;
     }

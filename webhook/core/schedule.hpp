@@ -77,10 +77,12 @@ class Schedule {
 
  private:
   std::optional<Occurrence> clipped(Instant from, Instant to) const;
+  using LocalIntervals = std::vector<LocalInterval>;  // reused between recurrences
   std::optional<Occurrence> latest_ending_containing(const Recurrence& recurrence, std::size_t index, Instant t,
-                                                     LocalTime local_t, EvaluationCost& cost) const;
+                                                     LocalTime local_t, LocalIntervals& scratch,
+                                                     EvaluationCost& cost) const;
   std::optional<Instant> first_start_after(const Recurrence& recurrence, Instant t, LocalTime local_t, Instant limit,
-                                           EvaluationCost& cost) const;
+                                           LocalIntervals& scratch, EvaluationCost& cost) const;
   std::optional<Instant> first_cron_start_after(const Cron& cron, Instant t, LocalTime local_t, Instant limit,
                                                 EvaluationCost& cost) const;
 

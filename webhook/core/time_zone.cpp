@@ -75,6 +75,28 @@ seconds TimeZone::offset_at(Instant instant) const {
   return zone_->get_info(instant).offset;
 }
 
+seconds TimeZone::offset_change_near(LocalTime local) const {
+  if (zone_ == nullptr) {
+    return seconds{0};
+  }
+  const OffsetTable& table = *table_;
+  // Local times are within a day of their instants: three days of instants
+  // cover two of local time.
+  constexpr days kNear{3};
+  const Instant around{local.time_since_epoch()};
+  if (around - kNear < table.begins.front() || around + kNear >= table.covers_until) {
+    return table.longest_offset_change;
+  }
+  seconds change{0};
+  const auto first = std::upper_bound(table.begins.begin(), table.begins.end(), around - kNear);
+  const auto last = std::upper_bound(first, table.begins.end(), around + kNear);
+  for (auto begin = first; begin != last; ++begin) {
+    const auto period = static_cast<std::size_t>(begin - table.begins.begin());
+    change = std::max(change, abs(table.offsets[period] - table.offsets[period - 1]));
+  }
+  return change;
+}
+
 std::string TimeZone::abbreviation_at(Instant instant) const {
   if (zone_ == nullptr) {
     return name_;

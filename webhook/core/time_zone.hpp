@@ -25,11 +25,12 @@ class TimeZone {
   Instant to_instant(LocalTime local) const;
   LocalTime to_local(Instant instant) const;
   seconds offset_at(Instant instant) const;
-  // The largest change of UTC offset at any transition, either way (none for
-  // a fixed offset).  Local times closer than this may map to instants in the
-  // other order: a time in a DST gap moves forward past times just after it,
-  // and one in an overlap maps back before times just before it.
-  seconds longest_offset_change() const { return table_ ? table_->longest_offset_change : seconds{0}; }
+  // The largest change of UTC offset, either way, at a transition within two
+  // days of `local` (none for a fixed offset, and none for most local times).
+  // Local times closer than this may map to instants in the other order: a
+  // time in a DST gap moves forward past times just after it, and one in an
+  // overlap maps back before times just before it.
+  seconds offset_change_near(LocalTime local) const;
   // "PST", "CEST", "+0545" (as the tz database names it); a fixed offset's own name.
   std::string abbreviation_at(Instant instant) const;
 

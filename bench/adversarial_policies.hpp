@@ -1,0 +1,65 @@
+#pragma once
+// The policies of bench/adversarial/, loaded, each with the instant at which a
+// deploy of `web` in `prod` by `dev` is denied (the file's first line), for
+// the benchmark and for the tests that bound the same decisions.
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/decision.hpp"
+#include "core/time_text.hpp"
+#include "policy/policy_loader.hpp"
+
+namespace windowguard::bench {
+
+struct AdversarialPolicy {
+  std::string name;  // the file's name without .yaml
+  std::shared_ptr<const core::Policy> policy;
+  core::Instant denied_at;
+};
+
+inline std::filesystem::path adversarial_directory(const std::filesystem::path& source_directory) {
+  return source_directory / "bench" / "adversarial";
+}
+
+// Every policy of the directory, in name order; an unreadable one has no policy.
+inline std::vector<AdversarialPolicy> load_adversarial_policies(const std::filesystem::path& source_directory) {
+  std::vector<std::filesystem::path> files;
+  for (const auto& entry : std::filesystem::directory_iterator(adversarial_directory(source_directory))) {
+    if (entry.path().extension() == ".yaml") {
+      files.push_back(entry.path());
+    }
+  }
+  std::sort(files.begin(), files.end());
+  std::vector<AdversarialPolicy> loaded;
+  for (const auto& file : files) {
+    std::ifstream in(file);
+    std::ostringstream text;
+    text << in.rdbuf();
+    const std::string contents = text.str();
+    constexpr std::string_view kAtPrefix = "# at: ";
+    const std::string first_line = contents.substr(0, contents.find('\n'));
+    const auto at =
+        first_line.starts_with(kAtPrefix) ? core::parse_rfc3339(first_line.substr(kAtPrefix.size())) : std::nullopt;
+    loaded.push_back({file.stem().string(), policy::load_policy({{file.filename().string(), contents}}).policy,
+                      at.value_or(core::Instant{})});
+  }
+  return loaded;
+}
+
+// The denied request: a deploy of `web` in `prod` by `dev`.
+inline core::DecisionInput adversarial_request(core::Instant at) {
+  core::DecisionInput input;
+  input.action = core::Action::Deploy;
+  input.subject = core::Subject{"prod", "web", {}, false};
+  input.requester = core::Requester{"dev", {}};
+  input.at = at;
+  return input;
+}
+
+}  // namespace windowguard::bench
