@@ -1,10 +1,13 @@
 // Untrusted bytes as a policy file: the loader must report errors, never crash,
-// and a policy it accepts must be usable.
+// and a policy it accepts must be usable, and decided within the engine's
+// bound on work (support/decision_bounds.hpp) in each environment it binds.
 #include <cstdint>
 #include <string>
 
+#include "core/decision.hpp"
 #include "core/upcoming.hpp"
 #include "policy/policy_loader.hpp"
+#include "support/decision_bounds.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace windowguard;
@@ -15,6 +18,19 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     request.at = core::Instant{core::seconds{1'795'000'000}};
     request.ahead = core::days{30};
     (void)core::list_occurrences(*result.policy, request);
+    for (const core::Binding& binding : result.policy->bindings()) {
+      if (binding.environments.empty()) {
+        continue;
+      }
+      core::DecisionInput input;
+      input.subject = core::Subject{binding.environments.front(), "web", {}, false};
+      input.requester = core::Requester{"dev", {}};
+      input.at = request.at;
+      const core::Decision decision = core::decide(*result.policy, input);
+      if (!testing::bound_for(*result.policy, input, decision).holds_for(decision)) {
+        __builtin_trap();  // more work than the engine promises
+      }
+    }
   } else if (result.errors.empty()) {
     __builtin_trap();  // rejected without a reason
   }

@@ -202,6 +202,17 @@ ScheduleState Schedule::state_at(Instant t, EvaluationCost& cost) const {
   return state;
 }
 
+std::size_t Schedule::most_expansions_per_state() const {
+  constexpr std::size_t kMostPerCalendarRecurrence = 64;
+  const auto firings_per_change =
+      static_cast<std::size_t>(std::chrono::duration_cast<minutes>(zone_.longest_offset_change()).count()) + 1;
+  std::size_t most = 0;
+  for (const Recurrence& recurrence : recurrences_) {
+    most += std::holds_alternative<Cron>(recurrence) ? 5 * firings_per_change : kMostPerCalendarRecurrence;
+  }
+  return most;
+}
+
 std::optional<Occurrence> Schedule::occurrence_at(Instant t) const {
   if (!valid_at(t)) {
     return std::nullopt;

@@ -58,6 +58,11 @@ class Schedule {
   // long duration), and adds what it generated to `cost.expansions`.
   ScheduleState state_at(Instant t, EvaluationCost& cost) const;
 
+  // The most occurrences state_at generates, whatever its instant: per cron,
+  // five times the firings that fit in the zone's longest offset change (and
+  // one); per other recurrence, 64.
+  std::size_t most_expansions_per_state() const;
+
   // The occurrence containing `t` that ends last, if the window is active at `t`.
   std::optional<Occurrence> occurrence_at(Instant t) const;
 

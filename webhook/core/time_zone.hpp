@@ -31,6 +31,8 @@ class TimeZone {
   // time in a DST gap moves forward past times just after it, and one in an
   // overlap maps back before times just before it.
   seconds offset_change_near(LocalTime local) const;
+  // The largest such change anywhere.
+  seconds longest_offset_change() const { return table_ ? table_->longest_offset_change : seconds{0}; }
   // "PST", "CEST", "+0545" (as the tz database names it); a fixed offset's own name.
   std::string abbreviation_at(Instant instant) const;
 
