@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <vector>
 
 #include "cli/commands.hpp"
 
@@ -58,6 +59,109 @@ TEST(Lint, ABrokenDirectoryExitsTwoWithEveryErrorLocated) {
 TEST(Lint, NeedsExactlyOneDirectory) {
   EXPECT_EQ(run(run_lint, {}).code, kExitUsage);
   EXPECT_EQ(run(run_lint, {"a", "b"}).code, kExitUsage);
+  EXPECT_EQ(run(run_lint, {kPolicies, "--at", "yesterday"}).code, kExitUsage);
+}
+
+// One policy file in a fresh directory, linted at a fixed instant.
+VerbRun lint_one_file(const std::string& name, const std::string& text, const std::vector<std::string>& flags = {}) {
+  const auto directory = std::filesystem::temp_directory_path() / ("windowguard-cli-warn-" + name);
+  std::filesystem::remove_all(directory);
+  std::filesystem::create_directories(directory);
+  std::ofstream(directory / "p.yaml") << text;
+  Arguments arguments{directory.string(), "--at", "2026-12-01T12:00:00Z"};
+  arguments.insert(arguments.end(), flags.begin(), flags.end());
+  VerbRun result = run(run_lint, arguments);
+  std::filesystem::remove_all(directory);
+  // Locations are relative to the directory, so that rows can name them.
+  for (std::string* text_of : {&result.out, &result.err}) {
+    for (std::size_t at; (at = text_of->find(directory.string())) != std::string::npos;) {
+      text_of->replace(at, directory.string().size(), "DIR");
+    }
+  }
+  return result;
+}
+
+constexpr const char* kHeader = "apiVersion: windowguard.dev/v1\nkind: WindowPolicy\n";
+
+struct WarningCase {
+  const char* name;
+  std::string policy;    // after kHeader
+  std::string expected;  // standard error
+};
+
+void PrintTo(const WarningCase& row, std::ostream* out) { *out << row.name; }
+
+class LintWarning : public ::testing::TestWithParam<WarningCase> {};
+
+TEST_P(LintWarning, IsPrintedWithItsLocationAndExitsZero) {
+  const WarningCase& row = GetParam();
+  const VerbRun result = lint_one_file(row.name, kHeader + row.policy);
+  EXPECT_EQ(result.code, kExitOk) << row.name;
+  EXPECT_EQ(result.err, row.expected) << row.name;
+  EXPECT_NE(result.out.find("warning"), std::string::npos) << row.name;
+  const VerbRun strict = lint_one_file(row.name, kHeader + row.policy, {"--strict"});
+  EXPECT_EQ(strict.code, kExitUsage) << row.name;
+}
+
+const WarningCase kWarningCases[] = {
+    {"no-window", "", "DIR: warning: the policy has no window: it blocks nothing\n"},
+    {"bound-nowhere",
+     "windows:\n  - name: lonely\n    type: blackout\n    durations:\n      - daily: {from: \"01:00\", to: "
+     "\"02:00\"}\n",
+     "DIR/p.yaml:4:11: warning: blackout window \"lonely\" is bound nowhere: no binding names it, so it applies to "
+     "nothing\n"},
+    {"validity-ended",
+     "windows:\n  - name: old\n    type: blackout\n    validUntil: 2025-01-01\n    durations:\n"
+     "      - daily: {from: \"01:00\", to: \"02:00\"}\nbindings:\n  - windows: [old]\n    environments: [prod]\n",
+     "DIR/p.yaml:4:11: warning: blackout window \"old\"'s validity has ended: it no longer applies\n"},
+    {"never-again",
+     "windows:\n  - name: once\n    type: blackout\n    durations:\n"
+     "      - once: {from: \"2024-01-01 00:00\", to: \"2024-01-02 00:00\"}\nbindings:\n  - windows: [once]\n"
+     "    environments: [prod]\n",
+     "DIR/p.yaml:4:11: warning: blackout window \"once\" never occurs again within the next 3660 days\n"},
+    {"never-ends",
+     "windows:\n  - name: halves\n    type: blackout\n    durations:\n      - daily: {from: \"00:00\", to: \"12:00\"}\n"
+     "      - daily: {from: \"12:00\", to: \"00:00\"}\nbindings:\n  - windows: [halves]\n    environments: [prod]\n",
+     "DIR/p.yaml:4:11: warning: blackout window \"halves\" never ends: its occurrences chain without a gap from "
+     "2026-12-01T12:00:00Z on, for the next 3660 days\n"},
+    {"maintenance-covered",
+     "windows:\n  - name: nights\n    type: maintenance\n    durations:\n      - daily: {from: \"22:00\", to: "
+     "\"23:00\"}\n"
+     "  - name: evenings\n    type: blackout\n    durations:\n      - daily: {from: \"21:00\", to: \"23:30\"}\n"
+     "bindings:\n  - windows: [nights, evenings]\n    environments: [prod]\n",
+     "DIR/p.yaml:4:11: warning: maintenance window \"nights\" is always covered by a blackout window bound with it: "
+     "it never opens for anyone who is not exempt\n"},
+};
+
+INSTANTIATE_TEST_SUITE_P(Cases, LintWarning, ::testing::ValuesIn(kWarningCases));
+
+TEST(Lint, APolicyThatEnforcesWhatItSeemsToHasNoWarnings) {
+  const VerbRun result =
+      lint_one_file("clean",
+                    std::string(kHeader) +
+                        "windows:\n  - name: nights\n    type: maintenance\n    durations:\n"
+                        "      - daily: {from: \"22:00\", to: \"23:00\"}\n  - name: evenings\n    type: blackout\n"
+                        "    durations:\n      - daily: {from: \"21:00\", to: \"22:30\"}\n"
+                        "bindings:\n  - windows: [nights, evenings]\n    environments: [prod]\n",
+                    {"--strict"});
+  EXPECT_EQ(result.code, kExitOk) << result.err;
+  EXPECT_EQ(result.err, "");
+  EXPECT_EQ(result.out, "DIR: valid (2 windows, 1 bindings)\n");
+}
+
+// Only lint warns: the verbs that decide and list stay quiet about it.
+TEST(Windows, SaysNothingOfWarnings) {
+  const auto directory = std::filesystem::temp_directory_path() / "windowguard-cli-quiet";
+  std::filesystem::remove_all(directory);
+  std::filesystem::create_directories(directory);
+  std::ofstream(directory / "p.yaml") << kHeader
+                                      << "windows:\n  - name: lonely\n    type: blackout\n    durations:\n"
+                                         "      - daily: {from: \"01:00\", to: \"02:00\"}\n";
+  const VerbRun listed = run(run_windows, {"--policies", directory.string(), "--at", "2026-12-01T12:00:00Z"});
+  std::filesystem::remove_all(directory);
+  EXPECT_EQ(listed.code, kExitOk) << listed.err;
+  EXPECT_EQ(listed.err, "");
+  EXPECT_EQ(listed.out.find("warning"), std::string::npos) << listed.out;
 }
 
 rapidjson::Document parse_json(const std::string& text) {

@@ -1,33 +1,75 @@
+#include <chrono>
 #include <ostream>
 
 #include "cli/commands.hpp"
+#include "core/policy_warnings.hpp"
+#include "core/time_text.hpp"
 #include "policy/policy_loader.hpp"
 
 namespace windowguard::cli {
+namespace {
+
+constexpr const char* kUsage = "usage: windowguard lint DIR [--strict] [--at RFC3339]\n";
+
+}  // namespace
 
 int run_lint(const Arguments& arguments, std::ostream& out, std::ostream& err) {
   if (arguments.size() == 1 && (arguments[0] == "--help" || arguments[0] == "-h")) {
-    out << "usage: windowguard lint DIR\n\n"
-           "Validates every *.yaml / *.yml file in DIR as one policy. Prints each error as\n"
-           "file:line:column: message. Exit 0 when valid, 2 otherwise.\n";
+    out << kUsage
+        << "\nValidates every *.yaml / *.yml file in DIR as one policy. Prints each error as\n"
+           "file:line:column: message, and each warning about a policy that enforces less than\n"
+           "it seems to (a window bound nowhere, ended or never occurring again, a blackout\n"
+           "that never ends, a maintenance window always covered, no window at all) as\n"
+           "file:line:column: warning: message. Exit 0 when valid, 2 otherwise; with\n"
+           "--strict, 2 also when there are warnings. --at replaces \"now\" for the warnings.\n";
     return kExitOk;
   }
-  if (arguments.size() != 1) {
-    err << "usage: windowguard lint DIR\n";
+  std::string directory;
+  bool strict = false;
+  std::optional<core::Instant> now = date::floor<core::seconds>(std::chrono::system_clock::now());
+  for (std::size_t i = 0; i < arguments.size(); ++i) {
+    if (arguments[i] == "--strict") {
+      strict = true;
+    } else if (arguments[i] == "--at" && i + 1 < arguments.size()) {
+      now = core::parse_rfc3339(arguments[++i]);
+      if (!now) {
+        err << "windowguard lint: --at must be an RFC 3339 instant, such as 2026-12-24T18:00:00Z\n";
+        return kExitUsage;
+      }
+    } else if (directory.empty() && !arguments[i].starts_with("--")) {
+      directory = arguments[i];
+    } else {
+      err << kUsage;
+      return kExitUsage;
+    }
+  }
+  if (directory.empty()) {
+    err << kUsage;
     return kExitUsage;
   }
-  const policy::LoadResult result = policy::load_policy_directory(arguments[0]);
+  const policy::LoadResult result = policy::load_policy_directory(directory);
   for (const policy::PolicyError& error : result.errors) {
     err << error.to_string() << '\n';
   }
   if (!result.policy) {
-    err << arguments[0] << ": policy rejected (" << result.errors.size()
+    err << directory << ": policy rejected (" << result.errors.size()
         << (result.errors.size() == 1 ? " error)\n" : " errors)\n");
     return kExitUsage;
   }
-  out << arguments[0] << ": valid (" << result.policy->windows().size() << " windows, "
-      << result.policy->bindings().size() << " bindings)\n";
-  return kExitOk;
+  const std::vector<core::PolicyWarning> warnings = core::find_policy_warnings(*result.policy, *now);
+  for (const core::PolicyWarning& warning : warnings) {
+    policy::PolicyError located =
+        warning.window ? result.window_locations[*warning.window] : policy::PolicyError{directory, 0, 0, ""};
+    located.message = "warning: " + warning.message;
+    err << located.to_string() << '\n';
+  }
+  out << directory << ": valid (" << result.policy->windows().size() << " windows, " << result.policy->bindings().size()
+      << " bindings";
+  if (!warnings.empty()) {
+    out << ", " << warnings.size() << (warnings.size() == 1 ? " warning" : " warnings");
+  }
+  out << ")\n";
+  return strict && !warnings.empty() ? kExitUsage : kExitOk;
 }
 
 }  // namespace windowguard::cli

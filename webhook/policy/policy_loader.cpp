@@ -792,18 +792,22 @@ LoadResult compile(Draft& draft) {
     bindings.push_back(std::move(binding));
   }
   if (!draft.errors.empty()) {
-    return {nullptr, std::move(draft.errors)};
+    return {nullptr, std::move(draft.errors), {}};
   }
   std::vector<core::Window> windows;
   windows.reserve(draft.windows.size());
+  std::vector<PolicyError> window_locations;
   for (ParsedWindow& parsed : draft.windows) {
+    window_locations.push_back({*parsed.where.file, parsed.where.line, parsed.where.column, ""});
     windows.push_back(core::Window{
         std::move(parsed.name), std::move(parsed.description), parsed.type,
         core::Schedule(std::move(*parsed.zone), std::move(parsed.recurrences), parsed.valid_from, parsed.valid_until),
         std::move(parsed.exempt), parsed.actions, std::move(parsed.message)});
   }
   core::Settings settings = draft.settings ? std::move(draft.settings->settings) : core::Settings{};
-  return {std::make_shared<const core::Policy>(std::move(windows), std::move(bindings), std::move(settings)), {}};
+  return {std::make_shared<const core::Policy>(std::move(windows), std::move(bindings), std::move(settings)),
+          {},
+          std::move(window_locations)};
 }
 
 }  // namespace
@@ -844,14 +848,14 @@ LoadResult load_policy_directory(const std::filesystem::path& directory) {
   const std::string shown = directory.string();
   std::error_code problem;
   if (!std::filesystem::is_directory(directory, problem)) {
-    return {nullptr, {{shown, 0, 0, "is not a readable directory of policy files"}}};
+    return {nullptr, {{shown, 0, 0, "is not a readable directory of policy files"}}, {}};
   }
   const std::vector<std::filesystem::path> files = list_policy_files(current_version_of(directory), problem);
   if (problem) {
-    return {nullptr, {{shown, 0, 0, "cannot be listed: " + problem.message()}}};
+    return {nullptr, {{shown, 0, 0, "cannot be listed: " + problem.message()}}, {}};
   }
   if (files.empty()) {
-    return {nullptr, {{shown, 0, 0, "holds no policy files (*.yaml or *.yml)"}}};
+    return {nullptr, {{shown, 0, 0, "holds no policy files (*.yaml or *.yml)"}}, {}};
   }
   std::vector<PolicySource> sources;
   for (const auto& file : files) {
@@ -860,12 +864,13 @@ LoadResult load_policy_directory(const std::filesystem::path& directory) {
       const int reason = errno;  // set by the failed open(2)
       return {nullptr,
               {{(directory / file.filename()).string(), 0, 0,
-                "cannot be read: " + std::generic_category().message(reason)}}};
+                "cannot be read: " + std::generic_category().message(reason)}},
+              {}};
     }
     std::ostringstream text;
     text << stream.rdbuf();
     if (!stream) {
-      return {nullptr, {{(directory / file.filename()).string(), 0, 0, "cannot be read"}}};
+      return {nullptr, {{(directory / file.filename()).string(), 0, 0, "cannot be read"}}, {}};
     }
     sources.push_back({(directory / file.filename()).string(), text.str()});
   }

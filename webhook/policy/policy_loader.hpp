@@ -19,6 +19,9 @@ struct PolicySource {
 struct LoadResult {
   std::shared_ptr<const core::Policy> policy;  // null when errors is not empty
   std::vector<PolicyError> errors;
+  // With a policy: where each of its windows is defined (its name), by index,
+  // for messages about a window; the message is empty.
+  std::vector<PolicyError> window_locations;
 };
 
 // Loads the given files as one policy (all documents of all files merged).

@@ -1,0 +1,25 @@
+#pragma once
+// Policies that enforce nothing they seem to: what `windowguard lint` warns
+// about.  Pure: the instant is the caller's.
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/policy.hpp"
+
+namespace windowguard::core {
+
+struct PolicyWarning {
+  std::optional<std::size_t> window;  // the window warned about; none: the policy as a whole
+  std::string message;
+};
+
+// From `now`, looking Schedule::kSearchHorizon ahead: a policy with no window;
+// a window bound nowhere; a window whose validity has ended or that never
+// occurs again; a blackout whose occurrences chain without a gap, so that
+// once active it never ends; a maintenance window that blackouts bound with it
+// cover whenever it is open.
+std::vector<PolicyWarning> find_policy_warnings(const Policy& policy, Instant now);
+
+}  // namespace windowguard::core
