@@ -101,11 +101,24 @@ std::optional<Occurrence> Schedule::latest_ending_containing(const Recurrence& r
   return best;
 }
 
+std::optional<Occurrence> Schedule::latest_ending_containing(Instant t, LocalTime local_t, LocalIntervals& scratch,
+                                                             EvaluationCost& cost) const {
+  std::optional<Occurrence> latest;
+  for (std::size_t i = 0; i < recurrences_.size(); ++i) {
+    if (const auto found = latest_ending_containing(recurrences_[i], i, t, local_t, scratch, cost);
+        found && ends_later(*found, latest)) {
+      latest = found;
+    }
+  }
+  return latest;
+}
+
 std::optional<Instant> Schedule::first_cron_start_after(const Cron& cron, Instant t, LocalTime local_t, Instant limit,
                                                         EvaluationCost& cost) const {
   // As above: the earliest start is no more than the offset change near it
   // after the first firing found to start after `t`.
-  const LocalTime local_limit = zone_.to_local(limit) + zone_.offset_change_near(zone_.to_local(limit));
+  const LocalTime limit_local = zone_.to_local(limit);
+  const LocalTime local_limit = limit_local + zone_.offset_change_near(limit_local);
   const LocalDay last_day = date::floor<days>(local_limit);
   std::optional<Instant> earliest;
   std::optional<LocalTime> first_found;
@@ -174,12 +187,7 @@ ScheduleState Schedule::state_at(Instant t, EvaluationCost& cost) const {
   state.valid = true;
   const LocalTime local_t = zone_.to_local(t);
   LocalIntervals scratch;
-  for (std::size_t i = 0; i < recurrences_.size(); ++i) {
-    if (const auto found = latest_ending_containing(recurrences_[i], i, t, local_t, scratch, cost);
-        found && ends_later(*found, state.occurrence)) {
-      state.occurrence = found;
-    }
-  }
+  state.occurrence = latest_ending_containing(t, local_t, scratch, cost);
   const Instant horizon_end = t + kSearchHorizon;
   // Active: the occurrence changes where it ends or where another one starts
   // inside it.  Inactive: the window turns active at the next start.
@@ -218,16 +226,8 @@ std::optional<Occurrence> Schedule::occurrence_at(Instant t) const {
     return std::nullopt;
   }
   EvaluationCost unused;
-  const LocalTime local_t = zone_.to_local(t);
   LocalIntervals scratch;
-  std::optional<Occurrence> latest;
-  for (std::size_t i = 0; i < recurrences_.size(); ++i) {
-    if (const auto found = latest_ending_containing(recurrences_[i], i, t, local_t, scratch, unused);
-        found && ends_later(*found, latest)) {
-      latest = found;
-    }
-  }
-  return latest;
+  return latest_ending_containing(t, zone_.to_local(t), scratch, unused);
 }
 
 std::vector<Occurrence> Schedule::occurrences_overlapping(Instant begin, Instant end) const {

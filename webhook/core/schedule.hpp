@@ -83,6 +83,9 @@ class Schedule {
  private:
   std::optional<Occurrence> clipped(Instant from, Instant to) const;
   using LocalIntervals = std::vector<LocalInterval>;  // reused between recurrences
+  // Of every recurrence's occurrences containing `t`, the one that ends last.
+  std::optional<Occurrence> latest_ending_containing(Instant t, LocalTime local_t, LocalIntervals& scratch,
+                                                     EvaluationCost& cost) const;
   std::optional<Occurrence> latest_ending_containing(const Recurrence& recurrence, std::size_t index, Instant t,
                                                      LocalTime local_t, LocalIntervals& scratch,
                                                      EvaluationCost& cost) const;
