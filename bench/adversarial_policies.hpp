@@ -23,25 +23,30 @@ struct AdversarialPolicy {
   core::Instant denied_at;
 };
 
-inline std::filesystem::path adversarial_directory(const std::filesystem::path& source_directory) {
-  return source_directory / "bench" / "adversarial";
-}
-
-// Every policy of the directory, in name order; an unreadable one has no policy.
-inline std::vector<AdversarialPolicy> load_adversarial_policies(const std::filesystem::path& source_directory) {
+// The policy files of bench/adversarial/, in name order.
+inline std::vector<std::filesystem::path> adversarial_policy_files(const std::filesystem::path& source_directory) {
   std::vector<std::filesystem::path> files;
-  for (const auto& entry : std::filesystem::directory_iterator(adversarial_directory(source_directory))) {
+  for (const auto& entry : std::filesystem::directory_iterator(source_directory / "bench" / "adversarial")) {
     if (entry.path().extension() == ".yaml") {
       files.push_back(entry.path());
     }
   }
   std::sort(files.begin(), files.end());
+  return files;
+}
+
+inline std::string file_text(const std::filesystem::path& file) {
+  std::ifstream in(file);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// Every policy of the directory, loaded; an unreadable one has no policy.
+inline std::vector<AdversarialPolicy> load_adversarial_policies(const std::filesystem::path& source_directory) {
   std::vector<AdversarialPolicy> loaded;
-  for (const auto& file : files) {
-    std::ifstream in(file);
-    std::ostringstream text;
-    text << in.rdbuf();
-    const std::string contents = text.str();
+  for (const auto& file : adversarial_policy_files(source_directory)) {
+    const std::string contents = file_text(file);
     constexpr std::string_view kAtPrefix = "# at: ";
     const std::string first_line = contents.substr(0, contents.find('\n'));
     const auto at =
