@@ -187,7 +187,7 @@ TEST_F(Manifests, WebhookRulesCoverEveryGovernedRequest) {
   EXPECT_LE(webhook["timeoutSeconds"].as<int>(), 10);
   const std::string failure_policy = webhook["failurePolicy"].as<std::string>();
   EXPECT_TRUE(failure_policy == "Fail" || failure_policy == "Ignore");
-  // (group, resource, operation) triples the rules must match: SPEC section 4.
+  // (group, resource, operation) triples the rules must match: docs/admission.md, "Request -> action".
   std::set<std::string> covered;
   for (const YAML::Node& rule : webhook["rules"]) {
     EXPECT_EQ(strings(rule["apiVersions"]), std::vector<std::string>{"v1"});

@@ -1,4 +1,4 @@
-// Untrusted bytes as a cron expression and as every value form of SPEC section 2.
+// Untrusted bytes as a cron expression and as every value form of docs/policy.md.
 #include <cstdint>
 #include <string_view>
 

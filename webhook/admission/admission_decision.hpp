@@ -1,6 +1,7 @@
 #pragma once
 // The one decision path from a decoded AdmissionReview to what the requester
-// is told: classify (SPEC section 4), decide (core), explain (SPEC section 6).
+// is told: classify (docs/admission.md, "Request -> action"), decide (core),
+// explain ("What people see").
 // The webhook and `windowguard check` both call evaluate_request.
 #include <memory>
 #include <optional>

@@ -1,5 +1,5 @@
 #pragma once
-// SPEC section 4: which governed action(s) a request is, and what it is about.
+// docs/admission.md, "Request -> action": which governed action(s) a request is, and what it is about.
 #include <string>
 #include <string_view>
 

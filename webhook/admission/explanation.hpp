@@ -1,6 +1,6 @@
 #pragma once
 // What people read: the denial paragraph, the reason for an allowance,
-// warnings and audit annotations (SPEC section 6).
+// warnings and audit annotations (docs/admission.md, "What people see").
 #include <string>
 #include <utility>
 #include <vector>

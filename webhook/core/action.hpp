@@ -6,7 +6,7 @@
 
 namespace windowguard::core {
 
-// The governed actions of SPEC section 4.
+// The governed actions (docs/admission.md, "Request -> action").
 enum class Action : std::uint8_t { Deploy, Restart, Delete, Hibernate, Unhibernate };
 
 inline constexpr std::array<Action, 5> kAllActions{Action::Deploy, Action::Restart, Action::Delete, Action::Hibernate,

@@ -52,7 +52,8 @@ struct WindowView {
   bool active() const { return state.occurrence.has_value(); }
 };
 
-// SPEC section 3, steps 2-4, over the windows' states at one instant.
+// Steps 2-4 of docs/policy.md "How a request is decided", over the windows'
+// states at one instant.
 struct Judgement {
   bool blocked = false;
   Verdict verdict = Verdict::Unrestricted;

@@ -1,6 +1,6 @@
 #pragma once
-// The decision of SPEC section 3: one function, used by the webhook and by
-// `windowguard check` alike.
+// The decision of docs/policy.md "How a request is decided": one function,
+// used by the webhook and by `windowguard check` alike.
 #include <cstddef>
 #include <optional>
 #include <span>
@@ -26,7 +26,7 @@ struct DecisionInput {
 };
 
 enum class Verdict {
-  Trusted,             // allowed: the requester is never governed (SPEC section 5)
+  Trusted,             // allowed: the requester is never governed (docs/admission.md)
   Unrestricted,        // allowed: no applicable window blocks
   InsideMaintenance,   // allowed: an applicable maintenance window is active
   ExemptFromBlock,     // allowed: the requester is exempt from every window that blocks

@@ -1,5 +1,5 @@
 #pragma once
-// Parsers for the scalar value forms of SPEC section 2 ("02:00", "Sat 00:00",
+// Parsers for the scalar value forms of docs/policy.md ("02:00", "Sat 00:00",
 // "-1 22:30", "Dec 20 00:00", "2024-06-20 20:00", "1h30m", "+05:30").  Each
 // returns the value or a sentence saying what was expected.
 #include <optional>
