@@ -64,7 +64,7 @@ Judgement judge(const std::vector<WindowView>& views, std::vector<std::size_t>* 
   Judgement result;
   bool maintenance_applies = false;
   bool maintenance_active = false;
-  std::optional<std::size_t> exempt_maintenance;
+  bool exempt_from_maintenance = false;
   const auto bypass = [&](std::size_t window) {
     if (bypassed != nullptr) {
       bypassed->push_back(window);
@@ -91,13 +91,11 @@ Judgement judge(const std::vector<WindowView>& views, std::vector<std::size_t>* 
     } else {
       maintenance_applies = true;
       maintenance_active = maintenance_active || view.active();
-      if (view.exempt && !exempt_maintenance) {
-        exempt_maintenance = view.window;
-      }
+      exempt_from_maintenance = exempt_from_maintenance || view.exempt;
     }
   }
   if (maintenance_applies && !maintenance_active) {
-    if (!exempt_maintenance) {
+    if (!exempt_from_maintenance) {
       result.blocked = true;
       result.verdict = Verdict::OutsideMaintenance;
       if (bypassed != nullptr) {
@@ -119,7 +117,9 @@ Judgement judge(const std::vector<WindowView>& views, std::vector<std::size_t>* 
   return result;
 }
 
-// Where a walk through the windows' changes ended.
+// Where a walk through the windows' changes ended: at what it looked for
+// (Found), past its limit (BeyondHorizon; for the warning's look-ahead, no
+// block within warnBeforeMinutes), or at its budget (BeyondBudget).
 struct WalkResult {
   BlockEnd end = BlockEnd::Found;
   Instant at;           // Found: the instant
