@@ -19,6 +19,8 @@ const std::vector<std::string_view> kSre{"sre"};
 const std::vector<std::string_view> kDevelopers{"developers"};
 const std::vector<Label> kCritical{{"tier", "critical"}};
 const std::vector<Label> kLow{{"tier", "low"}};
+// The same texts as the label tier=critical, as groups.
+const std::vector<std::string_view> kTierCriticalAsGroups{"tier", "critical"};
 
 // Office hours blackouts: one for deploys of team-a's api (user dev and group
 // sre exempt), one for anything labelled tier=critical in team-b.  Every
@@ -76,6 +78,9 @@ TEST(DecisionMemo, EveryFieldOfTheInputIsPartOfWhatItRemembers) {
       {"username", blocked, input_of(Action::Deploy, api, "dev", kNoGroups, kNoon)},
       {"groups", input_of(Action::Deploy, api, "alice", kDevelopers, kNoon),
        input_of(Action::Deploy, api, "alice", kSre, kNoon)},
+      {"groups against labels",
+       input_of(Action::Deploy, {"team-b", "", {}, false}, "alice", kTierCriticalAsGroups, kNoon),
+       input_of(Action::Deploy, {"team-b", "", kCritical, false}, "alice", kNoGroups, kNoon)},
       {"instant", blocked, input_of(Action::Deploy, api, "alice", kNoGroups, utc("2024-03-12T18:00:00Z"))},
   };
   for (const Case& c : cases) {

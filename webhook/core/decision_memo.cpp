@@ -7,48 +7,53 @@
 namespace windowguard::core {
 namespace {
 
-std::size_t hash_of(const DecisionInput& input) {
-  std::size_t hash = static_cast<std::size_t>(input.action) * 2 + (input.subject.whole_environment ? 1 : 0);
-  const auto mix = [&hash](std::string_view text) { hash = hash * 31 + std::hash<std::string_view>{}(text); };
-  mix(input.subject.environment);
-  mix(input.subject.application);
-  mix(input.requester.username);
+// The texts of an input that its decision depends on, in the order a Key
+// holds them: the environment, the application and the username, then each
+// group, then each label's key and value.
+template <typename Visit>
+void for_each_text(const DecisionInput& input, Visit&& visit) {
+  visit(input.subject.environment);
+  visit(input.subject.application);
+  visit(input.requester.username);
   for (std::string_view group : input.requester.groups) {
-    mix(group);
+    visit(group);
   }
   for (const Label& label : input.subject.labels) {
-    mix(label.key);
-    mix(label.value);
+    visit(label.key);
+    visit(label.value);
   }
+}
+
+std::size_t text_count(const DecisionInput& input) {
+  return 3 + input.requester.groups.size() + 2 * input.subject.labels.size();
+}
+
+std::size_t hash_of(const DecisionInput& input) {
+  std::size_t hash = static_cast<std::size_t>(input.action) * 2 + (input.subject.whole_environment ? 1 : 0);
+  for_each_text(input, [&hash](std::string_view text) { hash = hash * 31 + std::hash<std::string_view>{}(text); });
   return hash;
 }
 
 }  // namespace
 
-bool DecisionMemo::Key::matches(const DecisionInput& input) const {
-  const Subject& subject = input.subject;
-  return action == input.action && whole_environment == subject.whole_environment &&
-         environment == subject.environment && application == subject.application &&
-         username == input.requester.username &&
-         std::equal(groups.begin(), groups.end(), input.requester.groups.begin(), input.requester.groups.end()) &&
-         std::equal(labels.begin(), labels.end(), subject.labels.begin(), subject.labels.end(),
-                    [](const auto& owned, const Label& label) {
-                      return owned.first == label.key && owned.second == label.value;
-                    });
+bool DecisionMemo::Key::operator==(const DecisionInput& input) const {
+  if (action != input.action || whole_environment != input.subject.whole_environment ||
+      groups != input.requester.groups.size() || texts.size() != text_count(input)) {
+    return false;
+  }
+  std::size_t next = 0;
+  bool same = true;
+  for_each_text(input, [&](std::string_view text) { same = same && texts[next++] == text; });
+  return same;
 }
 
 void DecisionMemo::Key::assign(const DecisionInput& input) {
   action = input.action;
-  environment = input.subject.environment;
-  application = input.subject.application;
-  labels.clear();
-  for (const Label& label : input.subject.labels) {
-    labels.emplace_back(label.key, label.value);
-  }
   whole_environment = input.subject.whole_environment;
-  username = input.requester.username;
-  groups.assign(input.requester.groups.begin(), input.requester.groups.end());
-  at = input.at;
+  groups = input.requester.groups.size();
+  texts.resize(text_count(input));
+  std::size_t next = 0;
+  for_each_text(input, [&](std::string_view text) { texts[next++].assign(text); });
 }
 
 std::shared_ptr<const Decision> DecisionMemo::decide(const Policy& policy, const DecisionInput& input) {
@@ -59,11 +64,12 @@ std::shared_ptr<const Decision> DecisionMemo::decide(const Policy& policy, const
     }
   }
   Entry& entry = entries_[hash_of(input) % entries_.size()];
-  if (!entry.decision || input.at < entry.key.at || input.at >= entry.decision->holds_until ||
-      !entry.key.matches(input)) {
+  if (!entry.decision || input.at < entry.decided_at || input.at >= entry.decision->holds_until ||
+      !(entry.key == input)) {
     entry.decision.reset();  // stays so if deciding or copying the key throws
     auto decision = std::make_shared<const Decision>(core::decide(policy, input, &schedules_));
     entry.key.assign(input);
+    entry.decided_at = input.at;
     entry.decision = std::move(decision);
   }
   return entry.decision;

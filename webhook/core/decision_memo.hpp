@@ -30,22 +30,22 @@ class DecisionMemo {
   std::shared_ptr<const Decision> decide(const Policy& policy, const DecisionInput& input);
 
  private:
-  // An owned copy of a DecisionInput; `at` is the instant decided at.
+  // What a remembered decision was made for: an owned copy of a
+  // DecisionInput but its instant.  Its texts are the input's in one order
+  // (see decision_memo.cpp), so that comparing, hashing and copying an input
+  // walk the same list of fields.
   struct Key {
     Action action = Action::Deploy;
-    std::string environment;
-    std::string application;
-    std::vector<std::pair<std::string, std::string>> labels;
     bool whole_environment = false;
-    std::string username;
-    std::vector<std::string> groups;
-    Instant at;
+    std::size_t groups = 0;
+    std::vector<std::string> texts;
 
-    bool matches(const DecisionInput& input) const;
-    void assign(const DecisionInput& input);
+    void assign(const DecisionInput& input);  // reuses the texts' storage
+    bool operator==(const DecisionInput& input) const;
   };
   struct Entry {
     Key key;
+    Instant decided_at;
     std::shared_ptr<const Decision> decision;  // null until filled
   };
   const Policy* policy_ = nullptr;
