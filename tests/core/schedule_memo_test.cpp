@@ -126,11 +126,11 @@ TEST(ScheduleMemo, ALongerOccurrenceStartingInsideTheCurrentOneIsReportedFromIts
       {Once{local(2024, 3, 10, 10), local(2024, 3, 10, 12)}, Once{local(2024, 3, 10, 11), local(2024, 3, 10, 13)}}}});
   ScheduleMemo memo;
   EvaluationCost cost;
-  const ScheduleMemo::State& first = memo.state(policy, 0, utc("2024-03-10T10:30:00Z"), cost);
+  const ScheduleMemo::State first = memo.state(policy, 0, utc("2024-03-10T10:30:00Z"), cost);
   ASSERT_TRUE(first.occurrence);
   EXPECT_EQ(format_utc(first.occurrence->to), "2024-03-10T12:00:00Z");
   EXPECT_EQ(first.holds_until, utc("2024-03-10T11:00:00Z"));
-  const ScheduleMemo::State& later = memo.state(policy, 0, utc("2024-03-10T11:30:00Z"), cost);
+  const ScheduleMemo::State later = memo.state(policy, 0, utc("2024-03-10T11:30:00Z"), cost);
   ASSERT_TRUE(later.occurrence);
   EXPECT_EQ(format_utc(later.occurrence->to), "2024-03-10T13:00:00Z");
   EXPECT_EQ(later.activity_holds_until, utc("2024-03-10T13:00:00Z"));
@@ -191,7 +191,7 @@ TEST(ScheduleMemo, AChangeJustPastTheHorizonIsSeenOnceItComesWithin) {
       {WindowSpec{"late", WindowType::Blackout, {Once{testing::local_of(start), testing::local_of(start) + days{1}}}}});
   ScheduleMemo memo;
   EvaluationCost cost;
-  const ScheduleMemo::State& now = memo.state(policy, 0, noon, cost);
+  const ScheduleMemo::State now = memo.state(policy, 0, noon, cost);
   EXPECT_EQ(now.holds_until, noon + seconds{1});
   EXPECT_EQ(now.activity_holds_until, noon + Schedule::kSearchHorizon);
   EXPECT_EQ(memo.state(policy, 0, noon + seconds{40}, cost).holds_until, start);

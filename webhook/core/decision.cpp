@@ -190,7 +190,7 @@ class Walker {
   }
 
  private:
-  const ScheduleState& read_state(std::size_t window, Instant t) {
+  ScheduleState read_state(std::size_t window, Instant t) {
     ++cost_.window_changes;
     return memo_.state(policy_, window, t, cost_);
   }

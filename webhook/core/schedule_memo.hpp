@@ -3,7 +3,8 @@
 // cannot change, so that requests share the work of evaluating it.
 #include <array>
 #include <cstddef>
-#include <vector>
+
+#include <boost/unordered/unordered_flat_map.hpp>
 
 #include "core/policy.hpp"
 
@@ -19,7 +20,7 @@ class ScheduleMemo {
   // computing a state generated is added to `cost.expansions`.  A different
   // policy resets the memo; the caller keeps the policy alive while it uses
   // the memo with it.  Not thread-safe: one memo per thread.
-  const State& state(const Policy& policy, std::size_t window, Instant t, EvaluationCost& cost);
+  State state(const Policy& policy, std::size_t window, Instant t, EvaluationCost& cost);
 
  private:
   struct Span {
@@ -31,20 +32,15 @@ class ScheduleMemo {
   // present again.
   static constexpr std::size_t kSpansPerWindow = 4;
   struct Spans {
-    std::size_t window = kNoWindow;
     std::array<Span, kSpansPerWindow> spans{};
     std::size_t next = 0;  // the span to replace next
   };
-  static constexpr std::size_t kNoWindow = static_cast<std::size_t>(-1);
-
-  // The windows asked about, by index, in an open-addressed table: a memo
-  // costs in proportion to the windows it was asked about, not to the
-  // policy's size, so that one made for a single decision is cheap.
-  Spans& spans_of(std::size_t window);
 
   const Policy* policy_ = nullptr;
-  std::vector<Spans> table_;  // size a power of two, at most half full
-  std::size_t used_ = 0;
+  // The windows asked about, by index: a memo costs in proportion to the
+  // windows it was asked about, not to the policy's size, so that one made
+  // for a single decision is cheap.
+  boost::unordered_flat_map<std::size_t, Spans> windows_;
 };
 
 }  // namespace windowguard::core
