@@ -13,5 +13,5 @@ scripts/sanitized-build.sh address
 ctest --test-dir build-address --output-on-failure --timeout 600 -j "$(nproc)"
 
 scripts/sanitized-build.sh thread windowguard server_test sidecar_test
-ctest --test-dir build-thread --output-on-failure --timeout 600 -j "$(nproc)" -R '^(ServerTest|SidecarTest|PublisherTest|FaultTest)'
+ctest --test-dir build-thread --output-on-failure --timeout 600 -j "$(nproc)" -R '^(ServerTest|AdversarialServerTest|SidecarTest|PublisherTest|FaultTest)'
 echo "sanitizers: clean"
