@@ -42,6 +42,10 @@ TEST_F(AdversarialServerTest, ReviewsAndHealthProbesAreAnsweredPromptlyUnderEver
         }
       }
     };
+    // The prober connects before the senders start and asks at least once,
+    // so a round whose reviews are all answered from the decision memo
+    // still probes while they are sent.
+    TlsClient prober(server_->port(), trusting());
     Sent by_first;
     Sent by_second;
     std::atomic<bool> done{false};
@@ -52,19 +56,15 @@ TEST_F(AdversarialServerTest, ReviewsAndHealthProbesAreAnsweredPromptlyUnderEver
       done = true;
     });
     std::chrono::milliseconds slowest_probe{0};
-    int probes = 0;
-    TlsClient prober(server_->port(), trusting());
-    while (!done) {
+    do {
       const auto at = Clock::now();
       EXPECT_EQ(prober.request(verb::get, "/healthz").result_int(), 200);
       slowest_probe = std::max(slowest_probe, std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - at));
-      ++probes;
-    }
+    } while (!done);
     senders.join();
     EXPECT_EQ(by_first.denied + by_second.denied, 80);
     EXPECT_LT(std::max(by_first.slowest, by_second.slowest).count(), 1000);
     EXPECT_LT(slowest_probe.count(), 100);
-    EXPECT_GT(probes, 0);
     server_.reset();
   }
 }
