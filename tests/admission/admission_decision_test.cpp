@@ -238,6 +238,18 @@ const FixtureCase kFixtureCases[] = {
      "restart",
      false,
      {"restart of Pod prod-eu-1/api-7d9c4b6f5-x2x7k is blocked"}},
+    {"Pod eviction is a restart",
+     "generated/pod-eviction.json",
+     kSaturday,
+     "restart",
+     false,
+     {"restart of Pod prod-eu-1/api-7d9c4b6f5-x2x7k is blocked by blackout window \"weekend-freeze\""}},
+    {"Pod eviction outside a block",
+     "generated/pod-eviction.json",
+     kWednesday,
+     "restart",
+     true,
+     {"no window blocks it"}},
     {"Namespace delete",
      "generated/namespace-delete.json",
      kSaturday,
@@ -348,6 +360,30 @@ TEST(AdmissionDecision, EveryDefaultTrustedRequesterIsNeverGoverned) {
               "restart of Pod prod-eu-1/api-7d9c4b6f5-x2x7k is allowed: the requester is trusted "
               "and never governed.");
   }
+}
+
+// An Eviction carries none of its Pod's labels: a binding for one application
+// of the environment applies to it, as to a Namespace DELETE, while a Pod
+// DELETE (whose oldObject has the labels) meets only its own application's.
+TEST(AdmissionDecision, AnEvictionMeetsEveryBindingOfItsEnvironment) {
+  using testing::WindowSpec;
+  const core::Policy policy(
+      {testing::make_window(WindowSpec{
+          "billing-freeze", core::WindowType::Blackout, {core::Daily{testing::clock(0), testing::clock(23, 59)}}})},
+      {core::Binding{{0}, {"prod-eu-1"}, {"billing"}, std::nullopt}}, core::Settings{});
+  const auto request_of = [](const char* file) {
+    auto decoded = decode_review(fixture(file));
+    return std::get<DecodedReview>(std::move(decoded));
+  };
+  const DecodedReview eviction = request_of("generated/pod-eviction.json");
+  const DecodedReview deletion = request_of("generated/pod-delete.json");
+  const AdmissionDecision evicted = evaluate_request(policy, eviction.request(), utc(kWednesday));
+  EXPECT_FALSE(evicted.allowed);
+  EXPECT_NE(evicted.message.find(
+                "restart of Pod prod-eu-1/api-7d9c4b6f5-x2x7k is blocked by blackout window \"billing-freeze\""),
+            std::string::npos)
+      << evicted.message;
+  EXPECT_TRUE(evaluate_request(policy, deletion.request(), utc(kWednesday)).allowed);
 }
 
 TEST(AdmissionDecision, ArgoCdIsGovernedByDefault) {

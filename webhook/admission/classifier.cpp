@@ -264,8 +264,17 @@ Classification classify(const AdmissionRequest& request, const core::Settings& s
     if (request.operation == Operation::Delete && request.sub_resource.empty()) {
       result.actions.push_back(core::Action::Restart);
       result.reason = "pod deleted";
+    } else if (request.operation == Operation::Create && request.sub_resource == "eviction") {
+      // An Eviction names its Pod but carries none of its labels, so the
+      // Pod's application is unknown: every binding of the environment
+      // applies, as for a Namespace DELETE.
+      result.actions.push_back(core::Action::Restart);
+      result.reason = "pod evicted";
+      result.labels.clear();
+      result.application = {};
+      result.whole_environment = true;
     } else {
-      result.reason = "only pod deletion is governed";
+      result.reason = "only pod deletion and eviction are governed";
     }
     return result;
   }
@@ -273,6 +282,7 @@ Classification classify(const AdmissionRequest& request, const core::Settings& s
     result.kind = "Namespace";
     result.environment = request.name;
     result.whole_environment = true;
+    result.object_is_the_environment = true;
     if (request.operation == Operation::Delete && request.sub_resource.empty()) {
       result.actions.push_back(core::Action::Delete);
       result.reason = "namespace deleted";

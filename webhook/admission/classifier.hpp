@@ -26,7 +26,11 @@ struct Classification {
   std::string_view environment;
   std::string_view application;
   ObjectLabels labels;
-  bool whole_environment = false;  // a Namespace DELETE
+  // Every binding of the environment applies, whatever its applications and
+  // selector: a Namespace DELETE, and a Pod eviction (whose Pod's labels the
+  // review does not carry).
+  bool whole_environment = false;
+  bool object_is_the_environment = false;  // a Namespace
 
   core::Subject subject() const {
     return {environment, application, {labels.data(), labels.size()}, whole_environment};

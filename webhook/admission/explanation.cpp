@@ -109,7 +109,7 @@ std::string denial(const core::Policy& policy, const core::Decision& decision, s
 void append_object_reference(std::string& text, const Classification& classification, std::string_view name) {
   text += classification.kind;
   text += ' ';
-  if (!classification.environment.empty() && !classification.whole_environment) {
+  if (!classification.environment.empty() && !classification.object_is_the_environment) {
     text += classification.environment;
     text += '/';
   }

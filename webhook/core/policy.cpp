@@ -21,7 +21,7 @@ std::vector<std::string> Settings::default_trusted_requesters() {
   for (const char* controller :
        {"deployment-controller", "replicaset-controller", "statefulset-controller", "daemon-set-controller",
         "generic-garbage-collector", "namespace-controller", "horizontal-pod-autoscaler", "disruption-controller",
-        "node-controller", "pod-garbage-collector"}) {
+        "node-controller", "pod-garbage-collector", "cluster-autoscaler"}) {
     trusted.push_back(std::string("system:serviceaccount:kube-system:") + controller);
   }
   return trusted;

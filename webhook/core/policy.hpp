@@ -63,8 +63,8 @@ struct Subject {
   std::string_view environment;  // the namespace
   std::string_view application;  // empty when the object has no app label
   Labels labels;
-  // A Namespace DELETE: every binding of the environment applies, whatever
-  // its applications and selector.
+  // Every binding of the environment applies, whatever its applications and
+  // selector (a Namespace DELETE, a Pod eviction).
   bool whole_environment = false;
 };
 
