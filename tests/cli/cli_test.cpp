@@ -261,6 +261,62 @@ int exit_code_of(const std::string& command) {
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
+TEST(WebhookConfig, RendersTheExamplePoliciesForAUrlWithItsCaBundle) {
+  const auto directory = std::filesystem::temp_directory_path() / "windowguard-cli-webhook-config";
+  std::filesystem::create_directories(directory);
+  const std::string pem = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n";
+  std::ofstream(directory / "ca.crt") << pem;
+  const VerbRun result = run(run_webhook_config, {"--policies", kPolicies, "--url", "https://127.0.0.1:8443/validate",
+                                                  "--ca-bundle", (directory / "ca.crt").string()});
+  std::filesystem::remove_all(directory);
+  EXPECT_EQ(result.code, kExitOk) << result.err;
+  EXPECT_EQ(result.err, "");
+  EXPECT_NE(result.out.find("      url: \"https://127.0.0.1:8443/validate\"\n"), std::string::npos) << result.out;
+  // base64 of the PEM file above.
+  EXPECT_NE(result.out.find(
+                "      caBundle: LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0tCk1JSUIKLS0tLS1FTkQgQ0VSVElGSUNBVEUtLS0tLQo=\n"),
+            std::string::npos)
+      << result.out;
+  EXPECT_NE(result.out.find("'system:serviceaccount:kube-system:cluster-autoscaler'"), std::string::npos);
+}
+
+TEST(WebhookConfig, SaysWhichTrustedGlobsTheWebhookAloneDecides) {
+  const auto directory = std::filesystem::temp_directory_path() / "windowguard-cli-webhook-config-globs";
+  std::filesystem::create_directories(directory);
+  std::ofstream(directory / "p.yaml") << "apiVersion: windowguard.dev/v1\nkind: WindowPolicy\n"
+                                         "settings:\n  trustedRequesters: [\"*-bot\", \"system:node:*\"]\n";
+  const VerbRun result = run(run_webhook_config, {"--policies", directory.string(), "--service", "ops/guard:8443"});
+  std::filesystem::remove_all(directory);
+  EXPECT_EQ(result.code, kExitOk) << result.err;
+  EXPECT_EQ(result.err,
+            "windowguard webhook-config: trusted requester \"*-bot\" has no matchCondition form (only names and "
+            "prefix* globs do): the API server will call the webhook for it, and the webhook allows it\n");
+  EXPECT_NE(result.out.find("        namespace: \"ops\"\n        name: \"guard\"\n        path: /validate\n        "
+                            "port: 8443\n"),
+            std::string::npos)
+      << result.out;
+}
+
+TEST(WebhookConfig, UsageAndPolicyErrorsExitTwoAndPrintNothing) {
+  const std::vector<Arguments> wrong{
+      {"--service", "windowguard/windowguard"},
+      {"--policies", kPolicies},
+      {"--policies", kPolicies, "--service", "a/b", "--url", "https://x"},
+      {"--policies", kPolicies, "--service", "windowguard"},
+      {"--policies", kPolicies, "--service", "a/b:0"},
+      {"--policies", kPolicies, "--service", "a/b:http"},
+      {"--policies", kPolicies, "--url", "http://127.0.0.1/validate"},
+      {"--policies", kPolicies, "--url", "https://x", "--ca-bundle", "/nonexistent/ca.crt"},
+      {"--policies", "/nonexistent", "--url", "https://x"},
+  };
+  for (const Arguments& arguments : wrong) {
+    const VerbRun result = run(run_webhook_config, arguments);
+    EXPECT_EQ(result.code, kExitUsage) << arguments.back();
+    EXPECT_EQ(result.out, "") << arguments.back();
+    EXPECT_NE(result.err, "") << arguments.back();
+  }
+}
+
 TEST(Binary, DispatchesVerbsAndReportsUnknownOnes) {
   const std::string binary = WINDOWGUARD_BINARY;
   EXPECT_EQ(exit_code_of(binary + " lint " + kPolicies), kExitOk);

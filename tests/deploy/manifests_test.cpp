@@ -7,8 +7,11 @@
 
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <set>
+#include <sstream>
 
+#include "cli/commands.hpp"
 #include "core/policy.hpp"
 #include "policy/policy_loader.hpp"
 #include "support/fixtures.hpp"
@@ -208,8 +211,9 @@ TEST_F(Manifests, WebhookRulesCoverEveryGovernedRequest) {
     EXPECT_TRUE(covered.count(std::string("apps ") + scalable + " UPDATE")) << scalable;
   }
   EXPECT_TRUE(covered.count(" pods DELETE"));
+  EXPECT_TRUE(covered.count(" pods/eviction CREATE"));
   EXPECT_TRUE(covered.count(" namespaces DELETE"));
-  EXPECT_FALSE(covered.count(" pods CREATE"));  // pods are governed on deletion only
+  EXPECT_FALSE(covered.count(" pods CREATE"));  // pods are governed on deletion and eviction only
 
   const YAML::Node excluded = webhook["namespaceSelector"]["matchExpressions"][0];
   EXPECT_EQ(excluded["key"].as<std::string>(), "kubernetes.io/metadata.name");
@@ -233,6 +237,25 @@ TEST_F(Manifests, MatchConditionsSkipEveryDefaultTrustedRequester) {
   }
   EXPECT_EQ(expression.find("argocd"), std::string::npos);  // Argo CD stays governed
   EXPECT_EQ(expression.rfind("!(", 0), 0U);
+}
+
+// manifests/ holds `windowguard webhook-config`'s output for the example
+// policies, so that the cluster skips exactly the requesters they trust.
+TEST_F(Manifests, TheWebhookConfigurationIsWhatWebhookConfigRendersForTheExamplePolicies) {
+  std::ostringstream rendered;
+  std::ostringstream errors;
+  const fs::path previous = fs::current_path();
+  fs::current_path(kSource);
+  const int exit_code =
+      cli::run_webhook_config({"--policies", "policies", "--service", "windowguard/windowguard:443"}, rendered, errors);
+  fs::current_path(previous);
+  ASSERT_EQ(exit_code, 0) << errors.str();
+  EXPECT_EQ(errors.str(), "");
+  std::ifstream shipped(kSource / "manifests/validatingwebhookconfiguration.yaml");
+  const std::string shipped_text((std::istreambuf_iterator<char>(shipped)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(shipped_text, rendered.str())
+      << "render it again: build/windowguard webhook-config --policies policies --service "
+         "windowguard/windowguard:443 > manifests/validatingwebhookconfiguration.yaml";
 }
 
 TEST_F(Manifests, TheConfigMapHoldsExactlyTheExamplePoliciesAndPassesLint) {

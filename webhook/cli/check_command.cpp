@@ -14,7 +14,6 @@
 #include "cli/manifest_review.hpp"
 #include "cli/options.hpp"
 #include "core/time_text.hpp"
-#include "policy/policy_loader.hpp"
 
 namespace windowguard::cli {
 namespace {
@@ -203,16 +202,13 @@ int run_check(const Arguments& arguments, std::istream& in, std::ostream& out, s
     request.groups.assign(groups.begin(), groups.end());
   }
 
-  const policy::LoadResult loaded = policy::load_policy_directory(values["policies"].as<std::string>());
-  if (!loaded.policy) {
-    for (const policy::PolicyError& error : loaded.errors) {
-      err << error.to_string() << '\n';
-    }
+  const std::shared_ptr<const core::Policy> policy = load_policies_option(values, err);
+  if (!policy) {
     return kExitUsage;
   }
-  const admission::AdmissionDecision outcome = admission::evaluate_request(*loaded.policy, request, at);
+  const admission::AdmissionDecision outcome = admission::evaluate_request(*policy, request, at);
   if (output == "json") {
-    write_json(*loaded.policy, outcome, request, out);
+    write_json(*policy, outcome, request, out);
   } else {
     out << (outcome.allowed ? "ALLOWED: " : "DENIED: ") << outcome.message << '\n';
     for (const std::string& warning : outcome.warnings) {

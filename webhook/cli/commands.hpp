@@ -17,6 +17,7 @@ inline constexpr int kExitUsage = 2;
 int run_lint(const Arguments& arguments, std::ostream& out, std::ostream& err);
 int run_windows(const Arguments& arguments, std::ostream& out, std::ostream& err);
 int run_serve(const Arguments& arguments, std::ostream& out, std::ostream& err);
+int run_webhook_config(const Arguments& arguments, std::ostream& out, std::ostream& err);
 int run_sidecar(const Arguments& arguments, std::ostream& out, std::ostream& err);
 // `in` is read for "--review -" / "--manifest -".
 int run_check(const Arguments& arguments, std::istream& in, std::ostream& out, std::ostream& err);

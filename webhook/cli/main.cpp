@@ -18,6 +18,7 @@ verbs:
   windows           list active and upcoming window occurrences
   check             decide one request offline, as the webhook would
                     (exit 0 allowed, 1 denied, 2 error)
+  webhook-config    print the ValidatingWebhookConfiguration for a policy
 
 Every verb takes --help.
 )";
@@ -46,6 +47,9 @@ int main(int argc, char** argv) {
   }
   if (verb == "windows") {
     return run_windows(arguments, std::cout, std::cerr);
+  }
+  if (verb == "webhook-config") {
+    return run_webhook_config(arguments, std::cout, std::cerr);
   }
   if (verb == "--help" || verb == "-h" || verb == "help") {
     std::cout << kUsage;

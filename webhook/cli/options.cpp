@@ -1,6 +1,7 @@
 #include "cli/options.hpp"
 
 #include "core/time_text.hpp"
+#include "policy/policy_loader.hpp"
 
 namespace windowguard::cli {
 
@@ -36,6 +37,14 @@ std::optional<core::Instant> instant_option(const po::variables_map& values) {
     return date::floor<core::seconds>(std::chrono::system_clock::now());
   }
   return core::parse_rfc3339(values["at"].as<std::string>());
+}
+
+std::shared_ptr<const core::Policy> load_policies_option(const po::variables_map& values, std::ostream& err) {
+  policy::LoadResult loaded = policy::load_policy_directory(values["policies"].as<std::string>());
+  for (const policy::PolicyError& error : loaded.errors) {
+    err << error.to_string() << '\n';
+  }
+  return std::move(loaded.policy);
 }
 
 }  // namespace windowguard::cli

@@ -2,6 +2,7 @@
 // What every verb's command line handling shares: parsing with Boost's
 // program_options, --help, and usage errors in one format.
 #include <functional>
+#include <memory>
 #include <optional>
 #include <ostream>
 #include <string>
@@ -9,6 +10,7 @@
 #include <boost/program_options.hpp>
 
 #include "cli/commands.hpp"
+#include "core/policy.hpp"
 #include "core/time.hpp"
 
 namespace windowguard::cli {
@@ -31,5 +33,9 @@ int usage_error(std::ostream& err, const std::string& verb, const std::string& m
 
 // The --at option as an instant, now when absent; nullopt when malformed.
 std::optional<core::Instant> instant_option(const po::variables_map& values);
+
+// The policy in the --policies directory; null, with each error printed to
+// `err` as file:line:column, when it does not load.
+std::shared_ptr<const core::Policy> load_policies_option(const po::variables_map& values, std::ostream& err);
 
 }  // namespace windowguard::cli

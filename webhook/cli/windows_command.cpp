@@ -7,7 +7,6 @@
 #include "cli/options.hpp"
 #include "core/time_text.hpp"
 #include "core/upcoming.hpp"
-#include "policy/policy_loader.hpp"
 #include "report/occurrences_json.hpp"
 
 namespace windowguard::cli {
@@ -82,11 +81,8 @@ int run_windows(const Arguments& arguments, std::ostream& out, std::ostream& err
     }
     request.ahead = core::days{days};
   }
-  const policy::LoadResult loaded = policy::load_policy_directory(values["policies"].as<std::string>());
-  if (!loaded.policy) {
-    for (const policy::PolicyError& error : loaded.errors) {
-      err << error.to_string() << '\n';
-    }
+  const std::shared_ptr<const core::Policy> policy = load_policies_option(values, err);
+  if (!policy) {
     return kExitUsage;
   }
   std::string environment;
@@ -99,11 +95,11 @@ int run_windows(const Arguments& arguments, std::ostream& out, std::ostream& err
     }
     request.subject = core::Subject{environment, application, {}, any_application};
   }
-  const std::vector<core::ListedOccurrence> listed = core::list_occurrences(*loaded.policy, request);
+  const std::vector<core::ListedOccurrence> listed = core::list_occurrences(*policy, request);
   if (output == "json") {
-    out << report::occurrences_json(*loaded.policy, listed) << '\n';
+    out << report::occurrences_json(*policy, listed) << '\n';
   } else {
-    write_text(*loaded.policy, listed, out);
+    write_text(*policy, listed, out);
   }
   return kExitOk;
 }

@@ -1,0 +1,95 @@
+#include "admission/webhook_configuration.hpp"
+
+#include <gtest/gtest.h>
+#include <yaml-cpp/yaml.h>
+
+namespace windowguard::admission {
+namespace {
+
+YAML::Node webhook_of(const WebhookConfiguration& rendered) { return YAML::Load(rendered.yaml)["webhooks"][0]; }
+
+std::string condition(const YAML::Node& webhook, const std::string& name) {
+  for (const YAML::Node& item : webhook["matchConditions"]) {
+    if (item["name"].as<std::string>() == name) {
+      return item["expression"].as<std::string>();
+    }
+  }
+  return {};
+}
+
+WebhookClient service_client() { return {ServiceReference{"windowguard", "windowguard", 443}, "", ""}; }
+
+TEST(WebhookConfiguration, TrustedNamesAndPrefixGlobsBecomeOneMatchCondition) {
+  core::Settings settings;
+  settings.trusted_requesters = {"system:kube-scheduler", "system:node:*", "ci-*", "robot-?", "*-bot"};
+  const WebhookConfiguration rendered = render_webhook_configuration(settings, service_client(), "test");
+  const std::string trusted = condition(webhook_of(rendered), "not-a-trusted-requester");
+  EXPECT_EQ(trusted,
+            "!(request.userInfo.username in [\n  'system:kube-scheduler'\n] ||\n"
+            "request.userInfo.username.startsWith('system:node:') ||\n"
+            "request.userInfo.username.startsWith('ci-'))");
+  EXPECT_EQ(rendered.left_to_the_webhook, (std::vector<std::string>{"robot-?", "*-bot"}));
+  EXPECT_NE(rendered.yaml.find("# trusted requester \"robot-?\" has no CEL form: the webhook allows it."),
+            std::string::npos);
+}
+
+TEST(WebhookConfiguration, WithoutTrustedRequestersOnlyTheGovernedRequestConditionIsLeft) {
+  core::Settings settings;
+  settings.trusted_requesters.clear();
+  const YAML::Node webhook = webhook_of(render_webhook_configuration(settings, service_client(), "test"));
+  ASSERT_EQ(webhook["matchConditions"].size(), 1U);
+  EXPECT_EQ(webhook["matchConditions"][0]["name"].as<std::string>(), "a-governed-request");
+  EXPECT_EQ(condition(webhook, "a-governed-request").rfind("request.operation != 'UPDATE' ||", 0), 0U);
+}
+
+TEST(WebhookConfiguration, UserNamesAreEscapedAsCelStringLiterals) {
+  EXPECT_EQ(cel_string_literal("o'brien\\x\n"), R"('o\'brien\\x\x0a')");
+  core::Settings settings;
+  settings.trusted_requesters = {"it's me"};
+  EXPECT_NE(
+      condition(webhook_of(render_webhook_configuration(settings, service_client(), "test")), "not-a-trusted-requester")
+          .find(R"('it\'s me')"),
+      std::string::npos);
+}
+
+TEST(WebhookConfiguration, AServiceOrAUrlWithItsCaBundle) {
+  const YAML::Node by_service = webhook_of(render_webhook_configuration({}, service_client(), "test"));
+  EXPECT_EQ(by_service["clientConfig"]["service"]["namespace"].as<std::string>(), "windowguard");
+  EXPECT_EQ(by_service["clientConfig"]["service"]["path"].as<std::string>(), "/validate");
+  EXPECT_EQ(by_service["clientConfig"]["service"]["port"].as<int>(), 443);
+  EXPECT_FALSE(by_service["clientConfig"]["caBundle"]);
+  const YAML::Node by_url =
+      webhook_of(render_webhook_configuration({}, {std::nullopt, "https://127.0.0.1:8443/validate", "Q0E="}, "test"));
+  EXPECT_EQ(by_url["clientConfig"]["url"].as<std::string>(), "https://127.0.0.1:8443/validate");
+  EXPECT_EQ(by_url["clientConfig"]["caBundle"].as<std::string>(), "Q0E=");
+  EXPECT_FALSE(by_url["clientConfig"]["service"]);
+}
+
+TEST(WebhookConfiguration, RulesSendEveryGovernedRequestAndNothingElse) {
+  const YAML::Node webhook = webhook_of(render_webhook_configuration({}, service_client(), "test"));
+  std::vector<std::string> covered;
+  for (const YAML::Node& rule : webhook["rules"]) {
+    for (const YAML::Node& group : rule["apiGroups"]) {
+      for (const YAML::Node& resource : rule["resources"]) {
+        for (const YAML::Node& operation : rule["operations"]) {
+          covered.push_back(group.as<std::string>() + " " + resource.as<std::string>() + " " +
+                            operation.as<std::string>());
+        }
+      }
+    }
+  }
+  std::vector<std::string> expected;
+  for (const char* resource : {"deployments", "deployments/scale", "statefulsets", "statefulsets/scale", "daemonsets",
+                               "replicasets", "replicasets/scale"}) {
+    for (const char* operation : {"CREATE", "UPDATE", "DELETE"}) {
+      expected.push_back(std::string("apps ") + resource + " " + operation);
+    }
+  }
+  expected.insert(expected.end(), {" pods DELETE", " pods/eviction CREATE", " namespaces DELETE"});
+  EXPECT_EQ(covered, expected);
+  EXPECT_EQ(webhook["failurePolicy"].as<std::string>(), "Fail");
+  EXPECT_EQ(webhook["sideEffects"].as<std::string>(), "None");
+}
+
+}  // namespace
+}  // namespace windowguard::admission

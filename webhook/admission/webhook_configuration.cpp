@@ -1,0 +1,222 @@
+#include "admission/webhook_configuration.hpp"
+
+#include <cstdio>
+
+#include <yaml-cpp/yaml.h>
+
+#include "core/glob.hpp"
+
+namespace windowguard::admission {
+namespace {
+
+std::string yaml_quoted(const std::string& text) {
+  YAML::Emitter emitter;
+  emitter << YAML::DoubleQuoted << text;
+  return emitter.c_str();
+}
+
+struct TrustedConditions {
+  std::vector<std::string> names;     // CEL literals of exact user names
+  std::vector<std::string> prefixes;  // CEL literals of "prefix*" globs' prefixes
+  std::vector<std::string> left_to_the_webhook;
+};
+
+TrustedConditions trusted_conditions(const std::vector<std::string>& trusted) {
+  TrustedConditions conditions;
+  for (const std::string& pattern : trusted) {
+    const std::size_t literal = core::literal_prefix_length(pattern);
+    if (literal == std::string_view::npos) {
+      conditions.names.push_back(cel_string_literal(pattern));
+    } else if (literal + 1 == pattern.size() && pattern.back() == '*') {
+      conditions.prefixes.push_back(cel_string_literal(std::string_view(pattern).substr(0, literal)));
+    } else {
+      conditions.left_to_the_webhook.push_back(pattern);
+    }
+  }
+  return conditions;
+}
+
+// The matchCondition that skips trusted requesters; empty when none can be
+// written in CEL.
+std::string trusted_expression(const TrustedConditions& conditions) {
+  std::vector<std::string> terms;
+  if (!conditions.names.empty()) {
+    std::string list = "request.userInfo.username in [\n";
+    for (std::size_t i = 0; i < conditions.names.size(); ++i) {
+      list += "  " + conditions.names[i] + (i + 1 < conditions.names.size() ? ",\n" : "\n");
+    }
+    terms.push_back(list + "]");
+  }
+  for (const std::string& prefix : conditions.prefixes) {
+    terms.push_back("request.userInfo.username.startsWith(" + prefix + ")");
+  }
+  if (terms.empty()) {
+    return {};
+  }
+  std::string expression = "!(";
+  for (std::size_t i = 0; i < terms.size(); ++i) {
+    expression += (i == 0 ? "" : " ||\n") + terms[i];
+  }
+  return expression + ")";
+}
+
+// The UPDATEs docs/admission.md governs: a workload's pod template changed,
+// or its replica count went to or from zero (a workload without
+// spec.replicas has 1; an autoscaling/v1 Scale leaves out a count of 0).
+// Every other request is sent.  Each field is tested with has() first, so
+// that no object can make the expression fail.
+constexpr const char* kGovernedUpdateExpression =
+    R"(request.operation != 'UPDATE' ||
+(request.subResource == 'scale'
+  ? (has(oldObject.spec.replicas) && oldObject.spec.replicas != 0) !=
+    (has(object.spec.replicas) && object.spec.replicas != 0)
+  : !has(object.spec) || !has(oldObject.spec) ||
+    has(object.spec.template) != has(oldObject.spec.template) ||
+    (has(object.spec.template) && object.spec.template != oldObject.spec.template) ||
+    (!has(oldObject.spec.replicas) || oldObject.spec.replicas != 0) !=
+    (!has(object.spec.replicas) || object.spec.replicas != 0)))";
+
+void append_block(std::string& out, const std::string& expression, const std::string& indent) {
+  out += "|-\n";
+  std::size_t start = 0;
+  while (start <= expression.size()) {
+    const std::size_t end = expression.find('\n', start);
+    out += indent + expression.substr(start, end - start) + "\n";
+    if (end == std::string::npos) {
+      break;
+    }
+    start = end + 1;
+  }
+}
+
+void append_client_config(std::string& out, const WebhookClient& client) {
+  out += "    clientConfig:\n";
+  if (client.service) {
+    out += "      service:\n";
+    out += "        namespace: " + yaml_quoted(client.service->namespace_name) + "\n";
+    out += "        name: " + yaml_quoted(client.service->name) + "\n";
+    out += "        path: /validate\n";
+    out += "        port: " + std::to_string(client.service->port) + "\n";
+  } else {
+    out += "      url: " + yaml_quoted(client.url) + "\n";
+  }
+  if (client.ca_bundle_base64.empty()) {
+    out += "      # caBundle is added by an overlay: certs/self-signed.sh or certs/cert-manager/.\n";
+  } else {
+    out += "      caBundle: " + client.ca_bundle_base64 + "\n";
+  }
+}
+
+constexpr const char* kHead = R"(apiVersion: admissionregistration.k8s.io/v1
+kind: ValidatingWebhookConfiguration
+metadata:
+  name: windowguard
+  labels:
+    app.kubernetes.io/name: windowguard
+webhooks:
+  - name: windows.windowguard.dev
+    admissionReviewVersions: [v1]
+    # Decisions have no side effects, so server-side dry runs are sent too.
+    sideEffects: None
+    # Fail: a window cannot be escaped by making the webhook unreachable. The
+    # blast radius is kept to governed actions: only the requests below, never
+    # kube-system or windowguard's own namespace, never a trusted requester or
+    # an UPDATE that is not governed (the matchConditions), two replicas and a
+    # PodDisruptionBudget. Set it to Ignore to prefer availability over
+    # enforcement (docs/install.md).
+    failurePolicy: Fail
+    # Decisions take well under a millisecond; 5s leaves room for a new TLS
+    # handshake on a loaded node while a dead replica costs a kubectl user
+    # 5s, not the default 10s (the API server allows at most 30).
+    timeoutSeconds: 5
+    matchPolicy: Equivalent
+)";
+
+constexpr const char* kRules = R"(    rules:
+      - apiGroups: [apps]
+        apiVersions: [v1]
+        operations: [CREATE, UPDATE, DELETE]
+        resources:
+          - deployments
+          - deployments/scale
+          - statefulsets
+          - statefulsets/scale
+          - daemonsets
+          - replicasets
+          - replicasets/scale
+        scope: Namespaced
+      - apiGroups: [""]
+        apiVersions: [v1]
+        operations: [DELETE]
+        resources: [pods]
+        scope: Namespaced
+      # kubectl drain and the eviction API.
+      - apiGroups: [""]
+        apiVersions: [v1]
+        operations: [CREATE]
+        resources: [pods/eviction]
+        scope: Namespaced
+      - apiGroups: [""]
+        apiVersions: [v1]
+        operations: [DELETE]
+        resources: [namespaces]
+        scope: Cluster
+    namespaceSelector:
+      matchExpressions:
+        - key: kubernetes.io/metadata.name
+          operator: NotIn
+          values: [kube-system, windowguard]
+    # Skipped before any call, so that they never wait on windowguard, even
+    # when it is down: the policy's settings.trustedRequesters, and the
+    # UPDATEs windowguard never governs. They skip only what windowguard would
+    # allow; it still decides everything it is sent. Kubernetes 1.28+ (beta,
+    # on by default) / 1.30+ (GA).
+    matchConditions:
+)";
+
+}  // namespace
+
+std::string cel_string_literal(std::string_view text) {
+  std::string literal = "'";
+  for (const char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (c == '\\' || c == '\'') {
+      literal += '\\';
+      literal += c;
+    } else if (byte < 0x20 || byte == 0x7f) {
+      char escaped[5];
+      std::snprintf(escaped, sizeof escaped, "\\x%02x", byte);
+      literal += escaped;
+    } else {
+      literal += c;
+    }
+  }
+  return literal + "'";
+}
+
+WebhookConfiguration render_webhook_configuration(const core::Settings& settings, const WebhookClient& client,
+                                                  const std::string& rendered_by) {
+  const TrustedConditions trusted = trusted_conditions(settings.trusted_requesters);
+  WebhookConfiguration rendered;
+  rendered.left_to_the_webhook = trusted.left_to_the_webhook;
+  std::string& out = rendered.yaml;
+  out = "# Rendered by `" + rendered_by +
+        "` from the policy's settings:\n"
+        "# change the policy and render it again rather than editing this file.\n";
+  out += kHead;
+  append_client_config(out, client);
+  out += kRules;
+  const std::string trusted_condition = trusted_expression(trusted);
+  if (!trusted_condition.empty()) {
+    out += "      - name: not-a-trusted-requester\n        expression: ";
+    append_block(out, trusted_condition, "          ");
+  }
+  for (const std::string& pattern : trusted.left_to_the_webhook) {
+    out += "      # trusted requester " + yaml_quoted(pattern) + " has no CEL form: the webhook allows it.\n";
+  }
+  out += "      - name: a-governed-request\n        expression: ";
+  append_block(out, kGovernedUpdateExpression, "          ");
+  return rendered;
+}
+
+}  // namespace windowguard::admission
