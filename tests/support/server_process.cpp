@@ -1,7 +1,6 @@
 #include "support/server_process.hpp"
 
-#include <signal.h>
-#include <sys/wait.h>
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -17,26 +16,13 @@ constexpr std::chrono::seconds kStartTimeout{15};
 ServerProcess::ServerProcess(const std::string& verb, const std::vector<std::string>& arguments,
                              const std::vector<std::string>& launcher) {
   int pipe_ends[2];
-  if (pipe(pipe_ends) != 0) {
+  if (pipe2(pipe_ends, O_CLOEXEC) != 0) {
     throw std::runtime_error("pipe failed");
   }
   std::vector<std::string> argv_text = launcher;
   argv_text.insert(argv_text.end(), {WINDOWGUARD_BINARY, verb, "--listen", "127.0.0.1:0"});
   argv_text.insert(argv_text.end(), arguments.begin(), arguments.end());
-  std::vector<char*> argv;
-  for (std::string& text : argv_text) {
-    argv.push_back(text.data());
-  }
-  argv.push_back(nullptr);
-  pid_ = fork();
-  if (pid_ == 0) {
-    dup2(pipe_ends[1], STDOUT_FILENO);
-    dup2(pipe_ends[1], STDERR_FILENO);
-    close(pipe_ends[0]);
-    close(pipe_ends[1]);
-    execvp(argv[0], argv.data());
-    _exit(127);
-  }
+  process_ = std::make_unique<ChildProcess>(argv_text, STDIN_FILENO, pipe_ends[1], pipe_ends[1]);
   close(pipe_ends[1]);
   reader_ = std::thread([this, descriptor = pipe_ends[0]] { read_output(descriptor); });
   std::unique_lock lock(mutex_);
@@ -57,10 +43,7 @@ ServerProcess::ServerProcess(const std::string& verb, const std::vector<std::str
 }
 
 ServerProcess::~ServerProcess() {
-  if (exit_status_ == -1 && pid_ > 0) {
-    signal(SIGKILL);
-    wait_for_exit(std::chrono::seconds(10));
-  }
+  process_.reset();  // killed, when still running
   if (reader_.joinable()) {
     reader_.join();
   }
@@ -89,27 +72,12 @@ void ServerProcess::read_output(int descriptor) {
   changed_.notify_all();
 }
 
-void ServerProcess::signal(int number) const {
-  if (pid_ > 0) {
-    kill(pid_, number);
-  }
-}
+void ServerProcess::signal(int number) const { process_->signal(number); }
 
-int ServerProcess::wait_for_exit(std::chrono::milliseconds timeout) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (exit_status_ == -1 && std::chrono::steady_clock::now() < deadline) {
-    int status = 0;
-    if (waitpid(pid_, &status, WNOHANG) == pid_) {
-      exit_status_ = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-      break;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  return exit_status_;
-}
+int ServerProcess::wait_for_exit(std::chrono::milliseconds timeout) { return process_->wait_for_exit(timeout); }
 
 long ServerProcess::resident_kib() const {
-  std::ifstream status("/proc/" + std::to_string(pid_) + "/status");
+  std::ifstream status("/proc/" + std::to_string(pid()) + "/status");
   std::string line;
   while (std::getline(status, line)) {
     if (line.rfind("VmRSS:", 0) == 0) {
@@ -122,7 +90,7 @@ long ServerProcess::resident_kib() const {
 long ServerProcess::open_descriptors() const { return static_cast<long>(descriptor_targets().size()); }
 
 std::vector<std::string> ServerProcess::descriptor_targets() const {
-  const std::filesystem::path descriptors = "/proc/" + std::to_string(pid_) + "/fd";
+  const std::filesystem::path descriptors = "/proc/" + std::to_string(pid()) + "/fd";
   std::vector<std::string> targets;
   std::error_code failed;
   for (std::filesystem::directory_iterator entry(descriptors, failed), end; !failed && entry != end;

@@ -5,10 +5,13 @@
 
 #include <chrono>
 #include <condition_variable>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
+
+#include "support/child_process.hpp"
 
 namespace windowguard::testing {
 
@@ -26,7 +29,7 @@ class ServerProcess {
 
   unsigned short port() const { return port_; }
   bool running() const { return port_ != 0; }
-  pid_t pid() const { return pid_; }
+  pid_t pid() const { return process_->pid(); }
   // From /proc: resident memory in KiB, open file descriptors, and what each
   // of them refers to.
   long resident_kib() const;
@@ -45,9 +48,8 @@ class ServerProcess {
  private:
   void read_output(int descriptor);
 
-  pid_t pid_ = -1;
+  std::unique_ptr<ChildProcess> process_;
   unsigned short port_ = 0;
-  int exit_status_ = -1;
   std::thread reader_;
   mutable std::mutex mutex_;
   mutable std::condition_variable changed_;

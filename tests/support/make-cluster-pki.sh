@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# The test control plane's PKI, made fresh in DIR (tests/support/control_plane):
+#   make-cluster-pki.sh DIR             the CA, the API server's serving
+#                                       certificate (and the webhook's, both for
+#                                       127.0.0.1), the service-account key pair,
+#                                       the front proxy's CA and client, and the
+#                                       client certificates of admin
+#                                       (system:masters) and the controller manager
+#   make-cluster-pki.sh DIR user NAME [GROUP...]
+#                                       NAME.crt/.key: a client certificate with
+#                                       CN=NAME and one O per group
+set -euo pipefail
+dir="$1"
+mkdir -p "$dir"
+cd "$dir"
+key() { openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$1" 2>/dev/null; }
+ca() { key "$1.key"; openssl req -x509 -new -key "$1.key" -days 2 -subj "/CN=$2" -out "$1.crt" 2>/dev/null; }
+signed() {  # name, CA, subject, extension lines
+  key "$1.key"
+  openssl req -new -key "$1.key" -subj "$3" -out "$1.csr" 2>/dev/null
+  openssl x509 -req -in "$1.csr" -CA "$2.crt" -CAkey "$2.key" -CAcreateserial -days 2 \
+    -extfile <(printf '%b' "$4") -out "$1.crt" 2>/dev/null
+  rm -f "$1.csr"
+}
+client='extendedKeyUsage=clientAuth\n'
+if [[ "${2:-}" == user ]]; then
+  name="$3"
+  subject="/CN=$name"
+  for group in "${@:4}"; do subject+="/O=$group"; done
+  signed "$name" ca "$subject" "$client"
+  exit 0
+fi
+ca ca "windowguard test cluster CA"
+ca front-proxy-ca "windowguard test front proxy CA"
+serving='subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n'
+signed apiserver ca "/CN=kube-apiserver" "$serving"
+signed webhook ca "/CN=windowguard" "$serving"
+signed admin ca "/CN=admin/O=system:masters" "$client"
+signed controller-manager ca "/CN=system:kube-controller-manager" "$client"
+signed front-proxy-client front-proxy-ca "/CN=front-proxy-client" "$client"
+openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out service-accounts.key 2>/dev/null
+openssl pkey -in service-accounts.key -pubout -out service-accounts.pub 2>/dev/null
