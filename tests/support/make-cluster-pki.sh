@@ -6,8 +6,8 @@
 #                                       the front proxy's CA and client, and the
 #                                       client certificates of admin
 #                                       (system:masters) and the controller manager
-#   make-cluster-pki.sh DIR user NAME [GROUP...]
-#                                       NAME.crt/.key: a client certificate with
+#   make-cluster-pki.sh DIR user FILE NAME [GROUP...]
+#                                       FILE.crt/.key: a client certificate with
 #                                       CN=NAME and one O per group
 set -euo pipefail
 dir="$1"
@@ -24,10 +24,9 @@ signed() {  # name, CA, subject, extension lines
 }
 client='extendedKeyUsage=clientAuth\n'
 if [[ "${2:-}" == user ]]; then
-  name="$3"
-  subject="/CN=$name"
-  for group in "${@:4}"; do subject+="/O=$group"; done
-  signed "$name" ca "$subject" "$client"
+  subject="/CN=$4"
+  for group in "${@:5}"; do subject+="/O=$group"; done
+  signed "$3" ca "$subject" "$client"
   exit 0
 fi
 ca ca "windowguard test cluster CA"

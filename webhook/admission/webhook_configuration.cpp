@@ -63,11 +63,12 @@ std::string trusted_expression(const TrustedConditions& conditions) {
 // The UPDATEs docs/admission.md governs: a workload's pod template changed,
 // or its replica count went to or from zero (a workload without
 // spec.replicas has 1; an autoscaling/v1 Scale leaves out a count of 0).
-// Every other request is sent.  Each field is tested with has() first, so
-// that no object can make the expression fail.
+// Every other request is sent.  Each field is tested with has() first (the
+// API server leaves out empty ones, such as request.subResource), because
+// with failurePolicy Fail an expression that fails denies the request.
 constexpr const char* kGovernedUpdateExpression =
     R"(request.operation != 'UPDATE' ||
-(request.subResource == 'scale'
+(has(request.subResource) && request.subResource == 'scale'
   ? (has(oldObject.spec.replicas) && oldObject.spec.replicas != 0) !=
     (has(object.spec.replicas) && object.spec.replicas != 0)
   : !has(object.spec) || !has(oldObject.spec) ||

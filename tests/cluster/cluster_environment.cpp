@@ -1,0 +1,140 @@
+#include "cluster/cluster_environment.hpp"
+
+#include <chrono>
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+#include <thread>
+
+#include <date/date.h>
+
+namespace windowguard::testing {
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+
+namespace {
+
+// The policy the cluster tests are decided by.  Namespaces frozen*: a
+// blackout in force for decades; soon: a blackout that starts in ten
+// minutes (within warnBeforeMinutes); open: bound to nothing.
+std::string cluster_policy(std::chrono::system_clock::time_point now) {
+  const auto minute = date::floor<std::chrono::minutes>(now);
+  return R"(apiVersion: windowguard.dev/v1
+kind: WindowPolicy
+settings:
+  superAdminGroups: [system:masters]
+  warnBeforeMinutes: 30
+windows:
+  - name: change-freeze
+    type: blackout
+    timeZone: Europe/Berlin
+    durations:
+      - once: {from: "2000-01-01 00:00", to: "2099-01-01 00:00"}
+    exempt:
+      superAdmins: true
+      groups: [sre-oncall]
+    message: Production is frozen.
+  - name: release-train
+    type: blackout
+    timeZone: UTC
+    durations:
+      - once: {from: ")" +
+         date::format("%F %R", minute + 10min) + R"(", to: ")" + date::format("%F %R", minute + 70min) + R"("}
+    message: The release train leaves soon.
+bindings:
+  - windows: [change-freeze]
+    environments: ["frozen*"]
+  - windows: [release-train]
+    environments: [soon]
+)";
+}
+
+}  // namespace
+
+ClusterEnvironment& ClusterEnvironment::shared() {
+  // Made by main() (tests/cluster/cluster_main.cpp) and owned by gtest.
+  static ClusterEnvironment* const environment = new ClusterEnvironment;
+  return *environment;
+}
+
+void ClusterEnvironment::SetUp() {
+  auto assets = find_kube_assets();
+  if (const auto* reason = std::get_if<std::string>(&assets)) {
+    // CI provides the binaries and says so: there, missing ones are a failure.
+    const char* required = std::getenv("WINDOWGUARD_REQUIRE_CLUSTER");
+    (required != nullptr && std::string_view(required) == "1" ? start_failure_ : skip_reason_) = *reason;
+    return;
+  }
+  try {
+    const auto started = std::chrono::steady_clock::now();
+    cluster_ = std::make_unique<ControlPlane>(std::get<KubeAssets>(std::move(assets)));
+    std::cout
+        << "[ CLUSTER  ] control plane ready in "
+        << std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count()
+        << " ms on 127.0.0.1:" << cluster_->api_server_port() << std::endl;
+    fs::create_directories(policies());
+    std::ofstream(policies() / "policy.yaml") << cluster_policy(std::chrono::system_clock::now());
+    start_webhook();
+  } catch (const std::exception& failure) {
+    start_failure_ = failure.what();
+  }
+}
+
+void ClusterEnvironment::TearDown() {
+  if (cluster_) {
+    // The registration goes before the webhook and the cluster: nothing may
+    // be left calling a port that is closed.
+    cluster_->kubectl({"delete", "validatingwebhookconfiguration", "windowguard", "--ignore-not-found"});
+  }
+  webhook_.reset();
+  cluster_.reset();
+}
+
+fs::path ClusterEnvironment::policies() const { return cluster_->directory() / "policies"; }
+
+void ClusterEnvironment::start_webhook() {
+  webhook_ = std::make_unique<ServerProcess>(
+      "serve", std::vector<std::string>{"--tls-cert", cluster_->pki("webhook.crt").string(), "--tls-key",
+                                        cluster_->pki("webhook.key").string(), "--policies", policies().string()});
+  if (!webhook_->running()) {
+    throw std::runtime_error("windowguard serve did not start");
+  }
+  register_webhook();
+}
+
+void ClusterEnvironment::stop_webhook() { webhook_.reset(); }
+
+void ClusterEnvironment::register_webhook() {
+  // Only by URL, on 127.0.0.1: never a Service, which the API server would
+  // dial on a cluster IP.
+  const CommandResult rendered =
+      run_command({WINDOWGUARD_BINARY, "webhook-config", "--policies", policies().string(), "--url",
+                   "https://127.0.0.1:" + std::to_string(webhook_->port()) + "/validate", "--ca-bundle",
+                   cluster_->pki("ca.crt").string()},
+                  "", 30s);
+  if (rendered.exit_code != 0) {
+    throw std::runtime_error("windowguard webhook-config failed: " + rendered.err);
+  }
+  const CommandResult applied = cluster_->kubectl({"apply", "-f", "-"}, rendered.out);
+  if (applied.exit_code != 0) {
+    throw std::runtime_error("cannot register the webhook: " + applied.err);
+  }
+  // The API server picks a new registration up within a few seconds: wait
+  // until a request the webhook denies is denied.
+  cluster_->kubectl({"create", "namespace", "frozen-probe"});
+  cluster_->kubectl({"create", "rolebinding", "probe", "--clusterrole=edit", "--user=registration-probe",
+                     "--namespace=frozen-probe"});
+  const auto deadline = std::chrono::steady_clock::now() + 30s;
+  while (std::chrono::steady_clock::now() < deadline) {
+    const CommandResult probe = cluster_->kubectl(
+        Identity::impersonating("registration-probe"),
+        {"create", "deployment", "probe", "--image=nginx", "--namespace", "frozen-probe", "--dry-run=server"});
+    if (probe.err.find("denied the request") != std::string::npos) {
+      return;
+    }
+    std::this_thread::sleep_for(250ms);
+  }
+  throw std::runtime_error("the API server did not call the webhook within 30 s");
+}
+
+}  // namespace windowguard::testing

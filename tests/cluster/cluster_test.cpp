@@ -1,0 +1,349 @@
+// windowguard in front of a real kube-apiserver and controller manager,
+// driven by the real kubectl as the people and controllers that use a
+// cluster: what each of them is told, and what reaches the webhook.
+#include <gtest/gtest.h>
+
+#include <sstream>
+#include <thread>
+
+#include "cluster/cluster_environment.hpp"
+
+namespace windowguard::testing {
+namespace {
+
+using namespace std::chrono_literals;
+
+const Identity kAdmin = Identity::admin();  // system:masters: a super-admin, exempt from change-freeze
+const Identity kDeveloper = Identity::user_with_certificate("dev");  // the edit role in every test namespace
+const Identity kOnCall = Identity::user_with_certificate("olivia", {"sre-oncall"});  // an exempt group
+const Identity kArgoCd = Identity::impersonating("system:serviceaccount:argocd:argocd-application-controller");
+const Identity kAutoscaler = Identity::impersonating("system:serviceaccount:kube-system:horizontal-pod-autoscaler");
+
+std::string output_of(const CommandResult& result) { return result.out + result.err; }
+
+std::string deployment(const std::string& name, const std::string& ns, int replicas,
+                       const std::string& image = "nginx:1.25") {
+  return "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: " + name + "\n  namespace: " + ns +
+         "\n  labels: {app: " + name + "}\nspec:\n  replicas: " + std::to_string(replicas) +
+         "\n  selector:\n    matchLabels: {app: " + name +
+         "}\n  template:\n    metadata:\n      labels: {app: " + name +
+         "}\n    spec:\n      containers:\n        - name: app\n          image: " + image + "\n";
+}
+
+std::string workload(const std::string& kind, const std::string& name, const std::string& ns) {
+  std::string text = "apiVersion: apps/v1\nkind: " + kind + "\nmetadata:\n  name: " + name + "\n  namespace: " + ns +
+                     "\n  labels: {app: " + name + "}\nspec:\n";
+  if (kind != "DaemonSet") {
+    text += "  replicas: 1\n";
+  }
+  if (kind == "StatefulSet") {
+    text += "  serviceName: " + name + "\n";
+  }
+  return text + "  selector:\n    matchLabels: {app: " + name +
+         "}\n  template:\n    metadata:\n      labels: {app: " + name +
+         "}\n    spec:\n      containers:\n        - name: app\n          image: nginx:1.25\n";
+}
+
+// The webhook's decision log lines about `name` as `user`, so far.
+std::size_t decisions_about(const std::string& user, const std::string& name) {
+  std::size_t count = 0;
+  for (const std::string& line : ClusterEnvironment::shared().webhook().log()) {
+    if (line.find("\"msg\":\"admission decision\"") != std::string::npos &&
+        line.find("\"user\":\"" + user + "\"") != std::string::npos &&
+        line.find("\"name\":\"" + name + "\"") != std::string::npos) {
+      ++count;
+    }
+  }
+  return count;
+}
+
+class Cluster : public ClusterTest {
+ protected:
+  static void admin_apply(const std::string& manifest) {
+    const CommandResult applied = cluster().kubectl({"apply", "-f", "-"}, manifest);
+    ASSERT_EQ(applied.exit_code, 0) << output_of(applied);
+  }
+  // A namespace in which the developer has the edit role and the on-call
+  // group too.
+  static void make_namespace(const std::string& ns) {
+    admin_apply("apiVersion: v1\nkind: Namespace\nmetadata: {name: " + ns +
+                "}\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata: {name: edit, "
+                "namespace: " +
+                ns +
+                "}\nroleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: edit}\nsubjects:\n"
+                "  - {apiGroup: rbac.authorization.k8s.io, kind: User, name: dev}\n"
+                "  - {apiGroup: rbac.authorization.k8s.io, kind: Group, name: sre-oncall}\n");
+  }
+  // Waits (bounded) until `ns` holds `count` Pods labelled app=`app`.
+  static std::vector<std::string> wait_for_pods(const std::string& ns, const std::string& app, std::size_t count) {
+    std::vector<std::string> names;
+    const auto deadline = std::chrono::steady_clock::now() + 30s;
+    while (std::chrono::steady_clock::now() < deadline) {
+      const CommandResult listed = cluster().kubectl(
+          {"get", "pods", "--namespace", ns, "-l", "app=" + app, "-o", "jsonpath={.items[*].metadata.name}"});
+      names.clear();
+      std::istringstream words(listed.out);
+      for (std::string name; words >> name;) {
+        names.push_back(name);
+      }
+      if (names.size() == count) {
+        break;
+      }
+      std::this_thread::sleep_for(250ms);
+    }
+    return names;
+  }
+};
+
+// One governed request of docs/admission.md's table, made by the developer
+// during the freeze: denied, with the words kubectl prints, and sent to the
+// webhook (no matchCondition may skip it).
+struct GovernedRow {
+  const char* name;
+  std::vector<std::string> arguments;
+  std::string object;  // the name the webhook logs
+  std::vector<std::string> printed;
+  std::string input = {};  // kubectl's standard input
+};
+
+void expect_denied_and_reviewed(const GovernedRow& row, const Identity& who = kDeveloper) {
+  SCOPED_TRACE(row.name);
+  const std::size_t before = decisions_about(who.user, row.object);
+  const CommandResult result = ClusterEnvironment::shared().cluster().kubectl(who, row.arguments, row.input);
+  EXPECT_NE(result.exit_code, 0) << output_of(result);
+  EXPECT_NE(result.err.find("admission webhook \"windows.windowguard.dev\" denied the request"), std::string::npos)
+      << output_of(result);
+  for (const std::string& words : row.printed) {
+    EXPECT_NE(output_of(result).find(words), std::string::npos)
+        << "missing \"" << words << "\" in " << output_of(result);
+  }
+  const auto deadline = std::chrono::steady_clock::now() + 5s;
+  while (decisions_about(who.user, row.object) == before && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(20ms);
+  }
+  EXPECT_GT(decisions_about(who.user, row.object), before) << "the webhook never saw it";
+}
+
+TEST_F(Cluster, EveryGovernedActionOnADeploymentIsDeniedDuringAFreeze) {
+  make_namespace("frozen");
+  // The super-admin is exempt: allowed, and told so.
+  const CommandResult created = cluster().kubectl(
+      {"apply", "-f", "-"}, deployment("web", "frozen", 2) + "---\n" + deployment("idle", "frozen", 0));
+  ASSERT_EQ(created.exit_code, 0) << output_of(created);
+  EXPECT_NE(created.err.find("Warning: windowguard: deploy allowed only because you are exempt from blackout window "
+                             "\"change-freeze\""),
+            std::string::npos)
+      << output_of(created);
+  // A second revision for rollout undo.
+  ASSERT_EQ(cluster().kubectl({"set", "image", "deployment/web", "app=nginx:1.26", "-n", "frozen"}).exit_code, 0);
+  const std::string deploy_words = "deploy of Deployment frozen/web is blocked by blackout window \"change-freeze\"";
+  const std::vector<GovernedRow> rows{
+      {"create",
+       {"create", "deployment", "api", "--image=nginx", "-n", "frozen"},
+       "api",
+       {"failed to create deployment", "deploy of Deployment frozen/api is blocked", "Production is frozen.",
+        "Exempt: members of system:masters; group sre-oncall."}},
+      {"set image",
+       {"set", "image", "deployment/web", "app=nginx:1.27", "-n", "frozen"},
+       "web",
+       {"failed to patch image update to pod template", deploy_words}},
+      {"rollout restart",
+       {"rollout", "restart", "deployment/web", "-n", "frozen"},
+       "web",
+       {"restart of Deployment frozen/web is blocked"}},
+      {"rollout undo", {"rollout", "undo", "deployment/web", "-n", "frozen"}, "web", {deploy_words}},
+      {"scale 2 to 0",
+       {"scale", "deployment/web", "--replicas=0", "-n", "frozen"},
+       "web",
+       {"hibernate of Deployment frozen/web is blocked"}},
+      {"scale 2 to 0 by a patch on the scale subresource",
+       {"patch", "deployment/web", "-n", "frozen", "--subresource=scale", "--type=merge", "-p",
+        R"({"spec":{"replicas":0}})"},
+       "web",
+       {"hibernate of Deployment frozen/web is blocked"}},
+      {"replicas 2 to 0 on the Deployment",
+       {"patch", "deployment/web", "-n", "frozen", "--type=merge", "-p", R"({"spec":{"replicas":0}})"},
+       "web",
+       {"hibernate of Deployment frozen/web is blocked"}},
+      {"scale 0 to 2",
+       {"scale", "deployment/idle", "--replicas=2", "-n", "frozen"},
+       "idle",
+       {"unhibernate of Deployment frozen/idle is blocked"}},
+      {"scale 0 to 2 by a patch on the scale subresource",
+       {"patch", "deployment/idle", "-n", "frozen", "--subresource=scale", "--type=merge", "-p",
+        R"({"spec":{"replicas":2}})"},
+       "idle",
+       {"unhibernate of Deployment frozen/idle is blocked"}},
+      {"server-side dry run",
+       {"create", "deployment", "dry", "--image=nginx", "-n", "frozen", "--dry-run=server"},
+       "dry",
+       {"deploy of Deployment frozen/dry is blocked"}},
+      {"delete",
+       {"delete", "deployment/web", "-n", "frozen", "--wait=false"},
+       "web",
+       {"delete of Deployment frozen/web is blocked"}},
+  };
+  for (const GovernedRow& row : rows) {
+    expect_denied_and_reviewed(row);
+  }
+  const CommandResult still =
+      cluster().kubectl({"get", "deployment/web", "-n", "frozen", "-o",
+                         "jsonpath={.spec.replicas} {.spec.template.spec.containers[0].image}"});
+  EXPECT_EQ(still.out, "2 nginx:1.26");
+}
+
+TEST_F(Cluster, ChangesThatAreNotGovernedPassWithoutAReview) {
+  make_namespace("frozen-calm");
+  admin_apply(deployment("calm", "frozen-calm", 2) + "---\n" + deployment("asleep", "frozen-calm", 0));
+  const std::vector<std::vector<std::string>> allowed{
+      {"scale", "deployment/calm", "--replicas=3", "-n", "frozen-calm"},
+      {"annotate", "deployment/calm", "owner=team-a", "-n", "frozen-calm"},
+      {"label", "deployment/calm", "tier=front", "-n", "frozen-calm"},
+      {"rollout", "pause", "deployment/calm", "-n", "frozen-calm"},
+  };
+  for (const auto& arguments : allowed) {
+    const CommandResult result = cluster().kubectl(kDeveloper, arguments);
+    EXPECT_EQ(result.exit_code, 0) << arguments[0] << ": " << output_of(result);
+  }
+  // The autoscaler is trusted: its scale from 0 goes through, even in a freeze.
+  // (Its role may update a scale subresource, not read the Deployment.)
+  const CommandResult autoscaled = cluster().kubectl(
+      kAutoscaler, {"replace", "--raw", "/apis/apps/v1/namespaces/frozen-calm/deployments/asleep/scale", "-f", "-"},
+      R"({"apiVersion":"autoscaling/v1","kind":"Scale","metadata":{"name":"asleep","namespace":"frozen-calm"},)"
+      R"("spec":{"replicas":2}})");
+  EXPECT_EQ(autoscaled.exit_code, 0) << output_of(autoscaled);
+  // A denied request after them: once the webhook has logged it, it would
+  // have logged them too.
+  expect_denied_and_reviewed(
+      {"marker", {"set", "image", "deployment/calm", "app=nginx:1.26", "-n", "frozen-calm"}, "calm", {}});
+  EXPECT_EQ(decisions_about("dev", "calm"), 1U) << "a change that is not governed reached the webhook";
+  EXPECT_EQ(decisions_about(kAutoscaler.user, "asleep"), 0U) << "a trusted requester reached the webhook";
+}
+
+TEST_F(Cluster, PodsNamespacesAndTheOtherWorkloadKinds) {
+  make_namespace("frozen-kinds");
+  admin_apply(deployment("pods", "frozen-kinds", 2) + "---\n" + workload("StatefulSet", "db", "frozen-kinds") +
+              "---\n" + workload("DaemonSet", "agent", "frozen-kinds") + "---\n" +
+              workload("ReplicaSet", "bare", "frozen-kinds"));
+  // The controllers create ReplicaSets and Pods during the freeze.
+  const std::vector<std::string> pods = wait_for_pods("frozen-kinds", "pods", 2);
+  ASSERT_EQ(pods.size(), 2U) << "the deployment and replicaset controllers were held up";
+  ASSERT_EQ(wait_for_pods("frozen-kinds", "bare", 1).size(), 1U);
+  const std::vector<GovernedRow> rows{
+      {"pod delete",
+       {"delete", "pod", pods[0], "-n", "frozen-kinds", "--wait=false"},
+       pods[0],
+       {"restart of Pod frozen-kinds/" + pods[0] + " is blocked"}},
+      {"StatefulSet create",
+       {"create", "-f", "-"},
+       "db2",
+       {"deploy of StatefulSet frozen-kinds/db2 is blocked"},
+       workload("StatefulSet", "db2", "frozen-kinds")},
+      {"StatefulSet set image",
+       {"set", "image", "statefulset/db", "app=nginx:1.26", "-n", "frozen-kinds"},
+       "db",
+       {"deploy of StatefulSet frozen-kinds/db is blocked"}},
+      {"DaemonSet set image",
+       {"set", "image", "daemonset/agent", "app=nginx:1.26", "-n", "frozen-kinds"},
+       "agent",
+       {"deploy of DaemonSet frozen-kinds/agent is blocked"}},
+      {"ReplicaSet scale to 0",
+       {"scale", "replicaset/bare", "--replicas=0", "-n", "frozen-kinds"},
+       "bare",
+       {"hibernate of ReplicaSet frozen-kinds/bare is blocked"}},
+      {"ReplicaSet delete",
+       {"delete", "replicaset/bare", "-n", "frozen-kinds", "--wait=false"},
+       "bare",
+       {"delete of ReplicaSet frozen-kinds/bare is blocked"}},
+  };
+  for (const GovernedRow& row : rows) {
+    expect_denied_and_reviewed(row);
+  }
+  // kubectl drain's eviction, through the eviction API.
+  expect_denied_and_reviewed(
+      {"pod eviction",
+       {"create", "--raw", "/api/v1/namespaces/frozen-kinds/pods/" + pods[1] + "/eviction", "-f", "-"},
+       pods[1],
+       {"restart of Pod frozen-kinds/" + pods[1] + " is blocked by blackout window \"change-freeze\""},
+       R"({"apiVersion":"policy/v1","kind":"Eviction","metadata":{"name":")" + pods[1] +
+           R"(","namespace":"frozen-kinds"}})"});
+  EXPECT_EQ(wait_for_pods("frozen-kinds", "pods", 2), pods) << "a pod was replaced";
+  // The controllers are trusted: none of their writes reached the webhook.
+  for (const std::string& line : webhook().log()) {
+    EXPECT_EQ(line.find("\"user\":\"system:serviceaccount:kube-system:"), std::string::npos) << line;
+  }
+  // Deleting the namespace: every binding of it applies.
+  admin_apply(
+      "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: {name: namespace-deleter}\nrules:\n"
+      "  - {apiGroups: [\"\"], resources: [namespaces], verbs: [delete]}\n---\n"
+      "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding\nmetadata: {name: dev-deletes-namespaces}\n"
+      "roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: namespace-deleter}\n"
+      "subjects: [{apiGroup: rbac.authorization.k8s.io, kind: User, name: dev}]\n");
+  expect_denied_and_reviewed({"namespace delete",
+                              {"delete", "namespace", "frozen-kinds", "--wait=false"},
+                              "frozen-kinds",
+                              {"delete of Namespace frozen-kinds is blocked by blackout window \"change-freeze\""}});
+}
+
+TEST_F(Cluster, ExemptPeopleAreWarnedArgoCdIsGovernedAndAComingBlockIsAnnounced) {
+  make_namespace("frozen-people");
+  admin_apply(deployment("shop", "frozen-people", 2));
+  const CommandResult on_call =
+      cluster().kubectl(kOnCall, {"set", "image", "deployment/shop", "app=nginx:1.26", "-n", "frozen-people"});
+  EXPECT_EQ(on_call.exit_code, 0) << output_of(on_call);
+  EXPECT_NE(on_call.err.find("Warning: windowguard: deploy allowed only because you are exempt from blackout window "
+                             "\"change-freeze\""),
+            std::string::npos)
+      << output_of(on_call);
+
+  admin_apply(
+      "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding\nmetadata: {name: argocd}\n"
+      "roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: cluster-admin}\n"
+      "subjects: [{kind: ServiceAccount, name: argocd-application-controller, namespace: argocd}]\n");
+  const CommandResult synced = cluster().kubectl(
+      kArgoCd, {"apply", "--server-side", "--force-conflicts", "--field-manager=argocd-controller", "-f", "-"},
+      deployment("shop", "frozen-people", 2, "nginx:1.27"));
+  EXPECT_NE(synced.exit_code, 0) << output_of(synced);
+  EXPECT_NE(synced.err.find("deploy of Deployment frozen-people/shop is blocked by blackout window \"change-freeze\""),
+            std::string::npos)
+      << output_of(synced);
+
+  make_namespace("soon");
+  const CommandResult early = cluster().kubectl(kDeveloper, {"apply", "-f", "-"}, deployment("train", "soon", 1));
+  EXPECT_EQ(early.exit_code, 0) << output_of(early);
+  EXPECT_NE(early.err.find("Warning: windowguard: deploy will be blocked from"), std::string::npos) << output_of(early);
+  EXPECT_NE(early.err.find("release-train"), std::string::npos) << output_of(early);
+}
+
+// Last: it stops the webhook.  With failurePolicy Fail, only governed actions
+// fail while windowguard is down.
+TEST_F(Cluster, AnOutageBlocksOnlyGovernedActions) {
+  make_namespace("frozen-outage");
+  admin_apply(deployment("down", "frozen-outage", 2));
+  ClusterEnvironment::shared().stop_webhook();
+  const std::vector<std::vector<std::string>> working{
+      {"annotate", "deployment/down", "owner=team-a", "-n", "frozen-outage"},
+      {"label", "deployment/down", "tier=front", "-n", "frozen-outage"},
+      {"scale", "deployment/down", "--replicas=3", "-n", "frozen-outage"},
+  };
+  for (const auto& arguments : working) {
+    const CommandResult result = cluster().kubectl(kDeveloper, arguments);
+    EXPECT_EQ(result.exit_code, 0) << arguments[0] << ": " << output_of(result);
+  }
+  const std::vector<std::vector<std::string>> refused{
+      {"set", "image", "deployment/down", "app=nginx:1.26", "-n", "frozen-outage"},
+      {"rollout", "restart", "deployment/down", "-n", "frozen-outage"},
+      {"scale", "deployment/down", "--replicas=0", "-n", "frozen-outage"},
+      {"delete", "deployment/down", "-n", "frozen-outage", "--wait=false"},
+  };
+  for (const auto& arguments : refused) {
+    const CommandResult result = cluster().kubectl(kDeveloper, arguments);
+    EXPECT_NE(result.exit_code, 0) << arguments[0] << ": " << output_of(result);
+    EXPECT_NE(result.err.find("failed calling webhook \"windows.windowguard.dev\""), std::string::npos)
+        << arguments[0] << ": " << output_of(result);
+  }
+  ClusterEnvironment::shared().start_webhook();
+}
+
+}  // namespace
+}  // namespace windowguard::testing
