@@ -40,6 +40,16 @@ TEST(ValueForms, DayNamesThreeLettersOrFullAnyCase) {
   EXPECT_EQ(sat.time, core::minutes{390});
 }
 
+// A 12-hour suffix is the value's fault as a whole: the message quotes all
+// of it and does not blame the (valid) day.
+TEST(ValueForms, ATrailingWordAfterTheTimeIsReportedWhole) {
+  EXPECT_EQ(problem(parse_weekday_time("Fri 17:00 PM")),
+            R"("Fri 17:00 PM" is not a day and time; expected "Day HH:MM", e.g. "Sat 00:00")");
+  EXPECT_EQ(problem(parse_month_day_time("1 05:00 AM")),
+            R"("1 05:00 AM" is not a day of the month and time; expected "D HH:MM", e.g. "1 22:30" or "-1 22:30")");
+  EXPECT_EQ(value(parse_weekday_time("Sat  06:30")).day, date::Saturday);
+}
+
 TEST(ValueForms, MonthDays) {
   EXPECT_EQ(value(parse_month_day_time("-1 22:30")).day, -1);
   EXPECT_EQ(value(parse_month_day_time("31 00:00")).day, 31);

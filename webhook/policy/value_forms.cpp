@@ -56,6 +56,16 @@ std::optional<std::pair<std::string_view, std::string_view>> split_time(std::str
   return std::make_pair(head, text.substr(space + 1));
 }
 
+// "Day HH:MM" or "D HH:MM": one word before the time, so that "Fri 17:00 PM"
+// is reported whole rather than as the day "Fri 17:00".
+std::optional<std::pair<std::string_view, std::string_view>> split_word_and_time(std::string_view text) {
+  auto parts = split_time(text);
+  if (parts && parts->first.find(' ') != std::string_view::npos) {
+    return std::nullopt;
+  }
+  return parts;
+}
+
 Parsed<date::year_month_day> parse_date(std::string_view text) {
   const std::string expected = in_quotes(text) + " is not a date; expected YYYY-MM-DD";
   if (text.size() != 10 || text[4] != '-' || text[7] != '-' || !all_digits(text.substr(0, 4)) ||
@@ -96,7 +106,7 @@ Parsed<date::weekday> parse_weekday(std::string_view text) {
 }
 
 Parsed<core::WeekdayTime> parse_weekday_time(std::string_view text) {
-  const auto parts = split_time(text);
+  const auto parts = split_word_and_time(text);
   if (!parts) {
     return in_quotes(text) + " is not a day and time; expected \"Day HH:MM\", e.g. \"Sat 00:00\"";
   }
@@ -112,7 +122,7 @@ Parsed<core::WeekdayTime> parse_weekday_time(std::string_view text) {
 }
 
 Parsed<core::MonthDayTime> parse_month_day_time(std::string_view text) {
-  const auto parts = split_time(text);
+  const auto parts = split_word_and_time(text);
   if (!parts) {
     return in_quotes(text) +
            " is not a day of the month and time; expected \"D HH:MM\", e.g. \"1 22:30\" or \"-1 22:30\"";
