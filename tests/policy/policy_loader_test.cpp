@@ -497,6 +497,39 @@ TEST(PolicyLoader, DefaultsWhenFieldsAreOmitted) {
   EXPECT_EQ(result.policy->settings().trusted_requesters, core::Settings::default_trusted_requesters());
 }
 
+// Every enumeration is matched without regard to case, as day and month
+// names are; booleans are YAML 1.2's true and false, in any case.
+TEST(PolicyLoader, EnumerationsAndBooleansIgnoreCase) {
+  const LoadResult result = load_policy({{"p.yaml", std::string(kHeader) + R"yaml(windows:
+  - name: w
+    type: Blackout
+    durations:
+      - daily: {from: "01:00", to: "02:00"}
+    actions: [Deploy, HIBERNATE]
+    exempt: {superAdmins: True}
+  - name: m
+    type: MAINTENANCE
+    durations:
+      - daily: {from: "01:00", to: "02:00"}
+bindings:
+  - windows: [w, m]
+    environments: [prod]
+    selector:
+      matchExpressions:
+        - {key: tier, operator: notin, values: [batch]}
+)yaml"}});
+  ASSERT_NE(result.policy, nullptr) << errors_of(result).front();
+  const core::Window& blackout = result.policy->windows()[0];
+  EXPECT_EQ(blackout.type, core::WindowType::Blackout);
+  EXPECT_TRUE(blackout.actions.contains(core::Action::Deploy));
+  EXPECT_TRUE(blackout.actions.contains(core::Action::Hibernate));
+  EXPECT_FALSE(blackout.actions.contains(core::Action::Restart));
+  EXPECT_TRUE(blackout.exempt.super_admins);
+  EXPECT_EQ(result.policy->windows()[1].type, core::WindowType::Maintenance);
+  ASSERT_TRUE(result.policy->bindings()[0].selector);
+  EXPECT_EQ(result.policy->bindings()[0].selector->match_expressions[0].op, core::LabelRequirement::Operator::NotIn);
+}
+
 TEST(PolicyLoader, FixedOffsetZones) {
   const LoadResult result = load_policy(
       {{"p.yaml", std::string(kHeader) +

@@ -1,7 +1,6 @@
 #pragma once
 #include <array>
 #include <cstdint>
-#include <optional>
 #include <string_view>
 
 namespace windowguard::core {
@@ -13,7 +12,6 @@ inline constexpr std::array<Action, 5> kAllActions{Action::Deploy, Action::Resta
                                                    Action::Unhibernate};
 
 std::string_view action_name(Action action);
-std::optional<Action> parse_action(std::string_view name);
 
 class ActionSet {
  public:

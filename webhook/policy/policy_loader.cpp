@@ -1,6 +1,7 @@
 #include "policy/policy_loader.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cerrno>
 #include <charconv>
 #include <fstream>
@@ -253,8 +254,10 @@ class FileReader {
   }
 
   std::optional<bool> boolean(const YAML::Node& node, std::string_view what) {
-    if (node.IsScalar() && (node.Scalar() == "true" || node.Scalar() == "false")) {
-      return node.Scalar() == "true";
+    // YAML 1.2's booleans, in any case; YAML 1.1's yes, no, on and off are
+    // not booleans here (docs/policy.md).
+    if (node.IsScalar() && (same_name(node.Scalar(), "true") || same_name(node.Scalar(), "false"))) {
+      return same_name(node.Scalar(), "true");
     }
     error(node, std::string(what) + " must be true or false");
     return std::nullopt;
@@ -390,9 +393,9 @@ class FileReader {
     }
     if (const YAML::Node* type = required(*fields, node, "type", what)) {
       const auto value = text(*type, what + " type");
-      if (value == "blackout") {
+      if (value && same_name(*value, "blackout")) {
         window.type = core::WindowType::Blackout;
-      } else if (value == "maintenance") {
+      } else if (value && same_name(*value, "maintenance")) {
         window.type = core::WindowType::Maintenance;
       } else if (value) {
         error(*type, what + " type " + in_quotes(*value) + " is unknown; expected blackout or maintenance");
@@ -622,13 +625,18 @@ class FileReader {
     }
     core::ActionSet actions;
     std::size_t position = 0;
+    std::vector<std::string_view> known;
+    for (const core::Action action : core::kAllActions) {
+      known.push_back(core::action_name(action));
+    }
     for (const std::string& name : *names) {
-      if (const auto action = core::parse_action(name)) {
+      const auto action = std::find_if(core::kAllActions.begin(), core::kAllActions.end(), [&](core::Action candidate) {
+        return same_name(name, core::action_name(candidate));
+      });
+      if (action != core::kAllActions.end()) {
         actions.add(*action);
       } else {
-        error(node[position], what + " action " + in_quotes(name) + " is unknown" +
-                                  suggestion(name, std::vector<std::string_view>{"deploy", "restart", "delete",
-                                                                                 "hibernate", "unhibernate"}) +
+        error(node[position], what + " action " + in_quotes(name) + " is unknown" + suggestion(name, known) +
                                   "; expected deploy, restart, delete, hibernate or unhibernate");
       }
       ++position;
@@ -715,11 +723,13 @@ class FileReader {
     if (!key_text || !op_text) {
       return std::nullopt;
     }
-    const std::map<std::string, Operator, std::less<>> operators{{"In", Operator::In},
-                                                                 {"NotIn", Operator::NotIn},
-                                                                 {"Exists", Operator::Exists},
-                                                                 {"DoesNotExist", Operator::DoesNotExist}};
-    const auto found = operators.find(*op_text);
+    constexpr std::array<std::pair<std::string_view, Operator>, 4> operators{
+        {{"In", Operator::In},
+         {"NotIn", Operator::NotIn},
+         {"Exists", Operator::Exists},
+         {"DoesNotExist", Operator::DoesNotExist}}};
+    const auto found = std::find_if(operators.begin(), operators.end(),
+                                    [&](const auto& candidate) { return same_name(*op_text, candidate.first); });
     if (found == operators.end()) {
       error(*op, "matchExpressions operator " + in_quotes(*op_text) +
                      " is unknown; expected In, NotIn, Exists or DoesNotExist");

@@ -20,17 +20,11 @@ int to_int(std::string_view digits) {
   return value;
 }
 
-bool same_letters(std::string_view text, std::string_view name) {
-  return text.size() == name.size() && std::equal(text.begin(), text.end(), name.begin(), [](char a, char b) {
-           return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
-         });
-}
-
 // Matches a three-letter or full English name, case-insensitively.
 template <std::size_t N>
 std::optional<unsigned> find_name(std::string_view text, const std::array<std::string_view, N>& names) {
   for (unsigned i = 0; i < N; ++i) {
-    if (same_letters(text, names[i]) || same_letters(text, names[i].substr(0, 3))) {
+    if (same_name(text, names[i]) || same_name(text, names[i].substr(0, 3))) {
       return i;
     }
   }
@@ -82,6 +76,12 @@ Parsed<date::year_month_day> parse_date(std::string_view text) {
 }
 
 }  // namespace
+
+bool same_name(std::string_view text, std::string_view name) {
+  return text.size() == name.size() && std::equal(text.begin(), text.end(), name.begin(), [](char a, char b) {
+           return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
+         });
+}
 
 Parsed<core::minutes> parse_clock_time(std::string_view text) {
   const auto colon = text.find(':');

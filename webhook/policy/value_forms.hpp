@@ -14,6 +14,11 @@ namespace windowguard::policy {
 template <typename T>
 using Parsed = std::variant<T, std::string>;  // value, or an error sentence
 
+// Whether `text` is `name` but for ASCII case: how every enumeration of a
+// policy (window types, actions, selector operators, booleans, day and month
+// names) is matched.
+bool same_name(std::string_view text, std::string_view name);
+
 Parsed<core::minutes> parse_clock_time(std::string_view text);
 Parsed<date::weekday> parse_weekday(std::string_view text);
 Parsed<core::WeekdayTime> parse_weekday_time(std::string_view text);
