@@ -317,6 +317,18 @@ TEST(WebhookConfig, UsageAndPolicyErrorsExitTwoAndPrintNothing) {
   }
 }
 
+TEST(Binary, PrintsTheVersionTheBuildWasMadeWith) {
+  std::FILE* pipe = popen((std::string(WINDOWGUARD_BINARY) + " --version").c_str(), "r");
+  ASSERT_NE(pipe, nullptr);
+  std::string printed;
+  char chunk[256];
+  while (std::fgets(chunk, sizeof chunk, pipe) != nullptr) {
+    printed += chunk;
+  }
+  EXPECT_EQ(pclose(pipe), 0);
+  EXPECT_EQ(printed, std::string("windowguard ") + WINDOWGUARD_VERSION + "\n");
+}
+
 TEST(Binary, DispatchesVerbsAndReportsUnknownOnes) {
   const std::string binary = WINDOWGUARD_BINARY;
   EXPECT_EQ(exit_code_of(binary + " lint " + kPolicies), kExitOk);

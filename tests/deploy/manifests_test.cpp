@@ -258,6 +258,11 @@ TEST_F(Manifests, TheWebhookConfigurationIsWhatWebhookConfigRendersForTheExample
          "windowguard/windowguard:443 > manifests/validatingwebhookconfiguration.yaml";
 }
 
+TEST(Kustomization, DeploysTheImageOfThisVersion) {
+  const YAML::Node kustomization = YAML::LoadFile((kSource / "manifests/kustomization.yaml").string());
+  EXPECT_EQ(kustomization["images"][0]["newTag"].as<std::string>(), WINDOWGUARD_VERSION);
+}
+
 TEST_F(Manifests, TheConfigMapHoldsExactlyTheExamplePoliciesAndPassesLint) {
   const YAML::Node data = object("ConfigMap/windowguard-policies")["data"];
   std::vector<policy::PolicySource> sources;

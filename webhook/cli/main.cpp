@@ -20,7 +20,7 @@ verbs:
                     (exit 0 allowed, 1 denied, 2 error)
   webhook-config    print the ValidatingWebhookConfiguration for a policy
 
-Every verb takes --help.
+Every verb takes --help; --version prints the version.
 )";
 
 }  // namespace
@@ -50,6 +50,10 @@ int main(int argc, char** argv) {
   }
   if (verb == "webhook-config") {
     return run_webhook_config(arguments, std::cout, std::cerr);
+  }
+  if (verb == "--version" || verb == "version") {
+    std::cout << "windowguard " << WINDOWGUARD_VERSION << '\n';
+    return kExitOk;
   }
   if (verb == "--help" || verb == "-h" || verb == "help") {
     std::cout << kUsage;
