@@ -172,6 +172,25 @@ TEST_F(ServerTest, WindowsEndpointListsOccurrencesAsTheCliDoes) {
 }
 
 // Parses the Prometheus text format: every line is a comment or "name{labels} value".
+// An exempt pass through a block is counted and logged apart from a plain
+// allow, and the log names the requester's groups.
+TEST_F(ServerTest, AnExemptPassIsCountedAndLoggedAsOne) {
+  start();
+  validate(review("frozen", "oncall@example.com"));
+  validate(review("open"));
+  const std::string metrics = get("/metrics").body();
+  EXPECT_NE(metrics.find("windowguard_admission_requests_total{action=\"deploy\",decision=\"allowed-exempt\","
+                         "dry_run=\"false\"} 1\n"),
+            std::string::npos)
+      << metrics;
+  EXPECT_NE(metrics.find(
+                "windowguard_admission_requests_total{action=\"deploy\",decision=\"allowed\",dry_run=\"false\"} 1\n"),
+            std::string::npos);
+  EXPECT_TRUE(server_->wait_for_log("\"user\":\"oncall@example.com\"", 5s));
+  EXPECT_TRUE(server_->wait_for_log("\"decision\":\"allowed-exempt\"", 5s));
+  EXPECT_TRUE(server_->wait_for_log("\"groups\":[\"developers\",\"system:authenticated\"]", 5s));
+}
+
 TEST_F(ServerTest, MetricsExpositionParses) {
   start();
   validate(review("frozen"));

@@ -57,13 +57,27 @@ LogLine& LogLine::field(std::string_view key, bool value) {
   return *this;
 }
 
-LogLine& LogLine::field(std::string_view key, const std::vector<std::string>& values) {
-  writer_.Key(key.data(), static_cast<rapidjson::SizeType>(key.size()));
-  writer_.StartArray();
-  for (const std::string& value : values) {
-    writer_.String(value.data(), static_cast<rapidjson::SizeType>(value.size()));
+namespace {
+
+template <typename Texts>
+void write_array(rapidjson::Writer<rapidjson::StringBuffer>& writer, std::string_view key, const Texts& values) {
+  writer.Key(key.data(), static_cast<rapidjson::SizeType>(key.size()));
+  writer.StartArray();
+  for (const auto& value : values) {
+    writer.String(value.data(), static_cast<rapidjson::SizeType>(value.size()));
   }
-  writer_.EndArray();
+  writer.EndArray();
+}
+
+}  // namespace
+
+LogLine& LogLine::field(std::string_view key, const std::vector<std::string>& values) {
+  write_array(writer_, key, values);
+  return *this;
+}
+
+LogLine& LogLine::field(std::string_view key, std::span<const std::string_view> values) {
+  write_array(writer_, key, values);
   return *this;
 }
 

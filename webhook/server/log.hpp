@@ -2,6 +2,7 @@
 // Structured JSON logs, one object per line, through an asynchronous spdlog
 // logger so that writing never blocks an I/O thread.
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -28,6 +29,7 @@ class LogLine {
   LogLine& field(std::string_view key, double value);
   LogLine& field(std::string_view key, bool value);
   LogLine& field(std::string_view key, const std::vector<std::string>& values);
+  LogLine& field(std::string_view key, std::span<const std::string_view> values);
   void emit();
 
  private:

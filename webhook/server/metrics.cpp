@@ -65,10 +65,23 @@ std::uint64_t read(const std::atomic<std::uint64_t>& counter) { return counter.l
 
 }  // namespace
 
-void Metrics::count_admission(std::optional<core::Action> action, bool allowed, bool dry_run,
+std::string_view outcome_name(AdmissionOutcome outcome) {
+  switch (outcome) {
+    case AdmissionOutcome::Allowed:
+      return "allowed";
+    case AdmissionOutcome::AllowedExempt:
+      return "allowed-exempt";
+    case AdmissionOutcome::Denied:
+      return "denied";
+  }
+  return "allowed";
+}
+
+void Metrics::count_admission(std::optional<core::Action> action, AdmissionOutcome outcome, bool dry_run,
                               std::chrono::nanoseconds latency) {
   const std::size_t action_slot = action ? static_cast<std::size_t>(*action) : kActionSlots - 1;
-  admissions_[(action_slot * 2 + (allowed ? 0 : 1)) * 2 + (dry_run ? 1 : 0)].fetch_add(1, std::memory_order_relaxed);
+  admissions_[(action_slot * kOutcomes + static_cast<std::size_t>(outcome)) * 2 + (dry_run ? 1 : 0)].fetch_add(
+      1, std::memory_order_relaxed);
   const double seconds = std::chrono::duration<double>(latency).count();
   std::size_t bucket = 0;
   while (bucket < kLatencyBuckets.size() && seconds > kLatencyBuckets[bucket]) {
@@ -107,12 +120,12 @@ std::string Metrics::render(const core::Policy* policy, core::Instant now) const
   for (std::size_t action_slot = 0; action_slot < kActionSlots; ++action_slot) {
     const std::string_view action =
         action_slot + 1 == kActionSlots ? "none" : core::action_name(core::kAllActions[action_slot]);
-    for (int denied = 0; denied < 2; ++denied) {
-      for (int dry_run = 0; dry_run < 2; ++dry_run) {
+    for (std::size_t outcome = 0; outcome < kOutcomes; ++outcome) {
+      for (std::size_t dry_run = 0; dry_run < 2; ++dry_run) {
         sample(out, "windowguard_admission_requests_total",
-               label("action", action) + "," + label("decision", denied ? "denied" : "allowed") + "," +
-                   label("dry_run", dry_run ? "true" : "false"),
-               static_cast<double>(read(admissions_[(action_slot * 2 + denied) * 2 + dry_run])));
+               label("action", action) + "," + label("decision", outcome_name(static_cast<AdmissionOutcome>(outcome))) +
+                   "," + label("dry_run", dry_run != 0 ? "true" : "false"),
+               static_cast<double>(read(admissions_[(action_slot * kOutcomes + outcome) * 2 + dry_run])));
       }
     }
   }

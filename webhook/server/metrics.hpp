@@ -16,6 +16,12 @@ namespace windowguard::server {
 
 enum class Endpoint { Validate, Healthz, Readyz, Metrics, Windows, Other };
 
+// How a review was decided, as the decision log, the metrics and the audit
+// annotations name it: an exempt requester's pass through a block is told
+// apart from a plain allow.
+enum class AdmissionOutcome : std::uint8_t { Allowed, AllowedExempt, Denied };
+std::string_view outcome_name(AdmissionOutcome outcome);
+
 class Metrics {
  public:
   static constexpr std::array<unsigned, 11> kStatusCodes{200, 400, 404, 405, 408, 413, 415, 431, 500, 503, 0};
@@ -23,7 +29,7 @@ class Metrics {
                                                           0.01,   0.025,   0.05,   0.1,   0.25,   1.0};
 
   // One decided AdmissionReview; `action` is empty when not governed.
-  void count_admission(std::optional<core::Action> action, bool allowed, bool dry_run,
+  void count_admission(std::optional<core::Action> action, AdmissionOutcome outcome, bool dry_run,
                        std::chrono::nanoseconds latency);
   void count_response(Endpoint endpoint, unsigned status);
   void count_policy_reload(bool success, core::Instant at);
@@ -41,8 +47,9 @@ class Metrics {
  private:
   static constexpr std::size_t kActionSlots = core::kAllActions.size() + 1;  // + not governed
   static constexpr std::size_t kEndpoints = 6;
+  static constexpr std::size_t kOutcomes = 3;
 
-  std::array<std::atomic<std::uint64_t>, kActionSlots * 2 * 2> admissions_{};
+  std::array<std::atomic<std::uint64_t>, kActionSlots * kOutcomes * 2> admissions_{};
   std::array<std::atomic<std::uint64_t>, kLatencyBuckets.size() + 1> latency_buckets_{};
   std::atomic<std::uint64_t> latency_count_{0};
   std::atomic<std::uint64_t> latency_sum_nanoseconds_{0};

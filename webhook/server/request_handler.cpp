@@ -81,8 +81,16 @@ std::optional<std::string> query_value(std::string_view query, std::string_view 
   return std::nullopt;
 }
 
+AdmissionOutcome outcome_of(const admission::AdmissionDecision& decision) {
+  if (!decision.allowed) {
+    return AdmissionOutcome::Denied;
+  }
+  return decision.decision && !decision.decision->bypassed.empty() ? AdmissionOutcome::AllowedExempt
+                                                                   : AdmissionOutcome::Allowed;
+}
+
 void log_decision(const admission::AdmissionRequest& request, const admission::AdmissionDecision& decision,
-                  const core::Policy& policy, std::chrono::nanoseconds latency) {
+                  AdmissionOutcome outcome, const core::Policy& policy, std::chrono::nanoseconds latency) {
   if (!log_enabled(spdlog::level::info)) {
     return;
   }
@@ -92,10 +100,6 @@ void log_decision(const admission::AdmissionRequest& request, const admission::A
       windows.push_back(policy.windows()[status.window].name);
     }
   }
-  std::string verdict = decision.allowed ? "allowed" : "denied";
-  if (decision.allowed && decision.decision && !decision.decision->bypassed.empty()) {
-    verdict = "allowed-exempt";
-  }
   LogLine(spdlog::level::info, "admission decision")
       .field("uid", request.uid)
       .field("user", request.username)
@@ -104,11 +108,12 @@ void log_decision(const admission::AdmissionRequest& request, const admission::A
       .field("name", request.name)
       .field("operation", admission::operation_name(request.operation))
       .field("action", decision.action ? core::action_name(*decision.action) : std::string_view("none"))
-      .field("decision", verdict)
+      .field("decision", outcome_name(outcome))
       .field("windows", windows)
       .field("dryRun", request.dry_run)
       .field("latencyMicroseconds", std::chrono::duration<double, std::micro>(latency).count())
       .field("message", decision.message)
+      .field("groups", std::span<const std::string_view>(request.groups.data(), request.groups.size()))
       .emit();
 }
 
@@ -137,8 +142,9 @@ Response validate(Request& request, const HandlerContext& context) {
   Response response =
       respond(request, http::status::ok, "application/json", admission::encode_response(review.uid, decision));
   const auto latency = std::chrono::steady_clock::now() - started;
-  context.metrics.count_admission(decision.action, decision.allowed, review.dry_run, latency);
-  log_decision(review, decision, *context.policy, latency);
+  const AdmissionOutcome outcome = outcome_of(decision);
+  context.metrics.count_admission(decision.action, outcome, review.dry_run, latency);
+  log_decision(review, decision, outcome, *context.policy, latency);
   return response;
 }
 
