@@ -410,8 +410,37 @@ TEST(AdmissionDecision, WarnsWhenABlockStartsSoon) {
   const AdmissionDecision decision = decide_review(fixture("generated/deployment-create.json"), "2024-05-03T21:45:00Z");
   EXPECT_TRUE(decision.allowed);
   EXPECT_EQ(decision.warnings,
-            std::vector<std::string>{"windowguard: deploy will be blocked from 2024-05-03T22:00:00Z (in 15 min) by "
-                                     "blackout window \"weekend-freeze\""});
+            std::vector<std::string>{"windowguard: deploy will be blocked from Sat 2024-05-04 00:00 CEST (Fri "
+                                     "2024-05-03 22:00 UTC), in 15 min, by blackout window \"weekend-freeze\""});
+}
+
+// A maintenance window blocks by closing, and the warning says so.
+TEST(AdmissionDecision, WarnsWhenAMaintenanceWindowClosesSoon) {
+  const std::string body = replace_all(fixture("generated/deployment-set-image.json"), "prod-eu-1", "batch");
+  const AdmissionDecision decision = decide_review(body, "2024-05-09T09:45:00Z");  // 05:45 in New York
+  EXPECT_TRUE(decision.allowed);
+  EXPECT_EQ(decision.warnings,
+            std::vector<std::string>{"windowguard: deploy will be blocked from Thu 2024-05-09 06:00 EDT (Thu "
+                                     "2024-05-09 10:00 UTC), in 15 min, when maintenance window \"nightly-batch\" "
+                                     "closes"});
+}
+
+// In a UTC window the zone's time and the UTC time read the same: once.
+TEST(AdmissionDecision, AUtcWindowGivesEachInstantOnce) {
+  using testing::WindowSpec;
+  core::Settings settings;
+  settings.warn_before_minutes = 120;
+  const core::Policy policy(
+      {testing::make_window(
+          WindowSpec{"utc-freeze", core::WindowType::Blackout, {core::Daily{testing::clock(13), testing::clock(14)}}})},
+      {core::Binding{{0}, {"prod-eu-1"}, {}, std::nullopt}}, settings);
+  auto decoded = decode_review(fixture("generated/deployment-create.json"));
+  const DecodedReview review = std::get<DecodedReview>(std::move(decoded));
+  const AdmissionDecision denied = evaluate_request(policy, review.request(), utc(kWednesday) + core::hours{1});
+  EXPECT_NE(denied.message.find("Allowed again at Wed 2024-05-08 14:00 UTC. "), std::string::npos) << denied.message;
+  const AdmissionDecision warned = evaluate_request(policy, review.request(), utc(kWednesday));
+  EXPECT_EQ(warned.warnings, std::vector<std::string>{"windowguard: deploy will be blocked from Wed 2024-05-08 13:00 "
+                                                      "UTC, in 60 min, by blackout window \"utc-freeze\""});
 }
 
 TEST(AdmissionDecision, NotGovernedRequestsAreAllowedAndAnnotated) {

@@ -61,6 +61,20 @@ void append_span(std::string& text, const core::Occurrence& occurrence, const co
   text += ')';
 }
 
+// An instant in the window's zone and in UTC, as "Sat 2024-05-04 00:00 CEST
+// (Fri 2024-05-03 22:00 UTC)"; once when the two read the same (a UTC window).
+void append_local_and_utc(std::string& text, core::Instant instant, const core::TimeZone& zone) {
+  const std::size_t local_start = text.size();
+  core::append_readable(text, instant, zone);
+  std::string utc;
+  core::append_readable(utc, instant, core::TimeZone::utc());
+  if (std::string_view(text).substr(local_start) != utc) {
+    text += " (";
+    text += utc;
+    text += ')';
+  }
+}
+
 std::string denial(const core::Policy& policy, const core::Decision& decision, std::string text) {
   const core::Window& window = policy.windows()[*decision.deciding_window];
   const core::TimeZone& zone = window.schedule.zone();
@@ -83,10 +97,8 @@ std::string denial(const core::Policy& policy, const core::Decision& decision, s
   text += ". ";
   if (decision.blocked_until) {
     text += "Allowed again at ";
-    core::append_readable(text, *decision.blocked_until, zone);
-    text += " (";
-    core::append_readable(text, *decision.blocked_until, core::TimeZone::utc());
-    text += "). ";
+    append_local_and_utc(text, *decision.blocked_until, zone);
+    text += ". ";
   } else if (decision.block_end == core::BlockEnd::BeyondBudget) {
     text += "The block's end lies beyond what one decision searches: no end found within ";
     text += std::to_string(core::kMostWindowChanges);
@@ -153,9 +165,13 @@ std::vector<std::string> warnings_for(const core::Policy& policy, const core::De
   if (decision.upcoming) {
     const core::Window& window = policy.windows()[decision.upcoming->window];
     const auto minutes_left = std::chrono::duration_cast<core::minutes>(decision.upcoming->starts - at).count();
-    warnings.push_back("windowguard: " + action_text + " will be blocked from " +
-                       core::format_utc(decision.upcoming->starts) + " (in " + std::to_string(minutes_left) +
-                       " min) by " + window_label(window));
+    std::string warning = "windowguard: " + action_text + " will be blocked from ";
+    append_local_and_utc(warning, decision.upcoming->starts, window.schedule.zone());
+    warning += ", in " + std::to_string(minutes_left) + " min, ";
+    // A maintenance window does not block when it starts: its closing does.
+    warning += window.type == core::WindowType::Blackout ? "by " + window_label(window)
+                                                         : "when " + window_label(window) + " closes";
+    warnings.push_back(std::move(warning));
   }
   return warnings;
 }
