@@ -54,6 +54,21 @@ std::string deployment_yaml(int replicas, const std::string& image, const std::s
          image + "\"}]}\n";
 }
 
+// The README's CI recipe, run as it is written there: its commands, its
+// manifest, and the output it shows.
+TEST(Check, TheReadmesRecipePrintsWhatTheReadmeShows) {
+  const std::string source = WINDOWGUARD_SOURCE_DIR;
+  const std::string readme = testing::read_text(source + "/README.md");
+  const std::string manifest = source + "/examples/storefront.yaml";
+  for (const auto& [at, code] : {std::pair{"2026-12-01T12:00:00Z", kExitDenied}, {"2026-12-08T12:00:00Z", kExitOk}}) {
+    const CheckRun run = check({"--policies", kExamplePolicies, "--manifest", manifest, "--at", at});
+    EXPECT_EQ(run.code, code) << run.err;
+    const std::string shown = "$ windowguard check --policies policies --manifest examples/storefront.yaml --at " +
+                              std::string(at) + "\n" + run.out;
+    EXPECT_NE(readme.find(shown), std::string::npos) << "README.md does not show:\n" << shown;
+  }
+}
+
 TEST(Check, DeniesARealReviewDuringABlackoutWithExitOne) {
   const CheckRun run = check({"--policies", kTestPolicies, "--review", kRealCreate, "--at", kSaturday});
   EXPECT_EQ(run.code, kExitDenied) << run.err;
