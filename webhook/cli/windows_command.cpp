@@ -12,8 +12,6 @@
 namespace windowguard::cli {
 namespace {
 
-constexpr int kMostDays = 3660;
-
 void write_text(const core::Policy& policy, const std::vector<core::ListedOccurrence>& listed, std::ostream& out) {
   if (listed.empty()) {
     out << "no active or upcoming window occurrences\n";
@@ -41,6 +39,8 @@ void write_text(const core::Policy& policy, const std::vector<core::ListedOccurr
 }  // namespace
 
 int run_windows(const Arguments& arguments, std::ostream& out, std::ostream& err) {
+  const std::string days_help =
+      "days ahead to list, 1-" + std::to_string(core::kMostListedDays) + " (default: settings.upcomingDays, 90)";
   po::options_description options("usage: windowguard windows --policies DIR [options]\n\noptions");
   options.add_options()                                                                  //
       ("help,h", "show this help")                                                       //
@@ -49,8 +49,7 @@ int run_windows(const Arguments& arguments, std::ostream& out, std::ostream& err
       ("application", po::value<std::string>(),
        "with --environment: only windows bound to this application (default: any)")     //
       ("at", po::value<std::string>(), "RFC 3339 instant to list from (default: now)")  //
-      ("days", po::value<int>(),
-       "days ahead to list, 1-3660 (default: settings.upcomingDays, 90)")  //
+      ("days", po::value<int>(), days_help.c_str())                                     //
       ("output", po::value<std::string>()->default_value("text"), "text or json");
   const ParsedOptions parsed = parse_options("windows", options, arguments, out, err);
   if (parsed.exit_code) {
@@ -76,8 +75,8 @@ int run_windows(const Arguments& arguments, std::ostream& out, std::ostream& err
   request.at = *at;
   if (values.count("days") != 0) {
     const int days = values["days"].as<int>();
-    if (days < 1 || days > kMostDays) {
-      return usage_error("--days must be between 1 and 3660");
+    if (days < 1 || days > core::kMostListedDays) {
+      return usage_error("--days must be between 1 and " + std::to_string(core::kMostListedDays));
     }
     request.ahead = core::days{days};
   }

@@ -9,6 +9,10 @@
 
 namespace windowguard::core {
 
+// The furthest a listing looks ahead, in days (settings.upcomingDays, --days,
+// GET /windows?days=): as far as the schedule engine searches.
+inline constexpr int kMostListedDays = static_cast<int>(Schedule::kSearchHorizon.count());
+
 struct ListedOccurrence {
   std::size_t window;  // index into Policy::windows()
   Occurrence occurrence;

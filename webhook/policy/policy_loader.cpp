@@ -16,6 +16,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "core/qualified_name.hpp"
+#include "core/upcoming.hpp"
 #include "policy/value_forms.hpp"
 #include "policy/yaml_documents.hpp"
 
@@ -25,7 +26,6 @@ namespace {
 constexpr std::string_view kApiVersion = "windowguard.dev/v1";
 constexpr std::string_view kKind = "WindowPolicy";
 constexpr core::seconds kLongestCronDuration = core::hours{8760};
-constexpr int kMostUpcomingDays = 3660;
 constexpr int kMostWarnBeforeMinutes = 10080;
 
 using FieldNames = std::initializer_list<std::string_view>;
@@ -352,11 +352,11 @@ class FileReader {
       if (const auto days = fields_of(*upcoming, "upcomingDays", {"blackout", "maintenance"})) {
         if (const YAML::Node* blackout = optional(*days, "blackout")) {
           settings.upcoming_days.blackout =
-              whole_number(*blackout, "upcomingDays.blackout", 1, kMostUpcomingDays).value_or(0);
+              whole_number(*blackout, "upcomingDays.blackout", 1, core::kMostListedDays).value_or(0);
         }
         if (const YAML::Node* maintenance = optional(*days, "maintenance")) {
           settings.upcoming_days.maintenance =
-              whole_number(*maintenance, "upcomingDays.maintenance", 1, kMostUpcomingDays).value_or(0);
+              whole_number(*maintenance, "upcomingDays.maintenance", 1, core::kMostListedDays).value_or(0);
         }
       }
     }

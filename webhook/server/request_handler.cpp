@@ -15,8 +15,6 @@
 namespace windowguard::server {
 namespace {
 
-constexpr int kMostListedDays = 3660;
-
 Response respond(const Request& request, http::status status, std::string_view content_type, std::string body) {
   Response response(status, request.version());
   response.set(http::field::content_type, content_type);
@@ -163,8 +161,9 @@ Response windows(const Request& request, std::string_view query, const HandlerCo
   if (const std::optional<std::string> days = query_value(query, "days")) {
     int parsed = 0;
     const auto [end, problem] = std::from_chars(days->data(), days->data() + days->size(), parsed);
-    if (problem != std::errc{} || end != days->data() + days->size() || parsed < 1 || parsed > kMostListedDays) {
-      return text(request, http::status::bad_request, "days must be a whole number from 1 to 3660");
+    if (problem != std::errc{} || end != days->data() + days->size() || parsed < 1 || parsed > core::kMostListedDays) {
+      return text(request, http::status::bad_request,
+                  "days must be a whole number from 1 to " + std::to_string(core::kMostListedDays));
     }
     listing.ahead = core::days{parsed};
   }
