@@ -14,23 +14,11 @@ void append_joined(std::string& text, const std::vector<std::string>& items) {
   }
 }
 
-std::string join(const std::vector<std::string>& items) {
-  std::string joined;
-  append_joined(joined, items);
-  return joined;
-}
-
 void append_window_label(std::string& text, const core::Window& window) {
   text += core::window_type_name(window.type);
   text += " window \"";
   text += window.name;
   text += '"';
-}
-
-std::string window_label(const core::Window& window) {
-  std::string label;
-  append_window_label(label, window);
-  return label;
 }
 
 void append_exempt_parties(std::string& text, const core::Settings& settings, const core::Window& window) {
@@ -159,8 +147,9 @@ std::vector<std::string> warnings_for(const core::Policy& policy, const core::De
   std::vector<std::string> warnings;
   const std::string action_text(core::action_name(action));
   for (std::size_t index : decision.bypassed) {
-    warnings.push_back("windowguard: " + action_text + " allowed only because you are exempt from " +
-                       window_label(policy.windows()[index]));
+    std::string warning = "windowguard: " + action_text + " allowed only because you are exempt from ";
+    append_window_label(warning, policy.windows()[index]);
+    warnings.push_back(std::move(warning));
   }
   if (decision.upcoming) {
     const core::Window& window = policy.windows()[decision.upcoming->window];
@@ -169,8 +158,11 @@ std::vector<std::string> warnings_for(const core::Policy& policy, const core::De
     append_local_and_utc(warning, decision.upcoming->starts, window.schedule.zone());
     warning += ", in " + std::to_string(minutes_left) + " min, ";
     // A maintenance window does not block when it starts: its closing does.
-    warning += window.type == core::WindowType::Blackout ? "by " + window_label(window)
-                                                         : "when " + window_label(window) + " closes";
+    warning += window.type == core::WindowType::Blackout ? "by " : "when ";
+    append_window_label(warning, window);
+    if (window.type == core::WindowType::Maintenance) {
+      warning += " closes";
+    }
     warnings.push_back(std::move(warning));
   }
   return warnings;
@@ -189,7 +181,9 @@ AuditAnnotations audit_annotations_for(const core::Policy& policy, const core::D
       names.push_back(policy.windows()[index].name);
     }
     annotations.emplace_back("decision", "allowed-exempt");
-    annotations.emplace_back("bypassed-windows", join(names));
+    std::string joined;
+    append_joined(joined, names);
+    annotations.emplace_back("bypassed-windows", std::move(joined));
   } else {
     annotations.emplace_back("decision", "allowed");
   }
