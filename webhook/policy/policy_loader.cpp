@@ -625,10 +625,8 @@ class FileReader {
     }
     core::ActionSet actions;
     std::size_t position = 0;
-    std::vector<std::string_view> known;
-    for (const core::Action action : core::kAllActions) {
-      known.push_back(core::action_name(action));
-    }
+    std::array<std::string_view, core::kAllActions.size()> known;
+    std::transform(core::kAllActions.begin(), core::kAllActions.end(), known.begin(), core::action_name);
     for (const std::string& name : *names) {
       const auto action = std::find_if(core::kAllActions.begin(), core::kAllActions.end(), [&](core::Action candidate) {
         return same_name(name, core::action_name(candidate));
