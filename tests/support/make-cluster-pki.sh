@@ -10,18 +10,10 @@
 #                                       FILE.crt/.key: a client certificate with
 #                                       CN=NAME and one O per group
 set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/test-pki.sh"
 dir="$1"
 mkdir -p "$dir"
 cd "$dir"
-key() { openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$1" 2>/dev/null; }
-ca() { key "$1.key"; openssl req -x509 -new -key "$1.key" -days 2 -subj "/CN=$2" -out "$1.crt" 2>/dev/null; }
-signed() {  # name, CA, subject, extension lines
-  key "$1.key"
-  openssl req -new -key "$1.key" -subj "$3" -out "$1.csr" 2>/dev/null
-  openssl x509 -req -in "$1.csr" -CA "$2.crt" -CAkey "$2.key" -CAcreateserial -days 2 \
-    -extfile <(printf '%b' "$4") -out "$1.crt" 2>/dev/null
-  rm -f "$1.csr"
-}
 client='extendedKeyUsage=clientAuth\n'
 if [[ "${2:-}" == user ]]; then
   subject="/CN=$4"
