@@ -51,8 +51,8 @@ inline std::vector<AdversarialPolicy> load_adversarial_policies(const std::files
     const std::string first_line = contents.substr(0, contents.find('\n'));
     const auto at =
         first_line.starts_with(kAtPrefix) ? core::parse_rfc3339(first_line.substr(kAtPrefix.size())) : std::nullopt;
-    loaded.push_back({file.stem().string(), policy::load_policy({{file.filename().string(), contents}}).policy,
-                      at.value_or(core::Instant{})});
+    auto result = policy::load_policy({{file.filename().string(), contents}});
+    loaded.push_back({file.stem().string(), result ? result->policy : nullptr, at.value_or(core::Instant{})});
   }
   return loaded;
 }

@@ -20,6 +20,7 @@
 #include "core/decision.hpp"
 #include "core/time_text.hpp"
 #include "core/upcoming.hpp"
+#include "policy/policy_directory.hpp"
 #include "policy/policy_loader.hpp"
 #include "policy_generator.hpp"
 #include "server/published.hpp"
@@ -43,7 +44,7 @@ const core::Policy& policy_of(int total) {
   static std::map<int, std::shared_ptr<const core::Policy>> cache;
   auto& slot = cache[total];
   if (!slot) {
-    slot = policy::load_policy({{"bench.yaml", synthetic_policy(total, 20)}}).policy;
+    slot = policy::load_policy({{"bench.yaml", synthetic_policy(total, 20)}}).value().policy;
   }
   return *slot;
 }
@@ -136,7 +137,7 @@ class FullPathRequests {
       : body_(body), instants_{kAt, decide_afresh ? kAt + core::days{7} : kAt} {}
   void run_one() {
     auto decoded = admission::decode_review(body_);
-    const auto& review = std::get<admission::DecodedReview>(decoded).request();
+    const auto& review = decoded.value().request();
     const core::Instant at = instants_[request_++ % 2];
     const admission::AdmissionDecision decision = admission::evaluate_request(policy_, review, at, &memo_);
     std::string response = admission::encode_response(review.uid, decision);
@@ -257,8 +258,8 @@ void BM_LoadCompileSwap(benchmark::State& state) {
   std::ofstream(directory / "policy.yaml") << synthetic_policy(static_cast<int>(state.range(0)), 20);
   server::Published<const core::Policy> published;
   for (auto _ : state) {
-    policy::LoadResult loaded = policy::load_policy_directory(directory);
-    published.publish(std::move(loaded.policy));
+    auto loaded = policy::load_policy_directory(directory);
+    published.publish(std::move(loaded.value().policy));
   }
   std::filesystem::remove_all(directory);
 }

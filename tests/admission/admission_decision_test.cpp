@@ -4,7 +4,7 @@
 
 #include "admission/explanation.hpp"
 #include "core/time_text.hpp"
-#include "policy/policy_loader.hpp"
+#include "policy/policy_directory.hpp"
 #include "support/fixtures.hpp"
 #include "support/policy_builder.hpp"
 #include "support/time_helpers.hpp"
@@ -19,10 +19,10 @@ using testing::utc;
 const core::Policy& test_policy() {
   static const auto loaded =
       policy::load_policy_directory(std::string(WINDOWGUARD_SOURCE_DIR) + "/tests/admission/policies");
-  if (!loaded.policy) {
-    throw std::runtime_error(loaded.errors.front().to_string());
+  if (!loaded) {
+    throw std::runtime_error(loaded.error().front().to_string());
   }
-  return *loaded.policy;
+  return *loaded->policy;
 }
 
 // 2024-05-04 is a Saturday: Berlin's weekend freeze runs from Fri 22:00Z to Mon 04:00Z.
@@ -36,11 +36,11 @@ struct Requester {
 
 AdmissionDecision decide_review(std::string body, const char* at, const Requester& requester = {}) {
   auto decoded = decode_review(std::move(body));
-  if (auto* problem = std::get_if<std::string>(&decoded)) {
-    ADD_FAILURE() << *problem;
+  if (!decoded) {
+    ADD_FAILURE() << decoded.error().message;
     return {};
   }
-  AdmissionRequest request = std::get<DecodedReview>(decoded).request();
+  AdmissionRequest request = decoded.value().request();
   if (requester.user) {
     request.username = *requester.user;
   }
@@ -314,8 +314,8 @@ TEST(AdmissionDecision, DryRunIsReportedAndDecidedLikeTheRealRequest) {
   const std::string real = fixture("generated/deployment-create.json");
   const std::string dry = fixture("generated/deployment-create-dry-run.json");
   auto decoded = decode_review(dry);
-  ASSERT_TRUE(std::holds_alternative<DecodedReview>(decoded));
-  EXPECT_TRUE(std::get<DecodedReview>(decoded).request().dry_run);
+  ASSERT_TRUE(decoded.ok());
+  EXPECT_TRUE(decoded.value().request().dry_run);
   EXPECT_EQ(decide_review(real, kSaturday).message, decide_review(dry, kSaturday).message);
 }
 
@@ -373,7 +373,7 @@ TEST(AdmissionDecision, AnEvictionMeetsEveryBindingOfItsEnvironment) {
       {core::Binding{{0}, {"prod-eu-1"}, {"billing"}, std::nullopt}}, core::Settings{});
   const auto request_of = [](const char* file) {
     auto decoded = decode_review(fixture(file));
-    return std::get<DecodedReview>(std::move(decoded));
+    return std::move(decoded).value();
   };
   const DecodedReview eviction = request_of("generated/pod-eviction.json");
   const DecodedReview deletion = request_of("generated/pod-delete.json");
@@ -435,7 +435,7 @@ TEST(AdmissionDecision, AUtcWindowGivesEachInstantOnce) {
           WindowSpec{"utc-freeze", core::WindowType::Blackout, {core::Daily{testing::clock(13), testing::clock(14)}}})},
       {core::Binding{{0}, {"prod-eu-1"}, {}, std::nullopt}}, settings);
   auto decoded = decode_review(fixture("generated/deployment-create.json"));
-  const DecodedReview review = std::get<DecodedReview>(std::move(decoded));
+  const DecodedReview review = std::move(decoded).value();
   const AdmissionDecision denied = evaluate_request(policy, review.request(), utc(kWednesday) + core::hours{1});
   EXPECT_NE(denied.message.find("Allowed again at Wed 2024-05-08 14:00 UTC. "), std::string::npos) << denied.message;
   const AdmissionDecision warned = evaluate_request(policy, review.request(), utc(kWednesday));

@@ -59,15 +59,16 @@ ClusterEnvironment& ClusterEnvironment::shared() {
 
 void ClusterEnvironment::SetUp() {
   auto assets = find_kube_assets();
-  if (const auto* reason = std::get_if<std::string>(&assets)) {
+  if (!assets) {
+    const std::string& reason = assets.error().message;
     // CI provides the binaries and says so: there, missing ones are a failure.
     const char* required = std::getenv("WINDOWGUARD_REQUIRE_CLUSTER");
-    (required != nullptr && std::string_view(required) == "1" ? start_failure_ : skip_reason_) = *reason;
+    (required != nullptr && std::string_view(required) == "1" ? start_failure_ : skip_reason_) = reason;
     return;
   }
   try {
     const auto started = std::chrono::steady_clock::now();
-    cluster_ = std::make_unique<ControlPlane>(std::get<KubeAssets>(std::move(assets)));
+    cluster_ = std::make_unique<ControlPlane>(std::move(assets).value());
     std::cout
         << "[ CLUSTER  ] control plane ready in "
         << std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count()

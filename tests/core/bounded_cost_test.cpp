@@ -139,15 +139,16 @@ TEST(BoundedCost, RandomPoliciesAreDecidedWithinTheBoundAndAsTheirMemoDecides) {
   int decided = 0;
   for (int p = 0; p < 120; ++p) {
     const std::string text = random_policy(random);
-    const policy::LoadResult loaded = policy::load_policy({{"random.yaml", text}});
-    ASSERT_TRUE(loaded.policy) << (loaded.errors.empty() ? "" : loaded.errors.front().to_string()) << "\n" << text;
+    const auto loaded = policy::load_policy({{"random.yaml", text}});
+    ASSERT_TRUE(loaded) << loaded.error().front().to_string() << "\n" << text;
+    const core::Policy& policy = *loaded->policy;
     DecisionMemo memo;
     for (int i = 0; i < 12; ++i) {
       const Instant at = testing::utc("2024-01-01T00:00:00Z") + seconds{random() % (3LL * 365 * 86400)};
       const DecisionInput input = bench::adversarial_request(at);
-      const Decision decision = decide(*loaded.policy, input);
-      expect_bounded(*loaded.policy, input, decision, text + " at " + format_utc(at));
-      const std::shared_ptr<const Decision> remembered = memo.decide(*loaded.policy, input);
+      const Decision decision = decide(policy, input);
+      expect_bounded(policy, input, decision, text + " at " + format_utc(at));
+      const std::shared_ptr<const Decision> remembered = memo.decide(policy, input);
       EXPECT_EQ(remembered->allowed, decision.allowed) << text << " at " << format_utc(at);
       EXPECT_EQ(remembered->blocked_until, decision.blocked_until) << text << " at " << format_utc(at);
       ++decided;

@@ -66,9 +66,7 @@ Policy varied_policy() {
                   WindowType::Blackout,
                   {Once{local(2024, 3, 10, 10), local(2024, 3, 10, 12)},
                    Once{local(2024, 3, 10, 11), local(2024, 3, 10, 13)}}},
-       WindowSpec{"cron",
-                  WindowType::Blackout,
-                  {Cron{std::get<CronSchedule>(CronSchedule::parse("*/7 10-11 * * *")), seconds{90}}}}},
+       WindowSpec{"cron", WindowType::Blackout, {Cron{CronSchedule::parse("*/7 10-11 * * *").value(), seconds{90}}}}},
       settings);
 }
 

@@ -279,8 +279,8 @@ TEST_F(Manifests, TheConfigMapHoldsExactlyTheExamplePoliciesAndPassesLint) {
     files.insert(entry.path().filename().string());
   }
   EXPECT_EQ(keys, files);
-  const policy::LoadResult loaded = policy::load_policy(sources);
-  EXPECT_NE(loaded.policy, nullptr) << (loaded.errors.empty() ? "" : loaded.errors.front().to_string());
+  const auto loaded = policy::load_policy(sources);
+  EXPECT_TRUE(loaded.ok()) << (loaded.ok() ? "" : loaded.error().front().to_string());
 }
 
 // kubectl's built-in kustomize renders both install paths (kubectl is a

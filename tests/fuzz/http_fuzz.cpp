@@ -3,7 +3,7 @@
 #include <boost/beast/http.hpp>
 #include <cstdint>
 
-#include "policy/policy_loader.hpp"
+#include "policy/policy_directory.hpp"
 #include "server/request_handler.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -20,8 +20,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   parser.put(boost::asio::buffer(data, size), error);
   if (!error && parser.is_done()) {
     server::Request request = parser.release();
-    const server::HandlerContext context{loaded.policy.get(), "", core::Instant{core::seconds{1'795'000'000}}, metrics,
-                                         memo};
+    const server::HandlerContext context{loaded.value().policy.get(), "", core::Instant{core::seconds{1'795'000'000}},
+                                         metrics, memo};
     server::Response response = server::handle_request(request, context);
     if (response.result_int() == 0) {
       __builtin_trap();

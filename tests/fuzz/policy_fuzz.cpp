@@ -11,14 +11,14 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace windowguard;
-  const policy::LoadResult result =
-      policy::load_policy({{"fuzz.yaml", std::string(reinterpret_cast<const char*>(data), size)}});
-  if (result.policy) {
+  const auto result = policy::load_policy({{"fuzz.yaml", std::string(reinterpret_cast<const char*>(data), size)}});
+  if (result) {
+    const core::Policy& loaded = *result->policy;
     core::ListingRequest request;
     request.at = core::Instant{core::seconds{1'795'000'000}};
     request.ahead = core::days{30};
-    (void)core::list_occurrences(*result.policy, request);
-    for (const core::Binding& binding : result.policy->bindings()) {
+    (void)core::list_occurrences(loaded, request);
+    for (const core::Binding& binding : loaded.bindings()) {
       if (binding.environments.empty()) {
         continue;
       }
@@ -26,12 +26,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       input.subject = core::Subject{binding.environments.front(), "web", {}, false};
       input.requester = core::Requester{"dev", {}};
       input.at = request.at;
-      const core::Decision decision = core::decide(*result.policy, input);
-      if (!testing::bound_for(*result.policy, input, decision).holds_for(decision)) {
+      const core::Decision decision = core::decide(loaded, input);
+      if (!testing::bound_for(loaded, input, decision).holds_for(decision)) {
         __builtin_trap();  // more work than the engine promises
       }
     }
-  } else if (result.errors.empty()) {
+  } else if (result.error().empty()) {
     __builtin_trap();  // rejected without a reason
   }
   return 0;

@@ -6,19 +6,20 @@
 #include "admission/admission_decision.hpp"
 #include "admission/response_encoder.hpp"
 #include "admission/review_decoder.hpp"
-#include "policy/policy_loader.hpp"
+#include "policy/policy_directory.hpp"
 
 namespace {
 const windowguard::core::Policy& example_policy() {
   static const auto loaded = windowguard::policy::load_policy_directory(WINDOWGUARD_SOURCE_DIR "/policies");
-  return *loaded.policy;
+  return *loaded.value().policy;
 }
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace windowguard;
   auto decoded = admission::decode_review(std::string(reinterpret_cast<const char*>(data), size));
-  if (auto* review = std::get_if<admission::DecodedReview>(&decoded)) {
+  if (decoded) {
+    const admission::DecodedReview* review = &*decoded;
     const auto at = core::Instant{core::seconds{1'795'000'000}};
     const admission::AdmissionDecision decision = admission::evaluate_request(example_policy(), review->request(), at);
     const std::string response = admission::encode_response(review->request().uid, decision);

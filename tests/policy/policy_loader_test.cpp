@@ -1,5 +1,7 @@
 #include "policy/policy_loader.hpp"
 
+#include "policy/policy_directory.hpp"
+
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -12,9 +14,14 @@
 namespace windowguard::policy {
 namespace {
 
+using LoadResult = Result<LoadedPolicy, Problems>;
+
 std::vector<std::string> errors_of(const LoadResult& result) {
   std::vector<std::string> shown;
-  for (const PolicyError& error : result.errors) {
+  if (result) {
+    return shown;
+  }
+  for (const Problem& error : result.error()) {
     shown.push_back(error.to_string());
   }
   return shown;
@@ -39,7 +46,7 @@ class MalformedPolicy : public ::testing::TestWithParam<MalformedCase> {};
 TEST_P(MalformedPolicy, IsRejectedWithFileLineColumnAndAnActionableMessage) {
   const MalformedCase& row = GetParam();
   const LoadResult result = load_policy({{"p.yaml", row.yaml}});
-  EXPECT_EQ(result.policy, nullptr) << row.name;
+  EXPECT_FALSE(result.ok()) << row.name;
   EXPECT_EQ(errors_of(result), row.errors) << row.name;
 }
 
@@ -354,7 +361,7 @@ TEST(PolicyLoader, ReportsEveryErrorOfEveryFileInOneRun) {
       {{"a.yaml", std::string(kHeader) + "windows:\n  - name: x\n    type: blackout\n    timeZone: Mars/Olympus\n"
                                          "    durations:\n      - daily: {from: \"25:00\", to: \"02:00\"}\n"},
        {"b.yaml", std::string(kHeader) + "bindings:\n  - windows: [y]\n    environments: [prod]\n"}});
-  EXPECT_EQ(result.policy, nullptr);
+  EXPECT_FALSE(result.ok());
   EXPECT_EQ(
       errors_of(result),
       (std::vector<std::string>{
@@ -434,8 +441,8 @@ bindings:
       matchExpressions:
         - {key: track, operator: NotIn, values: [canary]}
 )yaml"}});
-  ASSERT_NE(result.policy, nullptr) << errors_of(result).front();
-  const core::Policy& policy = *result.policy;
+  ASSERT_TRUE(result.ok()) << errors_of(result).front();
+  const core::Policy& policy = *result->policy;
   const core::Settings& settings = policy.settings();
   EXPECT_EQ(settings.super_admin_groups, std::vector<std::string>{"platform-admins"});
   EXPECT_EQ(settings.app_label_keys, std::vector<std::string>{"app"});
@@ -485,16 +492,16 @@ TEST(PolicyLoader, DefaultsWhenFieldsAreOmitted) {
   const LoadResult result = load_policy(
       {{"p.yaml", std::string(kHeader) + "windows:\n  - name: w\n    type: blackout\n"
                                          "    durations:\n      - daily: {from: \"01:00\", to: \"02:00\"}\n"}});
-  ASSERT_NE(result.policy, nullptr);
-  const core::Window& window = result.policy->windows()[0];
+  ASSERT_TRUE(result.ok());
+  const core::Window& window = result->policy->windows()[0];
   EXPECT_EQ(window.schedule.zone().name(), "UTC");
   EXPECT_TRUE(window.schedule.valid_at(testing::utc("1970-01-01T00:00:00Z")));
   for (core::Action action : core::kAllActions) {
     EXPECT_TRUE(window.actions.contains(action));
   }
   EXPECT_FALSE(window.exempt.super_admins);
-  EXPECT_EQ(result.policy->settings().warn_before_minutes, 30);
-  EXPECT_EQ(result.policy->settings().trusted_requesters, core::Settings::default_trusted_requesters());
+  EXPECT_EQ(result->policy->settings().warn_before_minutes, 30);
+  EXPECT_EQ(result->policy->settings().trusted_requesters, core::Settings::default_trusted_requesters());
 }
 
 // Every enumeration is matched without regard to case, as day and month
@@ -518,16 +525,16 @@ bindings:
       matchExpressions:
         - {key: tier, operator: notin, values: [batch]}
 )yaml"}});
-  ASSERT_NE(result.policy, nullptr) << errors_of(result).front();
-  const core::Window& blackout = result.policy->windows()[0];
+  ASSERT_TRUE(result.ok()) << errors_of(result).front();
+  const core::Window& blackout = result->policy->windows()[0];
   EXPECT_EQ(blackout.type, core::WindowType::Blackout);
   EXPECT_TRUE(blackout.actions.contains(core::Action::Deploy));
   EXPECT_TRUE(blackout.actions.contains(core::Action::Hibernate));
   EXPECT_FALSE(blackout.actions.contains(core::Action::Restart));
   EXPECT_TRUE(blackout.exempt.super_admins);
-  EXPECT_EQ(result.policy->windows()[1].type, core::WindowType::Maintenance);
-  ASSERT_TRUE(result.policy->bindings()[0].selector);
-  EXPECT_EQ(result.policy->bindings()[0].selector->match_expressions[0].op, core::LabelRequirement::Operator::NotIn);
+  EXPECT_EQ(result->policy->windows()[1].type, core::WindowType::Maintenance);
+  ASSERT_TRUE(result->policy->bindings()[0].selector);
+  EXPECT_EQ(result->policy->bindings()[0].selector->match_expressions[0].op, core::LabelRequirement::Operator::NotIn);
 }
 
 TEST(PolicyLoader, FixedOffsetZones) {
@@ -535,16 +542,16 @@ TEST(PolicyLoader, FixedOffsetZones) {
       {{"p.yaml", std::string(kHeader) +
                       "windows:\n  - name: w\n    type: blackout\n    timeZone: \"-03:30\"\n"
                       "    durations:\n      - once: {from: \"2024-06-01 00:00\", to: \"2024-06-02 00:00\"}\n"}});
-  ASSERT_NE(result.policy, nullptr);
-  const core::Schedule& schedule = result.policy->windows()[0].schedule;
+  ASSERT_TRUE(result.ok());
+  const core::Schedule& schedule = result->policy->windows()[0].schedule;
   EXPECT_TRUE(schedule.occurrence_at(testing::utc("2024-06-01T03:30:00Z")));
   EXPECT_FALSE(schedule.occurrence_at(testing::utc("2024-06-01T03:29:59Z")));
 }
 
 TEST(PolicyLoader, EmptyDocumentsAreSkipped) {
   const LoadResult result = load_policy({{"p.yaml", "---\n---\n" + std::string(kHeader) + "---\n"}});
-  EXPECT_NE(result.policy, nullptr);
-  EXPECT_TRUE(result.errors.empty());
+  EXPECT_TRUE(result.ok());
+  EXPECT_TRUE(errors_of(result).empty());
 }
 
 class PolicyDirectory : public ::testing::Test {
@@ -572,9 +579,9 @@ TEST_F(PolicyDirectory, MergesYamlAndYmlFilesAndSkipsHiddenAndOtherFiles) {
   std::filesystem::create_directories(directory_ / "..2024_06_01_00_00_00.1");
   write("..2024_06_01_00_00_00.1/a.yaml", "not: [valid");
   const LoadResult result = load_policy_directory(directory_);
-  ASSERT_NE(result.policy, nullptr) << errors_of(result).front();
-  EXPECT_EQ(result.policy->windows().size(), 1U);
-  EXPECT_EQ(result.policy->bindings().size(), 1U);
+  ASSERT_TRUE(result.ok()) << errors_of(result).front();
+  EXPECT_EQ(result->policy->windows().size(), 1U);
+  EXPECT_EQ(result->policy->bindings().size(), 1U);
 }
 
 TEST_F(PolicyDirectory, FollowsConfigMapSymlinks) {
@@ -585,39 +592,39 @@ TEST_F(PolicyDirectory, FollowsConfigMapSymlinks) {
   std::filesystem::create_directory_symlink("..2024_06_01_00_00_00.1", directory_ / "..data");
   std::filesystem::create_symlink("..data/p.yaml", directory_ / "p.yaml");
   const LoadResult result = load_policy_directory(directory_);
-  ASSERT_NE(result.policy, nullptr) << errors_of(result).front();
-  EXPECT_EQ(result.policy->windows()[0].name, "w");
+  ASSERT_TRUE(result.ok()) << errors_of(result).front();
+  EXPECT_EQ(result->policy->windows()[0].name, "w");
 }
 
 TEST_F(PolicyDirectory, ErrorsNameTheFileInsideTheDirectory) {
   write("p.yaml", std::string(kHeader) + "kindd: x\n");
   const LoadResult result = load_policy_directory(directory_);
-  ASSERT_EQ(result.errors.size(), 1U);
-  EXPECT_EQ(result.errors[0].file, (directory_ / "p.yaml").string());
-  EXPECT_EQ(result.errors[0].line, 3);
-  EXPECT_EQ(result.errors[0].column, 1);
+  ASSERT_EQ(errors_of(result).size(), 1U);
+  EXPECT_EQ(result.error()[0].where.file, (directory_ / "p.yaml").string());
+  EXPECT_EQ(result.error()[0].where.line, 3);
+  EXPECT_EQ(result.error()[0].where.column, 1);
 }
 
 TEST_F(PolicyDirectory, AnEmptyDirectoryIsAnError) {
   const LoadResult result = load_policy_directory(directory_);
-  EXPECT_EQ(result.policy, nullptr);
+  EXPECT_FALSE(result.ok());
   EXPECT_EQ(errors_of(result),
             std::vector<std::string>{directory_.string() + ": holds no policy files (*.yaml or *.yml)"});
 }
 
 TEST_F(PolicyDirectory, AMissingDirectoryIsAnError) {
   const LoadResult result = load_policy_directory(directory_ / "absent");
-  EXPECT_EQ(result.policy, nullptr);
+  EXPECT_FALSE(result.ok());
   EXPECT_EQ(errors_of(result), std::vector<std::string>{(directory_ / "absent").string() +
                                                         ": is not a readable directory of policy files"});
 }
 
 TEST(ExamplePolicies, AllPassLintAndCoverEveryDurationKindAndBothTypes) {
   const LoadResult result = load_policy_directory(std::filesystem::path(WINDOWGUARD_SOURCE_DIR) / "policies");
-  ASSERT_NE(result.policy, nullptr) << errors_of(result).front();
+  ASSERT_TRUE(result.ok()) << errors_of(result).front();
   std::set<std::size_t> kinds;
   std::set<core::WindowType> types;
-  for (const core::Window& window : result.policy->windows()) {
+  for (const core::Window& window : result->policy->windows()) {
     types.insert(window.type);
     for (const core::Recurrence& recurrence : window.schedule.recurrences()) {
       kinds.insert(recurrence.index());

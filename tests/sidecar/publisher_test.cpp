@@ -5,7 +5,7 @@
 #include <atomic>
 #include <thread>
 
-#include "policy/policy_loader.hpp"
+#include "policy/policy_directory.hpp"
 #include "support/config_map_directory.hpp"
 
 namespace windowguard::sidecar {
@@ -26,10 +26,10 @@ const std::string kBroken =
     "    durations:\n      - daily: {from: \"01:00\", to: \"02:00\"}\n";
 
 std::vector<std::string> window_names(const fs::path& directory) {
-  const policy::LoadResult loaded = policy::load_policy_directory(directory);
+  const auto loaded = policy::load_policy_directory(directory);
   std::vector<std::string> names;
-  if (loaded.policy) {
-    for (const core::Window& window : loaded.policy->windows()) {
+  if (loaded) {
+    for (const core::Window& window : loaded->policy->windows()) {
       names.push_back(window.name);
     }
   }

@@ -81,7 +81,7 @@ std::string key_of(const Identity& who) {
 
 }  // namespace
 
-std::variant<KubeAssets, std::string> find_kube_assets() {
+Result<KubeAssets> find_kube_assets() {
   KubeAssets assets{find_binary("etcd"), find_binary("kube-apiserver"), find_binary("kube-controller-manager"),
                     on_path("kubectl")};
   std::string missing;
@@ -96,9 +96,10 @@ std::variant<KubeAssets, std::string> find_kube_assets() {
   if (missing.empty()) {
     return assets;
   }
-  return "cluster tests skipped: no " + missing +
-         ". Put etcd, kube-apiserver and kube-controller-manager in a directory named by KUBEBUILDER_ASSETS or "
-         "WINDOWGUARD_KUBE_ASSETS, or on PATH, and kubectl on PATH (docs/testing.md).";
+  return Problem("cluster tests skipped: no " + missing +
+                 ". Put etcd, kube-apiserver and kube-controller-manager in a directory named by "
+                 "KUBEBUILDER_ASSETS or WINDOWGUARD_KUBE_ASSETS, or on PATH, and kubectl on PATH "
+                 "(docs/testing.md).");
 }
 
 ControlPlane::ControlPlane(KubeAssets assets) : assets_(std::move(assets)) {

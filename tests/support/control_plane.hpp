@@ -11,9 +11,9 @@
 #include <map>
 #include <memory>
 #include <string>
-#include <variant>
 #include <vector>
 
+#include "core/result.hpp"
 #include "support/child_process.hpp"
 
 namespace windowguard::testing {
@@ -28,7 +28,7 @@ struct KubeAssets {
 // Looks in $KUBEBUILDER_ASSETS, then $WINDOWGUARD_KUBE_ASSETS, then on PATH
 // (kubectl: on PATH only).  When something is missing: what, and how to
 // provide it.
-std::variant<KubeAssets, std::string> find_kube_assets();
+Result<KubeAssets> find_kube_assets();
 
 // Who a kubectl command acts as.
 struct Identity {

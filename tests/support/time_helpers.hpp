@@ -31,8 +31,6 @@ inline core::TimeZone zone(const char* name) { return core::TimeZone::iana(date:
 
 inline core::minutes clock(int hour, int minute = 0) { return core::hours{hour} + core::minutes{minute}; }
 
-inline core::CronSchedule cron(const char* expression) {
-  return std::get<core::CronSchedule>(core::CronSchedule::parse(expression));
-}
+inline core::CronSchedule cron(const char* expression) { return core::CronSchedule::parse(expression).value(); }
 
 }  // namespace windowguard::testing

@@ -213,38 +213,38 @@ BodyParse parse_body_in_place(char* text, rapidjson::Document& document) {
   return {parser.result, parser.too_deep};
 }
 
-std::variant<DecodedReview, std::string> decode_review(std::string body) {
+Result<DecodedReview> decode_review(std::string body) {
   DecodedReview review;
   review.parsed_ = std::make_unique<DecodedReview::Parsed>();
   review.parsed_->body = std::move(body);
   rapidjson::Document& document = review.parsed_->document;
   const BodyParse parsed = parse_body_in_place(review.parsed_->body.data(), document);
   if (parsed.too_deep) {
-    return "body nests deeper than " + std::to_string(kMostNesting) + " levels";
+    return Problem("body nests deeper than " + std::to_string(kMostNesting) + " levels");
   }
   if (parsed.result.IsError()) {
-    return "body is not valid JSON: " + std::string(rapidjson::GetParseError_En(parsed.result.Code())) + " (at byte " +
-           std::to_string(parsed.result.Offset()) + ")";
+    return Problem("body is not valid JSON: " + std::string(rapidjson::GetParseError_En(parsed.result.Code())) +
+                   " (at byte " + std::to_string(parsed.result.Offset()) + ")");
   }
   if (!document.IsObject()) {
-    return std::string("body must be a JSON object (an AdmissionReview)");
+    return Problem("body must be a JSON object (an AdmissionReview)");
   }
   std::string problem;
   FieldReader top(document, "", problem);
   const std::string_view api_version = top.string("apiVersion", true);
   const std::string_view kind = top.string("kind", true);
   if (!problem.empty()) {
-    return problem.substr(1);
+    return Problem(problem.substr(1));
   }
   if (api_version != kApiVersion) {
-    return "apiVersion must be \"admission.k8s.io/v1\", not \"" + std::string(api_version) + "\"";
+    return Problem("apiVersion must be \"admission.k8s.io/v1\", not \"" + std::string(api_version) + "\"");
   }
   if (kind != kKind) {
-    return "kind must be \"AdmissionReview\", not \"" + std::string(kind) + "\"";
+    return Problem("kind must be \"AdmissionReview\", not \"" + std::string(kind) + "\"");
   }
   const Value* request_value = top.object("request", true);
   if (request_value == nullptr) {
-    return problem.substr(1);
+    return Problem(problem.substr(1));
   }
   FieldReader request(*request_value, "request", problem);
   AdmissionRequest& into = review.request_;
@@ -266,7 +266,7 @@ std::variant<DecodedReview, std::string> decode_review(std::string body) {
     }
   }
   if (!problem.empty()) {
-    return problem;
+    return Problem(problem);
   }
   const std::pair<const char*, std::string_view> echoed[] = {{"request.uid", into.uid},
                                                              {"request.namespace", into.namespace_name},
@@ -276,17 +276,18 @@ std::variant<DecodedReview, std::string> decode_review(std::string body) {
                                                              {"request.subResource", into.sub_resource}};
   for (const auto& [field, text] : echoed) {
     if (!is_valid_utf8(text)) {
-      return std::string(field) + " is not valid UTF-8";
+      return Problem(std::string(field) + " is not valid UTF-8");
     }
   }
   if (into.operation != Operation::Delete && into.object == nullptr) {
-    return "request.object is missing (a " + std::string(operation_name(into.operation)) + " carries the object)";
+    return Problem("request.object is missing (a " + std::string(operation_name(into.operation)) +
+                   " carries the object)");
   }
   if (into.operation == Operation::Delete && into.old_object == nullptr) {
-    return std::string("request.oldObject is missing (a DELETE carries the deleted object)");
+    return Problem("request.oldObject is missing (a DELETE carries the deleted object)");
   }
   if (into.operation == Operation::Update && into.old_object == nullptr) {
-    return std::string("request.oldObject is missing (an UPDATE carries the previous object)");
+    return Problem("request.oldObject is missing (an UPDATE carries the previous object)");
   }
   if (into.name.empty()) {
     into.name = metadata_name(into.operation == Operation::Delete ? into.old_object : into.object);

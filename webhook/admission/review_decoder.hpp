@@ -4,10 +4,11 @@
 #include <memory>
 #include <string>
 #include <string_view>
-#include <variant>
 
 #include <rapidjson/document.h>
 #include <boost/container/small_vector.hpp>
+
+#include "core/result.hpp"
 
 namespace windowguard::admission {
 
@@ -48,7 +49,7 @@ class DecodedReview {
   const AdmissionRequest& request() const { return request_; }
 
  private:
-  friend std::variant<DecodedReview, std::string> decode_review(std::string body);
+  friend Result<DecodedReview> decode_review(std::string body);
   // One allocation for both; their addresses stay put when the review moves.
   struct Parsed {
     std::string body;  // parsed in situ: strings point into it
@@ -68,8 +69,9 @@ struct BodyParse {
 };
 BodyParse parse_body_in_place(char* text, rapidjson::Document& document);
 
-// Decodes an AdmissionReview v1 body, or says precisely why it is not one.
-std::variant<DecodedReview, std::string> decode_review(std::string body);
+// Decodes an AdmissionReview v1 body, or says precisely why it is not one
+// (the problem names the field, not a place in the text).
+Result<DecodedReview> decode_review(std::string body);
 
 std::string_view operation_name(Operation operation);
 

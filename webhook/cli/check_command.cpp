@@ -191,10 +191,10 @@ int run_check(const Arguments& arguments, std::istream& in, std::ostream& out, s
   }
 
   auto decoded = admission::decode_review(std::move(review_text));
-  if (auto* problem = std::get_if<std::string>(&decoded)) {
-    return usage_error("not a valid AdmissionReview: " + *problem);
+  if (!decoded) {
+    return usage_error("not a valid AdmissionReview: " + decoded.error().message);
   }
-  admission::AdmissionRequest request = std::get<admission::DecodedReview>(decoded).request();
+  admission::AdmissionRequest request = decoded.value().request();
   if (values.count("user") != 0) {
     request.username = values["user"].as<std::string>();
   }

@@ -4,7 +4,7 @@
 #include "cli/commands.hpp"
 #include "core/policy_warnings.hpp"
 #include "core/time_text.hpp"
-#include "policy/policy_loader.hpp"
+#include "policy/policy_directory.hpp"
 
 namespace windowguard::cli {
 namespace {
@@ -47,24 +47,23 @@ int run_lint(const Arguments& arguments, std::ostream& out, std::ostream& err) {
     err << kUsage;
     return kExitUsage;
   }
-  const policy::LoadResult result = policy::load_policy_directory(directory);
-  for (const policy::PolicyError& error : result.errors) {
-    err << error.to_string() << '\n';
-  }
-  if (!result.policy) {
-    err << directory << ": policy rejected (" << result.errors.size()
-        << (result.errors.size() == 1 ? " error)\n" : " errors)\n");
+  const auto result = policy::load_policy_directory(directory);
+  if (!result) {
+    const Problems& problems = result.error();
+    for (const Problem& problem : problems) {
+      err << problem.to_string() << '\n';
+    }
+    err << directory << ": policy rejected (" << problems.size() << (problems.size() == 1 ? " error)\n" : " errors)\n");
     return kExitUsage;
   }
-  const std::vector<core::PolicyWarning> warnings = core::find_policy_warnings(*result.policy, *now);
+  const core::Policy& policy = *result->policy;
+  const std::vector<core::PolicyWarning> warnings = core::find_policy_warnings(policy, *now);
   for (const core::PolicyWarning& warning : warnings) {
-    policy::PolicyError located =
-        warning.window ? result.window_locations[*warning.window] : policy::PolicyError{directory, 0, 0, ""};
-    located.message = "warning: " + warning.message;
+    const Problem located{warning.window ? result->window_locations[*warning.window] : Location{directory},
+                          "warning: " + warning.message};
     err << located.to_string() << '\n';
   }
-  out << directory << ": valid (" << result.policy->windows().size() << " windows, " << result.policy->bindings().size()
-      << " bindings";
+  out << directory << ": valid (" << policy.windows().size() << " windows, " << policy.bindings().size() << " bindings";
   if (!warnings.empty()) {
     out << ", " << warnings.size() << (warnings.size() == 1 ? " warning" : " warnings");
   }

@@ -1,7 +1,7 @@
 #include "cli/options.hpp"
 
 #include "core/time_text.hpp"
-#include "policy/policy_loader.hpp"
+#include "policy/policy_directory.hpp"
 
 namespace windowguard::cli {
 
@@ -40,11 +40,14 @@ std::optional<core::Instant> instant_option(const po::variables_map& values) {
 }
 
 std::shared_ptr<const core::Policy> load_policies_option(const po::variables_map& values, std::ostream& err) {
-  policy::LoadResult loaded = policy::load_policy_directory(values["policies"].as<std::string>());
-  for (const policy::PolicyError& error : loaded.errors) {
-    err << error.to_string() << '\n';
+  auto loaded = policy::load_policy_directory(values["policies"].as<std::string>());
+  if (!loaded) {
+    for (const Problem& error : loaded.error()) {
+      err << error.to_string() << '\n';
+    }
+    return nullptr;
   }
-  return std::move(loaded.policy);
+  return std::move(loaded->policy);
 }
 
 }  // namespace windowguard::cli

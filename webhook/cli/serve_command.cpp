@@ -96,10 +96,10 @@ int run_serve(const Arguments& arguments, std::ostream& out, std::ostream& err) 
       {"reload-interval", &config.reload_interval},     {"shutdown-grace", &config.shutdown_grace}};
   for (const auto& [name, into] : durations) {
     const auto parsed = policy::parse_go_duration(values[name].as<std::string>());
-    if (const auto* problem = std::get_if<std::string>(&parsed); problem != nullptr) {
-      return usage_error(std::string("--") + name + ": " + *problem);
+    if (!parsed) {
+      return usage_error(std::string("--") + name + ": " + parsed.error().message);
     }
-    *into = std::get<core::seconds>(parsed);
+    *into = *parsed;
     if (*into <= std::chrono::milliseconds{0}) {
       return usage_error(std::string("--") + name + " must be more than 0s");
     }

@@ -43,10 +43,10 @@ int run_sidecar(const Arguments& arguments, std::ostream& out, std::ostream& err
   config.listen_host = listen->host;
   config.listen_port = listen->port;
   const auto interval = policy::parse_go_duration(values["interval"].as<std::string>());
-  if (const auto* problem = std::get_if<std::string>(&interval); problem != nullptr) {
-    return usage_error("--interval: " + *problem);
+  if (!interval) {
+    return usage_error("--interval: " + interval.error().message);
   }
-  config.interval = std::get<core::seconds>(interval);
+  config.interval = *interval;
   if (config.interval <= std::chrono::milliseconds{0}) {
     return usage_error("--interval must be more than 0s");
   }

@@ -136,7 +136,7 @@ std::bitset<N> narrow(const std::bitset<64>& bits) {
 
 }  // namespace
 
-std::variant<CronSchedule, CronSchedule::ParseError> CronSchedule::parse(std::string_view expression) {
+Result<CronSchedule> CronSchedule::parse(std::string_view expression) {
   std::vector<std::string_view> fields;
   std::size_t i = 0;
   while (i < expression.size()) {
@@ -152,13 +152,13 @@ std::variant<CronSchedule, CronSchedule::ParseError> CronSchedule::parse(std::st
     }
   }
   if (fields.size() != 5) {
-    return ParseError{"has " + std::to_string(fields.size()) +
-                      " fields; expected 5 (minute hour day-of-month month day-of-week)"};
+    return Problem("has " + std::to_string(fields.size()) +
+                   " fields; expected 5 (minute hour day-of-month month day-of-week)");
   }
   std::array<std::bitset<64>, 5> bits{};
   for (std::size_t f = 0; f < 5; ++f) {
     if (std::string error = parse_field(fields[f], kFields[f], bits[f]); !error.empty()) {
-      return ParseError{std::move(error)};
+      return Problem(std::move(error));
     }
   }
   CronSchedule schedule;
@@ -187,7 +187,7 @@ std::variant<CronSchedule, CronSchedule::ParseError> CronSchedule::parse(std::st
   schedule.day_of_month_unrestricted_ = fields[2].front() == '*';
   schedule.day_of_week_unrestricted_ = fields[4].front() == '*';
   if (!schedule.can_match_some_day()) {
-    return ParseError{"never matches a real date"};
+    return Problem("never matches a real date");
   }
   return schedule;
 }

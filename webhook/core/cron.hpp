@@ -3,9 +3,9 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <variant>
 #include <vector>
 
+#include "core/result.hpp"
 #include "core/time.hpp"
 
 namespace windowguard::core {
@@ -15,10 +15,8 @@ namespace windowguard::core {
 // either does; a field starting with '*' (including "*/2") is unrestricted.
 class CronSchedule {
  public:
-  struct ParseError {
-    std::string message;  // what is wrong, without the expression itself
-  };
-  static std::variant<CronSchedule, ParseError> parse(std::string_view expression);
+  // The problem's message says what is wrong, without the expression itself.
+  static Result<CronSchedule> parse(std::string_view expression);
 
   bool matches_day(date::year_month_day day) const;
   // The matching hours and minutes in ascending order (enumeration skips the rest).

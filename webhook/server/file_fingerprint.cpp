@@ -2,7 +2,7 @@
 
 #include <filesystem>
 
-#include "policy/policy_loader.hpp"
+#include "policy/policy_directory.hpp"
 
 namespace windowguard::server {
 namespace {

@@ -130,11 +130,12 @@ Response validate(Request& request, const HandlerContext& context) {
                 "no valid policy is loaded: " + std::string(context.not_ready_reason));
   }
   auto decoded = admission::decode_review(std::move(request.body()));
-  if (auto* problem = std::get_if<std::string>(&decoded)) {
-    LogLine(spdlog::level::warn, "malformed AdmissionReview").field("reason", *problem).emit();
-    return text(request, http::status::bad_request, "malformed AdmissionReview: " + *problem);
+  if (!decoded) {
+    const std::string& reason = decoded.error().message;
+    LogLine(spdlog::level::warn, "malformed AdmissionReview").field("reason", reason).emit();
+    return text(request, http::status::bad_request, "malformed AdmissionReview: " + reason);
   }
-  const admission::AdmissionRequest& review = std::get<admission::DecodedReview>(decoded).request();
+  const admission::AdmissionRequest& review = decoded.value().request();
   const admission::AdmissionDecision decision =
       admission::evaluate_request(*context.policy, review, context.now, &context.memo);
   Response response =

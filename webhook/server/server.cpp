@@ -11,7 +11,7 @@
 #include <thread>
 
 #include "core/time_text.hpp"
-#include "policy/policy_loader.hpp"
+#include "policy/policy_directory.hpp"
 #include "server/file_fingerprint.hpp"
 #include "server/listener.hpp"
 #include "server/log.hpp"
@@ -77,14 +77,14 @@ class Watcher {
 
   bool reload_tls() {
     auto loaded = load_tls({shared_.config.tls_cert, shared_.config.tls_key, shared_.config.client_ca});
-    if (auto* problem = std::get_if<std::string>(&loaded)) {
+    if (!loaded) {
       shared_.metrics.count_certificate_reload(false);
       LogLine(spdlog::level::err, "certificate rejected; the previous one stays in use")
-          .field("error", *problem)
+          .field("error", loaded.error().message)
           .emit();
       return false;
     }
-    LoadedTls& tls = std::get<LoadedTls>(loaded);
+    LoadedTls& tls = *loaded;
     shared_.tls.publish(std::move(tls.context));
     shared_.metrics.count_certificate_reload(true);
     shared_.metrics.set_certificate_expiry(tls.not_after);
@@ -97,11 +97,11 @@ class Watcher {
 
   // Whether a valid policy was loaded and published.
   bool reload_policy() {
-    const policy::LoadResult result = policy::load_policy_directory(shared_.config.policies);
-    if (!result.policy) {
+    auto result = policy::load_policy_directory(shared_.config.policies);
+    if (!result) {
       shared_.metrics.count_policy_reload(false, now());
       std::vector<std::string> errors;
-      for (const policy::PolicyError& error : result.errors) {
+      for (const Problem& error : result.error()) {
         errors.push_back(error.to_string());
       }
       const bool in_force = shared_.policy.current() != nullptr;
@@ -119,9 +119,9 @@ class Watcher {
     // Parsing YAML leaves the heap far larger than the compiled policy; hand
     // the unused part back so resident memory reflects what is in force.
     malloc_trim(0);
-    const std::size_t windows = result.policy->windows().size();
-    const std::size_t bindings = result.policy->bindings().size();
-    shared_.policy.publish(result.policy);
+    const std::size_t windows = result->policy->windows().size();
+    const std::size_t bindings = result->policy->bindings().size();
+    shared_.policy.publish(result->policy);
     shared_.not_ready_reason.publish(std::make_shared<const std::string>());
     shared_.metrics.count_policy_reload(true, now());
     LogLine(spdlog::level::info, "policy loaded")

@@ -43,7 +43,7 @@ std::optional<core::Instant> not_after(SSL_CTX* context) {
 
 }  // namespace
 
-std::variant<LoadedTls, std::string> load_tls(const TlsFiles& files) {
+Result<LoadedTls> load_tls(const TlsFiles& files) {
   auto context = std::make_shared<ssl::context>(ssl::context::tls_server);
   SSL_CTX* native = context->native_handle();
   context->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 | ssl::context::no_sslv3 |
@@ -52,33 +52,33 @@ std::variant<LoadedTls, std::string> load_tls(const TlsFiles& files) {
   SSL_CTX_set_min_proto_version(native, TLS1_2_VERSION);
   SSL_CTX_set_options(native, SSL_OP_CIPHER_SERVER_PREFERENCE | SSL_OP_NO_RENEGOTIATION);
   if (SSL_CTX_set_cipher_list(native, kTls12Ciphers) != 1) {
-    return "cannot set the cipher list: " + openssl_error();
+    return Problem("cannot set the cipher list: " + openssl_error());
   }
   ERR_clear_error();
   if (SSL_CTX_use_certificate_chain_file(native, files.certificate.c_str()) != 1) {
-    return "cannot load the certificate " + files.certificate + ": " + openssl_error();
+    return Problem("cannot load the certificate " + files.certificate + ": " + openssl_error());
   }
   const std::string mismatch = "the private key " + files.key + " does not match the certificate " + files.certificate;
   if (SSL_CTX_use_PrivateKey_file(native, files.key.c_str(), SSL_FILETYPE_PEM) != 1) {
     if (ERR_GET_REASON(ERR_peek_last_error()) == X509_R_KEY_VALUES_MISMATCH) {
       ERR_clear_error();
-      return mismatch;
+      return Problem(mismatch);
     }
-    return "cannot load the private key " + files.key + ": " + openssl_error();
+    return Problem("cannot load the private key " + files.key + ": " + openssl_error());
   }
   if (SSL_CTX_check_private_key(native) != 1) {
     ERR_clear_error();
-    return mismatch;
+    return Problem(mismatch);
   }
   if (!files.client_ca.empty()) {
     if (SSL_CTX_load_verify_locations(native, files.client_ca.c_str(), nullptr) != 1) {
-      return "cannot load the client CA " + files.client_ca + ": " + openssl_error();
+      return Problem("cannot load the client CA " + files.client_ca + ": " + openssl_error());
     }
     SSL_CTX_set_verify(native, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, nullptr);
   }
   const std::optional<core::Instant> expiry = not_after(native);
   if (!expiry) {
-    return "cannot read the expiry of the certificate " + files.certificate;
+    return Problem("cannot read the expiry of the certificate " + files.certificate);
   }
   return LoadedTls{std::move(context), *expiry};
 }

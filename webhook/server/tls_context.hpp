@@ -5,10 +5,10 @@
 #include <memory>
 #include <optional>
 #include <string>
-#include <variant>
 
 #include <boost/asio/ssl/context.hpp>
 
+#include "core/result.hpp"
 #include "core/time.hpp"
 
 namespace windowguard::server {
@@ -26,6 +26,6 @@ struct LoadedTls {
 
 // A ready context, or why the files do not make one (unreadable, not PEM,
 // key not matching the certificate, ...).
-std::variant<LoadedTls, std::string> load_tls(const TlsFiles& files);
+Result<LoadedTls> load_tls(const TlsFiles& files);
 
 }  // namespace windowguard::server

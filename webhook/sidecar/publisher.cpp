@@ -4,7 +4,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "policy/policy_loader.hpp"
+#include "policy/policy_directory.hpp"
 
 namespace windowguard::sidecar {
 namespace {
@@ -67,22 +67,23 @@ PublishOutcome Publisher::publish_if_valid() {
     if (listing) {
       fs::remove_all(staging);
       return {PublishOutcome::Result::Rejected,
-              {{source_.string(), 0, 0, "cannot be listed: " + listing.message()}},
+              {Problem{{source_.string()}, "cannot be listed: " + listing.message()}},
               {},
               {}};
     }
     for (const fs::path& file : files) {
       fs::copy_file(file, staging / file.filename());
     }
-    policy::LoadResult loaded = policy::load_policy_directory(staging);
-    if (!loaded.policy) {
+    auto loaded = policy::load_policy_directory(staging);
+    if (!loaded) {
       fs::remove_all(staging);
       // Report locations in the source's terms, not the staging copy's.
-      for (policy::PolicyError& error : loaded.errors) {
-        const fs::path where(error.file);
-        error.file = (where == staging ? source_ : source_ / where.filename()).string();
+      Problems problems = loaded.error();
+      for (Problem& problem : problems) {
+        const fs::path where(problem.where.file);
+        problem.where.file = (where == staging ? source_ : source_ / where.filename()).string();
       }
-      return {PublishOutcome::Result::Rejected, std::move(loaded.errors), {}, {}};
+      return {PublishOutcome::Result::Rejected, std::move(problems), {}, {}};
     }
     if (has_published_version() && same_contents(staging, publish_ / kDataLink)) {
       fs::remove_all(staging);

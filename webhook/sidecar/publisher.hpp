@@ -13,15 +13,15 @@
 #include <string>
 #include <vector>
 
-#include "policy/policy_error.hpp"
+#include "core/result.hpp"
 
 namespace windowguard::sidecar {
 
 struct PublishOutcome {
   enum class Result { Published, Unchanged, Rejected, Failed } result;
-  std::vector<policy::PolicyError> errors;  // Rejected: why the version is invalid
-  std::string failure;                      // Failed: what went wrong while publishing
-  std::string version;                      // Published: the new version folder
+  Problems errors;      // Rejected: why the version is invalid
+  std::string failure;  // Failed: what went wrong while publishing
+  std::string version;  // Published: the new version folder
 };
 
 class Publisher {

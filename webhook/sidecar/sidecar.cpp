@@ -167,7 +167,7 @@ class Poller {
       case PublishOutcome::Result::Rejected: {
         ++state_.rejected;
         std::vector<std::string> errors;
-        for (const policy::PolicyError& error : outcome.errors) {
+        for (const Problem& error : outcome.errors) {
           errors.push_back(error.to_string());
         }
         LogLine(spdlog::level::err, "policy version rejected; the published version stays")

@@ -1,0 +1,59 @@
+#include "policy/policy_compiler.hpp"
+
+#include <cassert>
+#include <map>
+#include <string_view>
+
+#include "policy/yaml_reader.hpp"
+
+namespace windowguard::policy {
+
+Result<LoadedPolicy, Problems> compile_policy(PolicyDocuments documents, Problems problems) {
+  std::map<std::string, std::size_t, std::less<>> index_by_name;
+  for (std::size_t i = 0; i < documents.window_names.size(); ++i) {
+    const PlacedName& window = documents.window_names[i];
+    const auto [existing, inserted] = index_by_name.emplace(window.name, i);
+    if (!inserted) {
+      problems.push_back({window.where, "window name " + in_quotes(window.name) + " is already used at " +
+                                            documents.window_names[existing->second].where.to_string() +
+                                            "; window names must be unique across the policy directory"});
+    }
+  }
+  std::vector<std::string_view> known_names;
+  known_names.reserve(index_by_name.size());
+  for (const auto& entry : index_by_name) {
+    known_names.push_back(entry.first);
+  }
+  for (const PlacedName& reference : documents.window_references) {
+    if (!index_by_name.contains(reference.name)) {
+      problems.push_back({reference.where, "binding refers to unknown window " + in_quotes(reference.name) +
+                                               suggestion(reference.name, known_names)});
+    }
+  }
+  if (!problems.empty()) {
+    return problems;
+  }
+  // Without problems every named window was readable: window_names and
+  // windows are the same list.
+  assert(documents.window_names.size() == documents.windows.size());
+  std::vector<core::Binding> bindings;
+  bindings.reserve(documents.bindings.size());
+  for (BindingDefinition& definition : documents.bindings) {
+    core::Binding binding{
+        {}, std::move(definition.environments), std::move(definition.applications), std::move(definition.selector)};
+    for (const PlacedName& reference : definition.windows) {
+      binding.windows.push_back(index_by_name.find(reference.name)->second);
+    }
+    bindings.push_back(std::move(binding));
+  }
+  LoadedPolicy loaded;
+  loaded.window_locations.reserve(documents.window_names.size());
+  for (PlacedName& name : documents.window_names) {
+    loaded.window_locations.push_back(std::move(name.where));
+  }
+  loaded.policy = std::make_shared<const core::Policy>(std::move(documents.windows), std::move(bindings),
+                                                       std::move(documents.settings).value_or(core::Settings{}));
+  return loaded;
+}
+
+}  // namespace windowguard::policy

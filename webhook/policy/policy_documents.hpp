@@ -1,0 +1,41 @@
+#pragma once
+// What the readers make of policy documents, before the compile step
+// resolves names across files.  Every value here is complete: a reader that
+// found a problem reports it and returns no value.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/policy.hpp"
+#include "core/result.hpp"
+
+namespace windowguard::policy {
+
+// A window's name where it is defined, and a binding's reference to one: kept
+// for entries with problems too, so that one run reports every duplicate and
+// unknown name, and a binding to a broken window is not also reported as
+// naming an unknown one.
+struct PlacedName {
+  Location where;
+  std::string name;
+};
+
+// A binding as written: its windows by name.
+struct BindingDefinition {
+  std::vector<PlacedName> windows;
+  std::vector<std::string> environments;
+  std::vector<std::string> applications;
+  std::optional<core::LabelSelector> selector;
+};
+
+// Everything read from all files, in file and document order.
+struct PolicyDocuments {
+  std::vector<PlacedName> window_names;       // every named window, readable or not
+  std::vector<core::Window> windows;          // the readable ones
+  std::vector<PlacedName> window_references;  // by every binding, readable or not
+  std::vector<BindingDefinition> bindings;    // the readable ones
+  std::optional<Location> settings_where;     // the first settings block, readable or not
+  std::optional<core::Settings> settings;
+};
+
+}  // namespace windowguard::policy

@@ -1,0 +1,327 @@
+#include "policy/window_reader.hpp"
+
+#include <algorithm>
+#include <array>
+#include <bitset>
+#include <utility>
+
+#include <date/tz.h>
+
+#include "core/qualified_name.hpp"
+#include "policy/value_forms.hpp"
+
+namespace windowguard::policy {
+namespace {
+
+constexpr core::seconds kLongestCronDuration = core::hours{8760};
+
+constexpr std::array<std::string_view, 10> kWindowFields{"name",       "description", "type",   "timeZone", "validFrom",
+                                                         "validUntil", "durations",   "exempt", "actions",  "message"};
+constexpr std::array<std::string_view, 2> kFromTo{"from", "to"};
+constexpr std::array<std::string_view, 3> kDaysFromTo{"days", "from", "to"};
+constexpr std::array<std::string_view, 2> kCronFields{"schedule", "duration"};
+constexpr std::array<std::string_view, 3> kExemptFields{"superAdmins", "users", "groups"};
+constexpr std::array<std::string_view, 2> kWindowTypes{"blackout", "maintenance"};
+
+// Reads {from, to} with the given value form, requiring them to differ.
+template <typename T>
+std::optional<std::pair<T, T>> from_to(YamlReader& reader, const YAML::Node& node, const std::string& what,
+                                       Result<T> (*parse)(std::string_view), Names allowed = kFromTo) {
+  const auto fields = reader.fields_of(node, what, allowed);
+  if (!fields) {
+    return std::nullopt;
+  }
+  const YAML::Node* from_node = reader.required(*fields, node, "from", what);
+  const YAML::Node* to_node = reader.required(*fields, node, "to", what);
+  std::optional<T> from = from_node ? reader.value_form(*from_node, what + " from", parse) : std::nullopt;
+  std::optional<T> to = to_node ? reader.value_form(*to_node, what + " to", parse) : std::nullopt;
+  if (!from || !to) {
+    return std::nullopt;
+  }
+  if (from_node->Scalar() == to_node->Scalar()) {
+    reader.report(*to_node,
+                  what + " \"to\" equals \"from\" (" + from_node->Scalar() + "); an occurrence must have a length");
+    return std::nullopt;
+  }
+  return std::make_pair(*from, *to);
+}
+
+using RecurrenceReader = std::optional<core::Recurrence> (*)(YamlReader&, const YAML::Node&, const std::string&);
+
+// daily, weeklyRange, monthly and yearly: a {from, to} pair of one value form.
+template <typename Form, typename Kind, Result<Form> (*parse)(std::string_view)>
+std::optional<core::Recurrence> read_range(YamlReader& reader, const YAML::Node& body, const std::string& what) {
+  const auto range = from_to(reader, body, what, parse);
+  return range ? std::optional<core::Recurrence>(Kind{range->first, range->second}) : std::nullopt;
+}
+
+std::optional<core::Recurrence> read_once(YamlReader& reader, const YAML::Node& body, const std::string& what) {
+  const auto range = from_to(reader, body, what, parse_local_date_time);
+  if (range && range->second <= range->first) {
+    reader.report(body["to"], what + " \"to\" must be after \"from\"");
+    return std::nullopt;
+  }
+  return range ? std::optional<core::Recurrence>(core::Once{range->first, range->second}) : std::nullopt;
+}
+
+std::optional<core::Recurrence> read_weekly(YamlReader& reader, const YAML::Node& body, const std::string& what) {
+  const auto range = from_to(reader, body, what, parse_clock_time, kDaysFromTo);
+  if (!body.IsMap()) {
+    return std::nullopt;  // reported by from_to
+  }
+  const YAML::Node days_node = body["days"];
+  if (!days_node) {
+    reader.report(body, what + " is missing the required field \"days\"");
+    return std::nullopt;
+  }
+  std::bitset<7> days;
+  if (const auto names = reader.text_list(days_node, what + " days", false)) {
+    std::size_t position = 0;
+    for (const std::string& name : *names) {
+      const auto day = parse_weekday(name);
+      if (!day) {
+        reader.report(days_node[position], what + " days: " + day.error().message);
+      } else {
+        days.set(day->c_encoding());
+      }
+      ++position;
+    }
+  }
+  if (!range || days.none()) {
+    return std::nullopt;
+  }
+  return core::Weekly{days, range->first, range->second};
+}
+
+std::optional<core::Recurrence> read_cron(YamlReader& reader, const YAML::Node& body, const std::string& what) {
+  const auto fields = reader.fields_of(body, what, kCronFields);
+  if (!fields) {
+    return std::nullopt;
+  }
+  std::optional<core::CronSchedule> schedule;
+  if (const YAML::Node* node = reader.required(*fields, body, "schedule", what)) {
+    if (const auto expression = reader.text(*node, what + " schedule")) {
+      auto parsed = core::CronSchedule::parse(*expression);
+      if (!parsed) {
+        reader.report(*node, what + " schedule " + in_quotes(*expression) + ": " + parsed.error().message);
+      } else {
+        schedule = std::move(parsed).value();
+      }
+    }
+  }
+  std::optional<core::seconds> duration;
+  if (const YAML::Node* node = reader.required(*fields, body, "duration", what)) {
+    duration = reader.value_form(*node, what + " duration", parse_go_duration);
+    if (duration && (*duration <= core::seconds{0} || *duration > kLongestCronDuration)) {
+      reader.report(*node, what + " duration must be more than 0s and at most 8760h (one year)");
+      duration.reset();
+    }
+  }
+  if (!schedule || !duration) {
+    return std::nullopt;
+  }
+  return core::Cron{std::move(*schedule), *duration};
+}
+
+// The kinds of duration a window may list, each with its reader.
+struct DurationKind {
+  std::string_view name;
+  RecurrenceReader read;
+};
+constexpr std::array<DurationKind, 7> kDurationKinds{{
+    {"once", read_once},
+    {"daily", read_range<core::minutes, core::Daily, parse_clock_time>},
+    {"weekly", read_weekly},
+    {"weeklyRange", read_range<core::WeekdayTime, core::WeeklyRange, parse_weekday_time>},
+    {"monthly", read_range<core::MonthDayTime, core::Monthly, parse_month_day_time>},
+    {"yearly", read_range<core::YearDayTime, core::Yearly, parse_year_day_time>},
+    {"cron", read_cron},
+}};
+constexpr std::array<std::string_view, kDurationKinds.size()> kDurationKindNames = [] {
+  std::array<std::string_view, kDurationKinds.size()> names{};
+  std::transform(kDurationKinds.begin(), kDurationKinds.end(), names.begin(),
+                 [](const DurationKind& kind) { return kind.name; });
+  return names;
+}();
+
+std::optional<std::vector<core::Recurrence>> read_durations(YamlReader& reader, const YAML::Node& node,
+                                                            const std::string& what) {
+  const std::string kinds = "(" + join_choices(kDurationKindNames) + ")";
+  if (!node.IsSequence() || node.size() == 0) {
+    reader.report(node, what + " durations must be a non-empty list of durations " + kinds);
+    return std::nullopt;
+  }
+  std::vector<core::Recurrence> recurrences;
+  for (const YAML::Node& item : node) {
+    const auto fields = reader.fields_of(item, what + " duration", kDurationKindNames);
+    if (!fields) {
+      continue;
+    }
+    if (fields->size() != 1) {
+      if (fields->size() > 1 || item.size() == 0) {
+        reader.report(
+            item, what + " duration must have exactly one kind " + kinds + ", found " + std::to_string(fields->size()));
+      }
+      continue;
+    }
+    const auto& [name, body] = *fields->begin();
+    const auto kind = std::find_if(kDurationKinds.begin(), kDurationKinds.end(),
+                                   [&](const DurationKind& candidate) { return candidate.name == name; });
+    if (auto recurrence = kind->read(reader, body, what + " " + name)) {
+      recurrences.push_back(std::move(*recurrence));
+    }
+  }
+  return recurrences;
+}
+
+std::optional<core::TimeZone> read_time_zone(YamlReader& reader, const YAML::Node& node, const std::string& what) {
+  const auto name = reader.text(node, what + " timeZone");
+  if (!name) {
+    return std::nullopt;
+  }
+  if (is_offset_form(*name)) {
+    const auto offset = parse_fixed_offset(*name);
+    if (!offset) {
+      reader.report(node, what + " timeZone: " + offset.error().message);
+      return std::nullopt;
+    }
+    return core::TimeZone::fixed_offset(*offset, *name);
+  }
+  try {
+    return core::TimeZone::iana(date::locate_zone(*name));
+  } catch (const std::exception&) {
+    reader.report(node, what + " timeZone " + in_quotes(*name) +
+                            " is not a known IANA time zone; use a name such as \"Europe/Berlin\", \"UTC\" or an "
+                            "offset like \"+05:30\"");
+    return std::nullopt;
+  }
+}
+
+core::Exemptions read_exemptions(YamlReader& reader, const YAML::Node& node, const std::string& what) {
+  core::Exemptions exemptions;
+  const auto fields = reader.fields_of(node, what + " exempt", kExemptFields);
+  if (!fields) {
+    return exemptions;
+  }
+  if (const YAML::Node* super_admins = YamlReader::optional(*fields, "superAdmins")) {
+    exemptions.super_admins = reader.boolean(*super_admins, what + " exempt.superAdmins").value_or(false);
+  }
+  if (const YAML::Node* users = YamlReader::optional(*fields, "users")) {
+    exemptions.users = reader.text_list(*users, what + " exempt.users", true).value_or(std::vector<std::string>{});
+  }
+  if (const YAML::Node* groups = YamlReader::optional(*fields, "groups")) {
+    exemptions.groups = reader.text_list(*groups, what + " exempt.groups", true).value_or(std::vector<std::string>{});
+  }
+  return exemptions;
+}
+
+core::ActionSet read_actions(YamlReader& reader, const YAML::Node& node, const std::string& what) {
+  core::ActionSet actions;
+  const auto names = reader.text_list(node, what + " actions", false);
+  if (!names) {
+    return actions;
+  }
+  std::array<std::string_view, core::kAllActions.size()> known;
+  std::transform(core::kAllActions.begin(), core::kAllActions.end(), known.begin(), core::action_name);
+  std::size_t position = 0;
+  for (const std::string& name : *names) {
+    const auto action = std::find_if(core::kAllActions.begin(), core::kAllActions.end(), [&](core::Action candidate) {
+      return same_name(name, core::action_name(candidate));
+    });
+    if (action != core::kAllActions.end()) {
+      actions.add(*action);
+    } else {
+      reader.report(node[position], what + " action " + in_quotes(name) + " is unknown" + suggestion(name, known) +
+                                        "; expected " + join_choices(known));
+    }
+    ++position;
+  }
+  return actions;
+}
+
+}  // namespace
+
+WindowReading read_window(YamlReader& reader, const YAML::Node& node) {
+  const std::size_t problems_before = reader.problem_count();
+  const auto fields = reader.fields_of(node, "a window", kWindowFields);
+  if (!fields) {
+    return {};
+  }
+  WindowReading reading;
+  std::string window_name;
+  if (const YAML::Node* name = reader.required(*fields, node, "name", "a window")) {
+    if (auto value = reader.text(*name, "the window name")) {
+      if (!core::is_qualified_name(*value)) {
+        reader.report(*name, "window name " + in_quotes(*value) +
+                                 " must be 1 to 63 letters, digits, '-', '_' or '.', starting and ending with a "
+                                 "letter or digit");
+      }
+      window_name = *value;
+      reading.name = PlacedName{reader.location_of(*name), *value};
+    }
+  }
+  const std::string what = window_name.empty() ? "window" : "window " + in_quotes(window_name);
+  std::string description;
+  if (const YAML::Node* description_node = YamlReader::optional(*fields, "description")) {
+    description = reader.text(*description_node, what + " description").value_or("");
+  }
+  core::WindowType window_type = core::WindowType::Blackout;
+  if (const YAML::Node* type = reader.required(*fields, node, "type", what)) {
+    const auto value = reader.text(*type, what + " type");
+    if (value && same_name(*value, "blackout")) {
+      window_type = core::WindowType::Blackout;
+    } else if (value && same_name(*value, "maintenance")) {
+      window_type = core::WindowType::Maintenance;
+    } else if (value) {
+      reader.report(*type, what + " type " + in_quotes(*value) + " is unknown; expected " + join_choices(kWindowTypes));
+    }
+  }
+  std::optional<core::TimeZone> zone = core::TimeZone::utc();
+  if (const YAML::Node* zone_node = YamlReader::optional(*fields, "timeZone")) {
+    zone = read_time_zone(reader, *zone_node, what);
+  }
+  std::optional<core::LocalTime> valid_from;
+  std::optional<core::LocalTime> valid_until;
+  if (const YAML::Node* from = YamlReader::optional(*fields, "validFrom")) {
+    if (auto value = reader.value_form(*from, what + " validFrom", parse_date_or_date_time)) {
+      valid_from = value->time;
+    }
+  }
+  if (const YAML::Node* until = YamlReader::optional(*fields, "validUntil")) {
+    if (auto value = reader.value_form(*until, what + " validUntil", parse_date_or_date_time)) {
+      // A bare date includes that whole day.
+      valid_until = value->date_only ? value->time + core::days{1} : value->time;
+      if (valid_from && *valid_until <= *valid_from) {
+        reader.report(*until, what + " validUntil must be after validFrom");
+      }
+    }
+  }
+  std::optional<std::vector<core::Recurrence>> recurrences;
+  if (const YAML::Node* durations = reader.required(*fields, node, "durations", what)) {
+    recurrences = read_durations(reader, *durations, what);
+  }
+  core::Exemptions exempt;
+  if (const YAML::Node* exempt_node = YamlReader::optional(*fields, "exempt")) {
+    exempt = read_exemptions(reader, *exempt_node, what);
+  }
+  core::ActionSet actions = core::ActionSet::all();
+  if (const YAML::Node* actions_node = YamlReader::optional(*fields, "actions")) {
+    actions = read_actions(reader, *actions_node, what);
+  }
+  std::string message;
+  if (const YAML::Node* message_node = YamlReader::optional(*fields, "message")) {
+    message = reader.text(*message_node, what + " message").value_or("");
+  }
+  if (reader.problem_count() == problems_before) {
+    reading.window = core::Window{std::move(window_name),
+                                  std::move(description),
+                                  window_type,
+                                  core::Schedule(std::move(*zone), std::move(*recurrences), valid_from, valid_until),
+                                  std::move(exempt),
+                                  actions,
+                                  std::move(message)};
+  }
+  return reading;
+}
+
+}  // namespace windowguard::policy
