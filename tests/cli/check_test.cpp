@@ -183,9 +183,79 @@ TEST_F(ManifestFiles, DeleteAndNamespaceOptions) {
                                   "--namespace", "prod-eu-1", "--at", kSaturday});
   EXPECT_EQ(deleted.code, kExitDenied);
   EXPECT_EQ(deleted.out.rfind("DENIED: delete of Deployment prod-eu-1/web is blocked", 0), 0U) << deleted.out;
-  // Without a namespace anywhere, kubectl's "default" applies: no windows there.
-  const CheckRun default_namespace = check({"--policies", kTestPolicies, "--manifest", manifest, "--at", kSaturday});
-  EXPECT_EQ(default_namespace.out, "ALLOWED: deploy of Deployment default/web is allowed: no window blocks it.\n");
+  // Without a namespace anywhere, the object cannot be placed: an input error
+  // naming it, not a silent decision for "default".
+  const CheckRun nowhere = check({"--policies", kTestPolicies, "--manifest", manifest, "--at", kSaturday});
+  EXPECT_EQ(nowhere.code, kExitUsage);
+  EXPECT_EQ(nowhere.err,
+            "windowguard check: Deployment web names no namespace (metadata.namespace); pass --namespace NAME, the "
+            "namespace it will be applied to\n");
+  EXPECT_EQ(nowhere.out, "");
+  // As `kubectl apply -n`: an object's own namespace must agree with --namespace.
+  const std::string placed = write("placed.yaml", deployment_yaml(1, "nginx", "  namespace: prod-eu-1\n"));
+  const CheckRun disagreeing =
+      check({"--policies", kTestPolicies, "--manifest", placed, "--namespace", "batch", "--at", kSaturday});
+  EXPECT_EQ(disagreeing.code, kExitUsage);
+  EXPECT_EQ(disagreeing.err, "windowguard check: Deployment web is in namespace prod-eu-1, not --namespace batch\n");
+  const CheckRun agreeing =
+      check({"--policies", kTestPolicies, "--manifest", placed, "--namespace", "prod-eu-1", "--at", kSaturday});
+  EXPECT_EQ(agreeing.code, kExitDenied) << agreeing.err;
+}
+
+// What `kubectl kustomize` and `helm template` print: several documents, some
+// of kinds windowguard does not govern, and List objects (`kubectl get -o
+// yaml`).  Each governed object is decided, one line each, in order.
+TEST_F(ManifestFiles, AStreamOfDocumentsAndListsIsDecidedObjectByObject) {
+  const std::string stream =
+      "apiVersion: v1\nkind: Service\nmetadata: {name: web, namespace: prod-eu-1}\n---\n" +
+      deployment_yaml(2, "nginx:1.25", "  namespace: prod-eu-1\n") +
+      "---\n# an empty document\n---\n"
+      "apiVersion: v1\nkind: List\nitems:\n"
+      "  - {apiVersion: apps/v1, kind: StatefulSet, metadata: {name: db, namespace: batch, labels: {app: db}},\n"
+      "     spec: {template: {spec: {containers: []}}}}\n"
+      "  - {apiVersion: v1, kind: ConfigMap, metadata: {name: settings}}\n";
+  const std::string file = write("stream.yaml", stream);
+  const CheckRun saturday = check({"--policies", kTestPolicies, "--manifest", file, "--at", kSaturday});
+  EXPECT_EQ(saturday.code, kExitDenied) << saturday.err;
+  const std::vector<std::string> lines = [&] {
+    std::vector<std::string> split;
+    std::istringstream text(saturday.out);
+    for (std::string line; std::getline(text, line);) {
+      split.push_back(line);
+    }
+    return split;
+  }();
+  ASSERT_EQ(lines.size(), 2U) << saturday.out;
+  EXPECT_EQ(lines[0].rfind("DENIED: deploy of Deployment prod-eu-1/web is blocked by blackout window", 0), 0U);
+  EXPECT_EQ(lines[1].rfind(
+                "DENIED: deploy of StatefulSet batch/db is blocked outside maintenance window \"nightly-batch\"", 0),
+            0U)
+      << lines[1];
+  EXPECT_EQ(saturday.err, "windowguard check: not governed, so not decided: v1 Service web, v1 ConfigMap settings\n");
+
+  // From standard input too, as JSON Lines: one object per governed object.
+  const CheckRun json = check(
+      {"--policies", kTestPolicies, "--manifest", "-", "--at", "2024-05-08T03:00:00Z", "--output", "json"}, stream);
+  EXPECT_EQ(json.code, kExitOk) << json.err;
+  std::istringstream entries(json.out);
+  std::vector<std::pair<std::string, bool>> decided;
+  for (std::string line; std::getline(entries, line);) {
+    rapidjson::Document entry;
+    entry.Parse(line.c_str());
+    ASSERT_FALSE(entry.HasParseError()) << line;
+    decided.emplace_back(std::string(entry["kind"].GetString()) + " " + entry["environment"].GetString() + "/" +
+                             entry["name"].GetString(),
+                         entry["allowed"].GetBool());
+  }
+  // Wednesday 05:00 Berlin: no weekend freeze; 23:00 the evening before in
+  // New York, inside the batch namespace's maintenance window.
+  const std::vector<std::pair<std::string, bool>> expected{{"Deployment prod-eu-1/web", true},
+                                                           {"StatefulSet batch/db", true}};
+  EXPECT_EQ(decided, expected);
+
+  // Allowed when every governed object is.
+  const CheckRun wednesday = check({"--policies", kTestPolicies, "--manifest", file, "--at", "2024-05-08T03:00:00Z"});
+  EXPECT_EQ(wednesday.code, kExitOk) << wednesday.out;
 }
 
 TEST_F(ManifestFiles, ExamplePoliciesInsideAndOutsideTheirWindows) {
@@ -218,6 +288,8 @@ TEST_F(ManifestFiles, UsageAndInputErrorsExitTwo) {
   const std::string manifest = write("web.yaml", deployment_yaml(1, "nginx", ""));
   const std::string config_map = write("cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n");
   const std::string two = write("two.yaml", deployment_yaml(1, "a", "") + "---\n" + deployment_yaml(1, "b", ""));
+  const std::string empty = write("empty.yaml", "---\n# nothing\n");
+  const std::string kindless = write("kindless.yaml", deployment_yaml(1, "a", "") + "---\napiVersion: v1\n");
   const std::string broken = write("broken.yaml", "apiVersion: [apps/v1\n");
   const std::string not_review = write("review.json", R"({"apiVersion":"v1","kind":"Pod"})");
   struct Row {
@@ -239,8 +311,14 @@ TEST_F(ManifestFiles, UsageAndInputErrorsExitTwo) {
        "windowguard check: --manifest is a v1 ConfigMap; windowguard governs apps/v1 Deployment, StatefulSet, "
        "DaemonSet, ReplicaSet, v1 Pod and v1 Namespace (for a scale subresource request, pass the AdmissionReview "
        "with --review)\n"},
+      {{"--policies", kTestPolicies, "--manifest", two, "--old-manifest", manifest},
+       "windowguard check: --old-manifest and --manifest must each hold one object: an UPDATE changes one object\n"},
+      {{"--policies", kTestPolicies, "--manifest", empty},
+       "windowguard check: --manifest holds no Kubernetes object\n"},
+      {{"--policies", kTestPolicies, "--manifest", kindless}, "windowguard check: --manifest object 2 has no kind\n"},
       {{"--policies", kTestPolicies, "--manifest", two},
-       "windowguard check: --manifest must hold exactly one Kubernetes object\n"},
+       "windowguard check: Deployment web names no namespace (metadata.namespace); pass --namespace NAME, the "
+       "namespace it will be applied to\n"},
       {{"--policies", kTestPolicies, "--manifest", broken},
        "windowguard check: --manifest is not valid YAML or JSON: line 2, column 1: end of sequence flow not found\n"},
       {{"--policies", kTestPolicies, "--review", not_review},

@@ -105,23 +105,60 @@ void write_json(const core::Policy& policy, const admission::AdmissionDecision& 
   out << buffer.GetString() << '\n';
 }
 
+// The reviews of --manifest (and --old-manifest), as the API server would send them.
+Result<ManifestReviews> manifest_reviews(const po::variables_map& values, const std::vector<std::string>& groups,
+                                         std::istream& standard_input) {
+  ManifestRequest request;
+  const std::string path = values["manifest"].as<std::string>();
+  auto manifest = read_input(path, standard_input);
+  if (!manifest) {
+    return Problem("cannot read --manifest " + path);
+  }
+  request.manifest = std::move(*manifest);
+  if (values.count("old-manifest") != 0) {
+    const std::string old_path = values["old-manifest"].as<std::string>();
+    request.old_manifest = read_input(old_path, standard_input);
+    if (!request.old_manifest) {
+      return Problem("cannot read --old-manifest " + old_path);
+    }
+  }
+  if (values.count("operation") != 0) {
+    request.operation = values["operation"].as<std::string>();
+  }
+  if (values.count("namespace") != 0) {
+    request.namespace_name = values["namespace"].as<std::string>();
+  }
+  request.username = values.count("user") != 0 ? values["user"].as<std::string>() : "";
+  request.groups = groups;
+  return reviews_from_manifests(request);
+}
+
+std::string join(const std::vector<std::string>& names) {
+  std::string joined;
+  for (const std::string& name : names) {
+    joined += (joined.empty() ? "" : ", ") + name;
+  }
+  return joined;
+}
+
 }  // namespace
 
 int run_check(const Arguments& arguments, std::istream& in, std::ostream& out, std::ostream& err) {
   po::options_description options(
       "usage: windowguard check --policies DIR (--review FILE | --manifest FILE [options])\n\n"
-      "Decides one request offline, exactly as the webhook would. Exit 0 allowed, 1 denied, 2 error.\n\noptions");
-  options.add_options()                                                                                         //
-      ("help,h", "show this help")                                                                              //
-      ("policies", po::value<std::string>(), "policy directory (required)")                                     //
-      ("at", po::value<std::string>(), "RFC 3339 instant to decide at (default: now)")                          //
-      ("user", po::value<std::string>(), "requester's user name (default: the review's, or none)")              //
-      ("group", po::value<std::vector<std::string>>()->composing(), "requester's group (repeatable)")           //
-      ("review", po::value<std::string>(), "an AdmissionReview v1 JSON file, or - for standard input")          //
-      ("manifest", po::value<std::string>(), "a Kubernetes object (YAML or JSON) to create, update or delete")  //
-      ("old-manifest", po::value<std::string>(), "with --manifest: the object before an UPDATE")                //
-      ("operation", po::value<std::string>(), "with --manifest: CREATE, UPDATE or DELETE")                      //
-      ("namespace", po::value<std::string>(), "with --manifest: the namespace (default: the manifest's)")       //
+      "Decides offline, exactly as the webhook would: one review, or each governed object of a manifest.\n"
+      "Exit 0 allowed, 1 any denied, 2 error.\n\noptions");
+  options.add_options()                                                                                    //
+      ("help,h", "show this help")                                                                         //
+      ("policies", po::value<std::string>(), "policy directory (required)")                                //
+      ("at", po::value<std::string>(), "RFC 3339 instant to decide at (default: now)")                     //
+      ("user", po::value<std::string>(), "requester's user name (default: the review's, or none)")         //
+      ("group", po::value<std::vector<std::string>>()->composing(), "requester's group (repeatable)")      //
+      ("review", po::value<std::string>(), "an AdmissionReview v1 JSON file, or - for standard input")     //
+      ("manifest", po::value<std::string>(), "Kubernetes objects, YAML or JSON (- for standard input)")    //
+      ("old-manifest", po::value<std::string>(), "with --manifest: the object before an UPDATE")           //
+      ("operation", po::value<std::string>(), "with --manifest: CREATE, UPDATE or DELETE")                 //
+      ("namespace", po::value<std::string>(), "with --manifest: the namespace of objects that name none")  //
       ("output", po::value<std::string>()->default_value("text"), "text or json");
   const ParsedOptions parsed = parse_options("check", options, arguments, out, err);
   if (parsed.exit_code) {
@@ -152,70 +189,59 @@ int run_check(const Arguments& arguments, std::istream& in, std::ostream& out, s
   const std::vector<std::string> groups =
       values.count("group") != 0 ? values["group"].as<std::vector<std::string>>() : std::vector<std::string>{};
 
-  std::string review_text;
+  std::vector<std::string> reviews;
   if (values.count("review") != 0) {
     const std::string path = values["review"].as<std::string>();
     auto text = read_input(path, in);
     if (!text) {
       return usage_error("cannot read --review " + path);
     }
-    review_text = std::move(*text);
+    reviews.push_back(std::move(*text));
   } else {
-    ManifestRequest request;
-    const std::string path = values["manifest"].as<std::string>();
-    auto manifest = read_input(path, in);
-    if (!manifest) {
-      return usage_error("cannot read --manifest " + path);
+    auto made = manifest_reviews(values, groups, in);
+    if (!made) {
+      return usage_error(made.error().message);
     }
-    request.manifest = std::move(*manifest);
-    if (values.count("old-manifest") != 0) {
-      const std::string old_path = values["old-manifest"].as<std::string>();
-      request.old_manifest = read_input(old_path, in);
-      if (!request.old_manifest) {
-        return usage_error("cannot read --old-manifest " + old_path);
-      }
+    if (!made->skipped.empty()) {
+      err << "windowguard check: not governed, so not decided: " << join(made->skipped) << '\n';
     }
-    if (values.count("operation") != 0) {
-      request.operation = values["operation"].as<std::string>();
-    }
-    if (values.count("namespace") != 0) {
-      request.namespace_name = values["namespace"].as<std::string>();
-    }
-    request.username = values.count("user") != 0 ? values["user"].as<std::string>() : "";
-    request.groups = groups;
-    auto built = review_from_manifests(request);
-    if (auto* problem = std::get_if<ManifestError>(&built)) {
-      return usage_error(problem->message);
-    }
-    review_text = std::get<std::string>(std::move(built));
+    reviews = std::move(made->reviews);
   }
 
-  auto decoded = admission::decode_review(std::move(review_text));
-  if (!decoded) {
-    return usage_error("not a valid AdmissionReview: " + decoded.error().message);
+  // Every review is decoded before any is decided: an input error prints no decision.
+  std::vector<admission::DecodedReview> decoded;
+  for (std::string& review : reviews) {
+    auto one = admission::decode_review(std::move(review));
+    if (!one) {
+      return usage_error("not a valid AdmissionReview: " + one.error().message);
+    }
+    decoded.push_back(std::move(one).value());
   }
-  admission::AdmissionRequest request = decoded.value().request();
-  if (values.count("user") != 0) {
-    request.username = values["user"].as<std::string>();
-  }
-  if (values.count("group") != 0) {
-    request.groups.assign(groups.begin(), groups.end());
-  }
-
   const std::shared_ptr<const core::Policy> policy = load_policies_option(values, err);
   if (!policy) {
     return kExitUsage;
   }
-  const admission::AdmissionDecision outcome = admission::evaluate_request(*policy, request, at);
-  if (output == "json") {
-    write_json(*policy, outcome, request, out);
-  } else {
-    out << (outcome.allowed ? "ALLOWED: " : "DENIED: ") << outcome.message << '\n';
-    for (const std::string& warning : outcome.warnings) {
-      out << "Warning: " << warning << '\n';
+  bool all_allowed = true;
+  for (const admission::DecodedReview& review : decoded) {
+    admission::AdmissionRequest request = review.request();
+    if (values.count("user") != 0) {
+      request.username = values["user"].as<std::string>();
     }
+    if (values.count("group") != 0) {
+      request.groups.assign(groups.begin(), groups.end());
+    }
+    const admission::AdmissionDecision outcome = admission::evaluate_request(*policy, request, at);
+    if (output == "json") {
+      write_json(*policy, outcome, request, out);
+    } else {
+      out << (outcome.allowed ? "ALLOWED: " : "DENIED: ") << outcome.message << '\n';
+      for (const std::string& warning : outcome.warnings) {
+        out << "Warning: " << warning << '\n';
+      }
+    }
+    all_allowed = all_allowed && outcome.allowed;
   }
-  return outcome.allowed ? kExitOk : kExitDenied;
+  return all_allowed ? kExitOk : kExitDenied;
 }
 
 }  // namespace windowguard::cli

@@ -1,5 +1,6 @@
 #include "cli/manifest_review.hpp"
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 #include <cstdlib>
@@ -8,6 +9,8 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 #include <yaml-cpp/yaml.h>
+
+#include "policy/yaml_documents.hpp"
 
 namespace windowguard::cli {
 namespace {
@@ -87,102 +90,118 @@ Value yaml_to_json(const YAML::Node& node, Allocator& allocator) {
   }
 }
 
-// Parses one manifest (JSON is YAML too) into a JSON object.
-std::variant<Value, ManifestError> parse_manifest(const std::string& text, const char* which, Allocator& allocator) {
+// The objects of one manifest text (JSON is YAML too): every non-empty
+// document, with List objects replaced by their items.
+Result<std::vector<YAML::Node>> parse_objects(const std::string& text, const char* option) {
   std::vector<YAML::Node> documents;
   try {
-    documents = YAML::LoadAll(text);
+    documents = policy::load_yaml_documents(text);
   } catch (const YAML::Exception& problem) {
-    return ManifestError{std::string(which) + " is not valid YAML or JSON: line " +
-                         std::to_string(problem.mark.line + 1) + ", column " + std::to_string(problem.mark.column + 1) +
-                         ": " + problem.msg};
+    return Problem(std::string(option) + " is not valid YAML or JSON: line " + std::to_string(problem.mark.line + 1) +
+                   ", column " + std::to_string(problem.mark.column + 1) + ": " + problem.msg);
   }
-  std::erase_if(documents, [](const YAML::Node& document) { return document.IsNull(); });
-  if (documents.size() != 1 || !documents.front().IsMap()) {
-    return ManifestError{std::string(which) + " must hold exactly one Kubernetes object"};
+  std::vector<YAML::Node> objects;
+  std::vector<YAML::Node> pending(documents.rbegin(), documents.rend());
+  while (!pending.empty()) {
+    const YAML::Node node = pending.back();
+    pending.pop_back();
+    if (node.IsNull()) {
+      continue;
+    }
+    const YAML::Node kind = node.IsMap() ? node["kind"] : YAML::Node();
+    const YAML::Node items = node.IsMap() ? node["items"] : YAML::Node();
+    if (kind && kind.IsScalar() && kind.Scalar().ends_with("List") && items && items.IsSequence()) {
+      for (std::size_t i = items.size(); i > 0; --i) {
+        pending.push_back(items[i - 1]);
+      }
+      continue;
+    }
+    objects.push_back(node);
   }
-  Value object = yaml_to_json(documents.front(), allocator);
-  for (const char* field : {"apiVersion", "kind"}) {
-    const auto found = object.FindMember(field);
-    if (found == object.MemberEnd() || !found->value.IsString()) {
-      return ManifestError{std::string(which) + " has no " + field};
+  if (objects.empty()) {
+    return Problem(std::string(option) + " holds no Kubernetes object");
+  }
+  for (std::size_t i = 0; i < objects.size(); ++i) {
+    const std::string which =
+        objects.size() == 1 ? std::string(option) : std::string(option) + " object " + std::to_string(i + 1);
+    if (!objects[i].IsMap()) {
+      return Problem(which + " is not a Kubernetes object (a mapping)");
+    }
+    for (const char* field : {"apiVersion", "kind"}) {
+      const YAML::Node value = objects[i][field];
+      if (!value || !value.IsScalar() || value.Scalar().empty()) {
+        return Problem(which + " has no " + field);
+      }
     }
   }
-  return object;
+  return objects;
 }
 
-std::string text_at(const Value& object, const char* section, const char* field) {
-  const auto outer = object.FindMember(section);
-  if (outer == object.MemberEnd() || !outer->value.IsObject()) {
+std::string scalar_at(const YAML::Node& object, const char* section, const char* field) {
+  const YAML::Node outer = object[section];
+  if (!outer || !outer.IsMap()) {
     return {};
   }
-  const auto inner = outer->value.FindMember(field);
-  return inner != outer->value.MemberEnd() && inner->value.IsString() ? inner->value.GetString() : std::string{};
+  const YAML::Node inner = outer[field];
+  return inner && inner.IsScalar() ? inner.Scalar() : std::string{};
+}
+
+const Resource* governed_resource(const YAML::Node& object) {
+  const std::string api_version = object["apiVersion"].Scalar();
+  const std::string kind = object["kind"].Scalar();
+  const auto found = std::find_if(kResources.begin(), kResources.end(), [&](const Resource& candidate) {
+    return api_version == candidate.api_version && kind == candidate.kind;
+  });
+  return found == kResources.end() ? nullptr : &*found;
+}
+
+// "Deployment web", as kubectl names an object.
+std::string object_label(const YAML::Node& object) {
+  const std::string name = scalar_at(object, "metadata", "name");
+  return object["kind"].Scalar() + (name.empty() ? " without a name" : " " + name);
+}
+
+// The namespace the API server would see: the object's own, else the one
+// given with --namespace (`kubectl apply -n`); the two must agree.
+Result<std::string> namespace_for(const YAML::Node& object, const std::optional<std::string>& given) {
+  const std::string own = scalar_at(object, "metadata", "namespace");
+  if (!own.empty() && given && *given != own) {
+    return Problem(object_label(object) + " is in namespace " + own + ", not --namespace " + *given);
+  }
+  if (!own.empty()) {
+    return own;
+  }
+  if (given) {
+    return *given;
+  }
+  return Problem(object_label(object) +
+                 " names no namespace (metadata.namespace); pass --namespace NAME, the namespace it will be applied "
+                 "to");
 }
 
 Value text(const std::string& value, Allocator& allocator) {
   return Value(value.c_str(), static_cast<rapidjson::SizeType>(value.size()), allocator);
 }
 
-}  // namespace
+struct ReviewParts {
+  const Resource& resource;
+  const std::string& operation;
+  const std::string& namespace_name;  // empty for a cluster-scoped kind
+  const YAML::Node& object;
+  const YAML::Node* old_object;
+};
 
-std::variant<std::string, ManifestError> review_from_manifests(const ManifestRequest& request) {
+std::string review_json(const ReviewParts& parts, const ManifestRequest& request) {
   Document review(rapidjson::kObjectType);
   Allocator& allocator = review.GetAllocator();
-  auto parsed = parse_manifest(request.manifest, "--manifest", allocator);
-  if (auto* problem = std::get_if<ManifestError>(&parsed)) {
-    return *problem;
-  }
-  Value object = std::get<Value>(std::move(parsed));
-  std::optional<Value> old_object;
-  if (request.old_manifest) {
-    auto parsed_old = parse_manifest(*request.old_manifest, "--old-manifest", allocator);
-    if (auto* problem = std::get_if<ManifestError>(&parsed_old)) {
-      return *problem;
-    }
-    old_object = std::get<Value>(std::move(parsed_old));
-  }
-  const std::string operation = request.operation.value_or(request.old_manifest ? "UPDATE" : "CREATE");
-  if (operation != "CREATE" && operation != "UPDATE" && operation != "DELETE") {
-    return ManifestError{"--operation must be CREATE, UPDATE or DELETE"};
-  }
-  if (operation == "UPDATE" && !old_object) {
-    return ManifestError{"--operation UPDATE needs --old-manifest (the object before the change)"};
-  }
-  if (operation != "UPDATE" && old_object) {
-    return ManifestError{"--old-manifest goes with --operation UPDATE"};
-  }
-  const std::string api_version = object["apiVersion"].GetString();
-  const std::string kind = object["kind"].GetString();
-  const Resource* resource = nullptr;
-  for (const Resource& candidate : kResources) {
-    if (api_version == candidate.api_version && kind == candidate.kind) {
-      resource = &candidate;
-    }
-  }
-  if (resource == nullptr) {
-    return ManifestError{"--manifest is a " + api_version + " " + kind +
-                         "; windowguard governs apps/v1 Deployment, StatefulSet, DaemonSet, ReplicaSet, v1 Pod and "
-                         "v1 Namespace (for a scale subresource request, pass the AdmissionReview with --review)"};
-  }
-  const bool cluster_scoped = kind == "Namespace";
-  std::string namespace_name;
-  if (!cluster_scoped) {
-    namespace_name = request.namespace_name.value_or(text_at(object, "metadata", "namespace"));
-    if (namespace_name.empty()) {
-      namespace_name = "default";
-    }
-  }
-  const std::string name = text_at(object, "metadata", "name");
-
   Value gvk(rapidjson::kObjectType);
-  gvk.AddMember("group", text(resource->group, allocator), allocator);
+  gvk.AddMember("group", text(parts.resource.group, allocator), allocator);
   gvk.AddMember("version", "v1", allocator);
-  gvk.AddMember("kind", text(kind, allocator), allocator);
+  gvk.AddMember("kind", text(parts.resource.kind, allocator), allocator);
   Value gvr(rapidjson::kObjectType);
-  gvr.AddMember("group", text(resource->group, allocator), allocator);
+  gvr.AddMember("group", text(parts.resource.group, allocator), allocator);
   gvr.AddMember("version", "v1", allocator);
-  gvr.AddMember("resource", text(resource->resource, allocator), allocator);
+  gvr.AddMember("resource", text(parts.resource.resource, allocator), allocator);
   Value user(rapidjson::kObjectType);
   user.AddMember("username", text(request.username, allocator), allocator);
   Value groups(rapidjson::kArrayType);
@@ -195,19 +214,20 @@ std::variant<std::string, ManifestError> review_from_manifests(const ManifestReq
   body.AddMember("uid", "windowguard-check", allocator);
   body.AddMember("kind", gvk, allocator);
   body.AddMember("resource", gvr, allocator);
-  if (!cluster_scoped) {
-    body.AddMember("namespace", text(namespace_name, allocator), allocator);
+  if (!parts.namespace_name.empty()) {
+    body.AddMember("namespace", text(parts.namespace_name, allocator), allocator);
   }
-  body.AddMember("name", text(name, allocator), allocator);
-  body.AddMember("operation", text(operation, allocator), allocator);
+  body.AddMember("name", text(scalar_at(parts.object, "metadata", "name"), allocator), allocator);
+  body.AddMember("operation", text(parts.operation, allocator), allocator);
   body.AddMember("userInfo", user, allocator);
-  if (operation == "DELETE") {
+  Value object = yaml_to_json(parts.object, allocator);
+  if (parts.operation == "DELETE") {
     body.AddMember("object", Value(rapidjson::kNullType), allocator);
     body.AddMember("oldObject", object, allocator);
   } else {
     body.AddMember("object", object, allocator);
-    if (old_object) {
-      body.AddMember("oldObject", *old_object, allocator);
+    if (parts.old_object != nullptr) {
+      body.AddMember("oldObject", yaml_to_json(*parts.old_object, allocator), allocator);
     }
   }
   body.AddMember("dryRun", false, allocator);
@@ -219,6 +239,60 @@ std::variant<std::string, ManifestError> review_from_manifests(const ManifestReq
   rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
   review.Accept(writer);
   return std::string(buffer.GetString(), buffer.GetSize());
+}
+
+}  // namespace
+
+Result<ManifestReviews> reviews_from_manifests(const ManifestRequest& request) {
+  auto objects = parse_objects(request.manifest, "--manifest");
+  if (!objects) {
+    return objects.error();
+  }
+  std::optional<YAML::Node> old_object;
+  if (request.old_manifest) {
+    auto old_objects = parse_objects(*request.old_manifest, "--old-manifest");
+    if (!old_objects) {
+      return old_objects.error();
+    }
+    if (old_objects->size() != 1 || objects->size() != 1) {
+      return Problem("--old-manifest and --manifest must each hold one object: an UPDATE changes one object");
+    }
+    old_object = old_objects->front();
+  }
+  const std::string operation = request.operation.value_or(request.old_manifest ? "UPDATE" : "CREATE");
+  if (operation != "CREATE" && operation != "UPDATE" && operation != "DELETE") {
+    return Problem("--operation must be CREATE, UPDATE or DELETE");
+  }
+  if (operation == "UPDATE" && !old_object) {
+    return Problem("--operation UPDATE needs --old-manifest (the object before the change)");
+  }
+  if (operation != "UPDATE" && old_object) {
+    return Problem("--old-manifest goes with --operation UPDATE");
+  }
+  ManifestReviews made;
+  for (const YAML::Node& object : *objects) {
+    const Resource* resource = governed_resource(object);
+    if (resource == nullptr && objects->size() == 1) {
+      return Problem("--manifest is a " + object["apiVersion"].Scalar() + " " + object["kind"].Scalar() +
+                     "; windowguard governs apps/v1 Deployment, StatefulSet, DaemonSet, ReplicaSet, v1 Pod and v1 "
+                     "Namespace (for a scale subresource request, pass the AdmissionReview with --review)");
+    }
+    if (resource == nullptr) {
+      made.skipped.push_back(object["apiVersion"].Scalar() + " " + object_label(object));
+      continue;
+    }
+    std::string namespace_name;
+    if (std::string_view(resource->kind) != "Namespace") {
+      auto found = namespace_for(object, request.namespace_name);
+      if (!found) {
+        return found.error();
+      }
+      namespace_name = std::move(found).value();
+    }
+    made.reviews.push_back(
+        review_json({*resource, operation, namespace_name, object, old_object ? &*old_object : nullptr}, request));
+  }
+  return made;
 }
 
 }  // namespace windowguard::cli

@@ -164,10 +164,10 @@ std::optional<std::vector<core::Recurrence>> read_durations(YamlReader& reader, 
       }
       continue;
     }
-    const auto& [name, body] = *fields->begin();
+    const std::string& name = fields->begin()->first;
     const auto kind = std::find_if(kDurationKinds.begin(), kDurationKinds.end(),
                                    [&](const DurationKind& candidate) { return candidate.name == name; });
-    if (auto recurrence = kind->read(reader, body, what + " " + name)) {
+    if (auto recurrence = kind->read(reader, fields->begin()->second, what + " " + name)) {
       recurrences.push_back(std::move(*recurrence));
     }
   }
