@@ -136,34 +136,5 @@ TEST(PolicyBindings, ConditionalAndUnconditionalBindingsOfANamespaceMergeAscendi
   EXPECT_EQ(indices("test", "api"), std::vector<std::size_t>{});
 }
 
-TEST(PolicyTrust, LiteralNamesAreMatchedExactlyAndPatternsAsGlobs) {
-  Settings settings;
-  settings.trusted_requesters = {"system:kube-scheduler", "system:node:*", "ci-bot-?", "a\\*b"};
-  const Policy policy({}, {}, settings);
-  for (const char* trusted : {"system:kube-scheduler", "system:node:worker-1", "ci-bot-7", "a*b"}) {
-    EXPECT_TRUE(policy.is_trusted(trusted)) << trusted;
-  }
-  for (const char* governed : {"system:kube-scheduler2", "system:kube", "system:node", "ci-bot-17", "axb", ""}) {
-    EXPECT_FALSE(policy.is_trusted(governed)) << governed;
-  }
-}
-
-TEST(PolicyExemptions, WindowsAreIndexedByTheGroupsAndUsersTheyExempt) {
-  std::vector<Window> listed = windows({"a", "b", "c"});
-  listed[0].exempt.groups = {"sre", "dba"};
-  listed[1].exempt.users = {"alice"};
-  listed[2].exempt.groups = {"sre", "sre"};
-  listed[2].exempt.users = {"alice"};
-  const Policy policy(std::move(listed), {}, Settings{});
-  using Indices = std::vector<std::size_t>;
-  const auto indices = [](std::span<const std::size_t> windows) { return Indices(windows.begin(), windows.end()); };
-  EXPECT_EQ(indices(policy.windows_exempting_group("sre")), (Indices{0, 2}));
-  EXPECT_EQ(indices(policy.windows_exempting_group("dba")), (Indices{0}));
-  EXPECT_EQ(indices(policy.windows_exempting_group("alice")), Indices{});
-  EXPECT_EQ(indices(policy.windows_exempting_user("alice")), (Indices{1, 2}));
-  EXPECT_EQ(indices(policy.windows_exempting_user("sre")), Indices{});
-  EXPECT_EQ(indices(policy.windows_exempting_user("")), Indices{});
-}
-
 }  // namespace
 }  // namespace windowguard::core

@@ -2,43 +2,10 @@
 
 #include <algorithm>
 
+#include "core/exemption_index.hpp"
+
 namespace windowguard::core {
 namespace {
-
-bool contains(const std::vector<std::string>& list, std::string_view value) {
-  return std::find(list.begin(), list.end(), value) != list.end();
-}
-
-bool in_any_group(const std::vector<std::string>& listed, std::span<const std::string_view> groups) {
-  return std::any_of(groups.begin(), groups.end(), [&](std::string_view group) { return contains(listed, group); });
-}
-
-// The requester as the windows' exemptions see it, worked out once for every
-// window: whether a super admin, and the windows that name the requester or
-// one of its groups.
-struct Standing {
-  bool super_admin = false;
-  std::vector<std::size_t> named_in;  // ascending
-};
-
-Standing standing_of(const Policy& policy, const Requester& requester) {
-  Standing standing;
-  standing.super_admin = in_any_group(policy.settings().super_admin_groups, requester.groups);
-  const auto add = [&](std::span<const std::size_t> windows) {
-    standing.named_in.insert(standing.named_in.end(), windows.begin(), windows.end());
-  };
-  add(policy.windows_exempting_user(requester.username));
-  for (std::string_view group : requester.groups) {
-    add(policy.windows_exempting_group(group));
-  }
-  std::sort(standing.named_in.begin(), standing.named_in.end());
-  return standing;
-}
-
-bool is_exempt(const Policy& policy, std::size_t window, const Standing& standing) {
-  return (policy.windows()[window].exempt.super_admins && standing.super_admin) ||
-         std::binary_search(standing.named_in.begin(), standing.named_in.end(), window);
-}
 
 // One governing window as a walk sees it: its state at the last instant it
 // was read.  Between reads only its activity is trusted, which holds until
@@ -133,15 +100,18 @@ struct WalkResult {
 class Walker {
  public:
   Walker(const Policy& policy, const Requester& requester, ScheduleMemo& memo, EvaluationCost& cost)
-      : policy_(policy), standing_(standing_of(policy, requester)), memo_(memo), cost_(cost) {}
+      : policy_(policy),
+        standing_(policy.exemptions().standing_of(requester.username, requester.groups)),
+        memo_(memo),
+        cost_(cost) {}
 
   std::vector<WindowView> read(const std::vector<std::size_t>& governing, Instant t) {
     std::vector<WindowView> views;
     views.reserve(governing.size());
     for (std::size_t index : governing) {
       const Window& window = policy_.windows()[index];
-      views.push_back(
-          {index, window.type == WindowType::Blackout, is_exempt(policy_, index, standing_), read_state(index, t)});
+      views.push_back({index, window.type == WindowType::Blackout, policy_.exemptions().exempts(index, standing_),
+                       read_state(index, t)});
     }
     return views;
   }
@@ -215,7 +185,7 @@ class Walker {
   }
 
   const Policy& policy_;
-  Standing standing_;
+  ExemptionIndex::Standing standing_;
   ScheduleMemo& memo_;
   EvaluationCost& cost_;
 };
@@ -258,7 +228,7 @@ void describe_block(const Policy& policy, const std::vector<std::size_t>& govern
 
 Decision decide(const Policy& policy, const DecisionInput& input, ScheduleMemo* memo) {
   Decision decision;
-  if (policy.is_trusted(input.requester.username)) {
+  if (policy.exemptions().is_trusted(input.requester.username)) {
     decision.verdict = Verdict::Trusted;
     decision.holds_until = Instant::max();
     return decision;

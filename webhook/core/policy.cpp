@@ -1,18 +1,9 @@
 #include "core/policy.hpp"
 
-#include <algorithm>
-
-#include "core/glob.hpp"
+#include "core/binding_index.hpp"
+#include "core/exemption_index.hpp"
 
 namespace windowguard::core {
-namespace {
-
-void sort_unique(std::vector<std::size_t>& indices) {
-  std::sort(indices.begin(), indices.end());
-  indices.erase(std::unique(indices.begin(), indices.end()), indices.end());
-}
-
-}  // namespace
 
 std::string_view window_type_name(WindowType type) { return type == WindowType::Blackout ? "blackout" : "maintenance"; }
 
@@ -28,130 +19,18 @@ std::vector<std::string> Settings::default_trusted_requesters() {
 }
 
 Policy::Policy(std::vector<Window> windows, std::vector<Binding> bindings, Settings settings)
-    : windows_(std::move(windows)), bindings_(std::move(bindings)), settings_(std::move(settings)) {
-  for (std::size_t index = 0; index < windows_.size(); ++index) {
-    for (const std::string& group : windows_[index].exempt.groups) {
-      windows_exempting_group_[group].push_back(index);
-    }
-    for (const std::string& user : windows_[index].exempt.users) {
-      windows_exempting_user_[user].push_back(index);
-    }
-  }
-  for (const std::string& requester : settings_.trusted_requesters) {
-    if (literal_prefix_length(requester) == std::string::npos) {
-      trusted_names_.insert(requester);
-    } else {
-      trusted_patterns_.push_back(requester);
-    }
-  }
-  for (WindowsByName* index : {&windows_exempting_group_, &windows_exempting_user_}) {
-    for (auto& [name, windows] : *index) {
-      sort_unique(windows);
-    }
-  }
-  for (std::size_t index = 0; index < bindings_.size(); ++index) {
-    for (const std::string& pattern : bindings_[index].environments) {
-      // "cluster/namespace" patterns are resolved here, once, against this
-      // cluster's name; patterns for other clusters simply never match.
-      std::string namespace_pattern = pattern;
-      if (const auto slash = pattern.find('/'); slash != std::string::npos) {
-        if (settings_.cluster_name.empty() || !glob_matches(pattern.substr(0, slash), settings_.cluster_name)) {
-          continue;
-        }
-        namespace_pattern = pattern.substr(slash + 1);
-      }
-      const std::size_t prefix_length = literal_prefix_length(namespace_pattern);
-      if (prefix_length == std::string::npos) {
-        const Binding& binding = bindings_[index];
-        NamespaceBindings& listed = bindings_by_namespace_[namespace_pattern];
-        if (binding.applications.empty() && !binding.selector) {
-          listed.unconditional_windows.insert(listed.unconditional_windows.end(), binding.windows.begin(),
-                                              binding.windows.end());
-        } else if (listed.conditional_bindings.empty() || listed.conditional_bindings.back() != index) {
-          listed.conditional_bindings.push_back(index);
-        }
-      } else {
-        std::string prefix = namespace_pattern.substr(0, prefix_length);
-        globs_by_prefix_[std::move(prefix)].push_back({std::move(namespace_pattern), index});
-        glob_prefix_lengths_.push_back(prefix_length);
-      }
-    }
-  }
-  for (auto& [name, listed] : bindings_by_namespace_) {
-    sort_unique(listed.unconditional_windows);
-  }
-  sort_unique(glob_prefix_lengths_);
-}
+    : windows_(std::move(windows)),
+      settings_(std::move(settings)),
+      binding_index_(std::make_unique<const BindingIndex>(std::move(bindings), settings_.cluster_name)),
+      exemption_index_(std::make_unique<const ExemptionIndex>(windows_, settings_)) {}
 
-bool Policy::binding_applies(const Binding& binding, const Subject& subject) const {
-  if (subject.whole_environment) {
-    return true;
-  }
-  if (!binding.applications.empty() &&
-      std::none_of(binding.applications.begin(), binding.applications.end(),
-                   [&](const std::string& pattern) { return glob_matches(pattern, subject.application); })) {
-    return false;
-  }
-  return !binding.selector || binding.selector->matches(subject.labels);
-}
+Policy::Policy(Policy&&) noexcept = default;
+Policy::~Policy() = default;
 
-namespace {
-
-std::span<const std::size_t> windows_named(const auto& index, std::string_view name) {
-  const auto found = index.find(name);
-  return found == index.end() ? std::span<const std::size_t>{} : std::span<const std::size_t>{found->second};
-}
-
-}  // namespace
-
-bool Policy::is_trusted(std::string_view username) const {
-  return trusted_names_.contains(username) ||
-         std::any_of(trusted_patterns_.begin(), trusted_patterns_.end(),
-                     [&](const std::string& pattern) { return glob_matches(pattern, username); });
-}
-
-std::span<const std::size_t> Policy::windows_exempting_group(std::string_view group) const {
-  return windows_named(windows_exempting_group_, group);
-}
-
-std::span<const std::size_t> Policy::windows_exempting_user(std::string_view user) const {
-  return windows_named(windows_exempting_user_, user);
-}
+const std::vector<Binding>& Policy::bindings() const { return binding_index_->bindings(); }
 
 std::vector<std::size_t> Policy::windows_for(const Subject& subject) const {
-  std::vector<std::size_t> result;
-  const auto take = [&](std::size_t binding_index) {
-    const Binding& binding = bindings_[binding_index];
-    if (binding_applies(binding, subject)) {
-      result.insert(result.end(), binding.windows.begin(), binding.windows.end());
-    }
-  };
-  std::size_t already_sorted = 0;
-  if (const auto found = bindings_by_namespace_.find(subject.environment); found != bindings_by_namespace_.end()) {
-    result = found->second.unconditional_windows;
-    already_sorted = result.size();
-    for (std::size_t binding_index : found->second.conditional_bindings) {
-      take(binding_index);
-    }
-  }
-  for (std::size_t prefix_length : glob_prefix_lengths_) {
-    if (prefix_length > subject.environment.size()) {
-      break;
-    }
-    const auto found = globs_by_prefix_.find(subject.environment.substr(0, prefix_length));
-    if (found == globs_by_prefix_.end()) {
-      continue;
-    }
-    for (const GlobBinding& glob : found->second) {
-      if (glob_matches(glob.namespace_pattern, subject.environment)) {
-        take(glob.binding);
-      }
-    }
-  }
-  if (result.size() > already_sorted) {
-    sort_unique(result);
-  }
-  return result;
+  return binding_index_->windows_for(subject);
 }
 
 }  // namespace windowguard::core

@@ -1,12 +1,10 @@
 #pragma once
 // The policy model, compiled once into an immutable, indexed form.
 #include <cstddef>
+#include <memory>
 #include <optional>
-#include <span>
 #include <string>
 #include <string_view>
-#include <unordered_map>
-#include <unordered_set>
 #include <vector>
 
 #include "core/action.hpp"
@@ -68,60 +66,32 @@ struct Subject {
   bool whole_environment = false;
 };
 
+class BindingIndex;
+class ExemptionIndex;
+
 class Policy {
  public:
   Policy(std::vector<Window> windows, std::vector<Binding> bindings, Settings settings);
+  Policy(Policy&&) noexcept;
+  ~Policy();
 
   const std::vector<Window>& windows() const { return windows_; }
-  const std::vector<Binding>& bindings() const { return bindings_; }
+  const std::vector<Binding>& bindings() const;
   const Settings& settings() const { return settings_; }
-  // Whether settings().trusted_requesters matches the user: the literal
-  // names (all but one of the defaults) are looked up, only the patterns are
-  // matched.
-  bool is_trusted(std::string_view username) const;
-
-  // The windows (ascending) whose exemptions name this group, or this user:
-  // a requester's few names are looked up once, instead of every window's
-  // exemptions being compared with them.
-  std::span<const std::size_t> windows_exempting_group(std::string_view group) const;
-  std::span<const std::size_t> windows_exempting_user(std::string_view user) const;
 
   // Indices of the windows bound to the subject, ascending and without
-  // repeats.  Costs in proportion to the bindings that can match the subject's
-  // environment, not to the size of the policy.
+  // repeats (core/binding_index.hpp).
   std::vector<std::size_t> windows_for(const Subject& subject) const;
 
- private:
-  bool binding_applies(const Binding& binding, const Subject& subject) const;
+  // Trusted requesters, super admins and each window's exempt users and
+  // groups (core/exemption_index.hpp).
+  const ExemptionIndex& exemptions() const { return *exemption_index_; }
 
+ private:
   std::vector<Window> windows_;
-  std::vector<Binding> bindings_;
   Settings settings_;
-  struct StringHash {
-    using is_transparent = void;
-    std::size_t operator()(std::string_view text) const { return std::hash<std::string_view>{}(text); }
-  };
-  using WindowsByName = std::unordered_map<std::string, std::vector<std::size_t>, StringHash, std::equal_to<>>;
-  WindowsByName windows_exempting_group_;
-  WindowsByName windows_exempting_user_;
-  std::unordered_set<std::string, StringHash, std::equal_to<>> trusted_names_;
-  std::vector<std::string> trusted_patterns_;
-  // The bindings that name one namespace literally.  The windows of those
-  // without applications or selector apply to every request there: they are
-  // merged once, here, instead of on every request.
-  struct NamespaceBindings {
-    std::vector<std::size_t> unconditional_windows;  // ascending, without repeats
-    std::vector<std::size_t> conditional_bindings;   // with applications or a selector
-  };
-  struct GlobBinding {
-    std::string namespace_pattern;
-    std::size_t binding;
-  };
-  std::unordered_map<std::string, NamespaceBindings, StringHash, std::equal_to<>> bindings_by_namespace_;
-  // Glob patterns grouped by their literal prefix ("prod-" for "prod-*"), so
-  // that a namespace is matched only against globs that can match it.
-  std::unordered_map<std::string, std::vector<GlobBinding>, StringHash, std::equal_to<>> globs_by_prefix_;
-  std::vector<std::size_t> glob_prefix_lengths_;  // ascending, distinct
+  std::unique_ptr<const BindingIndex> binding_index_;
+  std::unique_ptr<const ExemptionIndex> exemption_index_;
 };
 
 }  // namespace windowguard::core
