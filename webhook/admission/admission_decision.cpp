@@ -9,19 +9,8 @@ AdmissionDecision evaluate_request(const core::Policy& policy, const AdmissionRe
   AdmissionDecision result;
   result.classification = classify(request, policy.settings());
   const Classification& classification = result.classification;
-  // Room for a denial's paragraph (other messages are shorter), so that the
-  // message is written without reallocating.
-  constexpr std::size_t kTypicalMessageBytes = 512;
-  std::string message;
-  message.reserve(kTypicalMessageBytes);
   if (classification.actions.empty()) {
-    message += operation_name(request.operation);
-    message += " of ";
-    append_object_reference(message, classification, request.name);
-    message += " is not governed: ";
-    message += classification.reason;
-    message += '.';
-    result.message = std::move(message);
+    result.message = explain_not_governed({operation_name(request.operation), classification, request.name});
     result.audit_annotations.emplace_back("decision", "not-governed");
     return result;
   }
@@ -45,10 +34,7 @@ AdmissionDecision evaluate_request(const core::Policy& policy, const AdmissionRe
   }
   const core::Decision& decision = *result.decision;
   result.allowed = decision.allowed;
-  message += core::action_name(*result.action);
-  message += " of ";
-  append_object_reference(message, classification, request.name);
-  result.message = explain(policy, decision, std::move(message));
+  result.message = explain(policy, decision, {core::action_name(*result.action), classification, request.name});
   result.warnings = warnings_for(policy, decision, *result.action, at);
   result.audit_annotations = audit_annotations_for(policy, decision, *result.action);
   return result;

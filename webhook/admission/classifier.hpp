@@ -17,10 +17,14 @@ namespace windowguard::admission {
 // per request.
 using ObjectLabels = boost::container::small_vector<core::Label, 16>;
 
+// A request's governed actions, held inline: at most two (an UPDATE with a
+// new image and a scale to zero).
+using ClassifiedActions = boost::container::static_vector<core::Action, 2>;
+
 struct Classification {
   // Governed actions, most significant first; empty when the request is not
   // governed.  An UPDATE can be two at once (a new image and a scale to zero).
-  boost::container::static_vector<core::Action, 2> actions;
+  ClassifiedActions actions;
   std::string reason;     // why, in a few words ("spec.template changed")
   std::string_view kind;  // the object's kind, e.g. "Deployment"
   std::string_view environment;

@@ -5,8 +5,8 @@
 namespace windowguard::admission {
 namespace {
 
-// The texts below are built by appending to one string: a denial is written
-// on every denied request, and each concatenation of temporaries allocated.
+// The texts below are appended to one string, never concatenated from
+// temporaries: a denial is written on every denied request.
 void append_joined(std::string& text, const std::vector<std::string>& items) {
   for (std::size_t i = 0; i < items.size(); ++i) {
     text += i == 0 ? "" : ", ";
@@ -63,7 +63,7 @@ void append_local_and_utc(std::string& text, core::Instant instant, const core::
   }
 }
 
-std::string denial(const core::Policy& policy, const core::Decision& decision, std::string text) {
+void append_denial(std::string& text, const core::Policy& policy, const core::Decision& decision) {
   const core::Window& window = policy.windows()[*decision.deciding_window];
   const core::TimeZone& zone = window.schedule.zone();
   text += " is blocked ";
@@ -101,24 +101,43 @@ std::string denial(const core::Policy& policy, const core::Decision& decision, s
     text += window.message.back() == '.' ? " " : ". ";
   }
   append_exempt_parties(text, policy.settings(), window);
+}
+
+// Room for a denial's paragraph (other messages are shorter), so that a
+// message is written without reallocating.
+constexpr std::size_t kTypicalMessageBytes = 512;
+
+// "deploy of Deployment team-a/api", or "DELETE of Namespace team-a".
+std::string message_about(const RequestSubject& subject) {
+  std::string text;
+  text.reserve(kTypicalMessageBytes);
+  text += subject.what;
+  text += " of ";
+  text += subject.classification.kind;
+  text += ' ';
+  if (!subject.classification.environment.empty() && !subject.classification.object_is_the_environment) {
+    text += subject.classification.environment;
+    text += '/';
+  }
+  text += subject.name;
   return text;
 }
 
 }  // namespace
 
-void append_object_reference(std::string& text, const Classification& classification, std::string_view name) {
-  text += classification.kind;
-  text += ' ';
-  if (!classification.environment.empty() && !classification.object_is_the_environment) {
-    text += classification.environment;
-    text += '/';
-  }
-  text += name;
+std::string explain_not_governed(const RequestSubject& subject) {
+  std::string text = message_about(subject);
+  text += " is not governed: ";
+  text += subject.classification.reason;
+  text += '.';
+  return text;
 }
 
-std::string explain(const core::Policy& policy, const core::Decision& decision, std::string request) {
+std::string explain(const core::Policy& policy, const core::Decision& decision, const RequestSubject& subject) {
+  std::string request = message_about(subject);
   if (!decision.allowed) {
-    return denial(policy, decision, std::move(request));
+    append_denial(request, policy, decision);
+    return request;
   }
   switch (decision.verdict) {
     case core::Verdict::Trusted:

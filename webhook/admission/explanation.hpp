@@ -12,13 +12,20 @@
 
 namespace windowguard::admission {
 
-// Appends "Deployment team-a/api", or "Namespace team-a".
-void append_object_reference(std::string& text, const Classification& classification, std::string_view name);
+// What a message is about: "deploy of Deployment team-a/api" (`what` is the
+// action, or the operation of a request that is not governed).
+struct RequestSubject {
+  std::string_view what;
+  const Classification& classification;
+  std::string_view name;
+};
 
-// The message for `decision`: `request` ("deploy of Deployment team-a/api")
-// followed by why it is allowed or the denial paragraph.  Appends to
-// `request`, so that a caller who reserved room writes the message in place.
-std::string explain(const core::Policy& policy, const core::Decision& decision, std::string request);
+// "UPDATE of Deployment team-a/api is not governed: <the classification's reason>."
+std::string explain_not_governed(const RequestSubject& subject);
+
+// The message for `decision`: the subject followed by why it is allowed, or
+// by the denial paragraph.
+std::string explain(const core::Policy& policy, const core::Decision& decision, const RequestSubject& subject);
 
 std::vector<std::string> warnings_for(const core::Policy& policy, const core::Decision& decision, core::Action action,
                                       core::Instant at);

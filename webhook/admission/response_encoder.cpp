@@ -26,9 +26,9 @@ std::string_view cut(std::string_view text, std::size_t limit) {
   return text.substr(0, end);
 }
 
-// The response is written on every request, so it is appended by hand
-// rather than through rapidjson's Writer, whose level stack and buffer cost
-// more allocations and instructions than the few hundred bytes they produce.
+// The response is written on every request, so it is appended by hand into
+// one buffer rather than through rapidjson's Writer, whose level stack and
+// buffer allocate (docs/performance.md).
 // Escapes what JSON requires, as rapidjson's Writer does.
 void append_json_string(std::string& out, std::string_view text) {
   static constexpr char kHexDigits[] = "0123456789ABCDEF";

@@ -59,7 +59,7 @@ class DepthLimiter {
 // Parses in situ (strings stay in the body: no copies).  The parser recurses
 // per nesting level; DepthLimiter stops it at kMostNesting, which bounds the
 // stack.  UTF-8 is checked afterwards, only in the strings windowguard echoes
-// (the check costs a third of the parse when done on every string).
+// (docs/performance.md has what checking every string costs).
 struct BodyParser {
   char* text;
   rapidjson::ParseResult result;

@@ -26,6 +26,10 @@ struct GroupVersionResource {
 
 enum class Operation { Create, Update, Delete, Connect };
 
+// A requester's groups, with inline room for a typical requester's: no
+// allocation per request.
+using RequesterGroups = boost::container::small_vector<std::string_view, 8>;
+
 struct AdmissionRequest {
   std::string_view uid;
   GroupVersionKind kind;
@@ -35,8 +39,7 @@ struct AdmissionRequest {
   std::string_view name;  // falls back to oldObject.metadata.name (deletecollection)
   Operation operation = Operation::Create;
   std::string_view username;
-  // Inline room for a typical requester's groups: no allocation per request.
-  boost::container::small_vector<std::string_view, 8> groups;
+  RequesterGroups groups;
   const rapidjson::Value* object = nullptr;      // null when absent or JSON null
   const rapidjson::Value* old_object = nullptr;  // null when absent or JSON null
   bool dry_run = false;
