@@ -1,6 +1,5 @@
 #include "server/server.hpp"
 
-#include <malloc.h>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/post.hpp>
@@ -11,19 +10,16 @@
 #include <thread>
 
 #include "core/time_text.hpp"
-#include "policy/policy_directory.hpp"
-#include "server/file_fingerprint.hpp"
 #include "server/listener.hpp"
 #include "server/log.hpp"
 #include "server/session.hpp"
 #include "server/tls_context.hpp"
+#include "server/watcher.hpp"
 
 namespace windowguard::server {
 namespace {
 
 namespace asio = boost::asio;
-
-core::Instant now() { return date::floor<core::seconds>(std::chrono::system_clock::now()); }
 
 // One I/O thread: its io_context, its acceptor and its cached views.
 struct IoThread {
@@ -34,107 +30,6 @@ struct IoThread {
   asio::io_context io{1};
   std::shared_ptr<Listener> listener;
   std::thread thread;
-};
-
-// Loads and publishes the policy and the TLS files when they change.
-class Watcher {
- public:
-  explicit Watcher(SharedState& shared) : shared_(shared) {}
-
-  bool load_tls_at_start() {
-    tls_fingerprint_ = fingerprint_files(tls_paths());
-    return reload_tls();
-  }
-
-  void load_policy_at_start() {
-    policy_fingerprint_ = fingerprint_policy_directory(shared_.config.policies);
-    reload_policy();
-  }
-
-  void poll() {
-    if (std::string fingerprint = fingerprint_files(tls_paths()); fingerprint != tls_fingerprint_) {
-      tls_fingerprint_ = std::move(fingerprint);
-      reload_tls();
-    }
-    if (std::string fingerprint = fingerprint_policy_directory(shared_.config.policies);
-        fingerprint != policy_fingerprint_) {
-      policy_fingerprint_ = std::move(fingerprint);
-      LogLine(spdlog::level::info, "policy changed; loading").field("directory", shared_.config.policies).emit();
-      if (!reload_policy() && fingerprint_policy_directory(shared_.config.policies) != policy_fingerprint_) {
-        policy_fingerprint_.clear();  // it changed while being read: read it again next time
-      }
-    }
-  }
-
- private:
-  std::vector<std::string> tls_paths() const {
-    std::vector<std::string> paths{shared_.config.tls_cert, shared_.config.tls_key};
-    if (!shared_.config.client_ca.empty()) {
-      paths.push_back(shared_.config.client_ca);
-    }
-    return paths;
-  }
-
-  bool reload_tls() {
-    auto loaded = load_tls({shared_.config.tls_cert, shared_.config.tls_key, shared_.config.client_ca});
-    if (!loaded) {
-      shared_.metrics.count_certificate_reload(false);
-      LogLine(spdlog::level::err, "certificate rejected; the previous one stays in use")
-          .field("error", loaded.error().message)
-          .emit();
-      return false;
-    }
-    LoadedTls& tls = *loaded;
-    shared_.tls.publish(std::move(tls.context));
-    shared_.metrics.count_certificate_reload(true);
-    shared_.metrics.set_certificate_expiry(tls.not_after);
-    LogLine(spdlog::level::info, "certificate loaded")
-        .field("certificate", shared_.config.tls_cert)
-        .field("notAfter", core::format_utc(tls.not_after))
-        .emit();
-    return true;
-  }
-
-  // Whether a valid policy was loaded and published.
-  bool reload_policy() {
-    auto result = policy::load_policy_directory(shared_.config.policies);
-    if (!result) {
-      shared_.metrics.count_policy_reload(false, now());
-      std::vector<std::string> errors;
-      for (const Problem& error : result.error()) {
-        errors.push_back(error.to_string());
-      }
-      const bool in_force = shared_.policy.current() != nullptr;
-      LogLine(spdlog::level::err,
-              in_force ? "policy rejected; the last good policy stays in force" : "policy rejected; not ready")
-          .field("directory", shared_.config.policies)
-          .field("errors", errors)
-          .emit();
-      if (!in_force) {
-        shared_.not_ready_reason.publish(std::make_shared<const std::string>(
-            "no valid policy in " + shared_.config.policies + ": " + errors.front()));
-      }
-      return false;
-    }
-    // Parsing YAML leaves the heap far larger than the compiled policy; hand
-    // the unused part back so resident memory reflects what is in force.
-    malloc_trim(0);
-    const std::size_t windows = result->policy->windows().size();
-    const std::size_t bindings = result->policy->bindings().size();
-    shared_.policy.publish(result->policy);
-    shared_.not_ready_reason.publish(std::make_shared<const std::string>());
-    shared_.metrics.count_policy_reload(true, now());
-    LogLine(spdlog::level::info, "policy loaded")
-        .field("directory", shared_.config.policies)
-        .field("windows", static_cast<std::int64_t>(windows))
-        .field("bindings", static_cast<std::int64_t>(bindings))
-        .emit();
-    return true;
-  }
-
-  SharedState& shared_;
-  std::string tls_fingerprint_;
-  std::string policy_fingerprint_;
 };
 
 void schedule_polls(asio::steady_timer& timer, Watcher& watcher, std::chrono::milliseconds interval) {

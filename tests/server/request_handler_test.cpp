@@ -1,0 +1,147 @@
+// The webhook's HTTP semantics without sockets: routing, methods, content
+// types, readiness and status codes, straight through handle_request.
+#include "server/request_handler.hpp"
+
+#include <gtest/gtest.h>
+
+#include "policy/policy_directory.hpp"
+#include "support/fixtures.hpp"
+#include "support/time_helpers.hpp"
+
+namespace windowguard::server {
+namespace {
+
+using testing::fixture;
+
+const core::Policy& test_policy() {
+  static const auto loaded =
+      policy::load_policy_directory(std::string(WINDOWGUARD_SOURCE_DIR) + "/tests/admission/policies");
+  return *loaded.value().policy;
+}
+
+struct Exchange {
+  http::verb method;
+  std::string target;
+  std::string content_type;  // none when empty
+  std::string body;
+};
+
+struct Handled {
+  unsigned status;
+  std::string content_type;
+  std::string allow;
+  std::string body;
+};
+
+Handled handle(const Exchange& exchange, const core::Policy* policy, std::string_view not_ready_reason = "") {
+  static Metrics metrics;
+  core::DecisionMemo memo;
+  Request request(exchange.method, exchange.target, 11);
+  if (!exchange.content_type.empty()) {
+    request.set(http::field::content_type, exchange.content_type);
+  }
+  request.body() = exchange.body;
+  request.prepare_payload();
+  const HandlerContext context{policy, not_ready_reason, testing::utc("2024-05-04T12:00:00Z"), metrics, memo};
+  const Response response = handle_request(request, context);
+  return {response.result_int(), std::string(response[http::field::content_type]),
+          std::string(response[http::field::allow]), response.body()};
+}
+
+struct RouteCase {
+  const char* name;
+  Exchange exchange;
+  unsigned status;
+  std::string body_starts_with;
+  std::string allow = "";
+};
+
+void PrintTo(const RouteCase& row, std::ostream* out) { *out << row.name; }
+
+class Routing : public ::testing::TestWithParam<RouteCase> {};
+
+TEST_P(Routing, AnswersEachEndpointAndMethodWithItsStatus) {
+  const RouteCase& row = GetParam();
+  const Handled handled = handle(row.exchange, &test_policy());
+  EXPECT_EQ(handled.status, row.status) << handled.body;
+  EXPECT_EQ(handled.body.substr(0, row.body_starts_with.size()), row.body_starts_with);
+  EXPECT_EQ(handled.allow, row.allow);
+}
+
+const std::string kJson = "application/json";
+
+const RouteCase kRouteCases[] = {
+    {"a_review_is_decided",
+     {http::verb::post, "/validate", kJson, fixture("generated/deployment-create.json")},
+     200,
+     "{\"apiVersion\":\"admission.k8s.io/v1\""},
+    {"the_api_servers_timeout_parameter_is_ignored",
+     {http::verb::post, "/validate?timeout=10s", kJson, fixture("generated/deployment-create.json")},
+     200,
+     "{"},
+    {"a_charset_and_any_case_of_the_media_type",
+     {http::verb::post, "/validate", "Application/JSON; charset=utf-8", fixture("generated/deployment-create.json")},
+     200,
+     "{"},
+    {"validate_only_by_post", {http::verb::get, "/validate", "", ""}, 405, "use POST for /validate", "POST"},
+    {"a_review_must_be_json",
+     {http::verb::post, "/validate", "text/plain", "{}"},
+     415,
+     "Content-Type must be application/json"},
+    {"a_malformed_review_is_a_bad_request",
+     {http::verb::post, "/validate", kJson, "{\"kind\":"},
+     400,
+     "malformed AdmissionReview: body is not valid JSON"},
+    {"healthz", {http::verb::get, "/healthz", "", ""}, 200, "ok"},
+    {"readyz", {http::verb::get, "/readyz", "", ""}, 200, "ready"},
+    {"metrics", {http::verb::get, "/metrics", "", ""}, 200, "# HELP"},
+    {"windows", {http::verb::get, "/windows?environment=prod-eu-1&days=7", "", ""}, 200, "["},
+    {"windows_needs_an_environment_for_an_application",
+     {http::verb::get, "/windows?application=api", "", ""},
+     400,
+     "application needs environment"},
+    {"probes_only_by_get", {http::verb::post, "/healthz", "", ""}, 405, "use GET", "GET"},
+    {"an_unknown_path", {http::verb::get, "/admin", "", ""}, 404, "not found"},
+};
+
+INSTANTIATE_TEST_SUITE_P(Table, Routing, ::testing::ValuesIn(kRouteCases),
+                         [](const auto& info) { return std::string(info.param.name); });
+
+TEST(RequestHandler, ADeniedReviewIsAnsweredWithStatusOkAndTheDenial) {
+  const Handled handled =
+      handle({http::verb::post, "/validate", kJson, fixture("generated/deployment-create.json")}, &test_policy());
+  ASSERT_EQ(handled.status, 200U);
+  EXPECT_EQ(handled.content_type, "application/json");
+  EXPECT_NE(handled.body.find("\"allowed\":false"), std::string::npos) << handled.body;
+  EXPECT_NE(handled.body.find("blackout window \\\"weekend-freeze\\\""), std::string::npos) << handled.body;
+}
+
+TEST(RequestHandler, WithoutAPolicyReviewsAndReadinessAreUnavailableAndLivenessIsNot) {
+  const std::string reason = "no valid policy in /policies: /policies/p.yaml:3:1: kind must be \"WindowPolicy\"";
+  const Handled review =
+      handle({http::verb::post, "/validate", kJson, fixture("generated/deployment-create.json")}, nullptr, reason);
+  EXPECT_EQ(review.status, 503U);
+  EXPECT_EQ(review.body, "no valid policy is loaded: " + reason + "\n");
+  const Handled ready = handle({http::verb::get, "/readyz", "", ""}, nullptr, reason);
+  EXPECT_EQ(ready.status, 503U);
+  EXPECT_NE(ready.body.find(reason), std::string::npos) << ready.body;
+  EXPECT_EQ(handle({http::verb::get, "/healthz", "", ""}, nullptr, reason).status, 200U);
+}
+
+TEST(RequestHandler, EndpointsAreNamedByPathAlone) {
+  EXPECT_EQ(endpoint_of("/validate?timeout=5s"), Endpoint::Validate);
+  EXPECT_EQ(endpoint_of("/windows"), Endpoint::Windows);
+  EXPECT_EQ(endpoint_of("/metrics?x=1"), Endpoint::Metrics);
+  EXPECT_EQ(endpoint_of("/validatex"), Endpoint::Other);
+  EXPECT_EQ(endpoint_of(""), Endpoint::Other);
+}
+
+TEST(RequestHandler, AnIncompleteRequestGetsAnErrorThatClosesTheConnection) {
+  const Response response = error_response(http::status::payload_too_large, 11, "body too large");
+  EXPECT_EQ(response.result_int(), 413U);
+  EXPECT_EQ(response.body(), "body too large\n");
+  EXPECT_FALSE(response.keep_alive());
+}
+
+}  // namespace
+}  // namespace windowguard::server
