@@ -18,7 +18,9 @@
 namespace windowguard::cli {
 namespace {
 
-std::optional<std::string> read_input(const std::string& path, std::istream& standard_input) {
+// The text of the file an option names ("-": standard input).
+Result<std::string> read_input(const po::variables_map& values, const char* option, std::istream& standard_input) {
+  const std::string path = values[option].as<std::string>();
   std::ostringstream text;
   if (path == "-") {
     text << standard_input.rdbuf();
@@ -26,7 +28,7 @@ std::optional<std::string> read_input(const std::string& path, std::istream& sta
   }
   std::ifstream file(path, std::ios::binary);
   if (!file) {
-    return std::nullopt;
+    return Problem("cannot read --" + std::string(option) + " " + path);
   }
   text << file.rdbuf();
   return text.str();
@@ -109,18 +111,17 @@ void write_json(const core::Policy& policy, const admission::AdmissionDecision& 
 Result<ManifestReviews> manifest_reviews(const po::variables_map& values, const std::vector<std::string>& groups,
                                          std::istream& standard_input) {
   ManifestRequest request;
-  const std::string path = values["manifest"].as<std::string>();
-  auto manifest = read_input(path, standard_input);
+  auto manifest = read_input(values, "manifest", standard_input);
   if (!manifest) {
-    return Problem("cannot read --manifest " + path);
+    return manifest.error();
   }
-  request.manifest = std::move(*manifest);
+  request.manifest = std::move(manifest).value();
   if (values.count("old-manifest") != 0) {
-    const std::string old_path = values["old-manifest"].as<std::string>();
-    request.old_manifest = read_input(old_path, standard_input);
-    if (!request.old_manifest) {
-      return Problem("cannot read --old-manifest " + old_path);
+    auto old_manifest = read_input(values, "old-manifest", standard_input);
+    if (!old_manifest) {
+      return old_manifest.error();
     }
+    request.old_manifest = std::move(old_manifest).value();
   }
   if (values.count("operation") != 0) {
     request.operation = values["operation"].as<std::string>();
@@ -181,9 +182,9 @@ int run_check(const Arguments& arguments, std::istream& in, std::ostream& out, s
   if (output != "text" && output != "json") {
     return usage_error("--output must be text or json");
   }
-  const std::optional<core::Instant> at_option = instant_option(values);
+  const Result<core::Instant> at_option = instant_option(values);
   if (!at_option) {
-    return usage_error("--at must be an RFC 3339 instant such as 2024-06-21T18:00:00Z");
+    return usage_error(at_option.error().message);
   }
   const core::Instant at = *at_option;
   const std::vector<std::string> groups =
@@ -191,12 +192,11 @@ int run_check(const Arguments& arguments, std::istream& in, std::ostream& out, s
 
   std::vector<std::string> reviews;
   if (values.count("review") != 0) {
-    const std::string path = values["review"].as<std::string>();
-    auto text = read_input(path, in);
+    auto text = read_input(values, "review", in);
     if (!text) {
-      return usage_error("cannot read --review " + path);
+      return usage_error(text.error().message);
     }
-    reviews.push_back(std::move(*text));
+    reviews.push_back(std::move(text).value());
   } else {
     auto made = manifest_reviews(values, groups, in);
     if (!made) {

@@ -32,11 +32,14 @@ int usage_error(std::ostream& err, const std::string& verb, const std::string& m
   return kExitUsage;
 }
 
-std::optional<core::Instant> instant_option(const po::variables_map& values) {
+Result<core::Instant> instant_option(const po::variables_map& values) {
   if (values.count("at") == 0) {
-    return date::floor<core::seconds>(std::chrono::system_clock::now());
+    return core::Instant{date::floor<core::seconds>(std::chrono::system_clock::now())};
   }
-  return core::parse_rfc3339(values["at"].as<std::string>());
+  if (const auto at = core::parse_rfc3339(values["at"].as<std::string>())) {
+    return *at;
+  }
+  return Problem("--at must be an RFC 3339 instant such as 2024-06-21T18:00:00Z");
 }
 
 std::shared_ptr<const core::Policy> load_policies_option(const po::variables_map& values, std::ostream& err) {

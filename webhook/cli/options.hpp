@@ -11,6 +11,7 @@
 
 #include "cli/commands.hpp"
 #include "core/policy.hpp"
+#include "core/result.hpp"
 #include "core/time.hpp"
 
 namespace windowguard::cli {
@@ -31,8 +32,8 @@ ParsedOptions parse_options(const std::string& verb, const po::options_descripti
 // Prints "windowguard VERB: MESSAGE" and returns the usage exit code.
 int usage_error(std::ostream& err, const std::string& verb, const std::string& message);
 
-// The --at option as an instant, now when absent; nullopt when malformed.
-std::optional<core::Instant> instant_option(const po::variables_map& values);
+// The --at option as an instant, now when absent.
+Result<core::Instant> instant_option(const po::variables_map& values);
 
 // The policy in the --policies directory; null, with each error printed to
 // `err` as file:line:column, when it does not load.

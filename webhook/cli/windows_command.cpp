@@ -68,9 +68,9 @@ int run_windows(const Arguments& arguments, std::ostream& out, std::ostream& err
     return usage_error("--application needs --environment");
   }
   core::ListingRequest request;
-  const std::optional<core::Instant> at = instant_option(values);
+  const Result<core::Instant> at = instant_option(values);
   if (!at) {
-    return usage_error("--at must be an RFC 3339 instant such as 2024-06-21T18:00:00Z");
+    return usage_error(at.error().message);
   }
   request.at = *at;
   if (values.count("days") != 0) {

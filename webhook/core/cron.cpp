@@ -76,8 +76,8 @@ std::string not_a_value(std::string_view text, const FieldSpec& field) {
 }
 
 // Parses one field into a bit per allowed value (bit index = value).
-// Returns an error sentence, or an empty string on success.
-std::string parse_field(std::string_view text, const FieldSpec& field, std::bitset<64>& bits) {
+Result<std::bitset<64>> parse_field(std::string_view text, const FieldSpec& field) {
+  std::bitset<64> bits;
   for (std::string_view item : split(text, ',')) {
     std::string_view range = item;
     int step = 1;
@@ -86,7 +86,7 @@ std::string parse_field(std::string_view text, const FieldSpec& field, std::bits
       const std::string_view step_text = item.substr(slash + 1);
       const auto [end, error] = std::from_chars(step_text.data(), step_text.data() + step_text.size(), step);
       if (step_text.empty() || error != std::errc{} || end != step_text.data() + step_text.size() || step <= 0) {
-        return "step \"" + std::string(step_text) + "\" in " + field.name + " field must be a positive number";
+        return Problem("step \"" + std::string(step_text) + "\" in " + field.name + " field must be a positive number");
       }
     }
     int low = field.min;
@@ -96,7 +96,7 @@ std::string parse_field(std::string_view text, const FieldSpec& field, std::bits
       const std::string_view low_text = range.substr(0, dash);
       const auto parsed_low = parse_value(low_text, field);
       if (!parsed_low) {
-        return not_a_value(low_text, field);
+        return Problem(not_a_value(low_text, field));
       }
       low = *parsed_low;
       high = low;
@@ -104,25 +104,25 @@ std::string parse_field(std::string_view text, const FieldSpec& field, std::bits
         const std::string_view high_text = range.substr(dash + 1);
         const auto parsed_high = parse_value(high_text, field);
         if (!parsed_high) {
-          return not_a_value(high_text, field);
+          return Problem(not_a_value(high_text, field));
         }
         high = *parsed_high;
       } else if (step != 1) {
         high = field.max;  // "a/n" means from a to the end of the range
       }
       if (low < field.min || high > field.max) {
-        return std::string(field.name) + " value out of range in \"" + std::string(item) + "\" (" + range_of(field) +
-               ")";
+        return Problem(std::string(field.name) + " value out of range in \"" + std::string(item) + "\" (" +
+                       range_of(field) + ")");
       }
       if (low > high) {
-        return std::string(field.name) + " range \"" + std::string(range) + "\" runs backwards";
+        return Problem(std::string(field.name) + " range \"" + std::string(range) + "\" runs backwards");
       }
     }
     for (int v = low; v <= high; v += step) {
       bits.set(static_cast<std::size_t>(v));
     }
   }
-  return {};
+  return bits;
 }
 
 template <std::size_t N>
@@ -157,9 +157,11 @@ Result<CronSchedule> CronSchedule::parse(std::string_view expression) {
   }
   std::array<std::bitset<64>, 5> bits{};
   for (std::size_t f = 0; f < 5; ++f) {
-    if (std::string error = parse_field(fields[f], kFields[f], bits[f]); !error.empty()) {
-      return Problem(std::move(error));
+    auto field = parse_field(fields[f], kFields[f]);
+    if (!field) {
+      return field.error();
     }
+    bits[f] = *field;
   }
   CronSchedule schedule;
   schedule.expression_ = std::string(expression);

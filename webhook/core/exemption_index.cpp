@@ -64,9 +64,4 @@ ExemptionIndex::Standing ExemptionIndex::standing_of(std::string_view username,
   return standing;
 }
 
-bool ExemptionIndex::exempts(std::size_t window, const Standing& standing) const {
-  return (exempts_super_admins_[window] && standing.super_admin) ||
-         std::binary_search(standing.named_in.begin(), standing.named_in.end(), window);
-}
-
 }  // namespace windowguard::core

@@ -8,7 +8,7 @@
 
 namespace windowguard::policy {
 
-Result<LoadedPolicy, Problems> compile_policy(PolicyDocuments documents, Problems problems) {
+Result<LoadedPolicy, Problems> compile_policy(const PolicyDocuments& documents, Problems problems) {
   std::map<std::string, std::size_t, std::less<>> index_by_name;
   for (std::size_t i = 0; i < documents.window_names.size(); ++i) {
     const PlacedName& window = documents.window_names[i];
@@ -36,11 +36,14 @@ Result<LoadedPolicy, Problems> compile_policy(PolicyDocuments documents, Problem
   // Without problems every named window was readable: window_names and
   // windows are the same list.
   assert(documents.window_names.size() == documents.windows.size());
+  // What the policy keeps is copied, not moved, out of the definitions: the
+  // copies are allocated together now that the parser's garbage is freed,
+  // while the originals lie scattered among it and would keep its pages
+  // resident (docs/performance.md, "Memory").
   std::vector<core::Binding> bindings;
   bindings.reserve(documents.bindings.size());
-  for (BindingDefinition& definition : documents.bindings) {
-    core::Binding binding{
-        {}, std::move(definition.environments), std::move(definition.applications), std::move(definition.selector)};
+  for (const BindingDefinition& definition : documents.bindings) {
+    core::Binding binding{{}, definition.environments, definition.applications, definition.selector};
     for (const PlacedName& reference : definition.windows) {
       binding.windows.push_back(index_by_name.find(reference.name)->second);
     }
@@ -48,11 +51,19 @@ Result<LoadedPolicy, Problems> compile_policy(PolicyDocuments documents, Problem
   }
   LoadedPolicy loaded;
   loaded.window_locations.reserve(documents.window_names.size());
-  for (PlacedName& name : documents.window_names) {
-    loaded.window_locations.push_back(std::move(name.where));
+  for (const PlacedName& name : documents.window_names) {
+    loaded.window_locations.push_back(name.where);
   }
-  loaded.policy = std::make_shared<const core::Policy>(std::move(documents.windows), std::move(bindings),
-                                                       std::move(documents.settings).value_or(core::Settings{}));
+  std::vector<core::Window> windows;
+  windows.reserve(documents.windows.size());
+  for (const WindowDefinition& definition : documents.windows) {
+    windows.push_back(core::Window{
+        definition.name, definition.description, definition.type,
+        core::Schedule(definition.zone, definition.recurrences, definition.valid_from, definition.valid_until),
+        definition.exempt, definition.actions, definition.message});
+  }
+  loaded.policy = std::make_shared<const core::Policy>(std::move(windows), std::move(bindings),
+                                                       documents.settings.value_or(core::Settings{}));
   return loaded;
 }
 

@@ -19,6 +19,6 @@ struct LoadedPolicy {
 
 // `problems` are those the readers found: with any, or any the compile step
 // finds, there is no policy.
-Result<LoadedPolicy, Problems> compile_policy(PolicyDocuments documents, Problems problems);
+Result<LoadedPolicy, Problems> compile_policy(const PolicyDocuments& documents, Problems problems);
 
 }  // namespace windowguard::policy

@@ -20,6 +20,22 @@ struct PlacedName {
   std::string name;
 };
 
+// A window as written.  The compile step makes its Schedule, once every
+// file's YAML is freed, so that what the policy keeps is allocated together
+// rather than among the parser's garbage (docs/performance.md, "Memory").
+struct WindowDefinition {
+  std::string name;
+  std::string description;
+  core::WindowType type = core::WindowType::Blackout;
+  core::TimeZone zone;
+  std::vector<core::Recurrence> recurrences;
+  std::optional<core::LocalTime> valid_from;
+  std::optional<core::LocalTime> valid_until;
+  core::Exemptions exempt;
+  core::ActionSet actions = core::ActionSet::all();
+  std::string message;
+};
+
 // A binding as written: its windows by name.
 struct BindingDefinition {
   std::vector<PlacedName> windows;
@@ -31,7 +47,7 @@ struct BindingDefinition {
 // Everything read from all files, in file and document order.
 struct PolicyDocuments {
   std::vector<PlacedName> window_names;       // every named window, readable or not
-  std::vector<core::Window> windows;          // the readable ones
+  std::vector<WindowDefinition> windows;      // the readable ones
   std::vector<PlacedName> window_references;  // by every binding, readable or not
   std::vector<BindingDefinition> bindings;    // the readable ones
   std::optional<Location> settings_where;     // the first settings block, readable or not

@@ -95,7 +95,7 @@ Result<LoadedPolicy, Problems> load_policy(const std::vector<PolicySource>& sour
   for (const PolicySource& source : sources) {
     read_source(source, documents, problems);
   }
-  return compile_policy(std::move(documents), std::move(problems));
+  return compile_policy(documents, std::move(problems));
 }
 
 }  // namespace windowguard::policy

@@ -313,13 +313,16 @@ WindowReading read_window(YamlReader& reader, const YAML::Node& node) {
     message = reader.text(*message_node, what + " message").value_or("");
   }
   if (reader.problem_count() == problems_before) {
-    reading.window = core::Window{std::move(window_name),
-                                  std::move(description),
-                                  window_type,
-                                  core::Schedule(std::move(*zone), std::move(*recurrences), valid_from, valid_until),
-                                  std::move(exempt),
-                                  actions,
-                                  std::move(message)};
+    reading.window = WindowDefinition{std::move(window_name),
+                                      std::move(description),
+                                      window_type,
+                                      std::move(*zone),
+                                      std::move(*recurrences),
+                                      valid_from,
+                                      valid_until,
+                                      std::move(exempt),
+                                      actions,
+                                      std::move(message)};
   }
   return reading;
 }

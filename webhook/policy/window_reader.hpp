@@ -10,8 +10,8 @@
 namespace windowguard::policy {
 
 struct WindowReading {
-  std::optional<PlacedName> name;      // when the entry names its window
-  std::optional<core::Window> window;  // when the entry has no problem
+  std::optional<PlacedName> name;          // when the entry names its window
+  std::optional<WindowDefinition> window;  // when the entry has no problem
 };
 
 WindowReading read_window(YamlReader& reader, const YAML::Node& node);

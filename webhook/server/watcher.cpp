@@ -72,31 +72,22 @@ bool Watcher::reload_tls() {
 
 // Whether a valid policy was loaded and published.
 bool Watcher::reload_policy() {
-  auto result = policy::load_policy_directory(shared_.config.policies);
-  if (!result) {
-    shared_.metrics.count_policy_reload(false, now());
-    std::vector<std::string> errors;
-    for (const Problem& error : result.error()) {
-      errors.push_back(error.to_string());
+  std::shared_ptr<const core::Policy> loaded;
+  {
+    auto result = policy::load_policy_directory(shared_.config.policies);
+    if (!result) {
+      report_rejected_policy(result.error());
+      return false;
     }
-    const bool in_force = shared_.policy.current() != nullptr;
-    LogLine(spdlog::level::err,
-            in_force ? "policy rejected; the last good policy stays in force" : "policy rejected; not ready")
-        .field("directory", shared_.config.policies)
-        .field("errors", errors)
-        .emit();
-    if (!in_force) {
-      shared_.not_ready_reason.publish(
-          std::make_shared<const std::string>("no valid policy in " + shared_.config.policies + ": " + errors.front()));
-    }
-    return false;
+    loaded = std::move(result->policy);
   }
-  // Parsing YAML leaves the heap far larger than the compiled policy; hand
-  // the unused part back so resident memory reflects what is in force.
+  // Parsing YAML leaves the heap far larger than the compiled policy; with
+  // all but the policy freed (the rest of the load's result too), hand the
+  // unused part back so that resident memory reflects what is in force.
   malloc_trim(0);
-  const std::size_t windows = result->policy->windows().size();
-  const std::size_t bindings = result->policy->bindings().size();
-  shared_.policy.publish(result->policy);
+  const std::size_t windows = loaded->windows().size();
+  const std::size_t bindings = loaded->bindings().size();
+  shared_.policy.publish(std::move(loaded));
   shared_.not_ready_reason.publish(std::make_shared<const std::string>());
   shared_.metrics.count_policy_reload(true, now());
   LogLine(spdlog::level::info, "policy loaded")
@@ -105,6 +96,25 @@ bool Watcher::reload_policy() {
       .field("bindings", static_cast<std::int64_t>(bindings))
       .emit();
   return true;
+}
+
+void Watcher::report_rejected_policy(const Problems& problems) {
+  shared_.metrics.count_policy_reload(false, now());
+  std::vector<std::string> errors;
+  errors.reserve(problems.size());
+  for (const Problem& problem : problems) {
+    errors.push_back(problem.to_string());
+  }
+  const bool in_force = shared_.policy.current() != nullptr;
+  LogLine(spdlog::level::err,
+          in_force ? "policy rejected; the last good policy stays in force" : "policy rejected; not ready")
+      .field("directory", shared_.config.policies)
+      .field("errors", errors)
+      .emit();
+  if (!in_force) {
+    shared_.not_ready_reason.publish(
+        std::make_shared<const std::string>("no valid policy in " + shared_.config.policies + ": " + errors.front()));
+  }
 }
 
 }  // namespace windowguard::server

@@ -24,6 +24,7 @@ class Watcher {
   std::vector<std::string> tls_paths() const;
   bool reload_tls();
   bool reload_policy();
+  void report_rejected_policy(const Problems& problems);
 
   SharedState& shared_;
   std::string tls_fingerprint_;
