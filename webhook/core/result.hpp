@@ -47,10 +47,14 @@ using Problems = std::vector<Problem>;
 template <typename T, typename E = Problem>
 class [[nodiscard]] Result {
  public:
-  // NOLINTNEXTLINE(google-explicit-constructor): `return value;` and `return problem;` read as intended
-  Result(T value) : state_(std::in_place_index<0>, std::move(value)) {}
-  // NOLINTNEXTLINE(google-explicit-constructor)
-  Result(E error) : state_(std::in_place_index<1>, std::move(error)) {}
+  // Implicit, so that `return value;` and `return problem;` read as
+  // intended; by reference, so that a value is moved once, into place.
+  // NOLINTBEGIN(google-explicit-constructor)
+  Result(T&& value) : state_(std::in_place_index<0>, std::move(value)) {}
+  Result(const T& value) : state_(std::in_place_index<0>, value) {}
+  Result(E&& error) : state_(std::in_place_index<1>, std::move(error)) {}
+  Result(const E& error) : state_(std::in_place_index<1>, error) {}
+  // NOLINTEND(google-explicit-constructor)
 
   bool ok() const { return state_.index() == 0; }
   explicit operator bool() const { return ok(); }
