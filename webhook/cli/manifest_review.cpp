@@ -164,7 +164,7 @@ std::string object_label(const YAML::Node& object) {
 // The namespace the API server would see: the object's own, else the one
 // given with --namespace (`kubectl apply -n`); the two must agree.
 Result<std::string> namespace_for(const YAML::Node& object, const std::optional<std::string>& given) {
-  const std::string own = scalar_at(object, "metadata", "namespace");
+  std::string own = scalar_at(object, "metadata", "namespace");
   if (!own.empty() && given && *given != own) {
     return Problem(object_label(object) + " is in namespace " + own + ", not --namespace " + *given);
   }
