@@ -87,13 +87,13 @@ kind: Policy
      std::string(kHeader) + R"yaml(window:
   - name: a
 )yaml",
-     {R"(p.yaml:3:1: unknown field "window" in a policy document (did you mean "windows"?); expected one of: apiVersion, kind, settings, windows, bindings)"}},
+     {R"(p.yaml:3:1: unknown field "window" in a policy document (did you mean "windows"?); expected one of: apiVersion, kind, settings, windows, bindings, exceptions)"}},
     {"unknown_window_field",
      kWindowA + R"yaml(    tyoe: blackout
     durations:
       - daily: {from: "01:00", to: "02:00"}
 )yaml",
-     {R"(p.yaml:6:5: unknown field "tyoe" in a window (did you mean "type"?); expected one of: name, description, type, timeZone, validFrom, validUntil, durations, exempt, actions, message)"}},
+     {R"(p.yaml:6:5: unknown field "tyoe" in a window (did you mean "type"?); expected one of: name, description, type, timeZone, validFrom, validUntil, durations, exempt, actions, message, exceptions)"}},
     {"duplicate_key",
      kWindowA + R"yaml(    type: maintenance
     durations:

@@ -18,6 +18,7 @@ struct WindowSpec {
   std::optional<core::LocalTime> valid_from = std::nullopt;
   std::optional<core::LocalTime> valid_until = std::nullopt;
   const char* zone_name = "UTC";
+  std::optional<core::ExceptionRule> exceptions = std::nullopt;
 };
 
 inline core::Window make_window(WindowSpec spec) {
@@ -28,7 +29,8 @@ inline core::Window make_window(WindowSpec spec) {
       core::Schedule(zone(spec.zone_name), std::move(spec.recurrences), spec.valid_from, spec.valid_until),
       std::move(spec.exempt),
       spec.actions,
-      "message of " + spec.name};
+      "message of " + spec.name,
+      std::move(spec.exceptions)};
 }
 
 // Every window bound to every environment.

@@ -14,23 +14,31 @@ void sort_unique(std::vector<std::size_t>& indices) {
 
 }  // namespace
 
+std::optional<std::string> namespace_pattern(std::string_view environment_pattern, std::string_view cluster_name) {
+  const auto slash = environment_pattern.find('/');
+  if (slash == std::string_view::npos) {
+    return std::string(environment_pattern);
+  }
+  if (cluster_name.empty() || !glob_matches(std::string(environment_pattern.substr(0, slash)), cluster_name)) {
+    return std::nullopt;
+  }
+  return std::string(environment_pattern.substr(slash + 1));
+}
+
 BindingIndex::BindingIndex(std::vector<Binding> bindings, std::string_view cluster_name)
     : bindings_(std::move(bindings)) {
   for (std::size_t index = 0; index < bindings_.size(); ++index) {
     for (const std::string& pattern : bindings_[index].environments) {
-      // "cluster/namespace" patterns are resolved here, once, against this
-      // cluster's name; patterns for other clusters simply never match.
-      std::string namespace_pattern = pattern;
-      if (const auto slash = pattern.find('/'); slash != std::string::npos) {
-        if (cluster_name.empty() || !glob_matches(pattern.substr(0, slash), cluster_name)) {
-          continue;
-        }
-        namespace_pattern = pattern.substr(slash + 1);
+      // Resolved here, once, against this cluster's name.
+      std::optional<std::string> resolved = namespace_pattern(pattern, cluster_name);
+      if (!resolved) {
+        continue;
       }
-      const std::size_t prefix_length = literal_prefix_length(namespace_pattern);
+      std::string& namespace_glob = *resolved;
+      const std::size_t prefix_length = literal_prefix_length(namespace_glob);
       if (prefix_length == std::string::npos) {
         const Binding& binding = bindings_[index];
-        NamespaceBindings& listed = bindings_by_namespace_[namespace_pattern];
+        NamespaceBindings& listed = bindings_by_namespace_[namespace_glob];
         if (binding.applications.empty() && !binding.selector) {
           listed.unconditional_windows.insert(listed.unconditional_windows.end(), binding.windows.begin(),
                                               binding.windows.end());
@@ -38,8 +46,8 @@ BindingIndex::BindingIndex(std::vector<Binding> bindings, std::string_view clust
           listed.conditional_bindings.push_back(index);
         }
       } else {
-        std::string prefix = namespace_pattern.substr(0, prefix_length);
-        globs_by_prefix_[std::move(prefix)].push_back({std::move(namespace_pattern), index});
+        std::string prefix = namespace_glob.substr(0, prefix_length);
+        globs_by_prefix_[std::move(prefix)].push_back({std::move(namespace_glob), index});
         glob_prefix_lengths_.push_back(prefix_length);
       }
     }

@@ -3,6 +3,7 @@
 // binding: literal namespaces are looked up, globs grouped by their literal
 // prefix.  Built once with the policy, which holds it.
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -11,6 +12,11 @@
 #include "core/policy.hpp"
 
 namespace windowguard::core {
+
+// The namespace glob of an environment pattern ("payments-*", or
+// "cluster-glob/payments-*" for this cluster only); nullopt when the pattern
+// names other clusters.
+std::optional<std::string> namespace_pattern(std::string_view environment_pattern, std::string_view cluster_name);
 
 class BindingIndex {
  public:

@@ -99,19 +99,25 @@ struct WalkResult {
 // stops at its limit or after kMostWindowChanges reads.
 class Walker {
  public:
-  Walker(const Policy& policy, const Requester& requester, ScheduleMemo& memo, EvaluationCost& cost)
+  // `lifted`, ascending: the windows that exceptions in force lift for the requester.
+  Walker(const Policy& policy, const Requester& requester, std::vector<std::size_t> lifted, ScheduleMemo& memo,
+         EvaluationCost& cost)
       : policy_(policy),
         standing_(policy.exemptions().standing_of(requester.username, requester.groups)),
+        lifted_(std::move(lifted)),
         memo_(memo),
         cost_(cost) {}
+
+  bool exempt_by_policy(std::size_t window) const { return policy_.exemptions().exempts(window, standing_); }
 
   std::vector<WindowView> read(const std::vector<std::size_t>& governing, Instant t) {
     std::vector<WindowView> views;
     views.reserve(governing.size());
     for (std::size_t index : governing) {
       const Window& window = policy_.windows()[index];
-      views.push_back({index, window.type == WindowType::Blackout, policy_.exemptions().exempts(index, standing_),
-                       read_state(index, t)});
+      const bool exempt =
+          exempt_by_policy(index) || std::binary_search(lifted_.begin(), lifted_.end(), index);
+      views.push_back({index, window.type == WindowType::Blackout, exempt, read_state(index, t)});
     }
     return views;
   }
@@ -186,6 +192,7 @@ class Walker {
 
   const Policy& policy_;
   ExemptionIndex::Standing standing_;
+  std::vector<std::size_t> lifted_;
   ScheduleMemo& memo_;
   EvaluationCost& cost_;
 };
@@ -224,6 +231,45 @@ void describe_block(const Policy& policy, const std::vector<std::size_t>& govern
   }
 }
 
+std::vector<std::size_t> lifted_windows(const ExceptionGrants& grants) {
+  std::vector<std::size_t> lifted;
+  for (const ExceptionGrant& grant : grants.in_force) {
+    lifted.insert(lifted.end(), grant.windows.begin(), grant.windows.end());
+  }
+  std::sort(lifted.begin(), lifted.end());
+  lifted.erase(std::unique(lifted.begin(), lifted.end()), lifted.end());
+  return lifted;
+}
+
+// The exceptions that let the requester pass a bypassed window the policy
+// does not exempt them from, and a warning when the first of them ends
+// within warn_before while its window still blocks.
+void record_exceptions(const Policy& policy, const Walker& walker, ExceptionGrants& grants, Instant warn_until,
+                       Decision& decision) {
+  for (ExceptionGrant& grant : grants.in_force) {
+    const bool used = std::any_of(grant.windows.begin(), grant.windows.end(), [&](std::size_t window) {
+      return !walker.exempt_by_policy(window) &&
+             std::find(decision.bypassed.begin(), decision.bypassed.end(), window) != decision.bypassed.end();
+    });
+    if (!used) {
+      continue;
+    }
+    if (grant.until <= warn_until && (!decision.upcoming || grant.until < decision.upcoming->starts)) {
+      for (std::size_t window : grant.windows) {
+        const Window& lifted = policy.windows()[window];
+        const bool blocks_then = lifted.type == WindowType::Blackout
+                                     ? lifted.schedule.occurrence_at(grant.until).has_value()
+                                     : !lifted.schedule.occurrence_at(grant.until).has_value();
+        if (blocks_then && !walker.exempt_by_policy(window)) {
+          decision.upcoming = UpcomingBlock{window, grant.until};
+          break;
+        }
+      }
+    }
+    decision.exceptions.push_back(std::move(grant));
+  }
+}
+
 }  // namespace
 
 Decision decide(const Policy& policy, const DecisionInput& input, ScheduleMemo* memo) {
@@ -235,13 +281,19 @@ Decision decide(const Policy& policy, const DecisionInput& input, ScheduleMemo* 
   }
   std::vector<std::size_t> governing = policy.windows_for(input.subject);
   std::erase_if(governing, [&](std::size_t index) { return !policy.windows()[index].actions.contains(input.action); });
+  ExceptionGrants grants;
+  if (!governing.empty()) {
+    grants = grants_for(policy, input.exceptions,
+                        {input.action, input.subject.environment, input.subject.application,
+                         input.subject.whole_environment, input.requester.username, input.requester.groups, input.at});
+  }
   ScheduleMemo own_memo;
-  Walker walker(policy, input.requester, memo != nullptr ? *memo : own_memo, decision.cost);
+  Walker walker(policy, input.requester, lifted_windows(grants), memo != nullptr ? *memo : own_memo, decision.cost);
   std::vector<WindowView> views = walker.read(governing, input.at);
   const Judgement now = judge(views, &decision.bypassed);
   decision.allowed = !now.blocked;
   decision.verdict = now.verdict;
-  Instant now_holds_until = Instant::max();
+  Instant now_holds_until = grants.changes_at;
   decision.windows.reserve(views.size());
   for (const WindowView& view : views) {
     now_holds_until = std::min(now_holds_until, view.state.holds_until);
@@ -281,6 +333,7 @@ Decision decide(const Policy& policy, const DecisionInput& input, ScheduleMemo* 
       decision.upcoming = UpcomingBlock{window.value_or(governing.front()), block.at};
     }
   }
+  record_exceptions(policy, walker, grants, input.at + warn_before, decision);
   return decision;
 }
 

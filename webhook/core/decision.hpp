@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/exception_standing.hpp"
 #include "core/policy.hpp"
 #include "core/schedule_memo.hpp"
 
@@ -23,6 +24,9 @@ struct DecisionInput {
   Subject subject;
   Requester requester;
   Instant at;
+  // The cluster's WindowExceptions; null without cluster access.  The policy's
+  // static exceptions apply either way.
+  const ExceptionBook* exceptions = nullptr;
 };
 
 enum class Verdict {
@@ -75,15 +79,20 @@ struct Decision {
   // why none was found.
   std::optional<Instant> blocked_until;
   BlockEnd block_end = BlockEnd::Found;
-  // ExemptFromBlock: the windows the requester passes because of an exemption.
+  // ExemptFromBlock: the windows the requester passes because of an exemption
+  // or an exception.
   std::vector<std::size_t> bypassed;
+  // ExemptFromBlock: the exceptions in force that lift a bypassed window the
+  // requester is not otherwise exempt from.
+  std::vector<ExceptionGrant> exceptions;
   // Allowed: a block for this requester starts within settings.warnBeforeMinutes.
   std::optional<UpcomingBlock> upcoming;
   // The same input at any instant from its own up to this one (exclusive) is
   // decided the same: until the first instant at which an applicable
   // window's state changes (less warnBeforeMinutes while no block is
-  // foreseen, so that the warning is not missed); one second when the end of
-  // a block is out of sight or a walk ran out of budget.
+  // foreseen, so that the warning is not missed), and at the latest until an
+  // exception that applies starts or ends; one second when the end of a block
+  // is out of sight or a walk ran out of budget.
   Instant holds_until;
   // What deciding cost (window_changes does not depend on the memo).
   EvaluationCost cost;

@@ -57,8 +57,10 @@ void DecisionMemo::Key::assign(const DecisionInput& input) {
 }
 
 std::shared_ptr<const Decision> DecisionMemo::decide(const Policy& policy, const DecisionInput& input) {
-  if (&policy != policy_) {
+  const std::uint64_t book = input.exceptions != nullptr ? input.exceptions->identity() : 0;
+  if (&policy != policy_ || book != book_) {
     policy_ = &policy;
+    book_ = book;
     for (Entry& entry : entries_) {
       entry.decision.reset();
     }

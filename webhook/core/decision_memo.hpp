@@ -4,6 +4,7 @@
 // window changes (see Decision::holds_until).
 #include <algorithm>
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <utility>
@@ -22,11 +23,12 @@ class DecisionMemo {
 
   // decide(policy, input) with this memo's schedule memo, remembered.  decide
   // is a pure function of the policy and the input, and the memo keys on every
-  // field of the input but the instant, which must fall between the instant
-  // decided at and the decision's holds_until, so its answers are decide's.  The
-  // decision is shared, not copied: it stays valid after the memo has moved
-  // on.  A different policy resets the memo; the caller keeps the policy alive
-  // while it uses the memo with it.  Not thread-safe: one memo per thread.
+  // field of the input but the instant and the exception book; the instant
+  // must fall between the instant decided at and the decision's holds_until,
+  // so its answers are decide's.  The decision is shared, not copied: it stays
+  // valid after the memo has moved on.  A different policy or exception book
+  // (by identity) resets the memo; the caller keeps the policy alive while it
+  // uses the memo with it.  Not thread-safe: one memo per thread.
   std::shared_ptr<const Decision> decide(const Policy& policy, const DecisionInput& input);
 
  private:
@@ -49,6 +51,7 @@ class DecisionMemo {
     std::shared_ptr<const Decision> decision;  // null until filled
   };
   const Policy* policy_ = nullptr;
+  std::uint64_t book_ = 0;  // the identity of the input's ExceptionBook, 0 for none
   // Direct-mapped by the input's hash (which leaves out the instant): a lookup
   // is one comparison.
   std::vector<Entry> entries_;

@@ -18,16 +18,28 @@ std::vector<std::string> Settings::default_trusted_requesters() {
   return trusted;
 }
 
-Policy::Policy(std::vector<Window> windows, std::vector<Binding> bindings, Settings settings)
+Policy::Policy(std::vector<Window> windows, std::vector<Binding> bindings, Settings settings,
+               std::vector<StaticException> static_exceptions)
     : windows_(std::move(windows)),
       settings_(std::move(settings)),
+      static_exceptions_(std::move(static_exceptions)),
       binding_index_(std::make_unique<const BindingIndex>(std::move(bindings), settings_.cluster_name)),
-      exemption_index_(std::make_unique<const ExemptionIndex>(windows_, settings_)) {}
+      exemption_index_(std::make_unique<const ExemptionIndex>(windows_, settings_)) {
+  window_by_name_.reserve(windows_.size());
+  for (std::size_t i = 0; i < windows_.size(); ++i) {
+    window_by_name_.emplace(windows_[i].name, i);
+  }
+}
 
 Policy::Policy(Policy&&) noexcept = default;
 Policy::~Policy() = default;
 
 const std::vector<Binding>& Policy::bindings() const { return binding_index_->bindings(); }
+
+std::optional<std::size_t> Policy::window_named(std::string_view name) const {
+  const auto found = window_by_name_.find(name);
+  return found == window_by_name_.end() ? std::nullopt : std::optional<std::size_t>(found->second);
+}
 
 std::vector<std::size_t> Policy::windows_for(const Subject& subject) const {
   return binding_index_->windows_for(subject);

@@ -5,22 +5,20 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "core/action.hpp"
 #include "core/labels.hpp"
 #include "core/schedule.hpp"
+#include "core/window_exception.hpp"
 
 namespace windowguard::core {
 
 enum class WindowType { Blackout, Maintenance };
 std::string_view window_type_name(WindowType type);
 
-struct Exemptions {
-  bool super_admins = false;
-  std::vector<std::string> users;
-  std::vector<std::string> groups;
-};
+using Exemptions = People;
 
 struct Window {
   std::string name;
@@ -30,6 +28,7 @@ struct Window {
   Exemptions exempt;
   ActionSet actions = ActionSet::all();
   std::string message;
+  std::optional<ExceptionRule> exceptions;  // absent: no WindowException lifts this window
 };
 
 struct Binding {
@@ -71,13 +70,18 @@ class ExemptionIndex;
 
 class Policy {
  public:
-  Policy(std::vector<Window> windows, std::vector<Binding> bindings, Settings settings);
+  Policy(std::vector<Window> windows, std::vector<Binding> bindings, Settings settings,
+         std::vector<StaticException> static_exceptions = {});
   Policy(Policy&&) noexcept;
   ~Policy();
 
   const std::vector<Window>& windows() const { return windows_; }
   const std::vector<Binding>& bindings() const;
   const Settings& settings() const { return settings_; }
+  const std::vector<StaticException>& static_exceptions() const { return static_exceptions_; }
+
+  // The index of the window of that name.
+  std::optional<std::size_t> window_named(std::string_view name) const;
 
   // Indices of the windows bound to the subject, ascending and without
   // repeats (core/binding_index.hpp).
@@ -90,6 +94,8 @@ class Policy {
  private:
   std::vector<Window> windows_;
   Settings settings_;
+  std::vector<StaticException> static_exceptions_;
+  std::unordered_map<std::string_view, std::size_t> window_by_name_;  // views of windows_' names
   std::unique_ptr<const BindingIndex> binding_index_;
   std::unique_ptr<const ExemptionIndex> exemption_index_;
 };

@@ -24,10 +24,22 @@ Result<LoadedPolicy, Problems> compile_policy(const PolicyDocuments& documents, 
   for (const auto& entry : index_by_name) {
     known_names.push_back(entry.first);
   }
-  for (const PlacedName& reference : documents.window_references) {
-    if (!index_by_name.contains(reference.name)) {
-      problems.push_back({reference.where, "binding refers to unknown window " + in_quotes(reference.name) +
-                                               suggestion(reference.name, known_names)});
+  const auto check_references = [&](const std::vector<PlacedName>& references, std::string_view referrer) {
+    for (const PlacedName& reference : references) {
+      if (!index_by_name.contains(reference.name)) {
+        problems.push_back({reference.where, std::string(referrer) + " refers to unknown window " +
+                                                 in_quotes(reference.name) + suggestion(reference.name, known_names)});
+      }
+    }
+  };
+  check_references(documents.window_references, "binding");
+  check_references(documents.exception_window_references, "exception");
+  std::map<std::string_view, const PlacedName*, std::less<>> exception_by_name;
+  for (const PlacedName& exception : documents.exception_names) {
+    const auto [existing, inserted] = exception_by_name.emplace(exception.name, &exception);
+    if (!inserted) {
+      problems.push_back({exception.where, "exception name " + in_quotes(exception.name) + " is already used at " +
+                                               existing->second->where.to_string()});
     }
   }
   if (!problems.empty()) {
@@ -60,10 +72,11 @@ Result<LoadedPolicy, Problems> compile_policy(const PolicyDocuments& documents, 
     windows.push_back(core::Window{
         definition.name, definition.description, definition.type,
         core::Schedule(definition.zone, definition.recurrences, definition.valid_from, definition.valid_until),
-        definition.exempt, definition.actions, definition.message});
+        definition.exempt, definition.actions, definition.message, definition.exceptions});
   }
   loaded.policy = std::make_shared<const core::Policy>(std::move(windows), std::move(bindings),
-                                                       documents.settings.value_or(core::Settings{}));
+                                                       documents.settings.value_or(core::Settings{}),
+                                                       documents.exceptions);
   return loaded;
 }
 

@@ -5,6 +5,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "policy/binding_reader.hpp"
+#include "policy/exception_reader.hpp"
 #include "policy/settings_reader.hpp"
 #include "policy/window_reader.hpp"
 #include "policy/yaml_documents.hpp"
@@ -15,7 +16,8 @@ namespace {
 
 constexpr std::string_view kApiVersion = "windowguard.dev/v1";
 constexpr std::string_view kKind = "WindowPolicy";
-constexpr std::array<std::string_view, 5> kDocumentFields{"apiVersion", "kind", "settings", "windows", "bindings"};
+constexpr std::array<std::string_view, 6> kDocumentFields{"apiVersion", "kind",     "settings",
+                                                         "windows",    "bindings", "exceptions"};
 
 // Calls `read_item` with each entry of the list field `name`, when present.
 template <typename ReadItem>
@@ -67,6 +69,17 @@ void read_document(YamlReader& reader, const YAML::Node& document, PolicyDocumen
     into.window_references.insert(into.window_references.end(), reading.references.begin(), reading.references.end());
     if (reading.binding) {
       into.bindings.push_back(std::move(*reading.binding));
+    }
+  });
+  read_each(reader, *fields, "exceptions", [&](const YAML::Node& item) {
+    StaticExceptionReading reading = read_static_exception(reader, item);
+    if (reading.name) {
+      into.exception_names.push_back(std::move(*reading.name));
+    }
+    into.exception_window_references.insert(into.exception_window_references.end(), reading.windows.begin(),
+                                            reading.windows.end());
+    if (reading.exception) {
+      into.exceptions.push_back(std::move(*reading.exception));
     }
   });
 }

@@ -5,6 +5,8 @@
 #include <cctype>
 #include <charconv>
 
+#include "core/time_text.hpp"
+
 namespace windowguard::policy {
 namespace {
 
@@ -205,6 +207,15 @@ Result<DateOrDateTime> parse_date_or_date_time(std::string_view text) {
                    " is not a date or date and time; expected \"YYYY-MM-DD\" or \"YYYY-MM-DD HH:MM\"");
   }
   return DateOrDateTime{*time, false};
+}
+
+Result<core::Instant> parse_instant(std::string_view text) {
+  if (const std::optional<core::Instant> instant = core::parse_rfc3339(text)) {
+    return *instant;
+  }
+  return Problem("\"" + std::string(text) +
+                 "\" is not an RFC 3339 instant; expected a form such as \"2026-12-05T18:00:00Z\" or "
+                 "\"2026-12-05T19:00:00+01:00\"");
 }
 
 Result<core::seconds> parse_go_duration(std::string_view text) {

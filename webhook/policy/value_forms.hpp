@@ -28,6 +28,8 @@ struct DateOrDateTime {
 };
 Result<DateOrDateTime> parse_date_or_date_time(std::string_view text);
 Result<core::seconds> parse_go_duration(std::string_view text);
+// An RFC 3339 instant: "2026-12-05T18:00:00Z" or with an offset.
+Result<core::Instant> parse_instant(std::string_view text);
 // Whether the text is meant as an offset (starts with + or -) rather than a zone name.
 bool is_offset_form(std::string_view text);
 // "+HH:MM" / "-HH:MM".

@@ -15,12 +15,15 @@ namespace {
 
 constexpr core::seconds kLongestCronDuration = core::hours{8760};
 
-constexpr std::array<std::string_view, 10> kWindowFields{"name",       "description", "type",   "timeZone", "validFrom",
-                                                         "validUntil", "durations",   "exempt", "actions",  "message"};
+constexpr std::array<std::string_view, 11> kWindowFields{
+    "name", "description", "type", "timeZone", "validFrom", "validUntil", "durations", "exempt", "actions", "message",
+    "exceptions"};
 constexpr std::array<std::string_view, 2> kFromTo{"from", "to"};
 constexpr std::array<std::string_view, 3> kDaysFromTo{"days", "from", "to"};
 constexpr std::array<std::string_view, 2> kCronFields{"schedule", "duration"};
-constexpr std::array<std::string_view, 3> kExemptFields{"superAdmins", "users", "groups"};
+constexpr std::array<std::string_view, 3> kPeopleFields{"superAdmins", "users", "groups"};
+constexpr std::array<std::string_view, 4> kExceptionRuleFields{"approvals", "approvers", "maxDuration",
+                                                                "allowRequesterToApprove"};
 constexpr std::array<std::string_view, 2> kWindowTypes{"blackout", "maintenance"};
 
 // Reads {from, to} with the given value form, requiring them to differ.
@@ -197,22 +200,24 @@ std::optional<core::TimeZone> read_time_zone(YamlReader& reader, const YAML::Nod
   }
 }
 
-core::Exemptions read_exemptions(YamlReader& reader, const YAML::Node& node, const std::string& what) {
-  core::Exemptions exemptions;
-  const auto fields = reader.fields_of(node, what + " exempt", kExemptFields);
+}  // namespace
+
+core::People read_people(YamlReader& reader, const YAML::Node& node, const std::string& what, bool super_admins) {
+  core::People people{super_admins, {}, {}};
+  const auto fields = reader.fields_of(node, what, kPeopleFields);
   if (!fields) {
-    return exemptions;
+    return people;
   }
-  if (const YAML::Node* super_admins = YamlReader::optional(*fields, "superAdmins")) {
-    exemptions.super_admins = reader.boolean(*super_admins, what + " exempt.superAdmins").value_or(false);
+  if (const YAML::Node* super_admins_node = YamlReader::optional(*fields, "superAdmins")) {
+    people.super_admins = reader.boolean(*super_admins_node, what + ".superAdmins").value_or(super_admins);
   }
   if (const YAML::Node* users = YamlReader::optional(*fields, "users")) {
-    exemptions.users = reader.text_list(*users, what + " exempt.users", true).value_or(std::vector<std::string>{});
+    people.users = reader.text_list(*users, what + ".users", true).value_or(std::vector<std::string>{});
   }
   if (const YAML::Node* groups = YamlReader::optional(*fields, "groups")) {
-    exemptions.groups = reader.text_list(*groups, what + " exempt.groups", true).value_or(std::vector<std::string>{});
+    people.groups = reader.text_list(*groups, what + ".groups", true).value_or(std::vector<std::string>{});
   }
-  return exemptions;
+  return people;
 }
 
 core::ActionSet read_actions(YamlReader& reader, const YAML::Node& node, const std::string& what) {
@@ -239,7 +244,33 @@ core::ActionSet read_actions(YamlReader& reader, const YAML::Node& node, const s
   return actions;
 }
 
-}  // namespace
+core::ExceptionRule read_exception_rule(YamlReader& reader, const YAML::Node& node, const std::string& what) {
+  core::ExceptionRule rule;
+  const auto fields = reader.fields_of(node, what, kExceptionRuleFields);
+  if (!fields) {
+    return rule;
+  }
+  if (const YAML::Node* approvals = YamlReader::optional(*fields, "approvals")) {
+    rule.approvals =
+        reader.whole_number(*approvals, what + " approvals", 0, core::kMostRequiredApprovals).value_or(rule.approvals);
+  }
+  if (const YAML::Node* approvers = YamlReader::optional(*fields, "approvers")) {
+    rule.approvers = read_people(reader, *approvers, what + " approvers", true);
+  }
+  if (const YAML::Node* longest = YamlReader::optional(*fields, "maxDuration")) {
+    if (const auto duration = reader.value_form(*longest, what + " maxDuration", parse_go_duration)) {
+      if (*duration <= core::seconds{0} || *duration > core::kLongestExceptionDuration) {
+        reader.report(*longest, what + " maxDuration must be more than 0s and at most 168h (one week)");
+      } else {
+        rule.max_duration = *duration;
+      }
+    }
+  }
+  if (const YAML::Node* allow = YamlReader::optional(*fields, "allowRequesterToApprove")) {
+    rule.allow_requester_to_approve = reader.boolean(*allow, what + " allowRequesterToApprove").value_or(false);
+  }
+  return rule;
+}
 
 WindowReading read_window(YamlReader& reader, const YAML::Node& node) {
   const std::size_t problems_before = reader.problem_count();
@@ -302,7 +333,7 @@ WindowReading read_window(YamlReader& reader, const YAML::Node& node) {
   }
   core::Exemptions exempt;
   if (const YAML::Node* exempt_node = YamlReader::optional(*fields, "exempt")) {
-    exempt = read_exemptions(reader, *exempt_node, what);
+    exempt = read_people(reader, *exempt_node, what + " exempt", false);
   }
   core::ActionSet actions = core::ActionSet::all();
   if (const YAML::Node* actions_node = YamlReader::optional(*fields, "actions")) {
@@ -311,6 +342,10 @@ WindowReading read_window(YamlReader& reader, const YAML::Node& node) {
   std::string message;
   if (const YAML::Node* message_node = YamlReader::optional(*fields, "message")) {
     message = reader.text(*message_node, what + " message").value_or("");
+  }
+  std::optional<core::ExceptionRule> exceptions;
+  if (const YAML::Node* exceptions_node = YamlReader::optional(*fields, "exceptions")) {
+    exceptions = read_exception_rule(reader, *exceptions_node, what + " exceptions");
   }
   if (reader.problem_count() == problems_before) {
     reading.window = WindowDefinition{std::move(window_name),
@@ -322,7 +357,8 @@ WindowReading read_window(YamlReader& reader, const YAML::Node& node) {
                                       valid_until,
                                       std::move(exempt),
                                       actions,
-                                      std::move(message)};
+                                      std::move(message),
+                                      std::move(exceptions)};
   }
   return reading;
 }

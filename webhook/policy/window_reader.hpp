@@ -1,6 +1,6 @@
 #pragma once
 // A policy's `windows` entries: name, type, zone, validity, durations,
-// exemptions, actions and message (docs/policy.md, "Windows").
+// exemptions, actions, message and exceptions (docs/policy.md, "Windows").
 #include <optional>
 
 #include "core/policy.hpp"
@@ -15,5 +15,14 @@ struct WindowReading {
 };
 
 WindowReading read_window(YamlReader& reader, const YAML::Node& node);
+
+// Shapes that exceptions share with windows.  Each reports its problems and
+// returns what it could read.
+// {superAdmins, users, groups}; `super_admins` is the default.
+core::People read_people(YamlReader& reader, const YAML::Node& node, const std::string& what, bool super_admins);
+// A list of action names.
+core::ActionSet read_actions(YamlReader& reader, const YAML::Node& node, const std::string& what);
+// A window's `exceptions:` block.
+core::ExceptionRule read_exception_rule(YamlReader& reader, const YAML::Node& node, const std::string& what);
 
 }  // namespace windowguard::policy

@@ -1,0 +1,109 @@
+#pragma once
+// Exceptions to windows (docs/exceptions.md): the rules a window sets for
+// lifting it, the static entries of a policy, and the WindowException objects
+// people file in the cluster, with when each of them is in force.  Pure data
+// and pure functions: the cluster adapter hands the objects in as values.
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "core/action.hpp"
+#include "core/time.hpp"
+
+namespace windowguard::core {
+
+// Users and groups named by a policy, and whether super admins are among them.
+struct People {
+  bool super_admins = false;
+  std::vector<std::string> users;
+  std::vector<std::string> groups;
+};
+
+inline constexpr int kMostRequiredApprovals = 6;
+inline constexpr seconds kDefaultExceptionDuration = hours{4};
+inline constexpr seconds kLongestExceptionDuration = hours{168};
+
+// A window's `exceptions:` block.  A window without one cannot be lifted by
+// a WindowException.
+struct ExceptionRule {
+  int approvals = 1;
+  // Who may approve: named users, members of named groups, and (with
+  // super_admins) members of settings.superAdminGroups.
+  People approvers{true, {}, {}};
+  seconds max_duration = kDefaultExceptionDuration;
+  bool allow_requester_to_approve = false;
+};
+
+// What an exception lifts, for whom and when; the same for a policy's static
+// entries and for WindowException objects.
+struct ExceptionScope {
+  std::vector<std::string> windows;       // by name
+  std::vector<std::string> applications;  // exact names; empty means every application
+  ActionSet actions = ActionSet::all();
+  std::vector<std::string> users;  // who may act under it
+  std::vector<std::string> groups;
+  Instant from;
+  Instant until;
+};
+
+// A policy's `exceptions:` entry: reviewed in git, so in force from..until
+// without approvals.
+struct StaticException {
+  std::string name;
+  std::string reason;
+  std::vector<std::string> environments;  // globs, as a binding's
+  ExceptionScope scope;
+};
+
+struct Approval {
+  std::string user;
+  Instant at;
+  // The approver's groups that were checked against the request's userInfo
+  // when the approval was written: what lets group and super-admin approvers
+  // be counted later, when only the object is at hand.
+  std::vector<std::string> groups;
+};
+
+// A WindowException object, as read from the cluster.
+struct WindowException {
+  std::string namespace_name;
+  std::string name;
+  std::string requested_by;
+  std::string reason;
+  ExceptionScope scope;  // users defaults to [requested_by] when the object lists neither users nor groups
+  std::vector<Approval> approvals;
+};
+
+// Every WindowException of the cluster at one moment, by namespace.
+// Immutable once built: the cluster adapter publishes a new one for each
+// change, and the decision memo starts afresh with each.
+class ExceptionBook {
+ public:
+  ExceptionBook() : ExceptionBook(std::vector<WindowException>{}) {}
+  explicit ExceptionBook(std::vector<WindowException> exceptions);
+
+  std::span<const WindowException> in_namespace(std::string_view namespace_name) const;
+  const std::vector<WindowException>& all() const { return exceptions_; }
+
+  // Unique to this book's contents among the books of the process (never 0),
+  // so that what was decided with one book is never served with another,
+  // even one at the same address.
+  std::uint64_t identity() const { return identity_; }
+
+ private:
+  struct Range {
+    std::size_t begin;
+    std::size_t end;
+  };
+  std::uint64_t identity_;
+  std::vector<WindowException> exceptions_;  // sorted by namespace, then name
+  std::unordered_map<std::string_view, Range> by_namespace_;
+};
+
+}  // namespace windowguard::core
