@@ -115,8 +115,7 @@ class Walker {
     views.reserve(governing.size());
     for (std::size_t index : governing) {
       const Window& window = policy_.windows()[index];
-      const bool exempt =
-          exempt_by_policy(index) || std::binary_search(lifted_.begin(), lifted_.end(), index);
+      const bool exempt = exempt_by_policy(index) || std::binary_search(lifted_.begin(), lifted_.end(), index);
       views.push_back({index, window.type == WindowType::Blackout, exempt, read_state(index, t)});
     }
     return views;

@@ -22,7 +22,8 @@ bool covers(const ExceptionScope& scope, const ExceptionRequest& request) {
   if (!scope.actions.contains(request.action)) {
     return false;
   }
-  if (!scope.applications.empty() && (request.whole_environment || !contains(scope.applications, request.application))) {
+  if (!scope.applications.empty() &&
+      (request.whole_environment || !contains(scope.applications, request.application))) {
     return false;
   }
   return contains(scope.users, request.username) ||
@@ -145,8 +146,12 @@ ExceptionGrants grants_for(const Policy& policy, const ExceptionBook* book, cons
       continue;
     }
     consider(grants, request.at, exception.scope,
-             ExceptionGrant{exception.namespace_name + "/" + exception.name, exception.reason,
-                            std::move(standing.approvers), std::move(standing.windows), {}, false});
+             ExceptionGrant{exception.namespace_name + "/" + exception.name,
+                            exception.reason,
+                            std::move(standing.approvers),
+                            std::move(standing.windows),
+                            {},
+                            false});
   }
   return grants;
 }

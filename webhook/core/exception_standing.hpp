@@ -27,8 +27,8 @@ std::string_view exception_state_name(ExceptionState state);
 
 struct ExceptionStanding {
   ExceptionState state = ExceptionState::Pending;
-  int approvals = 0;  // approvals that count
-  int required = 0;   // the largest `approvals` of its windows' rules
+  int approvals = 0;                   // approvals that count
+  int required = 0;                    // the largest `approvals` of its windows' rules
   std::vector<std::string> approvers;  // whose approvals count, in the object's order
   std::vector<std::size_t> windows;    // indices of its windows (Unusable: the usable ones)
   std::string problem;                 // Unusable: which window, and why

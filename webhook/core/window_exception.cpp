@@ -30,8 +30,8 @@ std::span<const WindowException> ExceptionBook::in_namespace(std::string_view na
   if (found == by_namespace_.end()) {
     return {};
   }
-  return std::span<const WindowException>(exceptions_).subspan(found->second.begin,
-                                                               found->second.end - found->second.begin);
+  return std::span<const WindowException>(exceptions_)
+      .subspan(found->second.begin, found->second.end - found->second.begin);
 }
 
 }  // namespace windowguard::core

@@ -37,8 +37,8 @@ StaticExceptionReading read_static_exception(YamlReader& reader, const YAML::Nod
   const std::string what = exception.name.empty() ? "exception" : "exception " + in_quotes(exception.name);
   if (const YAML::Node* reason = reader.required(*fields, node, "reason", what)) {
     exception.reason = reader.text(*reason, what + " reason").value_or("");
-    if (exception.reason.empty() || exception.reason.size() > kLongestReason) {
-      reader.report(*reason, what + " reason must be 1 to 1024 characters: say why, for the audit trail");
+    if (exception.reason.size() > kLongestReason) {
+      reader.report(*reason, what + " reason must be at most 1024 characters");
     }
   }
   if (const YAML::Node* windows = reader.required(*fields, node, "windows", what)) {

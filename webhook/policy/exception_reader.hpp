@@ -12,7 +12,7 @@ namespace windowguard::policy {
 
 struct StaticExceptionReading {
   std::optional<PlacedName> name;
-  std::vector<PlacedName> windows;                  // its references, for the compile step
+  std::vector<PlacedName> windows;                 // its references, for the compile step
   std::optional<core::StaticException> exception;  // when the entry has no problem
 };
 

@@ -74,9 +74,8 @@ Result<LoadedPolicy, Problems> compile_policy(const PolicyDocuments& documents, 
         core::Schedule(definition.zone, definition.recurrences, definition.valid_from, definition.valid_until),
         definition.exempt, definition.actions, definition.message, definition.exceptions});
   }
-  loaded.policy = std::make_shared<const core::Policy>(std::move(windows), std::move(bindings),
-                                                       documents.settings.value_or(core::Settings{}),
-                                                       documents.exceptions);
+  loaded.policy = std::make_shared<const core::Policy>(
+      std::move(windows), std::move(bindings), documents.settings.value_or(core::Settings{}), documents.exceptions);
   return loaded;
 }
 

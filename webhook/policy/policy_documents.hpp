@@ -53,9 +53,9 @@ struct PolicyDocuments {
   std::vector<BindingDefinition> bindings;    // the readable ones
   std::optional<Location> settings_where;     // the first settings block, readable or not
   std::optional<core::Settings> settings;
-  std::vector<PlacedName> exception_names;             // every named static exception, readable or not
+  std::vector<PlacedName> exception_names;              // every named static exception, readable or not
   std::vector<PlacedName> exception_window_references;  // by every static exception, readable or not
-  std::vector<core::StaticException> exceptions;       // the readable ones
+  std::vector<core::StaticException> exceptions;        // the readable ones
 };
 
 }  // namespace windowguard::policy

@@ -17,7 +17,7 @@ namespace {
 constexpr std::string_view kApiVersion = "windowguard.dev/v1";
 constexpr std::string_view kKind = "WindowPolicy";
 constexpr std::array<std::string_view, 6> kDocumentFields{"apiVersion", "kind",     "settings",
-                                                         "windows",    "bindings", "exceptions"};
+                                                          "windows",    "bindings", "exceptions"};
 
 // Calls `read_item` with each entry of the list field `name`, when present.
 template <typename ReadItem>

@@ -15,15 +15,15 @@ namespace {
 
 constexpr core::seconds kLongestCronDuration = core::hours{8760};
 
-constexpr std::array<std::string_view, 11> kWindowFields{
-    "name", "description", "type", "timeZone", "validFrom", "validUntil", "durations", "exempt", "actions", "message",
-    "exceptions"};
+constexpr std::array<std::string_view, 11> kWindowFields{"name",      "description", "type",      "timeZone",
+                                                         "validFrom", "validUntil",  "durations", "exempt",
+                                                         "actions",   "message",     "exceptions"};
 constexpr std::array<std::string_view, 2> kFromTo{"from", "to"};
 constexpr std::array<std::string_view, 3> kDaysFromTo{"days", "from", "to"};
 constexpr std::array<std::string_view, 2> kCronFields{"schedule", "duration"};
 constexpr std::array<std::string_view, 3> kPeopleFields{"superAdmins", "users", "groups"};
 constexpr std::array<std::string_view, 4> kExceptionRuleFields{"approvals", "approvers", "maxDuration",
-                                                                "allowRequesterToApprove"};
+                                                               "allowRequesterToApprove"};
 constexpr std::array<std::string_view, 2> kWindowTypes{"blackout", "maintenance"};
 
 // Reads {from, to} with the given value form, requiring them to differ.
