@@ -95,5 +95,78 @@ TEST(Explanation, AnAllowanceNamesEveryWindowTheRequesterIsExemptFrom) {
                 {"action", "deploy"}, {"decision", "allowed-exempt"}, {"bypassed-windows", "weekend, nights"}}));
 }
 
+// A blackout in Berlin that the user is exempt from, and one that an
+// exception lifts: the message, the warnings and the audit annotations name
+// the exception, its reason and its approvers.
+TEST(Explanation, AnExceptionIsNamedWithItsReasonApproversAndEnd) {
+  const core::Once weekend{testing::local(2026, 12, 5), testing::local(2026, 12, 7)};
+  core::Window freeze = testing::make_window({.name = "weekend-freeze",
+                                              .recurrences = {weekend},
+                                              .zone_name = "Europe/Berlin",
+                                              .exceptions = core::ExceptionRule{}});
+  core::Window quiet = testing::make_window(
+      {.name = "quiet", .recurrences = {weekend}, .exempt = core::Exemptions{false, {"alice"}, {}}});
+  const core::Policy policy({freeze, quiet}, {core::Binding{{0, 1}, {"payments-prod"}, {}, std::nullopt}},
+                            core::Settings{});
+  core::WindowException exception;
+  exception.namespace_name = "payments-prod";
+  exception.name = "inc-4711";
+  exception.requested_by = "alice";
+  exception.reason = "INC-4711: card payments failing";
+  exception.scope.windows = {"weekend-freeze"};
+  exception.scope.users = {"alice"};
+  exception.scope.from = utc("2026-12-05T17:00:00Z");
+  exception.scope.until = utc("2026-12-05T21:00:00Z");
+  exception.approvals = {{"bob", utc("2026-12-05T17:01:00Z"), {"system:masters"}}};
+  const core::ExceptionBook book({exception});
+  const std::vector<std::string_view> no_groups;
+  core::DecisionInput input;
+  input.subject = core::Subject{"payments-prod", "checkout", {}, false};
+  input.requester = core::Requester{"alice", no_groups};
+  input.at = utc("2026-12-05T18:00:00Z");
+  input.exceptions = &book;
+  const core::Decision decision = core::decide(policy, input);
+  const Classification checkout = classified("Deployment", "payments-prod");
+  EXPECT_EQ(explain(policy, decision, {"deploy", checkout, "checkout"}),
+            "deploy of Deployment payments-prod/checkout is allowed: the requester is exempt from blackout window "
+            "\"quiet\"; and under exception \"payments-prod/inc-4711\" until Sat 2026-12-05 22:00 CET (Sat 2026-12-05 "
+            "21:00 UTC) (reason: INC-4711: card payments failing; approved by bob).");
+  EXPECT_EQ(warnings_for(policy, decision, core::Action::Deploy, input.at),
+            (std::vector<std::string>{
+                "windowguard: deploy allowed only because exception \"payments-prod/inc-4711\" until Sat 2026-12-05 "
+                "22:00 CET (Sat 2026-12-05 21:00 UTC) (reason: INC-4711: card payments failing; approved by bob) "
+                "lifts blackout window \"weekend-freeze\"",
+                "windowguard: deploy allowed only because you are exempt from blackout window \"quiet\""}));
+  EXPECT_EQ(audit_annotations_for(policy, decision, core::Action::Deploy),
+            (AuditAnnotations{{"action", "deploy"},
+                              {"decision", "allowed-exception"},
+                              {"bypassed-windows", "weekend-freeze, quiet"},
+                              {"exceptions", "payments-prod/inc-4711"}}));
+}
+
+TEST(Explanation, APolicysOwnExceptionSaysSoAndHasNoApprovers) {
+  core::StaticException launch;
+  launch.name = "launch-hotfix";
+  launch.reason = "INC-4711";
+  launch.environments = {"payments-prod"};
+  launch.scope.windows = {"weekend-freeze"};
+  launch.scope.users = {"alice"};
+  launch.scope.from = utc("2026-12-05T17:00:00Z");
+  launch.scope.until = utc("2026-12-05T21:00:00Z");
+  const core::Policy policy(
+      {testing::make_window({.name = "weekend-freeze",
+                             .recurrences = {core::Once{testing::local(2026, 12, 5), testing::local(2026, 12, 7)}}})},
+      {core::Binding{{0}, {"payments-prod"}, {}, std::nullopt}}, core::Settings{}, {launch});
+  const std::vector<std::string_view> no_groups;
+  core::DecisionInput input;
+  input.subject = core::Subject{"payments-prod", "checkout", {}, false};
+  input.requester = core::Requester{"alice", no_groups};
+  input.at = utc("2026-12-05T18:00:00Z");
+  EXPECT_EQ(
+      explain(policy, core::decide(policy, input), {"deploy", classified("Deployment", "payments-prod"), "checkout"}),
+      "deploy of Deployment payments-prod/checkout is allowed under the policy's exception \"launch-hotfix\" "
+      "until Sat 2026-12-05 21:00 UTC (reason: INC-4711).");
+}
+
 }  // namespace
 }  // namespace windowguard::admission

@@ -1,5 +1,7 @@
 #include "admission/explanation.hpp"
 
+#include <algorithm>
+
 #include "core/time_text.hpp"
 
 namespace windowguard::admission {
@@ -123,6 +125,31 @@ std::string message_about(const RequestSubject& subject) {
   return text;
 }
 
+const core::ExceptionGrant* exception_lifting(const core::Decision& decision, std::size_t window) {
+  for (const core::ExceptionGrant& grant : decision.exceptions) {
+    if (std::find(grant.windows.begin(), grant.windows.end(), window) != grant.windows.end()) {
+      return &grant;
+    }
+  }
+  return nullptr;
+}
+
+// "exception payments-prod/inc-4711 until Sat 2026-12-05 21:00 UTC (reason:
+// ...; approved by bob)", the until in the zone of the first window it lifts.
+void append_exception(std::string& text, const core::Policy& policy, const core::ExceptionGrant& grant) {
+  text += grant.from_policy ? "the policy's exception \"" : "exception \"";
+  text += grant.label;
+  text += "\" until ";
+  append_local_and_utc(text, grant.until, policy.windows()[grant.windows.front()].schedule.zone());
+  text += " (reason: ";
+  text += grant.reason;
+  if (!grant.approvers.empty()) {
+    text += "; approved by ";
+    append_joined(text, grant.approvers);
+  }
+  text += ')';
+}
+
 }  // namespace
 
 std::string explain_not_governed(const RequestSubject& subject) {
@@ -147,10 +174,16 @@ std::string explain(const core::Policy& policy, const core::Decision& decision, 
       request += " is allowed: a maintenance window is open.";
       break;
     case core::Verdict::ExemptFromBlock: {
-      request += " is allowed: the requester is exempt from ";
-      for (std::size_t i = 0; i < decision.bypassed.size(); ++i) {
-        request += i == 0 ? "" : ", ";
-        append_window_label(request, policy.windows()[decision.bypassed[i]]);
+      const std::size_t start = request.size();
+      for (std::size_t index : decision.bypassed) {
+        if (exception_lifting(decision, index) == nullptr) {
+          request += request.size() == start ? " is allowed: the requester is exempt from " : ", ";
+          append_window_label(request, policy.windows()[index]);
+        }
+      }
+      for (const core::ExceptionGrant& grant : decision.exceptions) {
+        request += request.size() == start ? " is allowed under " : "; and under ";
+        append_exception(request, policy, grant);
       }
       request += '.';
       break;
@@ -166,7 +199,13 @@ std::vector<std::string> warnings_for(const core::Policy& policy, const core::De
   std::vector<std::string> warnings;
   const std::string action_text(core::action_name(action));
   for (std::size_t index : decision.bypassed) {
-    std::string warning = "windowguard: " + action_text + " allowed only because you are exempt from ";
+    std::string warning = "windowguard: " + action_text + " allowed only because ";
+    if (const core::ExceptionGrant* grant = exception_lifting(decision, index)) {
+      append_exception(warning, policy, *grant);
+      warning += " lifts ";
+    } else {
+      warning += "you are exempt from ";
+    }
     append_window_label(warning, policy.windows()[index]);
     warnings.push_back(std::move(warning));
   }
@@ -199,10 +238,19 @@ AuditAnnotations audit_annotations_for(const core::Policy& policy, const core::D
     for (std::size_t index : decision.bypassed) {
       names.push_back(policy.windows()[index].name);
     }
-    annotations.emplace_back("decision", "allowed-exempt");
+    annotations.emplace_back("decision", decision.exceptions.empty() ? "allowed-exempt" : "allowed-exception");
     std::string joined;
     append_joined(joined, names);
     annotations.emplace_back("bypassed-windows", std::move(joined));
+    if (!decision.exceptions.empty()) {
+      std::vector<std::string> labels;
+      for (const core::ExceptionGrant& grant : decision.exceptions) {
+        labels.push_back(grant.label);
+      }
+      std::string exceptions;
+      append_joined(exceptions, labels);
+      annotations.emplace_back("exceptions", std::move(exceptions));
+    }
   } else {
     annotations.emplace_back("decision", "allowed");
   }

@@ -30,9 +30,10 @@ std::string explain(const core::Policy& policy, const core::Decision& decision, 
 std::vector<std::string> warnings_for(const core::Policy& policy, const core::Decision& decision, core::Action action,
                                       core::Instant at);
 
-// Key and value, at most three (action, decision, and the window or the
-// bypassed windows); held inline, so that a request allocates no list.
-using AuditAnnotations = boost::container::static_vector<std::pair<std::string, std::string>, 3>;
+// Key and value, at most four (action, decision, the window or the bypassed
+// windows, and the exceptions); held inline, so that a request allocates no
+// list.
+using AuditAnnotations = boost::container::static_vector<std::pair<std::string, std::string>, 4>;
 
 AuditAnnotations audit_annotations_for(const core::Policy& policy, const core::Decision& decision, core::Action action);
 

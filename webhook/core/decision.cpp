@@ -241,25 +241,23 @@ std::vector<std::size_t> lifted_windows(const ExceptionGrants& grants) {
 }
 
 // The exceptions that let the requester pass a bypassed window the policy
-// does not exempt them from, and a warning when the first of them ends
-// within warn_before while its window still blocks.
+// does not exempt them from, each with those windows only, and a warning when
+// the first of them ends within warn_before while its window still blocks.
 void record_exceptions(const Policy& policy, const Walker& walker, ExceptionGrants& grants, Instant warn_until,
                        Decision& decision) {
   for (ExceptionGrant& grant : grants.in_force) {
-    const bool used = std::any_of(grant.windows.begin(), grant.windows.end(), [&](std::size_t window) {
-      return !walker.exempt_by_policy(window) &&
-             std::find(decision.bypassed.begin(), decision.bypassed.end(), window) != decision.bypassed.end();
+    std::erase_if(grant.windows, [&](std::size_t window) {
+      return walker.exempt_by_policy(window) ||
+             std::find(decision.bypassed.begin(), decision.bypassed.end(), window) == decision.bypassed.end();
     });
-    if (!used) {
+    if (grant.windows.empty()) {
       continue;
     }
     if (grant.until <= warn_until && (!decision.upcoming || grant.until < decision.upcoming->starts)) {
       for (std::size_t window : grant.windows) {
         const Window& lifted = policy.windows()[window];
-        const bool blocks_then = lifted.type == WindowType::Blackout
-                                     ? lifted.schedule.occurrence_at(grant.until).has_value()
-                                     : !lifted.schedule.occurrence_at(grant.until).has_value();
-        if (blocks_then && !walker.exempt_by_policy(window)) {
+        const bool open_then = lifted.schedule.occurrence_at(grant.until).has_value();
+        if (lifted.type == WindowType::Blackout ? open_then : !open_then) {
           decision.upcoming = UpcomingBlock{window, grant.until};
           break;
         }

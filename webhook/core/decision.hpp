@@ -83,7 +83,7 @@ struct Decision {
   // or an exception.
   std::vector<std::size_t> bypassed;
   // ExemptFromBlock: the exceptions in force that lift a bypassed window the
-  // requester is not otherwise exempt from.
+  // requester is not otherwise exempt from, each with those windows only.
   std::vector<ExceptionGrant> exceptions;
   // Allowed: a block for this requester starts within settings.warnBeforeMinutes.
   std::optional<UpcomingBlock> upcoming;

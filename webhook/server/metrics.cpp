@@ -71,6 +71,8 @@ std::string_view outcome_name(AdmissionOutcome outcome) {
       return "allowed";
     case AdmissionOutcome::AllowedExempt:
       return "allowed-exempt";
+    case AdmissionOutcome::AllowedByException:
+      return "allowed-exception";
     case AdmissionOutcome::Denied:
       return "denied";
   }

@@ -19,7 +19,7 @@ enum class Endpoint { Validate, Healthz, Readyz, Metrics, Windows, Other };
 // How a review was decided, as the decision log, the metrics and the audit
 // annotations name it: an exempt requester's pass through a block is told
 // apart from a plain allow.
-enum class AdmissionOutcome : std::uint8_t { Allowed, AllowedExempt, Denied };
+enum class AdmissionOutcome : std::uint8_t { Allowed, AllowedExempt, AllowedByException, Denied };
 std::string_view outcome_name(AdmissionOutcome outcome);
 
 class Metrics {
@@ -47,7 +47,7 @@ class Metrics {
  private:
   static constexpr std::size_t kActionSlots = core::kAllActions.size() + 1;  // + not governed
   static constexpr std::size_t kEndpoints = 6;
-  static constexpr std::size_t kOutcomes = 3;
+  static constexpr std::size_t kOutcomes = 4;
 
   std::array<std::atomic<std::uint64_t>, kActionSlots * kOutcomes * 2> admissions_{};
   std::array<std::atomic<std::uint64_t>, kLatencyBuckets.size() + 1> latency_buckets_{};

@@ -83,8 +83,10 @@ AdmissionOutcome outcome_of(const admission::AdmissionDecision& decision) {
   if (!decision.allowed) {
     return AdmissionOutcome::Denied;
   }
-  return decision.decision && !decision.decision->bypassed.empty() ? AdmissionOutcome::AllowedExempt
-                                                                   : AdmissionOutcome::Allowed;
+  if (!decision.decision || decision.decision->bypassed.empty()) {
+    return AdmissionOutcome::Allowed;
+  }
+  return decision.decision->exceptions.empty() ? AdmissionOutcome::AllowedExempt : AdmissionOutcome::AllowedByException;
 }
 
 void log_decision(const admission::AdmissionRequest& request, const admission::AdmissionDecision& decision,
