@@ -1,11 +1,15 @@
 #include "admission/admission_decision.hpp"
 
+#include "admission/exception_admission.hpp"
 #include "admission/explanation.hpp"
 
 namespace windowguard::admission {
 
 AdmissionDecision evaluate_request(const core::Policy& policy, const AdmissionRequest& request, core::Instant at,
                                    core::DecisionMemo* memo) {
+  if (is_exception_write(request)) {
+    return review_exception_write(policy, request, at);
+  }
   AdmissionDecision result;
   result.classification = classify(request, policy.settings());
   const Classification& classification = result.classification;

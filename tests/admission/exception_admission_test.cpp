@@ -1,0 +1,141 @@
+// Writes to WindowException objects as the API server sends them: whole
+// AdmissionReviews through evaluate_request, the webhook's one path.
+#include "admission/exception_admission.hpp"
+
+#include <gtest/gtest.h>
+
+#include "admission/admission_decision.hpp"
+#include "admission/window_exception_json.hpp"
+#include "policy/policy_loader.hpp"
+#include "support/time_helpers.hpp"
+
+namespace windowguard::admission {
+namespace {
+
+using testing::utc;
+
+const core::Instant kNow = utc("2026-12-05T18:00:00Z");
+
+std::shared_ptr<const core::Policy> freeze_policy() {
+  auto loaded = policy::load_policy({{"p.yaml", R"yaml(apiVersion: windowguard.dev/v1
+kind: WindowPolicy
+windows:
+  - name: weekend-freeze
+    type: blackout
+    durations:
+      - weekly: {days: [Sat, Sun], from: "00:00", to: "23:59"}
+    exceptions:
+      approvals: 1
+      approvers: {groups: [sre-leads]}
+bindings:
+  - windows: [weekend-freeze]
+    environments: [payments-prod]
+)yaml"}});
+  return loaded.value().policy;
+}
+
+constexpr const char* kSpec =
+    R"({"requestedBy":"alice","reason":"INC-4711: card payments failing","windows":["weekend-freeze"],)"
+    R"("until":"2026-12-05T20:00:00Z"})";
+
+std::string object(const std::string& spec, const std::string& approvals) {
+  return R"({"apiVersion":"windowguard.dev/v1","kind":"WindowException","metadata":{"name":"inc-4711",)"
+         R"("namespace":"payments-prod","creationTimestamp":"2026-12-05T17:59:00Z"},"spec":)" +
+         spec + R"(,"status":{"approvals":[)" + approvals + "]}}";
+}
+
+std::string review(const char* operation, const char* sub_resource, const std::string& user, const std::string& groups,
+                   const std::string& new_object, const std::string& old_object) {
+  std::string body = R"({"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","request":{"uid":"u-1",)"
+                     R"("kind":{"group":"windowguard.dev","version":"v1","kind":"WindowException"},)"
+                     R"("resource":{"group":"windowguard.dev","version":"v1","resource":"windowexceptions"},)";
+  if (*sub_resource != '\0') {
+    body += R"("subResource":")" + std::string(sub_resource) + R"(",)";
+  }
+  body += R"("name":"inc-4711","namespace":"payments-prod","operation":")" + std::string(operation) +
+          R"(","userInfo":{"username":")" + user + R"(","groups":[)" + groups + "]}";
+  body += R"(,"object":)" + (new_object.empty() ? std::string("null") : new_object);
+  body += R"(,"oldObject":)" + (old_object.empty() ? std::string("null") : old_object);
+  return body + "}}";
+}
+
+AdmissionDecision decide(const std::string& body) {
+  static const std::shared_ptr<const core::Policy> policy = freeze_policy();
+  auto decoded = decode_review(body);
+  EXPECT_TRUE(decoded.ok()) << decoded.error().message;
+  return evaluate_request(*policy, decoded.value().request(), kNow);
+}
+
+TEST(ExceptionAdmission, TheRequesterFilesAnExceptionAndAnSreLeadApprovesIt) {
+  const std::string filed = object(kSpec, "");
+  const AdmissionDecision created = decide(review("CREATE", "", "alice", R"("developers")", filed, ""));
+  EXPECT_TRUE(created.allowed) << created.message;
+  EXPECT_EQ(created.message, "CREATE of WindowException payments-prod/inc-4711 is allowed");
+  const std::string approved = object(kSpec, R"({"user":"bob","at":"2026-12-05T18:01:00Z","groups":["sre-leads"]})");
+  const AdmissionDecision approval =
+      decide(review("UPDATE", "status", "bob", R"("sre-leads","system:authenticated")", approved, filed));
+  EXPECT_TRUE(approval.allowed) << approval.message;
+}
+
+TEST(ExceptionAdmission, AForgedRequesterASelfApprovalAndAChangedSpecAreRefused) {
+  const std::string filed = object(kSpec, "");
+  const AdmissionDecision forged = decide(review("CREATE", "", "mallory", "", filed, ""));
+  EXPECT_FALSE(forged.allowed);
+  EXPECT_EQ(forged.message,
+            "spec.requestedBy \"alice\" must be you (\"mallory\"): an exception is requested by the person who "
+            "creates it");
+  const std::string self = object(kSpec, R"({"user":"alice","at":"2026-12-05T18:01:00Z","groups":["sre-leads"]})");
+  const AdmissionDecision self_approval = decide(review("UPDATE", "status", "alice", R"("sre-leads")", self, filed));
+  EXPECT_FALSE(self_approval.allowed);
+  EXPECT_EQ(self_approval.message,
+            "you requested this exception: window \"weekend-freeze\" needs the approval of someone else");
+  const std::string longer =
+      object(R"({"requestedBy":"alice","reason":"INC-4711: card payments failing","windows":["weekend-freeze"],)"
+             R"("until":"2026-12-05T21:00:00Z"})",
+             "");
+  const AdmissionDecision changed = decide(review("UPDATE", "", "alice", "", longer, filed));
+  EXPECT_FALSE(changed.allowed);
+  EXPECT_EQ(changed.message, "the spec of an exception cannot change: cancel it and request a new one");
+}
+
+TEST(ExceptionAdmission, AMalformedObjectIsRefusedNamingTheField) {
+  const AdmissionDecision no_until = decide(review(
+      "CREATE", "", "alice", "",
+      object(R"({"requestedBy":"alice","reason":"INC-4711: card payments failing","windows":["weekend-freeze"]})", ""),
+      ""));
+  EXPECT_FALSE(no_until.allowed);
+  EXPECT_EQ(no_until.message, "spec.until is required");
+  const AdmissionDecision bad_action = decide(
+      review("CREATE", "", "alice", "",
+             object(R"({"requestedBy":"alice","reason":"INC-4711: card payments failing","windows":["weekend-freeze"],)"
+                    R"("actions":["redeploy"],"until":"2026-12-05T20:00:00Z"})",
+                    ""),
+             ""));
+  EXPECT_EQ(bad_action.message,
+            "spec.actions names an unknown action \"redeploy\"; expected deploy, restart, delete, hibernate or "
+            "unhibernate");
+}
+
+TEST(ExceptionAdmission, ADeleteIsLeftToRbac) {
+  const AdmissionDecision cancelled = decide(review("DELETE", "", "alice", "", "", object(kSpec, "")));
+  EXPECT_TRUE(cancelled.allowed) << cancelled.message;
+}
+
+TEST(WindowExceptionJson, DefaultsFromToCreationAndUsersToTheRequester) {
+  rapidjson::Document document;
+  std::string text = object(kSpec, R"({"user":"bob","at":"2026-12-05T18:01:00+01:00"})");
+  document.Parse(text.c_str());
+  const auto exception = decode_window_exception(document, kNow);
+  ASSERT_TRUE(exception.ok()) << exception.error().message;
+  EXPECT_EQ(exception->namespace_name, "payments-prod");
+  EXPECT_EQ(exception->name, "inc-4711");
+  EXPECT_EQ(exception->scope.from, utc("2026-12-05T17:59:00Z"));
+  EXPECT_EQ(exception->scope.until, utc("2026-12-05T20:00:00Z"));
+  EXPECT_EQ(exception->scope.users, std::vector<std::string>{"alice"});
+  EXPECT_TRUE(exception->scope.actions.contains(core::Action::Hibernate));
+  ASSERT_EQ(exception->approvals.size(), 1U);
+  EXPECT_EQ(exception->approvals[0].at, utc("2026-12-05T17:01:00Z"));
+}
+
+}  // namespace
+}  // namespace windowguard::admission

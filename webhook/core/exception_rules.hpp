@@ -1,0 +1,36 @@
+#pragma once
+// Which writes to WindowException objects windowguard accepts
+// (docs/exceptions.md, "What windowguard checks"): a request filed by its
+// requester for windows that allow it, a spec that never changes, and status
+// updates that add or remove one approval, the caller's own.  Pure: the
+// admission adapter decodes the objects and says what the write is.
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "core/policy.hpp"
+#include "core/window_exception.hpp"
+
+namespace windowguard::core {
+
+// How far an approval's `at` may be from now: it is the approver's clock,
+// and it must be now.
+inline constexpr seconds kApprovalClockSkew = minutes{5};
+
+struct ExceptionWrite {
+  enum class Kind { Create, Update, UpdateStatus, Delete };
+  Kind kind = Kind::Create;
+  std::string_view username;
+  std::span<const std::string_view> groups;
+  Instant now;
+  const WindowException* object = nullptr;      // Create, Update, UpdateStatus
+  const WindowException* old_object = nullptr;  // Update, UpdateStatus
+  bool spec_changed = false;                    // Update, UpdateStatus: the spec differs from the old one
+};
+
+// Why the write is refused, in words for whoever made it; nullopt when it is
+// accepted.
+std::optional<std::string> refuse_exception_write(const Policy& policy, const ExceptionWrite& write);
+
+}  // namespace windowguard::core
