@@ -65,8 +65,8 @@ TEST(WebhookConfiguration, AServiceOrAUrlWithItsCaBundle) {
   EXPECT_FALSE(by_url["clientConfig"]["service"]);
 }
 
-TEST(WebhookConfiguration, RulesSendEveryGovernedRequestAndNothingElse) {
-  const YAML::Node webhook = webhook_of(render_webhook_configuration({}, service_client(), "test"));
+// "group resource OPERATION" for each request the webhook's rules send.
+std::vector<std::string> covered_by(const YAML::Node& webhook) {
   std::vector<std::string> covered;
   for (const YAML::Node& rule : webhook["rules"]) {
     for (const YAML::Node& group : rule["apiGroups"]) {
@@ -78,6 +78,12 @@ TEST(WebhookConfiguration, RulesSendEveryGovernedRequestAndNothingElse) {
       }
     }
   }
+  return covered;
+}
+
+TEST(WebhookConfiguration, RulesSendEveryGovernedRequestAndNothingElse) {
+  const YAML::Node webhook = webhook_of(render_webhook_configuration({}, service_client(), "test"));
+  const std::vector<std::string> covered = covered_by(webhook);
   std::vector<std::string> expected;
   for (const char* resource : {"deployments", "deployments/scale", "statefulsets", "statefulsets/scale", "daemonsets",
                                "replicasets", "replicasets/scale"}) {
@@ -89,6 +95,25 @@ TEST(WebhookConfiguration, RulesSendEveryGovernedRequestAndNothingElse) {
   EXPECT_EQ(covered, expected);
   EXPECT_EQ(webhook["failurePolicy"].as<std::string>(), "Fail");
   EXPECT_EQ(webhook["sideEffects"].as<std::string>(), "None");
+}
+
+// WindowException writes go to a webhook of their own: every create and
+// update, whoever makes it and in whatever namespace, to the same client.
+TEST(WebhookConfiguration, EveryWindowExceptionWriteIsSentWithoutPreFilter) {
+  core::Settings settings;
+  const YAML::Node webhooks =
+      YAML::Load(render_webhook_configuration(settings, service_client(), "test").yaml)["webhooks"];
+  ASSERT_EQ(webhooks.size(), 2U);
+  const YAML::Node exceptions = webhooks[1];
+  EXPECT_EQ(exceptions["name"].as<std::string>(), "exceptions.windowguard.dev");
+  EXPECT_EQ(covered_by(exceptions),
+            (std::vector<std::string>{
+                "windowguard.dev windowexceptions CREATE", "windowguard.dev windowexceptions UPDATE",
+                "windowguard.dev windowexceptions/status CREATE", "windowguard.dev windowexceptions/status UPDATE"}));
+  EXPECT_FALSE(exceptions["matchConditions"]);
+  EXPECT_FALSE(exceptions["namespaceSelector"]);
+  EXPECT_EQ(exceptions["failurePolicy"].as<std::string>(), "Fail");
+  EXPECT_EQ(exceptions["clientConfig"]["service"]["path"].as<std::string>(), "/validate");
 }
 
 }  // namespace

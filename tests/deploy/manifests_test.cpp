@@ -47,6 +47,7 @@ class Manifests : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     objects_ = new std::map<std::string, YAML::Node>(load_objects(kSource / "manifests"));
+    objects_->merge(load_objects(kSource / "manifests/crds"));
   }
   static void TearDownTestSuite() { delete objects_; }
 
@@ -91,9 +92,10 @@ TEST_F(Manifests, EveryFileParsesAndTheKustomizationListsThemAll) {
       EXPECT_TRUE(listed.count(name)) << name << " is not in kustomization.yaml";
     }
   }
-  for (const char* key : {"Namespace/windowguard", "ServiceAccount/windowguard", "ConfigMap/windowguard-policies",
-                          "Deployment/windowguard", "Service/windowguard", "PodDisruptionBudget/windowguard",
-                          "ValidatingWebhookConfiguration/windowguard"}) {
+  for (const char* key :
+       {"CustomResourceDefinition/windowexceptions.windowguard.dev", "Namespace/windowguard",
+        "ServiceAccount/windowguard", "ConfigMap/windowguard-policies", "Deployment/windowguard", "Service/windowguard",
+        "PodDisruptionBudget/windowguard", "ValidatingWebhookConfiguration/windowguard"}) {
     EXPECT_TRUE(objects_->count(key)) << key;
   }
 }
@@ -177,10 +179,68 @@ TEST_F(Manifests, PodIsHardened) {
     }
   }
   EXPECT_EQ(object("PodDisruptionBudget/windowguard")["spec"]["minAvailable"].as<int>(), 1);
-  // No API permissions: no Role or ClusterRole at all.
-  for (const auto& [key, node] : *objects_) {
-    EXPECT_EQ(key.find("Role"), std::string::npos) << key;
+}
+
+// "apiGroup resource verb" for each permission of a ClusterRole.
+std::vector<std::string> permissions_of(const YAML::Node& role) {
+  std::vector<std::string> permissions;
+  for (const YAML::Node& rule : role["rules"]) {
+    for (const YAML::Node& group : rule["apiGroups"]) {
+      for (const YAML::Node& resource : rule["resources"]) {
+        for (const YAML::Node& verb : rule["verbs"]) {
+          permissions.push_back(group.as<std::string>() + " " + resource.as<std::string>() + " " +
+                                verb.as<std::string>());
+        }
+      }
+    }
   }
+  return permissions;
+}
+
+// Requesters file and cancel requests, approvers write status only, readers
+// read; each is aggregated into the built-in role of that name, but approvers,
+// whom the platform team binds itself.
+TEST_F(Manifests, TheExceptionRolesGrantWhatEachPartyNeedsAndNoMore) {
+  const YAML::Node requester = object("ClusterRole/windowguard-requester");
+  EXPECT_EQ(
+      permissions_of(requester),
+      (std::vector<std::string>{"windowguard.dev windowexceptions get", "windowguard.dev windowexceptions list",
+                                "windowguard.dev windowexceptions watch", "windowguard.dev windowexceptions create",
+                                "windowguard.dev windowexceptions delete"}));
+  EXPECT_EQ(requester["metadata"]["labels"]["rbac.authorization.k8s.io/aggregate-to-edit"].as<std::string>(), "true");
+  const YAML::Node approver = object("ClusterRole/windowguard-approver");
+  EXPECT_EQ(permissions_of(approver),
+            (std::vector<std::string>{
+                "windowguard.dev windowexceptions get", "windowguard.dev windowexceptions list",
+                "windowguard.dev windowexceptions watch", "windowguard.dev windowexceptions/status get",
+                "windowguard.dev windowexceptions/status update", "windowguard.dev windowexceptions/status patch"}));
+  EXPECT_FALSE(approver["metadata"]["labels"]["rbac.authorization.k8s.io/aggregate-to-edit"]);
+  const YAML::Node viewer = object("ClusterRole/windowguard-view");
+  EXPECT_EQ(permissions_of(viewer),
+            (std::vector<std::string>{"windowguard.dev windowexceptions get", "windowguard.dev windowexceptions list",
+                                      "windowguard.dev windowexceptions watch"}));
+  EXPECT_EQ(viewer["metadata"]["labels"]["rbac.authorization.k8s.io/aggregate-to-view"].as<std::string>(), "true");
+}
+
+// The CRD: namespaced, short name wex, status subresource, and printer
+// columns for approvals, state and until.
+TEST_F(Manifests, TheWindowExceptionCrdHasItsShortNameStatusAndColumns) {
+  const YAML::Node crd = object("CustomResourceDefinition/windowexceptions.windowguard.dev");
+  EXPECT_EQ(crd["spec"]["group"].as<std::string>(), "windowguard.dev");
+  EXPECT_EQ(crd["spec"]["scope"].as<std::string>(), "Namespaced");
+  EXPECT_EQ(strings(crd["spec"]["names"]["shortNames"]), std::vector<std::string>{"wex"});
+  const YAML::Node version = crd["spec"]["versions"][0];
+  EXPECT_EQ(version["name"].as<std::string>(), "v1");
+  EXPECT_TRUE(version["subresources"]["status"].IsMap());
+  std::vector<std::string> columns;
+  for (const YAML::Node& column : version["additionalPrinterColumns"]) {
+    columns.push_back(column["name"].as<std::string>() + "=" + column["jsonPath"].as<std::string>());
+  }
+  EXPECT_EQ(columns, (std::vector<std::string>{"Approvals=.status.approved", "State=.status.state", "Until=.spec.until",
+                                               "Requested-By=.spec.requestedBy", "Reason=.spec.reason",
+                                               "Age=.metadata.creationTimestamp"}));
+  const YAML::Node spec = version["schema"]["openAPIV3Schema"]["properties"]["spec"];
+  EXPECT_EQ(strings(spec["required"]), (std::vector<std::string>{"requestedBy", "reason", "windows", "until"}));
 }
 
 TEST_F(Manifests, WebhookRulesCoverEveryGovernedRequest) {

@@ -175,6 +175,27 @@ constexpr const char* kRules = R"(    rules:
     matchConditions:
 )";
 
+// WindowException writes: every one is checked, whoever makes it (no
+// trusted requester is skipped, no update pre-filtered), in every namespace.
+// DELETE (cancelling a request) is left to RBAC.
+constexpr const char* kExceptionsHead = R"(  - name: exceptions.windowguard.dev
+    admissionReviewVersions: [v1]
+    sideEffects: None
+    # Fail: while windowguard is down nobody can file or approve an exception,
+    # so none can be forged.
+    failurePolicy: Fail
+    timeoutSeconds: 5
+    matchPolicy: Equivalent
+)";
+
+constexpr const char* kExceptionsRules = R"(    rules:
+      - apiGroups: [windowguard.dev]
+        apiVersions: [v1]
+        operations: [CREATE, UPDATE]
+        resources: [windowexceptions, windowexceptions/status]
+        scope: Namespaced
+)";
+
 }  // namespace
 
 std::string cel_string_literal(std::string_view text) {
@@ -217,6 +238,9 @@ WebhookConfiguration render_webhook_configuration(const core::Settings& settings
   }
   out += "      - name: a-governed-request\n        expression: ";
   append_block(out, kGovernedUpdateExpression, "          ");
+  out += kExceptionsHead;
+  append_client_config(out, client);
+  out += kExceptionsRules;
   return rendered;
 }
 
