@@ -201,6 +201,12 @@ std::vector<std::string> permissions_of(const YAML::Node& role) {
 // read; each is aggregated into the built-in role of that name, but approvers,
 // whom the platform team binds itself.
 TEST_F(Manifests, TheExceptionRolesGrantWhatEachPartyNeedsAndNoMore) {
+  EXPECT_EQ(permissions_of(object("ClusterRole/windowguard-webhook")),
+            (std::vector<std::string>{"windowguard.dev windowexceptions get", "windowguard.dev windowexceptions list",
+                                      "windowguard.dev windowexceptions watch"}));
+  const YAML::Node binding = object("ClusterRoleBinding/windowguard-webhook");
+  EXPECT_EQ(binding["subjects"][0]["kind"].as<std::string>(), "ServiceAccount");
+  EXPECT_EQ(binding["subjects"][0]["name"].as<std::string>(), "windowguard");
   const YAML::Node requester = object("ClusterRole/windowguard-requester");
   EXPECT_EQ(
       permissions_of(requester),
@@ -457,16 +463,25 @@ TEST_F(Manifests, TheBinaryAcceptsTheDeploymentsArguments) {
   ServerProcess sidecar(sidecar_verb, sidecar_args);
   ASSERT_TRUE(sidecar.running());
   EXPECT_TRUE(sidecar.wait_for_log("policy version published", 10s));
-  const auto [webhook_verb, webhook_args] = rewritten("webhook");
-  ServerProcess webhook(webhook_verb, webhook_args);
+  auto [webhook_verb, webhook_args] = rewritten("webhook");
+  // --in-cluster: a service account mount, and an API server address where
+  // nothing listens.  The webhook serves, and is not ready until it has
+  // listed WindowExceptions.
+  ASSERT_NE(std::find(webhook_args.begin(), webhook_args.end(), "--in-cluster"), webhook_args.end());
+  fs::create_directories(root / "serviceaccount");
+  fs::copy_file(root / "certs/ca.crt", root / "serviceaccount/ca.crt");
+  std::ofstream(root / "serviceaccount/token") << "a-token";
+  std::ofstream(root / "serviceaccount/namespace") << "windowguard";
+  webhook_args.push_back("--service-account-directory=" + (root / "serviceaccount").string());
+  ServerProcess webhook(webhook_verb, webhook_args,
+                        {"env", "KUBERNETES_SERVICE_HOST=127.0.0.1", "KUBERNETES_SERVICE_PORT=1"});
   ASSERT_TRUE(webhook.running());
   ClientOptions trusting{(root / "certs/ca.crt").string(), "", "", 0, 0, ""};
-  bool ready = false;
-  for (int attempt = 0; attempt < 50 && !ready; ++attempt) {
-    ready = https_request(webhook.port(), trusting, http::verb::get, "/readyz").result_int() == 200;
-    std::this_thread::sleep_for(100ms);
-  }
-  EXPECT_TRUE(ready);
+  EXPECT_EQ(https_request(webhook.port(), trusting, http::verb::get, "/healthz").body(), "ok\n");
+  const auto readiness = https_request(webhook.port(), trusting, http::verb::get, "/readyz");
+  EXPECT_EQ(readiness.result_int(), 503);
+  EXPECT_EQ(readiness.body(), "not ready: WindowExceptions have not been listed yet\n");
+  EXPECT_TRUE(webhook.wait_for_log("cannot list", 10s));
   fs::remove_all(root);
 }
 

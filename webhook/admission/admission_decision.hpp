@@ -30,7 +30,8 @@ struct AdmissionDecision {
 };
 
 // `memo`, optional: the calling thread's (see core::DecisionMemo).
+// `exceptions`, optional: the cluster's WindowExceptions.
 AdmissionDecision evaluate_request(const core::Policy& policy, const AdmissionRequest& request, core::Instant at,
-                                   core::DecisionMemo* memo = nullptr);
+                                   core::DecisionMemo* memo = nullptr, const core::ExceptionBook* exceptions = nullptr);
 
 }  // namespace windowguard::admission

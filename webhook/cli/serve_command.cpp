@@ -60,8 +60,13 @@ int run_serve(const Arguments& arguments, std::ostream& out, std::ostream& err) 
       ("reload-interval", po::value<std::string>()->default_value("2s"),
        "how often the policy directory and TLS files are checked for changes")  //
       ("shutdown-grace", po::value<std::string>()->default_value("20s"),
-       "on SIGTERM/SIGINT, how long in-flight requests may take")  //
-      ("log-level", po::value<std::string>()->default_value("info"), "trace, debug, info, warn or error");
+       "on SIGTERM/SIGINT, how long in-flight requests may take")                                          //
+      ("log-level", po::value<std::string>()->default_value("info"), "trace, debug, info, warn or error")  //
+      ("in-cluster", "read WindowExceptions from the cluster with the pod's service account")              //
+      ("kubeconfig", po::value<std::string>(),
+       "read WindowExceptions from the cluster of this kubeconfig's current context (client certificate or token)")  //
+      ("service-account-directory", po::value<std::string>()->default_value(defaults.service_account_directory),
+       "with --in-cluster: where the token, ca.crt and namespace are mounted");
   const ParsedOptions parsed = parse_options("serve", options, arguments, out, err, [&](const std::string& variable) {
     return option_for_variable(options, variable);
   });
@@ -106,6 +111,12 @@ int run_serve(const Arguments& arguments, std::ostream& out, std::ostream& err) 
   }
   if (config.max_body_bytes == 0 || config.max_connections == 0) {
     return usage_error("--max-body-bytes and --max-connections must be more than 0");
+  }
+  config.in_cluster = values.count("in-cluster") != 0;
+  config.kubeconfig = values.count("kubeconfig") != 0 ? values["kubeconfig"].as<std::string>() : "";
+  config.service_account_directory = values["service-account-directory"].as<std::string>();
+  if (config.in_cluster && !config.kubeconfig.empty()) {
+    return usage_error("--in-cluster and --kubeconfig exclude each other");
   }
   config.log_level = values["log-level"].as<std::string>();
   if (!server::start_logging(config.log_level)) {

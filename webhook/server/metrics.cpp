@@ -2,6 +2,8 @@
 
 #include <cstdio>
 
+#include "core/exception_standing.hpp"
+
 namespace windowguard::server {
 namespace {
 
@@ -114,7 +116,68 @@ void Metrics::set_certificate_expiry(core::Instant expiry) {
   certificate_expiry_.store(seconds_since_epoch(expiry), std::memory_order_relaxed);
 }
 
-std::string Metrics::render(const core::Policy* policy, core::Instant now) const {
+namespace {
+
+void render_exceptions(std::string& out, const core::Policy& policy, core::Instant now,
+                       const core::ExceptionBook* exceptions) {
+  constexpr std::array kStates{core::ExceptionState::Pending, core::ExceptionState::Scheduled,
+                               core::ExceptionState::InForce, core::ExceptionState::Expired,
+                               core::ExceptionState::Unusable};
+  std::array<std::size_t, kStates.size()> cluster_counts{};
+  if (exceptions != nullptr) {
+    for (const core::WindowException& exception : exceptions->all()) {
+      ++cluster_counts[static_cast<std::size_t>(core::standing_of(policy, exception, now).state)];
+    }
+  }
+  std::array<std::size_t, kStates.size()> policy_counts{};
+  for (const core::StaticException& entry : policy.static_exceptions()) {
+    const core::ExceptionState state = now >= entry.scope.until ? core::ExceptionState::Expired
+                                       : now < entry.scope.from ? core::ExceptionState::Scheduled
+                                                                : core::ExceptionState::InForce;
+    ++policy_counts[static_cast<std::size_t>(state)];
+  }
+  header(out, "windowguard_exceptions", "gauge",
+         "Exceptions by source (cluster: WindowExceptions; policy: its exceptions list) and state now.");
+  for (const core::ExceptionState state : kStates) {
+    const auto index = static_cast<std::size_t>(state);
+    const std::string state_label = label("state", core::exception_state_name(state));
+    if (exceptions != nullptr) {
+      sample(out, "windowguard_exceptions", label("source", "cluster") + "," + state_label,
+             static_cast<double>(cluster_counts[index]));
+    }
+    sample(out, "windowguard_exceptions", label("source", "policy") + "," + state_label,
+           static_cast<double>(policy_counts[index]));
+  }
+}
+
+void render_cluster_view(std::string& out, const cluster::ClusterView& cluster) {
+  const cluster::ClusterViewStatus status = cluster.status();
+  const cluster::ReflectorStatus& watch = status.exceptions;
+  const std::string resource = label("resource", "windowexceptions");
+  header(out, "windowguard_cluster_listed", "gauge", "1 once the resource has been listed from the API server.");
+  sample(out, "windowguard_cluster_listed", resource, watch.listed ? 1 : 0);
+  header(out, "windowguard_cluster_view_age_seconds", "gauge",
+         "How old the view of the resource may be: 0 while its watch is open, else the time since it was current.");
+  const double age = watch.watching || !watch.listed
+                         ? 0
+                         : std::chrono::duration<double>(std::chrono::system_clock::now() - watch.current_at).count();
+  sample(out, "windowguard_cluster_view_age_seconds", resource, age);
+  header(out, "windowguard_cluster_failures_total", "counter", "Lists and watches of the resource that failed.");
+  sample(out, "windowguard_cluster_failures_total", resource, static_cast<double>(watch.failures));
+  header(out, "windowguard_cluster_relists_total", "counter",
+         "Lists after the first (a watch too old to resume: 410 Gone, an ERROR event).");
+  sample(out, "windowguard_cluster_relists_total", resource, static_cast<double>(watch.relists));
+  header(out, "windowguard_cluster_resource_missing", "gauge",
+         "1 while the API server does not serve the resource (its CRD is not installed): no exceptions.");
+  sample(out, "windowguard_cluster_resource_missing", resource, watch.resource_missing ? 1 : 0);
+  header(out, "windowguard_cluster_objects_unreadable", "gauge", "Objects in the view that cannot be read (ignored).");
+  sample(out, "windowguard_cluster_objects_unreadable", resource, static_cast<double>(status.undecodable));
+}
+
+}  // namespace
+
+std::string Metrics::render(const core::Policy* policy, core::Instant now, const core::ExceptionBook* exceptions,
+                            const cluster::ClusterView* cluster) const {
   std::string out;
   out.reserve(8192);
   header(out, "windowguard_admission_requests_total", "counter",
@@ -194,6 +257,12 @@ std::string Metrics::render(const core::Policy* policy, core::Instant now) const
   sample(out, "windowguard_connections_open", "", static_cast<double>(open_connections()));
   header(out, "windowguard_connections_refused_total", "counter", "Connections closed at once: too many open.");
   sample(out, "windowguard_connections_refused_total", "", static_cast<double>(read(refused_connections_)));
+  if (policy != nullptr) {
+    render_exceptions(out, *policy, now, exceptions);
+  }
+  if (cluster != nullptr) {
+    render_cluster_view(out, *cluster);
+  }
   return out;
 }
 

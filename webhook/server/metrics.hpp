@@ -9,6 +9,7 @@
 #include <string>
 #include <string_view>
 
+#include "cluster/cluster_view.hpp"
 #include "core/action.hpp"
 #include "core/policy.hpp"
 
@@ -42,7 +43,10 @@ class Metrics {
 
   // The exposition; window gauges come from `policy` (null before the first
   // good policy) evaluated at `now`.
-  std::string render(const core::Policy* policy, core::Instant now) const;
+  // Exception gauges come from `exceptions` and the cluster view's state from
+  // `cluster` (both null without cluster access).
+  std::string render(const core::Policy* policy, core::Instant now, const core::ExceptionBook* exceptions = nullptr,
+                     const cluster::ClusterView* cluster = nullptr) const;
 
  private:
   static constexpr std::size_t kActionSlots = core::kAllActions.size() + 1;  // + not governed

@@ -139,7 +139,7 @@ Response validate(Request& request, const HandlerContext& context) {
   }
   const admission::AdmissionRequest& review = decoded.value().request();
   const admission::AdmissionDecision decision =
-      admission::evaluate_request(*context.policy, review, context.now, &context.memo);
+      admission::evaluate_request(*context.policy, review, context.now, &context.memo, context.exceptions);
   Response response =
       respond(request, http::status::ok, "application/json", admission::encode_response(review.uid, decision));
   const auto latency = std::chrono::steady_clock::now() - started;
@@ -194,13 +194,17 @@ Response route(Request& request, Endpoint endpoint, std::string_view query, cons
   switch (endpoint) {
     case Endpoint::Healthz:
       return text(request, http::status::ok, "ok");
-    case Endpoint::Readyz:
-      return context.not_ready_reason.empty() ? text(request, http::status::ok, "ready")
-                                              : text(request, http::status::service_unavailable,
-                                                     "not ready: " + std::string(context.not_ready_reason));
+    case Endpoint::Readyz: {
+      std::string reason(context.not_ready_reason);
+      if (reason.empty() && context.cluster != nullptr) {
+        reason = context.cluster->not_ready_reason();
+      }
+      return reason.empty() ? text(request, http::status::ok, "ready")
+                            : text(request, http::status::service_unavailable, "not ready: " + reason);
+    }
     case Endpoint::Metrics:
       return respond(request, http::status::ok, "text/plain; version=0.0.4; charset=utf-8",
-                     context.metrics.render(context.policy, context.now));
+                     context.metrics.render(context.policy, context.now, context.exceptions, context.cluster));
     default:
       return windows(request, query, context);
   }

@@ -8,6 +8,7 @@
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/string_body.hpp>
 
+#include "cluster/cluster_view.hpp"
 #include "core/decision_memo.hpp"
 #include "core/policy.hpp"
 #include "server/metrics.hpp"
@@ -23,7 +24,9 @@ struct HandlerContext {
   std::string_view not_ready_reason;     // empty when ready
   core::Instant now;
   Metrics& metrics;
-  core::DecisionMemo& memo;  // the I/O thread's
+  core::DecisionMemo& memo;                         // the I/O thread's
+  const core::ExceptionBook* exceptions = nullptr;  // the cluster's; null without cluster access
+  const cluster::ClusterView* cluster = nullptr;    // null without cluster access
 };
 
 // Routes and answers one request; the body is moved out of `request`.

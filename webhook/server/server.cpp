@@ -43,6 +43,26 @@ void schedule_polls(asio::steady_timer& timer, Watcher& watcher, std::chrono::mi
   });
 }
 
+// The cluster view `config` asks for, publishing into `shared`; null when it
+// asks for none, or (logged) when its credentials cannot be had.
+Result<std::unique_ptr<cluster::ClusterView>> start_cluster_view(const ServerConfig& config, SharedState& shared) {
+  if (!config.in_cluster && config.kubeconfig.empty()) {
+    return std::unique_ptr<cluster::ClusterView>();
+  }
+  Result<cluster::Credentials> credentials = config.in_cluster
+                                                 ? cluster::in_cluster_credentials(config.service_account_directory)
+                                                 : cluster::kubeconfig_credentials(config.kubeconfig);
+  if (!credentials) {
+    return credentials.error();
+  }
+  auto view = std::make_unique<cluster::ClusterView>(
+      std::move(credentials).value(), cluster::ClusterView::exception_watch(),
+      [&shared](std::shared_ptr<const core::ExceptionBook> book) { shared.exceptions.publish(std::move(book)); });
+  shared.exceptions.publish(std::make_shared<const core::ExceptionBook>());
+  view->start();
+  return view;
+}
+
 }  // namespace
 
 int serve(const ServerConfig& config) {
@@ -52,6 +72,12 @@ int serve(const ServerConfig& config) {
     return 1;
   }
   watcher.load_policy_at_start();
+  auto cluster_view = start_cluster_view(config, shared);
+  if (!cluster_view) {
+    LogLine(spdlog::level::err, "no cluster access").field("error", cluster_view.error().message).emit();
+    return 1;
+  }
+  shared.cluster = cluster_view->get();
 
   const unsigned thread_count =
       config.threads != 0 ? config.threads : std::max(1U, std::thread::hardware_concurrency());
@@ -129,6 +155,9 @@ int serve(const ServerConfig& config) {
   }
   for (auto& io_thread : threads) {
     io_thread->thread.join();
+  }
+  if (*cluster_view) {
+    (*cluster_view)->stop();
   }
   LogLine(spdlog::level::info, "stopped").emit();
   return 0;

@@ -24,6 +24,11 @@ struct ServerConfig {
   std::chrono::milliseconds reload_interval{2'000};
   std::chrono::milliseconds shutdown_grace{20'000};
   std::string log_level = "info";
+  // Cluster access, for WindowExceptions: none (the policy's static
+  // exceptions only), the pod's service account, or a kubeconfig.
+  bool in_cluster = false;
+  std::string kubeconfig;
+  std::string service_account_directory = "/var/run/secrets/kubernetes.io/serviceaccount";
 };
 
 }  // namespace windowguard::server

@@ -7,6 +7,7 @@
 
 #include <boost/asio/ssl/context.hpp>
 
+#include "cluster/cluster_view.hpp"
 #include "core/decision_memo.hpp"
 #include "core/policy.hpp"
 #include "server/metrics.hpp"
@@ -24,19 +25,27 @@ struct SharedState {
   Metrics metrics;
   Published<const core::Policy> policy;
   Published<boost::asio::ssl::context> tls;
-  Published<const std::string> not_ready_reason;  // "" when ready
+  Published<const std::string> not_ready_reason;    // "" when ready
+  Published<const core::ExceptionBook> exceptions;  // null without cluster access
+  // Set before the I/O threads start; null without cluster access.
+  const cluster::ClusterView* cluster = nullptr;
   std::atomic<bool> draining{false};
 };
 
 // Owned by one I/O thread and touched only from it.
 struct ThreadState {
   explicit ThreadState(SharedState& state)
-      : shared(state), policy(state.policy), tls(state.tls), not_ready_reason(state.not_ready_reason) {}
+      : shared(state),
+        policy(state.policy),
+        tls(state.tls),
+        not_ready_reason(state.not_ready_reason),
+        exceptions(state.exceptions) {}
 
   SharedState& shared;
   Published<const core::Policy>::Reader policy;
   Published<boost::asio::ssl::context>::Reader tls;
   Published<const std::string>::Reader not_ready_reason;
+  Published<const core::ExceptionBook>::Reader exceptions;
   // Valid for the policy `policy` holds, which keeps it alive.
   core::DecisionMemo memo;
   std::unordered_set<Session*> sessions;

@@ -148,9 +148,13 @@ void Session::on_body(beast::error_code error) {
   Request request = parser_->release();
   const std::shared_ptr<const core::Policy>& policy = thread_.policy.get();
   const std::shared_ptr<const std::string>& not_ready = thread_.not_ready_reason.get();
-  const HandlerContext context{policy.get(), not_ready ? std::string_view(*not_ready) : std::string_view{},
-                               date::floor<core::seconds>(std::chrono::system_clock::now()), thread_.shared.metrics,
-                               thread_.memo};
+  const HandlerContext context{policy.get(),
+                               not_ready ? std::string_view(*not_ready) : std::string_view{},
+                               date::floor<core::seconds>(std::chrono::system_clock::now()),
+                               thread_.shared.metrics,
+                               thread_.memo,
+                               thread_.exceptions.get().get(),
+                               thread_.shared.cluster};
   Response response = handle_request(request, context);
   if (thread_.shared.draining.load(std::memory_order_relaxed)) {
     response.keep_alive(false);

@@ -1,0 +1,230 @@
+#include "cluster/reflector.hpp"
+
+#include <random>
+
+#include "admission/json_members.hpp"
+#include "server/log.hpp"
+
+namespace windowguard::cluster {
+namespace {
+
+using admission::json_member;
+using admission::json_text;
+using server::LogLine;
+
+constexpr std::size_t kLargestList = std::size_t{256} * 1024 * 1024;
+
+std::string text_at(const rapidjson::Value* object, std::initializer_list<std::string_view> path) {
+  const rapidjson::Value* value = object;
+  for (std::string_view name : path) {
+    value = json_member(value, name);
+  }
+  return value != nullptr && value->IsString() ? std::string(json_text(*value)) : std::string();
+}
+
+std::string key_of(const rapidjson::Value& object) {
+  const std::string namespace_name = text_at(&object, {"metadata", "namespace"});
+  const std::string name = text_at(&object, {"metadata", "name"});
+  return namespace_name.empty() ? name : namespace_name + "/" + name;
+}
+
+std::shared_ptr<const rapidjson::Document> copy_of(const rapidjson::Value& object) {
+  auto document = std::make_shared<rapidjson::Document>();
+  document->CopyFrom(object, document->GetAllocator());
+  return document;
+}
+
+}  // namespace
+
+Reflector::Reflector(ApiClient& client, Options options, std::function<void(const Objects&)> on_change)
+    : client_(client), options_(std::move(options)), on_change_(std::move(on_change)) {}
+
+void Reflector::stop() {
+  {
+    const std::lock_guard lock(mutex_);
+    stopped_ = true;
+  }
+  stopped_changed_.notify_all();
+  interrupter_.interrupt();
+}
+
+ReflectorStatus Reflector::status() const {
+  const std::lock_guard lock(mutex_);
+  return status_;
+}
+
+void Reflector::update_status(const std::function<void(ReflectorStatus&)>& change) {
+  const std::lock_guard lock(mutex_);
+  change(status_);
+}
+
+void Reflector::publish() { on_change_(objects_); }
+
+void Reflector::run() {
+  std::chrono::milliseconds backoff = options_.first_backoff;
+  std::string resource_version;
+  bool must_list = true;
+  while (!interrupter_.interrupted()) {
+    if (must_list) {
+      if (!list(resource_version)) {
+        wait_before_retry(backoff);
+        continue;
+      }
+      must_list = false;
+      if (resource_version.empty()) {  // the resource is missing: look again later
+        wait_before_retry(backoff);
+        must_list = true;
+        continue;
+      }
+    }
+    switch (watch(resource_version)) {
+      case WatchEnd::Resume:
+        backoff = options_.first_backoff;
+        break;
+      case WatchEnd::Relist:
+        must_list = true;
+        update_status([](ReflectorStatus& status) { ++status.relists; });
+        break;
+      case WatchEnd::Failed:
+        wait_before_retry(backoff);
+        break;
+      case WatchEnd::Stopped:
+        return;
+    }
+  }
+}
+
+bool Reflector::list(std::string& resource_version) {
+  Objects listed;
+  std::string continue_token;
+  do {
+    std::string target = options_.path + "?limit=" + std::to_string(options_.page_size);
+    if (!continue_token.empty()) {
+      target += "&continue=" + continue_token;
+    }
+    const Result<ApiResponse> response = client_.get(target, interrupter_, kLargestList);
+    if (!response) {
+      LogLine(spdlog::level::warn, "cannot list")
+          .field("resource", options_.resource)
+          .field("error", response.error().message)
+          .emit();
+      update_status([](ReflectorStatus& status) { ++status.failures; });
+      return false;
+    }
+    if (response->status == 404) {
+      LogLine(spdlog::level::warn, "resource not found in the cluster; taking it as empty")
+          .field("resource", options_.resource)
+          .field("path", options_.path)
+          .emit();
+      objects_.clear();
+      publish();
+      update_status([](ReflectorStatus& status) {
+        status.listed = true;
+        status.resource_missing = true;
+        status.current_at = std::chrono::system_clock::now();
+      });
+      resource_version.clear();
+      return true;
+    }
+    rapidjson::Document document;
+    document.Parse(response->body.data(), response->body.size());
+    const rapidjson::Value* items = json_member(&document, "items");
+    if (response->status != 200 || document.HasParseError() || items == nullptr || !items->IsArray()) {
+      LogLine(spdlog::level::warn, "list failed")
+          .field("resource", options_.resource)
+          .field("status", static_cast<std::int64_t>(response->status))
+          .field("body", response->body.substr(0, 512))
+          .emit();
+      update_status([](ReflectorStatus& status) { ++status.failures; });
+      return false;
+    }
+    for (const rapidjson::Value& item : items->GetArray()) {
+      listed[key_of(item)] = copy_of(item);
+    }
+    resource_version = text_at(&document, {"metadata", "resourceVersion"});
+    continue_token = text_at(&document, {"metadata", "continue"});
+  } while (!continue_token.empty());
+  objects_ = std::move(listed);
+  publish();
+  update_status([](ReflectorStatus& status) {
+    status.listed = true;
+    status.resource_missing = false;
+    status.current_at = std::chrono::system_clock::now();
+  });
+  return true;
+}
+
+Reflector::WatchEnd Reflector::watch(std::string& resource_version) {
+  const std::string target = options_.path + "?watch=1&allowWatchBookmarks=true&resourceVersion=" + resource_version +
+                             "&timeoutSeconds=" + std::to_string(options_.watch_timeout.count());
+  WatchEnd end = WatchEnd::Resume;
+  update_status([](ReflectorStatus& status) { status.watching = true; });
+  const Result<ApiResponse> response = client_.stream(target, interrupter_, [&](std::string_view line) {
+    rapidjson::Document event;
+    event.Parse(line.data(), line.size());
+    const rapidjson::Value* type = json_member(&event, "type");
+    const rapidjson::Value* object = json_member(&event, "object");
+    if (event.HasParseError() || type == nullptr || !type->IsString() || object == nullptr) {
+      return true;  // not an event: skipped
+    }
+    const std::string_view kind = json_text(*type);
+    if (kind == "ERROR") {
+      const rapidjson::Value* code = json_member(object, "code");
+      LogLine(spdlog::level::info, "watch error event")
+          .field("resource", options_.resource)
+          .field("code", code != nullptr && code->IsInt() ? static_cast<std::int64_t>(code->GetInt()) : 0)
+          .emit();
+      end = WatchEnd::Relist;
+      return false;
+    }
+    resource_version = text_at(object, {"metadata", "resourceVersion"});
+    if (kind == "ADDED" || kind == "MODIFIED") {
+      objects_[key_of(*object)] = copy_of(*object);
+      publish();
+    } else if (kind == "DELETED") {
+      objects_.erase(key_of(*object));
+      publish();
+    }
+    update_status([](ReflectorStatus& status) { status.current_at = std::chrono::system_clock::now(); });
+    return true;
+  });
+  update_status([](ReflectorStatus& status) {
+    status.watching = false;
+    status.current_at = std::chrono::system_clock::now();
+  });
+  if (interrupter_.interrupted()) {
+    return WatchEnd::Stopped;
+  }
+  if (!response) {
+    LogLine(spdlog::level::warn, "watch broken")
+        .field("resource", options_.resource)
+        .field("error", response.error().message)
+        .emit();
+    update_status([](ReflectorStatus& status) { ++status.failures; });
+    return WatchEnd::Failed;
+  }
+  if (response->status == 410) {
+    return WatchEnd::Relist;
+  }
+  if (response->status != 200) {
+    LogLine(spdlog::level::warn, "watch refused")
+        .field("resource", options_.resource)
+        .field("status", static_cast<std::int64_t>(response->status))
+        .emit();
+    update_status([](ReflectorStatus& status) { ++status.failures; });
+    return WatchEnd::Failed;
+  }
+  return end;
+}
+
+void Reflector::wait_before_retry(std::chrono::milliseconds& backoff) {
+  thread_local std::minstd_rand random(std::random_device{}());
+  // Full jitter around the backoff (0.5x to 1.5x), so that replicas spread out.
+  std::uniform_real_distribution<double> spread(0.5, 1.5);
+  const auto wait = std::chrono::milliseconds(static_cast<std::int64_t>(backoff.count() * spread(random)));
+  backoff = std::min(backoff * 2, options_.longest_backoff);
+  std::unique_lock lock(mutex_);
+  stopped_changed_.wait_for(lock, wait, [this] { return stopped_; });
+}
+
+}  // namespace windowguard::cluster
