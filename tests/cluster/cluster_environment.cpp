@@ -33,6 +33,10 @@ windows:
     exempt:
       superAdmins: true
       groups: [sre-oncall]
+    exceptions:
+      approvals: 1
+      approvers: {superAdmins: false, groups: [sre-leads], users: [mallory-approver]}
+      maxDuration: 2h
     message: Production is frozen.
   - name: release-train
     type: blackout
@@ -75,6 +79,7 @@ void ClusterEnvironment::SetUp() {
         << " ms on 127.0.0.1:" << cluster_->api_server_port() << std::endl;
     fs::create_directories(policies());
     std::ofstream(policies() / "policy.yaml") << cluster_policy(std::chrono::system_clock::now());
+    install_windowguard_objects();
     start_webhook();
   } catch (const std::exception& failure) {
     start_failure_ = failure.what();
@@ -93,10 +98,32 @@ void ClusterEnvironment::TearDown() {
 
 fs::path ClusterEnvironment::policies() const { return cluster_->directory() / "policies"; }
 
+// The CRD and the roles, as manifests/ ships them; the webhook acts as a user
+// of its own bound to the webhook's ClusterRole, approvers get theirs.
+void ClusterEnvironment::install_windowguard_objects() {
+  const fs::path manifests = fs::path(WINDOWGUARD_SOURCE_DIR) / "manifests";
+  for (const std::vector<std::string>& arguments :
+       {std::vector<std::string>{"apply", "-f", (manifests / "crds/windowexceptions.yaml").string()},
+        std::vector<std::string>{"apply", "-f", (manifests / "rbac.yaml").string()},
+        std::vector<std::string>{"create", "clusterrolebinding", "webhook-reads-exceptions",
+                                 "--clusterrole=windowguard-webhook", "--user=" + std::string(kWebhookUser)},
+        std::vector<std::string>{"create", "clusterrolebinding", "approvers", "--clusterrole=windowguard-approver",
+                                 "--group=sre-leads", "--user=mallory", "--user=mallory-approver"},
+        std::vector<std::string>{"wait", "--for=condition=Established", "--timeout=30s",
+                                 "crd/windowexceptions.windowguard.dev"}}) {
+    const CommandResult done = cluster_->kubectl(arguments);
+    if (done.exit_code != 0) {
+      throw std::runtime_error("kubectl " + arguments.front() + " failed: " + done.err);
+    }
+  }
+}
+
 void ClusterEnvironment::start_webhook() {
   webhook_ = std::make_unique<ServerProcess>(
-      "serve", std::vector<std::string>{"--tls-cert", cluster_->pki("webhook.crt").string(), "--tls-key",
-                                        cluster_->pki("webhook.key").string(), "--policies", policies().string()});
+      "serve",
+      std::vector<std::string>{"--tls-cert", cluster_->pki("webhook.crt").string(), "--tls-key",
+                               cluster_->pki("webhook.key").string(), "--policies", policies().string(), "--kubeconfig",
+                               cluster_->kubeconfig(Identity::user_with_certificate(kWebhookUser)).string()});
   if (!webhook_->running()) {
     throw std::runtime_error("windowguard serve did not start");
   }

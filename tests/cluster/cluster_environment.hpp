@@ -14,6 +14,9 @@
 
 namespace windowguard::testing {
 
+// The user windowguard reads the cluster as (a client certificate).
+inline constexpr const char* kWebhookUser = "windowguard-webhook";
+
 class ClusterEnvironment : public ::testing::Environment {
  public:
   void SetUp() override;
@@ -36,6 +39,7 @@ class ClusterEnvironment : public ::testing::Environment {
 
  private:
   std::filesystem::path policies() const;
+  void install_windowguard_objects();
   void register_webhook();
 
   std::string skip_reason_;

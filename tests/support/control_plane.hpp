@@ -65,6 +65,9 @@ class ControlPlane {
   const std::filesystem::path& directory() const { return directory_; }
   unsigned short api_server_port() const { return api_server_port_; }
 
+  // A kubeconfig that acts as `who` (the admin's for an impersonation).
+  std::filesystem::path kubeconfig(const Identity& who) { return kubeconfig_for(who); }
+
   // Runs the real kubectl as `who`, bounded by a deadline.
   CommandResult kubectl(const Identity& who, const std::vector<std::string>& arguments, const std::string& input = "");
   CommandResult kubectl(const std::vector<std::string>& arguments, const std::string& input = "") {

@@ -236,8 +236,9 @@ Result<ApiResponse> ApiClient::stream(const std::string& target, Interrupter& in
   while (!parser.is_done()) {
     parser.get().body().data = chunk.data();
     parser.get().body().size = chunk.size();
+    // read_some: an event is handed on as soon as it arrives, not once the chunk buffer is full.
     code = connection.run(
-        [&](auto handler) { http::async_read(connection.stream(), connection.buffer(), parser, handler); });
+        [&](auto handler) { http::async_read_some(connection.stream(), connection.buffer(), parser, handler); });
     if (code == http::error::need_buffer) {
       code = {};
     }

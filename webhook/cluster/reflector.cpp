@@ -146,6 +146,11 @@ bool Reflector::list(std::string& resource_version) {
   } while (!continue_token.empty());
   objects_ = std::move(listed);
   publish();
+  LogLine(spdlog::level::info, "listed")
+      .field("resource", options_.resource)
+      .field("objects", static_cast<std::int64_t>(objects_.size()))
+      .field("resourceVersion", resource_version)
+      .emit();
   update_status([](ReflectorStatus& status) {
     status.listed = true;
     status.resource_missing = false;

@@ -1,0 +1,100 @@
+#pragma once
+// What the cluster tests share: the people who act, the objects they apply,
+// and a fixture that makes namespaces for them.
+#include <gtest/gtest.h>
+
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "cluster/cluster_environment.hpp"
+
+namespace windowguard::testing {
+
+using namespace std::chrono_literals;
+
+inline const Identity kAdmin = Identity::admin();  // system:masters: a super-admin, exempt from change-freeze
+inline const Identity kDeveloper = Identity::user_with_certificate("dev");  // the edit role in every test namespace
+inline const Identity kOnCall = Identity::user_with_certificate("olivia", {"sre-oncall"});  // an exempt group
+inline const Identity kArgoCd = Identity::impersonating("system:serviceaccount:argocd:argocd-application-controller");
+inline const Identity kAutoscaler =
+    Identity::impersonating("system:serviceaccount:kube-system:horizontal-pod-autoscaler");
+
+inline std::string output_of(const CommandResult& result) { return result.out + result.err; }
+
+inline std::string deployment(const std::string& name, const std::string& ns, int replicas,
+                              const std::string& image = "nginx:1.25") {
+  return "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: " + name + "\n  namespace: " + ns +
+         "\n  labels: {app: " + name + "}\nspec:\n  replicas: " + std::to_string(replicas) +
+         "\n  selector:\n    matchLabels: {app: " + name +
+         "}\n  template:\n    metadata:\n      labels: {app: " + name +
+         "}\n    spec:\n      containers:\n        - name: app\n          image: " + image + "\n";
+}
+
+inline std::string workload(const std::string& kind, const std::string& name, const std::string& ns) {
+  std::string text = "apiVersion: apps/v1\nkind: " + kind + "\nmetadata:\n  name: " + name + "\n  namespace: " + ns +
+                     "\n  labels: {app: " + name + "}\nspec:\n";
+  if (kind != "DaemonSet") {
+    text += "  replicas: 1\n";
+  }
+  if (kind == "StatefulSet") {
+    text += "  serviceName: " + name + "\n";
+  }
+  return text + "  selector:\n    matchLabels: {app: " + name +
+         "}\n  template:\n    metadata:\n      labels: {app: " + name +
+         "}\n    spec:\n      containers:\n        - name: app\n          image: nginx:1.25\n";
+}
+
+// The webhook's decision log lines about `name` as `user`, so far.
+inline std::size_t decisions_about(const std::string& user, const std::string& name) {
+  std::size_t count = 0;
+  for (const std::string& line : ClusterEnvironment::shared().webhook().log()) {
+    if (line.find("\"msg\":\"admission decision\"") != std::string::npos &&
+        line.find("\"user\":\"" + user + "\"") != std::string::npos &&
+        line.find("\"name\":\"" + name + "\"") != std::string::npos) {
+      ++count;
+    }
+  }
+  return count;
+}
+
+class Cluster : public ClusterTest {
+ protected:
+  static void admin_apply(const std::string& manifest) {
+    const CommandResult applied = cluster().kubectl({"apply", "-f", "-"}, manifest);
+    ASSERT_EQ(applied.exit_code, 0) << output_of(applied);
+  }
+  // A namespace in which the developer has the edit role and the on-call
+  // group too.
+  static void make_namespace(const std::string& ns) {
+    admin_apply("apiVersion: v1\nkind: Namespace\nmetadata: {name: " + ns +
+                "}\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata: {name: edit, "
+                "namespace: " +
+                ns +
+                "}\nroleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: edit}\nsubjects:\n"
+                "  - {apiGroup: rbac.authorization.k8s.io, kind: User, name: dev}\n"
+                "  - {apiGroup: rbac.authorization.k8s.io, kind: Group, name: sre-oncall}\n");
+  }
+  // Waits (bounded) until `ns` holds `count` Pods labelled app=`app`.
+  static std::vector<std::string> wait_for_pods(const std::string& ns, const std::string& app, std::size_t count) {
+    std::vector<std::string> names;
+    const auto deadline = std::chrono::steady_clock::now() + 30s;
+    while (std::chrono::steady_clock::now() < deadline) {
+      const CommandResult listed = cluster().kubectl(
+          {"get", "pods", "--namespace", ns, "-l", "app=" + app, "-o", "jsonpath={.items[*].metadata.name}"});
+      names.clear();
+      std::istringstream words(listed.out);
+      for (std::string name; words >> name;) {
+        names.push_back(name);
+      }
+      if (names.size() == count) {
+        break;
+      }
+      std::this_thread::sleep_for(250ms);
+    }
+    return names;
+  }
+};
+
+}  // namespace windowguard::testing

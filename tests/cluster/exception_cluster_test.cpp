@@ -1,0 +1,164 @@
+// Break-glass against a real API server: a developer requests a
+// WindowException, other people approve it with kubectl, and the webhook
+// honours it within seconds, through its watch.
+#include <gtest/gtest.h>
+
+#include <date/date.h>
+
+#include "cluster/cluster_helpers.hpp"
+
+namespace windowguard::testing {
+namespace {
+
+const Identity kLeadLena = Identity::user_with_certificate("lena", {"sre-leads"});  // an eligible approver
+// Allowed by RBAC to write status, but not named by the policy's approvers.
+const Identity kMallory = Identity::user_with_certificate("mallory");
+
+std::string rfc3339(std::chrono::system_clock::time_point at) {
+  return date::format("%FT%TZ", date::floor<std::chrono::seconds>(at));
+}
+
+std::string exception_request(const std::string& name, const std::string& ns, const std::string& requested_by,
+                              std::chrono::system_clock::time_point until) {
+  return "apiVersion: windowguard.dev/v1\nkind: WindowException\nmetadata: {name: " + name + ", namespace: " + ns +
+         "}\nspec:\n  requestedBy: " + requested_by +
+         "\n  reason: \"INC-4711: card payments failing; hotfix 2.3.1\"\n  windows: [change-freeze]\n  until: \"" +
+         rfc3339(until) + "\"\n";
+}
+
+// The approver's own approval, added (a merge patch replaces the list: the
+// tests' objects have at most one).
+std::string approval_patch(const std::string& user, const std::string& groups) {
+  return R"({"status":{"approvals":[{"user":")" + user + R"(","at":")" + rfc3339(std::chrono::system_clock::now()) +
+         R"(","groups":[)" + groups + "]}]}}";
+}
+
+CommandResult patch_status(const Identity& who, const std::string& name, const std::string& ns,
+                           const std::string& patch) {
+  return ClusterEnvironment::shared().cluster().kubectl(
+      who, {"patch", "windowexception", name, "-n", ns, "--subresource=status", "--type=merge", "-p", patch});
+}
+
+// Applies `manifest` as the developer until the webhook allows it (bounded):
+// the watch brings a change within seconds.
+CommandResult deploy_until_allowed(const std::string& manifest, std::chrono::seconds within) {
+  const auto deadline = std::chrono::steady_clock::now() + within;
+  CommandResult result;
+  do {
+    result = ClusterEnvironment::shared().cluster().kubectl(kDeveloper, {"apply", "-f", "-"}, manifest);
+    if (result.exit_code == 0) {
+      break;
+    }
+    std::this_thread::sleep_for(250ms);
+  } while (std::chrono::steady_clock::now() < deadline);
+  return result;
+}
+
+CommandResult deploy_until_denied(const std::string& manifest, std::chrono::seconds within) {
+  const auto deadline = std::chrono::steady_clock::now() + within;
+  CommandResult result;
+  do {
+    result = ClusterEnvironment::shared().cluster().kubectl(kDeveloper, {"apply", "-f", "-"}, manifest);
+    if (result.exit_code != 0) {
+      break;
+    }
+    std::this_thread::sleep_for(250ms);
+  } while (std::chrono::steady_clock::now() < deadline);
+  return result;
+}
+
+const char* const kDenied = "admission webhook \"windows.windowguard.dev\" denied the request";
+const char* const kRefused = "admission webhook \"exceptions.windowguard.dev\" denied the request";
+
+TEST_F(Cluster, AnApprovedExceptionLetsTheDeveloperDeployUntilItIsWithdrawn) {
+  make_namespace("frozen-incident");
+  const std::string web = deployment("web", "frozen-incident", 1);
+  const CommandResult frozen = cluster().kubectl(kDeveloper, {"apply", "-f", "-"}, web);
+  EXPECT_NE(frozen.err.find(kDenied), std::string::npos) << output_of(frozen);
+
+  const auto until = std::chrono::system_clock::now() + 1h;
+  const CommandResult requested = cluster().kubectl(kDeveloper, {"create", "-f", "-"},
+                                                    exception_request("inc-4711", "frozen-incident", "dev", until));
+  ASSERT_EQ(requested.exit_code, 0) << output_of(requested);
+  const CommandResult still_frozen = cluster().kubectl(kDeveloper, {"apply", "-f", "-"}, web);
+  EXPECT_NE(still_frozen.err.find(kDenied), std::string::npos) << "a pending request lifts nothing";
+
+  // The developer may not approve (RBAC lets nobody but approvers write
+  // status: the developer is refused there already).
+  const CommandResult own = patch_status(kDeveloper, "inc-4711", "frozen-incident", approval_patch("dev", ""));
+  EXPECT_NE(own.exit_code, 0);
+  EXPECT_NE(own.err.find("forbidden"), std::string::npos) << output_of(own);
+  // A person with the approver role whom the policy does not name is refused by windowguard.
+  const CommandResult not_eligible =
+      patch_status(kMallory, "inc-4711", "frozen-incident", approval_patch("mallory", ""));
+  EXPECT_NE(not_eligible.err.find(kRefused), std::string::npos) << output_of(not_eligible);
+  EXPECT_NE(not_eligible.err.find("you (\"mallory\") may not approve exceptions to window \"change-freeze\""),
+            std::string::npos)
+      << output_of(not_eligible);
+  // An approval in someone else's name is refused.
+  const CommandResult forged = patch_status(kMallory, "inc-4711", "frozen-incident", approval_patch("lena", ""));
+  EXPECT_NE(forged.err.find("only your own approval may be added"), std::string::npos) << output_of(forged);
+
+  const CommandResult approved =
+      patch_status(kLeadLena, "inc-4711", "frozen-incident", approval_patch("lena", R"("sre-leads")"));
+  ASSERT_EQ(approved.exit_code, 0) << output_of(approved);
+  const CommandResult allowed = deploy_until_allowed(web, 10s);
+  ASSERT_EQ(allowed.exit_code, 0) << output_of(allowed);
+  EXPECT_NE(allowed.err.find("Warning: windowguard: deploy allowed only because exception "
+                             "\"frozen-incident/inc-4711\" until"),
+            std::string::npos)
+      << output_of(allowed);
+  EXPECT_NE(allowed.err.find("(reason: INC-4711: card payments failing; hotfix 2.3.1; approved by lena)"),
+            std::string::npos)
+      << output_of(allowed);
+
+  // The spec cannot change once approved (nor before), not even for a
+  // cluster admin (requesters have no update at all).
+  const CommandResult longer =
+      cluster().kubectl(kAdmin, {"patch", "windowexception", "inc-4711", "-n", "frozen-incident", "--type=merge", "-p",
+                                 R"({"spec":{"until":")" + rfc3339(until + 1h) + R"("}})"});
+  EXPECT_NE(longer.exit_code, 0);
+  EXPECT_NE(longer.err.find("the spec of an exception cannot change"), std::string::npos) << output_of(longer);
+
+  const CommandResult withdrawn =
+      patch_status(kLeadLena, "inc-4711", "frozen-incident", R"({"status":{"approvals":[]}})");
+  ASSERT_EQ(withdrawn.exit_code, 0) << output_of(withdrawn);
+  const CommandResult denied_again = deploy_until_denied(deployment("web", "frozen-incident", 1, "nginx:1.26"), 10s);
+  EXPECT_NE(denied_again.err.find(kDenied), std::string::npos) << output_of(denied_again);
+}
+
+TEST_F(Cluster, AForgedRequesterIsRefused) {
+  make_namespace("frozen-forgery");
+  const CommandResult forged =
+      cluster().kubectl(kDeveloper, {"create", "-f", "-"},
+                        exception_request("inc-1", "frozen-forgery", "olivia", std::chrono::system_clock::now() + 1h));
+  EXPECT_NE(forged.exit_code, 0);
+  EXPECT_NE(forged.err.find(kRefused), std::string::npos) << output_of(forged);
+  EXPECT_NE(forged.err.find("spec.requestedBy \"olivia\" must be you (\"dev\")"), std::string::npos)
+      << output_of(forged);
+  const CommandResult too_long =
+      cluster().kubectl(kDeveloper, {"create", "-f", "-"},
+                        exception_request("inc-2", "frozen-forgery", "dev", std::chrono::system_clock::now() + 3h));
+  EXPECT_NE(too_long.err.find("longer than window \"change-freeze\" allows (maxDuration 2h)"), std::string::npos)
+      << output_of(too_long);
+}
+
+TEST_F(Cluster, AnExceptionStopsCountingAtItsUntil) {
+  make_namespace("frozen-brief");
+  const auto until = std::chrono::system_clock::now() + 20s;
+  ASSERT_EQ(cluster()
+                .kubectl(kDeveloper, {"create", "-f", "-"}, exception_request("brief", "frozen-brief", "dev", until))
+                .exit_code,
+            0);
+  ASSERT_EQ(patch_status(kLeadLena, "brief", "frozen-brief", approval_patch("lena", R"("sre-leads")")).exit_code, 0);
+  const CommandResult allowed = deploy_until_allowed(deployment("api", "frozen-brief", 1), 10s);
+  ASSERT_EQ(allowed.exit_code, 0) << output_of(allowed);
+  std::this_thread::sleep_until(until + 1s);
+  const CommandResult after =
+      cluster().kubectl(kDeveloper, {"apply", "-f", "-"}, deployment("api", "frozen-brief", 1, "nginx:1.26"));
+  EXPECT_NE(after.err.find(kDenied), std::string::npos)
+      << "the object is still there, but its until has passed: " << output_of(after);
+}
+
+}  // namespace
+}  // namespace windowguard::testing
