@@ -6,6 +6,7 @@
 #include <date/date.h>
 
 #include "cluster/cluster_helpers.hpp"
+#include "support/tls_client.hpp"
 
 namespace windowguard::testing {
 namespace {
@@ -158,6 +159,66 @@ TEST_F(Cluster, AnExceptionStopsCountingAtItsUntil) {
       cluster().kubectl(kDeveloper, {"apply", "-f", "-"}, deployment("api", "frozen-brief", 1, "nginx:1.26"));
   EXPECT_NE(after.err.find(kDenied), std::string::npos)
       << "the object is still there, but its until has passed: " << output_of(after);
+}
+
+// A review of the developer creating Deployment `name` in `ns`, as the API
+// server would send it: for asking the webhook directly while the API server
+// is down.
+std::string deployment_review(const std::string& name, const std::string& ns) {
+  return R"({"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","request":{"uid":"outage",)"
+         R"("kind":{"group":"apps","version":"v1","kind":"Deployment"},)"
+         R"("resource":{"group":"apps","version":"v1","resource":"deployments"},"name":")" +
+         name + R"(","namespace":")" + ns + R"(","operation":"CREATE","userInfo":{"username":"dev","groups":[]},)" +
+         R"("object":{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":")" + name + R"(","namespace":")" +
+         ns + R"(","labels":{"app":")" + name + R"("}},"spec":{"replicas":1,"template":{"metadata":{"labels":)" +
+         R"({"app":")" + name + R"("}},"spec":{"containers":[{"name":"app","image":"nginx:1.25"}]}}}}}})";
+}
+
+bool webhook_allows(const std::string& review) {
+  const ClientOptions api_server{ClusterEnvironment::shared().cluster().pki("ca.crt").string(), "", "", 0, 0, ""};
+  const HttpResponse response =
+      https_request(ClusterEnvironment::shared().webhook().port(), api_server, http::verb::post, "/validate", review);
+  return response.body().find(R"("allowed":true)") != std::string::npos;
+}
+
+std::string webhook_metrics() {
+  const ClientOptions api_server{ClusterEnvironment::shared().cluster().pki("ca.crt").string(), "", "", 0, 0, ""};
+  return https_request(ClusterEnvironment::shared().webhook().port(), api_server, http::verb::get, "/metrics").body();
+}
+
+TEST_F(Cluster, TheWatchSurvivesAnApiServerOutageAndExceptionsEndOnTimeMeanwhile) {
+  make_namespace("frozen-outage");
+  const auto until = std::chrono::system_clock::now() + 40s;
+  ASSERT_EQ(cluster()
+                .kubectl(kDeveloper, {"create", "-f", "-"}, exception_request("outage", "frozen-outage", "dev", until))
+                .exit_code,
+            0);
+  ASSERT_EQ(patch_status(kLeadLena, "outage", "frozen-outage", approval_patch("lena", R"("sre-leads")")).exit_code, 0);
+  ASSERT_EQ(deploy_until_allowed(deployment("api", "frozen-outage", 1), 10s).exit_code, 0);
+
+  cluster().stop_api_server();
+  // The last view stays, and says how old it is; the clock still ends the
+  // exception at its until.
+  const std::string review = deployment_review("probe", "frozen-outage");
+  EXPECT_TRUE(webhook_allows(review)) << "the view from before the outage";
+  std::this_thread::sleep_until(until + 1s);
+  EXPECT_FALSE(webhook_allows(review)) << "past its until, with the API server down";
+  const std::string metrics = webhook_metrics();
+  EXPECT_EQ(metrics.find("windowguard_cluster_view_age_seconds{resource=\"windowexceptions\"} 0\n"), std::string::npos)
+      << "the view's age grows while the watch is down";
+
+  cluster().start_api_server();
+  // The watch comes back on its own: a request approved now is honoured.
+  ASSERT_EQ(
+      cluster()
+          .kubectl(kDeveloper, {"create", "-f", "-"},
+                   exception_request("after-outage", "frozen-outage", "dev", std::chrono::system_clock::now() + 1h))
+          .exit_code,
+      0);
+  ASSERT_EQ(
+      patch_status(kLeadLena, "after-outage", "frozen-outage", approval_patch("lena", R"("sre-leads")")).exit_code, 0);
+  const CommandResult allowed = deploy_until_allowed(deployment("api", "frozen-outage", 1, "nginx:1.26"), 30s);
+  EXPECT_EQ(allowed.exit_code, 0) << output_of(allowed);
 }
 
 }  // namespace

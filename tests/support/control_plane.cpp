@@ -124,30 +124,25 @@ ControlPlane::ControlPlane(KubeAssets assets) : assets_(std::move(assets)) {
                    "test=http://127.0.0.1:" + peer_port});
     api_server_port_ = free_port();
     const auto pki_file = [this](const char* name) { return pki(name).string(); };
-    start("kube-apiserver",
-          {assets_.kube_apiserver.string(), "--bind-address=127.0.0.1", "--advertise-address=127.0.0.1",
-           "--secure-port=" + std::to_string(api_server_port_),
-           // 127.0.0.1 is not a valid Endpoints address for the kubernetes Service.
-           "--endpoint-reconciler-type=none", "--etcd-servers=http://127.0.0.1:" + etcd_port,
-           "--service-cluster-ip-range=10.96.0.0/16", "--cert-dir=" + (directory_ / "kube-apiserver").string(),
-           "--tls-cert-file=" + pki_file("apiserver.crt"), "--tls-private-key-file=" + pki_file("apiserver.key"),
-           "--client-ca-file=" + pki_file("ca.crt"), "--service-account-key-file=" + pki_file("service-accounts.pub"),
-           "--service-account-signing-key-file=" + pki_file("service-accounts.key"),
-           "--service-account-issuer=https://kubernetes.default.svc", "--authorization-mode=Node,RBAC",
-           "--requestheader-client-ca-file=" + pki_file("front-proxy-ca.crt"),
-           "--requestheader-allowed-names=front-proxy-client", "--requestheader-username-headers=X-Remote-User",
-           "--requestheader-group-headers=X-Remote-Group", "--requestheader-extra-headers-prefix=X-Remote-Extra-",
-           "--proxy-client-cert-file=" + pki_file("front-proxy-client.crt"),
-           "--proxy-client-key-file=" + pki_file("front-proxy-client.key")});
+    api_server_argv_ = {
+        assets_.kube_apiserver.string(), "--bind-address=127.0.0.1", "--advertise-address=127.0.0.1",
+        "--secure-port=" + std::to_string(api_server_port_),
+        // 127.0.0.1 is not a valid Endpoints address for the kubernetes Service.
+        "--endpoint-reconciler-type=none", "--etcd-servers=http://127.0.0.1:" + etcd_port,
+        "--service-cluster-ip-range=10.96.0.0/16", "--cert-dir=" + (directory_ / "kube-apiserver").string(),
+        "--tls-cert-file=" + pki_file("apiserver.crt"), "--tls-private-key-file=" + pki_file("apiserver.key"),
+        "--client-ca-file=" + pki_file("ca.crt"), "--service-account-key-file=" + pki_file("service-accounts.pub"),
+        "--service-account-signing-key-file=" + pki_file("service-accounts.key"),
+        "--service-account-issuer=https://kubernetes.default.svc", "--authorization-mode=Node,RBAC",
+        "--requestheader-client-ca-file=" + pki_file("front-proxy-ca.crt"),
+        "--requestheader-allowed-names=front-proxy-client", "--requestheader-username-headers=X-Remote-User",
+        "--requestheader-group-headers=X-Remote-Group", "--requestheader-extra-headers-prefix=X-Remote-Extra-",
+        "--proxy-client-cert-file=" + pki_file("front-proxy-client.crt"),
+        "--proxy-client-key-file=" + pki_file("front-proxy-client.key")};
+    start("kube-apiserver", api_server_argv_);
     write_kubeconfig(directory_ / "admin.kubeconfig", "admin");
     write_kubeconfig(directory_ / "controller-manager.kubeconfig", "controller-manager");
-    wait_until(
-        "the API server is ready",
-        [this] {
-          const CommandResult ready = kubectl({"get", "--raw=/readyz"});
-          return ready.exit_code == 0 && ready.out == "ok";
-        },
-        30s);
+    wait_until_api_server_ready();
     const std::string manager_kubeconfig = (directory_ / "controller-manager.kubeconfig").string();
     start("kube-controller-manager",
           {assets_.kube_controller_manager.string(), "--kubeconfig=" + manager_kubeconfig,
@@ -175,7 +170,9 @@ void ControlPlane::stop_all() {
   // The controller manager first and etcd last, so that none of them spends
   // its grace period retrying a component already gone.
   while (!processes_.empty()) {
-    processes_.back().second->stop(10s);
+    if (processes_.back().second) {
+      processes_.back().second->stop(10s);
+    }
     processes_.pop_back();
   }
   if (!directory_.empty() && variable("WINDOWGUARD_KEEP_CLUSTER").empty()) {
@@ -194,12 +191,45 @@ void ControlPlane::start(const std::string& name, const std::vector<std::string>
   processes_.emplace_back(name, std::move(process));
 }
 
+void ControlPlane::wait_until_api_server_ready() {
+  wait_until(
+      "the API server is ready",
+      [this] {
+        const CommandResult ready = kubectl({"get", "--raw=/readyz"});
+        return ready.exit_code == 0 && ready.out == "ok";
+      },
+      30s);
+}
+
+void ControlPlane::stop_api_server() {
+  for (auto& [name, process] : processes_) {
+    if (name == "kube-apiserver" && process) {
+      process->stop(10s);
+      process.reset();
+    }
+  }
+}
+
+void ControlPlane::start_api_server() {
+  const fs::path log = directory_ / "kube-apiserver.log";
+  const int output = open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+  const int input = open("/dev/null", O_RDONLY | O_CLOEXEC);
+  for (auto& [name, process] : processes_) {
+    if (name == "kube-apiserver" && !process) {
+      process = std::make_unique<ChildProcess>(api_server_argv_, input, output, output);
+    }
+  }
+  close(output);
+  close(input);
+  wait_until_api_server_ready();
+}
+
 void ControlPlane::wait_until(const std::string& what, const std::function<bool()>& ready,
                               std::chrono::seconds timeout) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   while (!ready()) {
     for (auto& [name, process] : processes_) {
-      if (process->wait_for_exit(0ms) != -1) {
+      if (process && process->wait_for_exit(0ms) != -1) {
         throw std::runtime_error(name + " exited while waiting until " + what + "\n" + log_tails());
       }
     }

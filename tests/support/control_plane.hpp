@@ -65,6 +65,11 @@ class ControlPlane {
   const std::filesystem::path& directory() const { return directory_; }
   unsigned short api_server_port() const { return api_server_port_; }
 
+  // Stops the API server (an outage: etcd and the controller manager stay),
+  // and starts it again on the same port, waiting (bounded) until it is ready.
+  void stop_api_server();
+  void start_api_server();
+
   // A kubeconfig that acts as `who` (the admin's for an impersonation).
   std::filesystem::path kubeconfig(const Identity& who) { return kubeconfig_for(who); }
 
@@ -78,6 +83,7 @@ class ControlPlane {
   std::filesystem::path kubeconfig_for(const Identity& who);
   void write_kubeconfig(const std::filesystem::path& path, const std::string& certificate_name) const;
   void start(const std::string& name, const std::vector<std::string>& argv);
+  void wait_until_api_server_ready();
   void wait_until(const std::string& what, const std::function<bool()>& ready, std::chrono::seconds timeout);
   std::string log_tails() const;
   void stop_all();
@@ -86,7 +92,8 @@ class ControlPlane {
   std::filesystem::path directory_;
   unsigned short api_server_port_ = 0;
   std::vector<std::pair<std::string, std::unique_ptr<ChildProcess>>> processes_;  // in start order
-  std::map<std::string, std::filesystem::path> certificate_kubeconfigs_;          // by user and groups
+  std::vector<std::string> api_server_argv_;
+  std::map<std::string, std::filesystem::path> certificate_kubeconfigs_;  // by user and groups
 };
 
 }  // namespace windowguard::testing

@@ -40,7 +40,7 @@ class Reflector {
     std::string path;      // "/apis/windowguard.dev/v1/windowexceptions"
     std::chrono::seconds watch_timeout{290};
     std::chrono::milliseconds first_backoff{500};
-    std::chrono::milliseconds longest_backoff{30'000};
+    std::chrono::milliseconds longest_backoff{10'000};
     std::size_t page_size = 500;
   };
 
