@@ -1,5 +1,6 @@
 #include "cluster/credentials.hpp"
 
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -31,7 +32,8 @@ Result<std::string> base64_decoded(const std::string& text, const std::string& w
   namespace base64 = boost::beast::detail::base64;
   std::string decoded(base64::decoded_size(text.size()), '\0');
   const auto [written, read] = base64::decode(decoded.data(), text.data(), text.size());
-  if (read != text.size()) {
+  const std::size_t padding = text.size() - std::min(text.size(), text.find_last_not_of('=') + 1);
+  if (read + padding != text.size()) {
     return Problem(what + " is not valid base64");
   }
   decoded.resize(written);
