@@ -68,6 +68,29 @@ CommandResult deploy_until_denied(const std::string& manifest, std::chrono::seco
   return result;
 }
 
+// "APPROVALS STATE" as `kubectl get wex` prints them, once they read
+// `expected` (bounded): windowguard writes them within a few seconds.
+std::string columns_within(const std::string& name, const std::string& ns, const std::string& expected,
+                           std::chrono::seconds within) {
+  const auto deadline = std::chrono::steady_clock::now() + within;
+  std::string columns;
+  do {
+    const CommandResult shown = ClusterEnvironment::shared().cluster().kubectl(
+        {"get", "wex", name, "-n", ns, "--no-headers", "-o", "custom-columns=A:.status.approved,S:.status.state"});
+    std::istringstream words(shown.out);
+    std::string approved;
+    std::string state;
+    words >> approved;
+    std::getline(words >> std::ws, state);
+    columns = approved + " " + state;
+    if (columns == expected) {
+      break;
+    }
+    std::this_thread::sleep_for(250ms);
+  } while (std::chrono::steady_clock::now() < deadline);
+  return columns;
+}
+
 const char* const kDenied = "admission webhook \"windows.windowguard.dev\" denied the request";
 const char* const kRefused = "admission webhook \"exceptions.windowguard.dev\" denied the request";
 
@@ -81,6 +104,7 @@ TEST_F(Cluster, AnApprovedExceptionLetsTheDeveloperDeployUntilItIsWithdrawn) {
   const CommandResult requested = cluster().kubectl(kDeveloper, {"create", "-f", "-"},
                                                     exception_request("inc-4711", "frozen-incident", "dev", until));
   ASSERT_EQ(requested.exit_code, 0) << output_of(requested);
+  EXPECT_EQ(columns_within("inc-4711", "frozen-incident", "0/1 pending", 10s), "0/1 pending");
   const CommandResult still_frozen = cluster().kubectl(kDeveloper, {"apply", "-f", "-"}, web);
   EXPECT_NE(still_frozen.err.find(kDenied), std::string::npos) << "a pending request lifts nothing";
 
@@ -105,6 +129,8 @@ TEST_F(Cluster, AnApprovedExceptionLetsTheDeveloperDeployUntilItIsWithdrawn) {
   ASSERT_EQ(approved.exit_code, 0) << output_of(approved);
   const CommandResult allowed = deploy_until_allowed(web, 10s);
   ASSERT_EQ(allowed.exit_code, 0) << output_of(allowed);
+  // kubectl's columns, kept by windowguard.
+  EXPECT_EQ(columns_within("inc-4711", "frozen-incident", "1/1 in force", 10s), "1/1 in force");
   EXPECT_NE(allowed.err.find("Warning: windowguard: deploy allowed only because exception "
                              "\"frozen-incident/inc-4711\" until"),
             std::string::npos)
@@ -155,6 +181,7 @@ TEST_F(Cluster, AnExceptionStopsCountingAtItsUntil) {
   const CommandResult allowed = deploy_until_allowed(deployment("api", "frozen-brief", 1), 10s);
   ASSERT_EQ(allowed.exit_code, 0) << output_of(allowed);
   std::this_thread::sleep_until(until + 1s);
+  EXPECT_EQ(columns_within("brief", "frozen-brief", "1/1 expired", 10s), "1/1 expired");
   const CommandResult after =
       cluster().kubectl(kDeveloper, {"apply", "-f", "-"}, deployment("api", "frozen-brief", 1, "nginx:1.26"));
   EXPECT_NE(after.err.find(kDenied), std::string::npos)

@@ -145,6 +145,27 @@ TEST(ExceptionRules, EachFaultOfAnApprovalIsRefusedWithItsReason) {
       std::nullopt);
 }
 
+// windowguard keeps status.approved and status.state; it can change no approval.
+TEST(ExceptionRules, WindowguardsOwnStatusWritesLeaveTheApprovalsAlone) {
+  const WindowException approved = with_approvals({approval("bob")});
+  ExceptionWrite write;
+  write.kind = ExceptionWrite::Kind::UpdateStatus;
+  write.username = "system:serviceaccount:windowguard:windowguard";
+  write.now = kNow;
+  write.object = &approved;
+  write.old_object = &approved;
+  write.by_windowguard = true;
+  EXPECT_EQ(refuse_exception_write(freeze_policy(), write), std::nullopt);
+  const WindowException withdrawn = request();
+  write.object = &withdrawn;
+  EXPECT_EQ(refuse_exception_write(freeze_policy(), write),
+            "windowguard keeps the approved and state fields; it never approves");
+  write.object = &approved;
+  write.by_windowguard = false;
+  EXPECT_EQ(refuse_exception_write(freeze_policy(), write),
+            "a status update must add or remove exactly one approval, your own");
+}
+
 TEST(ExceptionRules, OnlyTheApproverWithdrawsAnApproval) {
   const WindowException approved = with_approvals({approval("bob")});
   EXPECT_EQ(update_status(approved, request(), "bob"), std::nullopt);

@@ -203,7 +203,8 @@ std::vector<std::string> permissions_of(const YAML::Node& role) {
 TEST_F(Manifests, TheExceptionRolesGrantWhatEachPartyNeedsAndNoMore) {
   EXPECT_EQ(permissions_of(object("ClusterRole/windowguard-webhook")),
             (std::vector<std::string>{"windowguard.dev windowexceptions get", "windowguard.dev windowexceptions list",
-                                      "windowguard.dev windowexceptions watch"}));
+                                      "windowguard.dev windowexceptions watch",
+                                      "windowguard.dev windowexceptions/status patch"}));
   const YAML::Node binding = object("ClusterRoleBinding/windowguard-webhook");
   EXPECT_EQ(binding["subjects"][0]["kind"].as<std::string>(), "ServiceAccount");
   EXPECT_EQ(binding["subjects"][0]["name"].as<std::string>(), "windowguard");

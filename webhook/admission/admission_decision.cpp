@@ -6,9 +6,9 @@
 namespace windowguard::admission {
 
 AdmissionDecision evaluate_request(const core::Policy& policy, const AdmissionRequest& request, core::Instant at,
-                                   core::DecisionMemo* memo, const core::ExceptionBook* exceptions) {
+                                   core::DecisionMemo* memo, const ClusterFacts& cluster) {
   if (is_exception_write(request)) {
-    return review_exception_write(policy, request, at);
+    return review_exception_write(policy, request, at, cluster.windowguard_user);
   }
   AdmissionDecision result;
   result.classification = classify(request, policy.settings());
@@ -24,7 +24,7 @@ AdmissionDecision evaluate_request(const core::Policy& policy, const AdmissionRe
     input.subject = classification.subject();
     input.requester = core::Requester{request.username, request.groups};
     input.at = at;
-    input.exceptions = exceptions;
+    input.exceptions = cluster.exceptions;
     std::shared_ptr<const core::Decision> decision =
         memo != nullptr ? memo->decide(policy, input)
                         : std::make_shared<const core::Decision>(core::decide(policy, input));

@@ -29,9 +29,15 @@ struct AdmissionDecision {
   AuditAnnotations audit_annotations;
 };
 
+// What the webhook knows of the cluster: its WindowExceptions, and who
+// windowguard is there.  Empty without cluster access.
+struct ClusterFacts {
+  const core::ExceptionBook* exceptions = nullptr;
+  std::string windowguard_user;
+};
+
 // `memo`, optional: the calling thread's (see core::DecisionMemo).
-// `exceptions`, optional: the cluster's WindowExceptions.
 AdmissionDecision evaluate_request(const core::Policy& policy, const AdmissionRequest& request, core::Instant at,
-                                   core::DecisionMemo* memo = nullptr, const core::ExceptionBook* exceptions = nullptr);
+                                   core::DecisionMemo* memo = nullptr, const ClusterFacts& cluster = {});
 
 }  // namespace windowguard::admission

@@ -34,8 +34,8 @@ bool is_exception_write(const AdmissionRequest& request) {
   return request.resource.group == kExceptionGroup && request.resource.resource == kExceptionResource;
 }
 
-AdmissionDecision review_exception_write(const core::Policy& policy, const AdmissionRequest& request,
-                                         core::Instant now) {
+AdmissionDecision review_exception_write(const core::Policy& policy, const AdmissionRequest& request, core::Instant now,
+                                         std::string_view windowguard_user) {
   AdmissionDecision result;
   result.classification.kind = kExceptionKind;
   result.classification.environment = request.namespace_name;
@@ -45,6 +45,7 @@ AdmissionDecision review_exception_write(const core::Policy& policy, const Admis
   write.username = request.username;
   write.groups = {request.groups.data(), request.groups.size()};
   write.now = now;
+  write.by_windowguard = !windowguard_user.empty() && request.username == windowguard_user;
   std::optional<core::WindowException> object;
   std::optional<core::WindowException> old_object;
   std::optional<std::string> refusal;

@@ -142,9 +142,21 @@ const std::string& ApiClient::setup_problem() const { return tls_->problem; }
 
 namespace {
 
+http::verb verb_of(ApiRequest::Method method) {
+  switch (method) {
+    case ApiRequest::Method::Post:
+      return http::verb::post;
+    case ApiRequest::Method::Patch:
+      return http::verb::patch;
+    case ApiRequest::Method::Get:
+      break;
+  }
+  return http::verb::get;
+}
+
 // Connects, verifies the server's certificate for the host (a name or an IP
-// address) and sends the GET.
-error_code open_and_send(Connection& connection, const Credentials& credentials, const std::string& target,
+// address) and sends the request.
+error_code open_and_send(Connection& connection, const Credentials& credentials, const ApiRequest& api_request,
                          const std::string& token, std::string& failure) {
   auto& stream = connection.stream();
   SSL* native = stream.native_handle();
@@ -170,8 +182,13 @@ error_code open_and_send(Connection& connection, const Credentials& credentials,
     failure = describe(code, "TLS handshake with the API server");
     return code;
   }
-  http::request<http::empty_body> request(http::verb::get, target, 11);
+  http::request<http::string_body> request(verb_of(api_request.method), api_request.target, 11);
   request.set(http::field::host, credentials.host);
+  if (api_request.method != ApiRequest::Method::Get) {
+    request.set(http::field::content_type, api_request.content_type);
+    request.body() = api_request.body;
+    request.prepare_payload();
+  }
   request.set(http::field::accept, "application/json");
   request.set(http::field::user_agent, "windowguard");
   if (!token.empty()) {
@@ -179,14 +196,14 @@ error_code open_and_send(Connection& connection, const Credentials& credentials,
   }
   code = connection.run([&](auto handler) { http::async_write(stream, request, handler); });
   if (code) {
-    failure = describe(code, "sending GET " + target);
+    failure = describe(code, "sending " + api_request.target);
   }
   return code;
 }
 
 }  // namespace
 
-Result<ApiResponse> ApiClient::get(const std::string& target, Interrupter& interrupter, std::size_t body_limit) {
+Result<ApiResponse> ApiClient::send(const ApiRequest& request, Interrupter& interrupter, std::size_t body_limit) {
   if (!tls_->problem.empty()) {
     return Problem(tls_->problem);
   }
@@ -196,7 +213,7 @@ Result<ApiResponse> ApiClient::get(const std::string& target, Interrupter& inter
   }
   Connection connection(tls_->context, interrupter, silence_);
   std::string failure;
-  if (open_and_send(connection, credentials_, target, token.value(), failure)) {
+  if (open_and_send(connection, credentials_, request, token.value(), failure)) {
     return Problem(failure);
   }
   http::response_parser<http::string_body> parser;
@@ -204,7 +221,7 @@ Result<ApiResponse> ApiClient::get(const std::string& target, Interrupter& inter
   const error_code code = connection.run(
       [&](auto handler) { http::async_read(connection.stream(), connection.buffer(), parser, handler); });
   if (code) {
-    return Problem(describe(code, "reading GET " + target));
+    return Problem(describe(code, "reading the answer to " + request.target));
   }
   return ApiResponse{parser.get().result_int(), std::move(parser.get().body())};
 }
@@ -220,7 +237,8 @@ Result<ApiResponse> ApiClient::stream(const std::string& target, Interrupter& in
   }
   Connection connection(tls_->context, interrupter, silence_);
   std::string failure;
-  if (open_and_send(connection, credentials_, target, token.value(), failure)) {
+  if (open_and_send(connection, credentials_, ApiRequest{ApiRequest::Method::Get, target, {}, {}}, token.value(),
+                    failure)) {
     return Problem(failure);
   }
   http::response_parser<http::buffer_body> parser;

@@ -35,6 +35,14 @@ class Interrupter {
   std::function<void()> cancel_;
 };
 
+struct ApiRequest {
+  enum class Method { Get, Post, Patch };
+  Method method = Method::Get;
+  std::string target;  // "/api/v1/namespaces?limit=500"
+  std::string body;    // Post, Patch: JSON
+  std::string content_type = "application/json";
+};
+
 struct ApiResponse {
   unsigned status = 0;
   std::string body;
@@ -53,9 +61,8 @@ class ApiClient {
   // is not PEM, ...); empty when they do.
   const std::string& setup_problem() const;
 
-  // GET `target` ("/api/v1/namespaces"); a body bigger than `body_limit` is
-  // an error.
-  Result<ApiResponse> get(const std::string& target, Interrupter& interrupter, std::size_t body_limit);
+  // The whole response; a body bigger than `body_limit` is an error.
+  Result<ApiResponse> send(const ApiRequest& request, Interrupter& interrupter, std::size_t body_limit);
 
   // GET `target` and hand each line of a 200 response's body to `on_line` as
   // it arrives, until the server ends it, `on_line` returns false, or an

@@ -4,15 +4,23 @@
 // core::ExceptionBook for the I/O threads (which only compare a version on
 // the request path, as for the policy).  When the watch breaks the last view
 // stays; the decision's clock still ends every exception at its until.
+//
+// A second thread keeps each object's status.approved ("1/2") and
+// status.state ("in force") as the policy in force sees them, for kubectl's
+// columns; windowguard's own identity may write those two fields only.
 #include <chrono>
+#include <condition_variable>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "cluster/api_client.hpp"
 #include "cluster/credentials.hpp"
 #include "cluster/reflector.hpp"
+#include "core/policy.hpp"
 #include "core/window_exception.hpp"
 
 namespace windowguard::cluster {
@@ -25,8 +33,9 @@ struct ClusterViewStatus {
 class ClusterView {
  public:
   using Publish = std::function<void(std::shared_ptr<const core::ExceptionBook>)>;
+  using CurrentPolicy = std::function<std::shared_ptr<const core::Policy>()>;
 
-  ClusterView(Credentials credentials, Reflector::Options exceptions, Publish publish);
+  ClusterView(Credentials credentials, Reflector::Options exceptions, Publish publish, CurrentPolicy policy);
   ~ClusterView();  // stops and joins
   ClusterView(const ClusterView&) = delete;
   ClusterView& operator=(const ClusterView&) = delete;
@@ -37,17 +46,39 @@ class ClusterView {
   // Why the view is not ready ("" once every resource has been listed).
   std::string not_ready_reason() const;
   ClusterViewStatus status() const;
+  // Who windowguard is to the API server (asked with a SelfSubjectReview);
+  // empty until known.
+  std::string identity() const;
 
   static Reflector::Options exception_watch();
 
  private:
+  // An object's status as shown, beside what it is.
+  struct Shown {
+    core::WindowException exception;
+    std::string approved;
+    std::string state;
+  };
+
   void on_exceptions(const Reflector::Objects& objects);
+  void keep_statuses();
+  bool learn_identity();
+  void write_status(const Shown& shown, const std::string& approved, const std::string& state);
+  bool wait(std::chrono::milliseconds duration);
 
   ApiClient client_;
   Reflector exceptions_;
   Publish publish_;
+  CurrentPolicy policy_;
   std::atomic<std::size_t> undecodable_{0};
+  Interrupter writer_interrupter_;
+  mutable std::mutex mutex_;
+  std::condition_variable stop_changed_;
+  bool stopping_ = false;
+  std::vector<Shown> shown_;  // the last view, for the status writer
+  std::string identity_;
   std::thread thread_;
+  std::thread writer_;
 };
 
 }  // namespace windowguard::cluster

@@ -102,7 +102,8 @@ bool Reflector::list(std::string& resource_version) {
     if (!continue_token.empty()) {
       target += "&continue=" + continue_token;
     }
-    const Result<ApiResponse> response = client_.get(target, interrupter_, kLargestList);
+    const Result<ApiResponse> response =
+        client_.send(ApiRequest{ApiRequest::Method::Get, target, {}, {}}, interrupter_, kLargestList);
     if (!response) {
       LogLine(spdlog::level::warn, "cannot list")
           .field("resource", options_.resource)

@@ -157,6 +157,11 @@ std::optional<std::string> refuse_approval(const Policy& policy, const Exception
 std::optional<std::string> refuse_status_update(const Policy& policy, const ExceptionWrite& write) {
   const std::vector<Approval>& before = write.old_object->approvals;
   const std::vector<Approval>& after = write.object->approvals;
+  if (write.by_windowguard) {
+    const bool same = std::equal(before.begin(), before.end(), after.begin(), after.end(), same_approval);
+    return same ? std::nullopt
+                : std::optional<std::string>("windowguard keeps the approved and state fields; it never approves");
+  }
   if (const Approval* added = the_one_more(after, before)) {
     if (added->user != write.username) {
       return "the approval is for " + quoted(added->user) + ", but you are " + quoted(write.username) +

@@ -27,6 +27,9 @@ struct ExceptionWrite {
   const WindowException* object = nullptr;      // Create, Update, UpdateStatus
   const WindowException* old_object = nullptr;  // Update, UpdateStatus
   bool spec_changed = false;                    // Update, UpdateStatus: the spec differs from the old one
+  // The write is windowguard's own (keeping status.approved and
+  // status.state): it may change the status but for its approvals.
+  bool by_windowguard = false;
 };
 
 // Why the write is refused, in words for whoever made it; nullopt when it is

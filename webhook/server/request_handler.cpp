@@ -4,6 +4,7 @@
 #include <chrono>
 
 #include "admission/admission_decision.hpp"
+#include "admission/exception_admission.hpp"
 #include "admission/response_encoder.hpp"
 #include "admission/review_decoder.hpp"
 #include "core/decision.hpp"
@@ -138,8 +139,12 @@ Response validate(Request& request, const HandlerContext& context) {
     return text(request, http::status::bad_request, "malformed AdmissionReview: " + reason);
   }
   const admission::AdmissionRequest& review = decoded.value().request();
+  admission::ClusterFacts cluster{context.exceptions, {}};
+  if (context.cluster != nullptr && admission::is_exception_write(review)) {
+    cluster.windowguard_user = context.cluster->identity();
+  }
   const admission::AdmissionDecision decision =
-      admission::evaluate_request(*context.policy, review, context.now, &context.memo, context.exceptions);
+      admission::evaluate_request(*context.policy, review, context.now, &context.memo, cluster);
   Response response =
       respond(request, http::status::ok, "application/json", admission::encode_response(review.uid, decision));
   const auto latency = std::chrono::steady_clock::now() - started;

@@ -57,7 +57,8 @@ Result<std::unique_ptr<cluster::ClusterView>> start_cluster_view(const ServerCon
   }
   auto view = std::make_unique<cluster::ClusterView>(
       std::move(credentials).value(), cluster::ClusterView::exception_watch(),
-      [&shared](std::shared_ptr<const core::ExceptionBook> book) { shared.exceptions.publish(std::move(book)); });
+      [&shared](std::shared_ptr<const core::ExceptionBook> book) { shared.exceptions.publish(std::move(book)); },
+      [&shared] { return shared.policy.current(); });
   shared.exceptions.publish(std::make_shared<const core::ExceptionBook>());
   view->start();
   return view;
