@@ -58,7 +58,8 @@ std::optional<std::string> create(const WindowException& exception, std::string_
 }
 
 std::optional<std::string> update_status(const WindowException& before, const WindowException& after,
-                                         std::string_view user, std::span<const std::string_view> groups = {}) {
+                                         std::string_view user, std::span<const std::string_view> groups = {},
+                                         bool by_windowguard = false) {
   ExceptionWrite write;
   write.kind = ExceptionWrite::Kind::UpdateStatus;
   write.username = user;
@@ -66,6 +67,7 @@ std::optional<std::string> update_status(const WindowException& before, const Wi
   write.now = kNow;
   write.object = &after;
   write.old_object = &before;
+  write.by_windowguard = by_windowguard;
   return refuse_exception_write(freeze_policy(), write);
 }
 
@@ -148,21 +150,11 @@ TEST(ExceptionRules, EachFaultOfAnApprovalIsRefusedWithItsReason) {
 // windowguard keeps status.approved and status.state; it can change no approval.
 TEST(ExceptionRules, WindowguardsOwnStatusWritesLeaveTheApprovalsAlone) {
   const WindowException approved = with_approvals({approval("bob")});
-  ExceptionWrite write;
-  write.kind = ExceptionWrite::Kind::UpdateStatus;
-  write.username = "system:serviceaccount:windowguard:windowguard";
-  write.now = kNow;
-  write.object = &approved;
-  write.old_object = &approved;
-  write.by_windowguard = true;
-  EXPECT_EQ(refuse_exception_write(freeze_policy(), write), std::nullopt);
-  const WindowException withdrawn = request();
-  write.object = &withdrawn;
-  EXPECT_EQ(refuse_exception_write(freeze_policy(), write),
+  const std::string_view windowguard = "system:serviceaccount:windowguard:windowguard";
+  EXPECT_EQ(update_status(approved, approved, windowguard, {}, true), std::nullopt);
+  EXPECT_EQ(update_status(approved, request(), windowguard, {}, true),
             "windowguard keeps the approved and state fields; it never approves");
-  write.object = &approved;
-  write.by_windowguard = false;
-  EXPECT_EQ(refuse_exception_write(freeze_policy(), write),
+  EXPECT_EQ(update_status(approved, approved, windowguard, {}, false),
             "a status update must add or remove exactly one approval, your own");
 }
 
