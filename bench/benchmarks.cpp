@@ -3,6 +3,7 @@
 // Run with bench/run.sh (which also runs the load test).
 #include <benchmark/benchmark.h>
 #include <linux/perf_event.h>
+#include <malloc.h>
 #include <rapidjson/document.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -131,15 +132,20 @@ BENCHMARK(BM_ParseRapidjsonEntryPoint)->DenseRange(0, 2);
 // subject, requester and action, or the first after one of its windows
 // changed.  Otherwise every request after the first finds its decision in the
 // memo, as the requests that follow do.
+//
+// With `exceptions`, the cluster's WindowExceptions are in the decision too:
+// 1,000 in force across 1,000 namespaces, one of them in the request's
+// namespace and naming its requester (so that every decision afresh weighs
+// its approvals), none lifting a window that blocks.
 class FullPathRequests {
  public:
-  FullPathRequests(const std::string& body, bool decide_afresh)
-      : body_(body), instants_{kAt, decide_afresh ? kAt + core::days{7} : kAt} {}
+  FullPathRequests(const std::string& body, bool decide_afresh, const core::ExceptionBook* exceptions = nullptr)
+      : body_(body), instants_{kAt, decide_afresh ? kAt + core::days{7} : kAt}, cluster_{exceptions, {}} {}
   void run_one() {
     auto decoded = admission::decode_review(body_);
     const auto& review = decoded.value().request();
     const core::Instant at = instants_[request_++ % 2];
-    const admission::AdmissionDecision decision = admission::evaluate_request(policy_, review, at, &memo_);
+    const admission::AdmissionDecision decision = admission::evaluate_request(policy_, review, at, &memo_, cluster_);
     std::string response = admission::encode_response(review.uid, decision);
     benchmark::DoNotOptimize(response.data());
   }
@@ -149,8 +155,48 @@ class FullPathRequests {
   const core::Policy& policy_ = policy_of(1000);
   core::DecisionMemo memo_;
   core::Instant instants_[2];
+  admission::ClusterFacts cluster_;
   std::int64_t request_ = 0;
 };
+
+// 1,000 WindowExceptions, each approved, in force around kAt and a week after
+// it, in namespaces prod-eu-0 .. prod-eu-999 (the reviews' is prod-eu-1).
+core::ExceptionBook make_thousand_exceptions() {
+  std::vector<core::WindowException> exceptions;
+  for (int i = 0; i < 1000; ++i) {
+    core::WindowException exception;
+    exception.namespace_name = "prod-eu-" + std::to_string(i);
+    exception.name = "incident-" + std::to_string(i);
+    exception.requested_by = "argocd";
+    exception.reason = "an incident that needs a fix";
+    exception.scope.windows = {"window-0"};
+    exception.scope.users = {"argocd"};
+    exception.scope.from = kAt - core::days{1};
+    exception.scope.until = kAt + core::days{8};
+    exception.approvals = {{"lead", kAt - core::hours{1}, {"system:masters"}}};
+    exceptions.push_back(std::move(exception));
+  }
+  return core::ExceptionBook(std::move(exceptions));
+}
+
+const core::ExceptionBook& thousand_exceptions() {
+  static const core::ExceptionBook book = make_thousand_exceptions();
+  return book;
+}
+
+// What the webhook holds for them: the heap a book of 1,000 takes (the
+// reflector's JSON copies of the objects come on top: see docs/performance.md).
+void BM_ThousandExceptionsMemory(benchmark::State& state) {
+  std::size_t bytes = 0;
+  for (auto _ : state) {
+    const std::size_t before = mallinfo2().uordblks;
+    const core::ExceptionBook book = make_thousand_exceptions();
+    bytes = mallinfo2().uordblks - before;
+    benchmark::DoNotOptimize(book.all().data());
+  }
+  state.counters["bytes"] = static_cast<double>(bytes);
+}
+BENCHMARK(BM_ThousandExceptionsMemory)->Iterations(3)->Unit(benchmark::kMillisecond);
 
 void full_path(benchmark::State& state, bool decide_afresh) {
   const std::string body = read_review(kSizes[state.range(0)]);
@@ -181,10 +227,10 @@ double seconds_for(int requests, Request&& request) {
   }
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
-void paired_ratio(benchmark::State& state, bool decide_afresh) {
+void paired_ratio(benchmark::State& state, bool decide_afresh, const core::ExceptionBook* exceptions = nullptr) {
   constexpr int kBlock = 32;
   const std::string body = read_review(kSizes[state.range(0)]);
-  FullPathRequests requests(body, decide_afresh);
+  FullPathRequests requests(body, decide_afresh, exceptions);
   const auto parse = [&body] { parse_floor_request(body); };
   const auto full = [&requests] { requests.run_one(); };
   std::vector<double> ratios;
@@ -203,6 +249,12 @@ void BM_PairedRatio(benchmark::State& state) { paired_ratio(state, false); }
 BENCHMARK(BM_PairedRatio)->DenseRange(0, 2);
 void BM_PairedRatioDecidingAfresh(benchmark::State& state) { paired_ratio(state, true); }
 BENCHMARK(BM_PairedRatioDecidingAfresh)->DenseRange(0, 2);
+void BM_PairedRatioWithExceptions(benchmark::State& state) { paired_ratio(state, false, &thousand_exceptions()); }
+BENCHMARK(BM_PairedRatioWithExceptions)->DenseRange(0, 2);
+void BM_PairedRatioDecidingAfreshWithExceptions(benchmark::State& state) {
+  paired_ratio(state, true, &thousand_exceptions());
+}
+BENCHMARK(BM_PairedRatioDecidingAfreshWithExceptions)->DenseRange(0, 2);
 
 // The decision alone, 20 applicable windows, policies of 100 to 10,000
 // windows: without a memo (what `windowguard check` pays, and a thread's

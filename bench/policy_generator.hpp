@@ -1,7 +1,8 @@
 #pragma once
 // Synthetic policies for the benchmarks: `total` windows, `applying` of them
 // bound to the benchmark review's namespace (prod-eu-1), the others each to a
-// namespace of their own, across every duration kind and several zones.
+// namespace of their own, across every duration kind and several zones; every
+// window may be lifted by an exception with one approval.
 #include <string>
 
 namespace windowguard::bench {
@@ -19,7 +20,8 @@ inline std::string synthetic_policy(int total, int applying) {
   for (int i = 0; i < total; ++i) {
     text += "  - name: window-" + std::to_string(i) + "\n    type: blackout\n    timeZone: " + kZones[i % 5] +
             "\n    durations:\n" + kDurations[i % 5] + "    exempt: {superAdmins: true, groups: [sre-" +
-            std::to_string(i % 7) + "]}\n    message: Window " + std::to_string(i) + ".\n";
+            std::to_string(i % 7) + "]}\n    exceptions: {approvals: 1}\n    message: Window " + std::to_string(i) +
+            ".\n";
   }
   text += "bindings:\n";
   for (int i = 0; i < total; ++i) {
