@@ -5,6 +5,9 @@
 
 #include <date/date.h>
 
+#include <cstdlib>
+#include <filesystem>
+
 #include "cluster/cluster_helpers.hpp"
 #include "support/tls_client.hpp"
 
@@ -246,6 +249,62 @@ TEST_F(Cluster, TheWatchSurvivesAnApiServerOutageAndExceptionsEndOnTimeMeanwhile
       patch_status(kLeadLena, "after-outage", "frozen-outage", approval_patch("lena", R"("sre-leads")")).exit_code, 0);
   const CommandResult allowed = deploy_until_allowed(deployment("api", "frozen-outage", 1, "nginx:1.26"), 30s);
   EXPECT_EQ(allowed.exit_code, 0) << output_of(allowed);
+}
+
+// `windowguard VERB ...` as `who`: the CLI reaches the cluster through the
+// real kubectl, with that identity's kubeconfig.
+CommandResult windowguard_as(const Identity& who, const std::vector<std::string>& arguments) {
+  std::vector<std::string> argv{"env", "KUBECONFIG=" + ClusterEnvironment::shared().cluster().kubeconfig(who).string(),
+                                WINDOWGUARD_BINARY};
+  argv.insert(argv.end(), arguments.begin(), arguments.end());
+  return run_command(argv, "", 60s);
+}
+
+TEST_F(Cluster, TheCommandLineRequestsApprovesWithdrawsAndCancels) {
+  make_namespace("frozen-cli");
+  const CommandResult requested =
+      windowguard_as(kDeveloper, {"exception", "request", "cli-fix", "-n", "frozen-cli", "--windows", "change-freeze",
+                                  "--for", "30m", "--reason", "INC-9: a hotfix through the CLI"});
+  ASSERT_EQ(requested.exit_code, 0) << output_of(requested);
+  EXPECT_NE(requested.out.find("windowexception.windowguard.dev/cli-fix created"), std::string::npos)
+      << output_of(requested);
+  EXPECT_NE(requested.out.find("windowguard approve exception cli-fix -n frozen-cli"), std::string::npos);
+
+  const CommandResult own = windowguard_as(kDeveloper, {"approve", "exception", "cli-fix", "-n", "frozen-cli"});
+  EXPECT_EQ(own.exit_code, 1) << "the requester may not write approvals: " << output_of(own);
+  const CommandResult approved = windowguard_as(kLeadLena, {"approve", "exception", "cli-fix", "-n", "frozen-cli"});
+  ASSERT_EQ(approved.exit_code, 0) << output_of(approved);
+  EXPECT_NE(approved.out.find("Approved frozen-cli/cli-fix as lena."), std::string::npos) << output_of(approved);
+  const CommandResult again = windowguard_as(kLeadLena, {"approve", "exception", "cli-fix", "-n", "frozen-cli"});
+  EXPECT_NE(again.out.find("have approved frozen-cli/cli-fix already"), std::string::npos) << output_of(again);
+  ASSERT_EQ(deploy_until_allowed(deployment("web", "frozen-cli", 1), 10s).exit_code, 0);
+  EXPECT_EQ(columns_within("cli-fix", "frozen-cli", "1/1 in force", 10s), "1/1 in force");
+
+  const CommandResult listed = windowguard_as(kAdmin, {"requests", "-n", "frozen-cli", "--output", "json"});
+  ASSERT_EQ(listed.exit_code, 0) << output_of(listed);
+  EXPECT_NE(listed.out.find(R"("name":"cli-fix","requestedBy":"dev")"), std::string::npos) << listed.out;
+  EXPECT_NE(listed.out.find(R"("approved":"1/1","state":"in force","approvers":["lena"])"), std::string::npos)
+      << listed.out;
+
+  const CommandResult withdrawn = windowguard_as(kLeadLena, {"withdraw", "exception", "cli-fix", "-n", "frozen-cli"});
+  ASSERT_EQ(withdrawn.exit_code, 0) << output_of(withdrawn);
+  const CommandResult denied = deploy_until_denied(deployment("web", "frozen-cli", 1, "nginx:1.26"), 10s);
+  EXPECT_NE(denied.err.find(kDenied), std::string::npos) << output_of(denied);
+
+  // Installed as kubectl-windowguard, it is a kubectl plugin.
+  const std::filesystem::path plugins = cluster().directory() / "plugins";
+  std::filesystem::create_directories(plugins);
+  std::filesystem::create_symlink(WINDOWGUARD_BINARY, plugins / "kubectl-windowguard");
+  const CommandResult plugin = run_command(
+      {"env", "PATH=" + plugins.string() + ":" + std::getenv("PATH"),
+       "KUBECONFIG=" + cluster().kubeconfig(kAdmin).string(), "kubectl", "windowguard", "requests", "-n", "frozen-cli"},
+      "", 60s);
+  ASSERT_EQ(plugin.exit_code, 0) << output_of(plugin);
+  EXPECT_NE(plugin.out.find("cli-fix"), std::string::npos) << plugin.out;
+
+  const CommandResult cancelled = windowguard_as(kDeveloper, {"cancel", "exception", "cli-fix", "-n", "frozen-cli"});
+  ASSERT_EQ(cancelled.exit_code, 0) << output_of(cancelled);
+  EXPECT_NE(cancelled.out.find("deleted"), std::string::npos) << output_of(cancelled);
 }
 
 }  // namespace

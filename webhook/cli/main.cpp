@@ -19,6 +19,15 @@ verbs:
   check             decide one request offline, as the webhook would
                     (exit 0 allowed, 1 denied, 2 error)
   webhook-config    print the ValidatingWebhookConfiguration for a policy
+  exception request file a break-glass request (a WindowException) in your name
+  approve exception add your approval to a request
+  withdraw exception
+                    remove your approval
+  cancel exception  delete a request
+  requests          list requests with their approvals and state
+
+The break-glass verbs go through kubectl; installed as kubectl-windowguard,
+windowguard is also a kubectl plugin (kubectl windowguard requests -A).
 
 Every verb takes --help; --version prints the version.
 )";
@@ -50,6 +59,21 @@ int main(int argc, char** argv) {
   }
   if (verb == "webhook-config") {
     return run_webhook_config(arguments, std::cout, std::cerr);
+  }
+  if (verb == "exception") {
+    return run_exception(arguments, std::cout, std::cerr);
+  }
+  if (verb == "approve") {
+    return run_approve(arguments, std::cout, std::cerr);
+  }
+  if (verb == "withdraw") {
+    return run_withdraw(arguments, std::cout, std::cerr);
+  }
+  if (verb == "cancel") {
+    return run_cancel(arguments, std::cout, std::cerr);
+  }
+  if (verb == "requests") {
+    return run_requests(arguments, std::cout, std::cerr);
   }
   if (verb == "--version" || verb == "version") {
     std::cout << "windowguard " << WINDOWGUARD_VERSION << '\n';

@@ -7,10 +7,16 @@ namespace windowguard::cli {
 
 ParsedOptions parse_options(const std::string& verb, const po::options_description& options, const Arguments& arguments,
                             std::ostream& out, std::ostream& err,
-                            const std::function<std::string(const std::string&)>& variable_to_option) {
+                            const std::function<std::string(const std::string&)>& variable_to_option,
+                            const po::positional_options_description* positional) {
   ParsedOptions parsed;
   try {
-    po::store(po::command_line_parser(arguments).options(options).run(), parsed.values);
+    po::command_line_parser parser(arguments);
+    parser.options(options);
+    if (positional != nullptr) {
+      parser.positional(*positional);
+    }
+    po::store(parser.run(), parsed.values);
     if (variable_to_option) {
       po::store(po::parse_environment(options, variable_to_option), parsed.values);
     }

@@ -24,10 +24,12 @@ struct ParsedOptions {
 };
 
 // Parses `arguments` (and, when given, environment variables through
-// `variable_to_option`); prints --help to `out` and errors to `err`.
+// `variable_to_option`, and words without an option name as `positional`
+// says); prints --help to `out` and errors to `err`.
 ParsedOptions parse_options(const std::string& verb, const po::options_description& options, const Arguments& arguments,
                             std::ostream& out, std::ostream& err,
-                            const std::function<std::string(const std::string&)>& variable_to_option = {});
+                            const std::function<std::string(const std::string&)>& variable_to_option = {},
+                            const po::positional_options_description* positional = nullptr);
 
 // Prints "windowguard VERB: MESSAGE" and returns the usage exit code.
 int usage_error(std::ostream& err, const std::string& verb, const std::string& message);

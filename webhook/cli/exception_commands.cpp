@@ -1,0 +1,447 @@
+// The break-glass verbs (docs/exceptions.md, "From the command line"): file a
+// WindowException, approve or withdraw an approval, cancel a request, list
+// requests.  Each goes through kubectl (cli/kubectl.hpp); windowguard's
+// webhook checks every write they make.
+#include <rapidjson/document.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include <chrono>
+#include <iomanip>
+#include <ostream>
+#include <sstream>
+
+#include "admission/json_members.hpp"
+#include "cli/commands.hpp"
+#include "cli/kubectl.hpp"
+#include "cli/options.hpp"
+#include "core/time_text.hpp"
+#include "policy/value_forms.hpp"
+
+namespace windowguard::cli {
+namespace {
+
+using admission::json_member;
+using admission::json_text;
+using JsonWriter = rapidjson::Writer<rapidjson::StringBuffer>;
+
+std::vector<std::string> comma_list(const std::string& text) {
+  std::vector<std::string> items;
+  std::istringstream parts(text);
+  for (std::string item; std::getline(parts, item, ',');) {
+    if (!item.empty()) {
+      items.push_back(item);
+    }
+  }
+  return items;
+}
+
+void write_list(JsonWriter& json, const char* name, const std::vector<std::string>& items) {
+  json.Key(name);
+  json.StartArray();
+  for (const std::string& item : items) {
+    json.String(item.c_str());
+  }
+  json.EndArray();
+}
+
+std::string text_of(const rapidjson::Value* value) {
+  return value != nullptr && value->IsString() ? std::string(json_text(*value)) : std::string();
+}
+
+// kubectl's failure, or nothing.
+int kubectl_failed(const Result<KubectlResult>& result, std::ostream& err) {
+  if (!result) {
+    err << "windowguard: " << result.error().message << '\n';
+    return kExitUsage;
+  }
+  err << result->err;
+  return result->exit_code == 0 ? kExitOk : kExitDenied;
+}
+
+core::Instant now() { return date::floor<core::seconds>(std::chrono::system_clock::now()); }
+
+int request_exception(const Arguments& arguments, std::ostream& out, std::ostream& err) {
+  po::options_description options(
+      "usage: windowguard exception request NAME -n NS --windows W[,W...] (--until RFC3339 | --for DURATION)\n"
+      "         [--from RFC3339] [--applications A,...] [--actions A,...] [--users U,...] [--groups G,...]\n"
+      "         --reason TEXT\n\n"
+      "Files a WindowException in your name; it lifts the windows for you (or the users and groups\n"
+      "given) once the approvers the policy names have approved it.\n\n"
+      "options");
+  options.add_options()                                                                         //
+      ("help,h", "show this help")                                                              //
+      ("name", po::value<std::string>(), "the request's name")                                  //
+      ("namespace,n", po::value<std::string>(), "its namespace: the environment (required)")    //
+      ("windows", po::value<std::string>(), "the windows to lift, comma-separated (required)")  //
+      ("until", po::value<std::string>(), "when it ends (RFC 3339)")                            //
+      ("for", po::value<std::string>(), "or how long it lasts from now (1h30m)")                //
+      ("from", po::value<std::string>(), "when it starts (RFC 3339; default now)")              //
+      ("applications", po::value<std::string>(), "applications it covers (default all)")        //
+      ("actions", po::value<std::string>(), "actions it covers (default all)")                  //
+      ("users", po::value<std::string>(), "who may act under it (default you)")                 //
+      ("groups", po::value<std::string>(), "groups who may act under it")                       //
+      ("reason", po::value<std::string>(), "why, 10 to 1024 characters (required)");
+  po::positional_options_description positional;
+  positional.add("name", 1);
+  const ParsedOptions parsed = parse_options("exception request", options, arguments, out, err, {}, &positional);
+  if (parsed.exit_code) {
+    return *parsed.exit_code;
+  }
+  const po::variables_map& values = parsed.values;
+  if (values.count("name") == 0) {
+    return usage_error(err, "exception request", "NAME is required");
+  }
+  for (const char* required : {"namespace", "windows", "reason"}) {
+    if (values.count(required) == 0) {
+      return usage_error(err, "exception request", std::string("--") + required + " is required");
+    }
+  }
+  if ((values.count("until") != 0) == (values.count("for") != 0)) {
+    return usage_error(err, "exception request", "give exactly one of --until and --for");
+  }
+  core::Instant from = now();
+  if (values.count("from") != 0) {
+    const auto parsed_from = policy::parse_instant(values["from"].as<std::string>());
+    if (!parsed_from) {
+      return usage_error(err, "exception request", "--from: " + parsed_from.error().message);
+    }
+    from = *parsed_from;
+  }
+  core::Instant until;
+  if (values.count("until") != 0) {
+    const auto parsed_until = policy::parse_instant(values["until"].as<std::string>());
+    if (!parsed_until) {
+      return usage_error(err, "exception request", "--until: " + parsed_until.error().message);
+    }
+    until = *parsed_until;
+  } else {
+    const auto duration = policy::parse_go_duration(values["for"].as<std::string>());
+    if (!duration) {
+      return usage_error(err, "exception request", "--for: " + duration.error().message);
+    }
+    until = from + *duration;
+  }
+  const auto caller = who_am_i();
+  if (!caller) {
+    err << "windowguard: " << caller.error().message << '\n';
+    return kExitUsage;
+  }
+  rapidjson::StringBuffer buffer;
+  JsonWriter json(buffer);
+  json.StartObject();
+  json.Key("apiVersion");
+  json.String("windowguard.dev/v1");
+  json.Key("kind");
+  json.String("WindowException");
+  json.Key("metadata");
+  json.StartObject();
+  json.Key("name");
+  json.String(values["name"].as<std::string>().c_str());
+  json.Key("namespace");
+  json.String(values["namespace"].as<std::string>().c_str());
+  json.EndObject();
+  json.Key("spec");
+  json.StartObject();
+  json.Key("requestedBy");
+  json.String(caller->username.c_str());
+  json.Key("reason");
+  json.String(values["reason"].as<std::string>().c_str());
+  write_list(json, "windows", comma_list(values["windows"].as<std::string>()));
+  for (const char* list : {"applications", "actions", "users", "groups"}) {
+    if (values.count(list) != 0) {
+      write_list(json, list, comma_list(values[list].as<std::string>()));
+    }
+  }
+  json.Key("from");
+  json.String(core::format_utc(from).c_str());
+  json.Key("until");
+  json.String(core::format_utc(until).c_str());
+  json.EndObject();
+  json.EndObject();
+  const auto created = run_kubectl({"create", "-f", "-"}, buffer.GetString());
+  if (const int failed = kubectl_failed(created, err); failed != kExitOk) {
+    return failed;
+  }
+  out << created->out;
+  out << "Ask an approver to run: windowguard approve exception " << values["name"].as<std::string>() << " -n "
+      << values["namespace"].as<std::string>() << '\n';
+  return kExitOk;
+}
+
+struct Target {
+  std::string name;
+  std::string namespace_name;
+};
+
+// `(exception | image) NAME -n NS`, for approve, withdraw and cancel.
+std::optional<Target> parse_target(const std::string& verb, const Arguments& arguments, std::ostream& out,
+                                   std::ostream& err, int& exit_code) {
+  po::options_description options("usage: windowguard " + verb + " exception NAME -n NS\n\noptions");
+  options.add_options()                                         //
+      ("help,h", "show this help")                              //
+      ("kind", po::value<std::string>(), "exception")           //
+      ("name", po::value<std::string>(), "the request's name")  //
+      ("namespace,n", po::value<std::string>(), "its namespace (required)");
+  po::positional_options_description positional;
+  positional.add("kind", 1).add("name", 1);
+  const ParsedOptions parsed = parse_options(verb, options, arguments, out, err, {}, &positional);
+  if (parsed.exit_code) {
+    exit_code = *parsed.exit_code;
+    return std::nullopt;
+  }
+  const po::variables_map& values = parsed.values;
+  if (values.count("kind") == 0 || values["kind"].as<std::string>() != "exception") {
+    exit_code = usage_error(err, verb, "say what: windowguard " + verb + " exception NAME -n NS");
+    return std::nullopt;
+  }
+  if (values.count("name") == 0 || values.count("namespace") == 0) {
+    exit_code = usage_error(err, verb, "NAME and -n NS are required");
+    return std::nullopt;
+  }
+  return Target{values["name"].as<std::string>(), values["namespace"].as<std::string>()};
+}
+
+// Adds (approve) or removes (withdraw) the caller's approval with a JSON
+// patch that first tests the object's resourceVersion, so that two approvers
+// at once never lose one another's approval; a conflict is tried again.
+int change_approval(const std::string& verb, const Arguments& arguments, std::ostream& out, std::ostream& err) {
+  int exit_code = kExitOk;
+  const auto target = parse_target(verb, arguments, out, err, exit_code);
+  if (!target) {
+    return exit_code;
+  }
+  const auto caller = who_am_i();
+  if (!caller) {
+    err << "windowguard: " << caller.error().message << '\n';
+    return kExitUsage;
+  }
+  constexpr int kAttempts = 3;
+  for (int attempt = 1;; ++attempt) {
+    const auto got = run_kubectl({"get", "windowexception", target->name, "-n", target->namespace_name, "-o", "json"});
+    if (const int failed = kubectl_failed(got, err); failed != kExitOk) {
+      return failed;
+    }
+    rapidjson::Document object;
+    object.Parse(got->out.c_str());
+    const std::string version = text_of(json_member(json_member(&object, "metadata"), "resourceVersion"));
+    const rapidjson::Value* status = json_member(&object, "status");
+    const rapidjson::Value* approvals = json_member(status, "approvals");
+    std::optional<rapidjson::SizeType> mine;
+    rapidjson::SizeType count = 0;
+    if (approvals != nullptr && approvals->IsArray()) {
+      count = approvals->Size();
+      for (rapidjson::SizeType i = 0; i < count; ++i) {
+        if (text_of(json_member(&(*approvals)[i], "user")) == caller->username) {
+          mine = i;
+        }
+      }
+    }
+    rapidjson::StringBuffer buffer;
+    JsonWriter json(buffer);
+    json.StartArray();
+    json.StartObject();
+    json.Key("op");
+    json.String("test");
+    json.Key("path");
+    json.String("/metadata/resourceVersion");
+    json.Key("value");
+    json.String(version.c_str());
+    json.EndObject();
+    json.StartObject();
+    if (verb == "approve") {
+      if (mine) {
+        out << "You (" << caller->username << ") have approved " << target->namespace_name << "/" << target->name
+            << " already.\n";
+        return kExitOk;
+      }
+      json.Key("op");
+      json.String("add");
+      json.Key("path");
+      json.String(status == nullptr ? "/status" : approvals == nullptr ? "/status/approvals" : "/status/approvals/-");
+      json.Key("value");
+      const auto write_approval = [&] {
+        json.StartObject();
+        json.Key("user");
+        json.String(caller->username.c_str());
+        json.Key("at");
+        json.String(core::format_utc(now()).c_str());
+        std::vector<std::string> groups;
+        for (const std::string& group : caller->groups) {
+          if (group != "system:authenticated") {
+            groups.push_back(group);
+          }
+        }
+        write_list(json, "groups", groups);
+        json.EndObject();
+      };
+      if (status == nullptr) {
+        json.StartObject();
+        json.Key("approvals");
+        json.StartArray();
+        write_approval();
+        json.EndArray();
+        json.EndObject();
+      } else if (approvals == nullptr) {
+        json.StartArray();
+        write_approval();
+        json.EndArray();
+      } else {
+        write_approval();
+      }
+    } else {
+      if (!mine) {
+        out << "You (" << caller->username << ") have no approval on " << target->namespace_name << "/" << target->name
+            << " to withdraw.\n";
+        return kExitOk;
+      }
+      json.Key("op");
+      json.String("remove");
+      json.Key("path");
+      json.String(("/status/approvals/" + std::to_string(*mine)).c_str());
+    }
+    json.EndObject();
+    json.EndArray();
+    const auto patched = run_kubectl({"patch", "windowexception", target->name, "-n", target->namespace_name,
+                                      "--subresource=status", "--type=json", "-p", buffer.GetString()});
+    if (!patched) {
+      err << "windowguard: " << patched.error().message << '\n';
+      return kExitUsage;
+    }
+    const bool conflict = patched->exit_code != 0 && patched->err.find("testing value") != std::string::npos;
+    if (conflict && attempt < kAttempts) {
+      continue;
+    }
+    err << patched->err;
+    if (patched->exit_code != 0) {
+      return kExitDenied;
+    }
+    out << (verb == "approve" ? "Approved " : "Withdrew your approval of ") << target->namespace_name << "/"
+        << target->name << " as " << caller->username << ".\n";
+    return kExitOk;
+  }
+}
+
+int cancel_request(const Arguments& arguments, std::ostream& out, std::ostream& err) {
+  int exit_code = kExitOk;
+  const auto target = parse_target("cancel", arguments, out, err, exit_code);
+  if (!target) {
+    return exit_code;
+  }
+  const auto deleted = run_kubectl({"delete", "windowexception", target->name, "-n", target->namespace_name});
+  if (const int failed = kubectl_failed(deleted, err); failed != kExitOk) {
+    return failed;
+  }
+  out << deleted->out;
+  return kExitOk;
+}
+
+}  // namespace
+
+int run_exception(const Arguments& arguments, std::ostream& out, std::ostream& err) {
+  if (arguments.empty() || arguments.front() != "request") {
+    return usage_error(err, "exception", "expected: windowguard exception request NAME -n NS ... (--help for more)");
+  }
+  return request_exception(Arguments(arguments.begin() + 1, arguments.end()), out, err);
+}
+
+int run_approve(const Arguments& arguments, std::ostream& out, std::ostream& err) {
+  return change_approval("approve", arguments, out, err);
+}
+
+int run_withdraw(const Arguments& arguments, std::ostream& out, std::ostream& err) {
+  return change_approval("withdraw", arguments, out, err);
+}
+
+int run_cancel(const Arguments& arguments, std::ostream& out, std::ostream& err) {
+  return cancel_request(arguments, out, err);
+}
+
+int run_requests(const Arguments& arguments, std::ostream& out, std::ostream& err) {
+  po::options_description options(
+      "usage: windowguard requests [-n NS | -A] [--output text|json]\n\n"
+      "Lists WindowExceptions with their approvals and state, as windowguard keeps them.\n\noptions");
+  options.add_options()                                                                //
+      ("help,h", "show this help")                                                     //
+      ("namespace,n", po::value<std::string>(), "one namespace (default: kubectl's)")  //
+      ("all-namespaces,A", "every namespace")                                          //
+      ("output,o", po::value<std::string>()->default_value("text"), "text or json");
+  const ParsedOptions parsed = parse_options("requests", options, arguments, out, err);
+  if (parsed.exit_code) {
+    return *parsed.exit_code;
+  }
+  const po::variables_map& values = parsed.values;
+  const std::string output = values["output"].as<std::string>();
+  if (output != "text" && output != "json") {
+    return usage_error(err, "requests", "--output must be text or json");
+  }
+  std::vector<std::string> kubectl_arguments{"get", "windowexceptions", "-o", "json"};
+  if (values.count("all-namespaces") != 0) {
+    kubectl_arguments.push_back("-A");
+  } else if (values.count("namespace") != 0) {
+    kubectl_arguments.insert(kubectl_arguments.end(), {"-n", values["namespace"].as<std::string>()});
+  }
+  const auto listed = run_kubectl(kubectl_arguments);
+  if (const int failed = kubectl_failed(listed, err); failed != kExitOk) {
+    return failed;
+  }
+  rapidjson::Document list;
+  list.Parse(listed->out.c_str());
+  const rapidjson::Value* items = json_member(&list, "items");
+  if (items == nullptr || !items->IsArray()) {
+    err << "windowguard: kubectl printed no list of WindowExceptions\n";
+    return kExitUsage;
+  }
+  rapidjson::StringBuffer buffer;
+  JsonWriter json(buffer);
+  json.StartArray();
+  std::ostringstream table;
+  table << std::left << std::setw(20) << "NAMESPACE" << std::setw(24) << "NAME" << std::setw(24) << "REQUESTED-BY"
+        << std::setw(10) << "APPROVALS" << std::setw(11) << "STATE" << std::setw(22) << "UNTIL"
+        << "APPROVED-BY\n";
+  for (const rapidjson::Value& item : items->GetArray()) {
+    const rapidjson::Value* metadata = json_member(&item, "metadata");
+    const rapidjson::Value* spec = json_member(&item, "spec");
+    const rapidjson::Value* status = json_member(&item, "status");
+    std::vector<std::string> approvers;
+    if (const rapidjson::Value* approvals = json_member(status, "approvals");
+        approvals != nullptr && approvals->IsArray()) {
+      for (const rapidjson::Value& approval : approvals->GetArray()) {
+        approvers.push_back(text_of(json_member(&approval, "user")));
+      }
+    }
+    std::string joined;
+    for (const std::string& approver : approvers) {
+      joined += (joined.empty() ? "" : ",") + approver;
+    }
+    const std::string approved = text_of(json_member(status, "approved"));
+    const std::string state = text_of(json_member(status, "state"));
+    table << std::setw(20) << text_of(json_member(metadata, "namespace")) << std::setw(24)
+          << text_of(json_member(metadata, "name")) << std::setw(24) << text_of(json_member(spec, "requestedBy"))
+          << std::setw(10) << (approved.empty() ? "?" : approved) << std::setw(11) << (state.empty() ? "?" : state)
+          << std::setw(22) << text_of(json_member(spec, "until")) << (joined.empty() ? "-" : joined) << '\n';
+    json.StartObject();
+    for (const auto& [key, value] :
+         {std::pair<const char*, std::string>{"namespace", text_of(json_member(metadata, "namespace"))},
+          {"name", text_of(json_member(metadata, "name"))},
+          {"requestedBy", text_of(json_member(spec, "requestedBy"))},
+          {"reason", text_of(json_member(spec, "reason"))},
+          {"until", text_of(json_member(spec, "until"))},
+          {"approved", approved},
+          {"state", state}}) {
+      json.Key(key);
+      json.String(value.c_str());
+    }
+    write_list(json, "approvers", approvers);
+    json.EndObject();
+  }
+  json.EndArray();
+  if (output == "json") {
+    out << buffer.GetString() << '\n';
+  } else {
+    out << table.str();
+  }
+  return kExitOk;
+}
+
+}  // namespace windowguard::cli
