@@ -256,6 +256,40 @@ TEST(Windows, UsageErrorsExitTwo) {
   }
 }
 
+// The break-glass verbs check their command line before calling kubectl,
+// and say so when kubectl cannot be run at all.
+TEST(BreakGlass, UsageErrorsExitTwoWithTheReason) {
+  const std::pair<int (*)(const Arguments&, std::ostream&, std::ostream&), Arguments> rows[] = {
+      {run_exception, {}},
+      {run_exception, {"approve"}},
+      {run_exception, {"request", "-n", "prod", "--windows", "w", "--for", "1h", "--reason", "INC-1: a reason"}},
+      {run_exception, {"request", "fix", "--windows", "w", "--for", "1h", "--reason", "INC-1: a reason"}},
+      {run_exception, {"request", "fix", "-n", "prod", "--windows", "w", "--reason", "INC-1: a reason"}},
+      {run_exception,
+       {"request", "fix", "-n", "prod", "--windows", "w", "--for", "1h", "--until", "2026-12-05T20:00:00Z", "--reason",
+        "INC-1: a reason"}},
+      {run_exception,
+       {"request", "fix", "-n", "prod", "--windows", "w", "--for", "soon", "--reason", "INC-1: a reason"}},
+      {run_exception,
+       {"request", "fix", "-n", "prod", "--windows", "w", "--until", "Friday", "--reason", "INC-1: a reason"}},
+      {run_approve, {"image", "fix", "-n", "prod"}},
+      {run_approve, {"exception", "fix"}},
+      {run_withdraw, {"exception"}},
+      {run_cancel, {}},
+      {run_requests, {"--output", "yaml"}},
+  };
+  for (const auto& [verb, arguments] : rows) {
+    const VerbRun result = run(verb, arguments);
+    EXPECT_EQ(result.code, kExitUsage) << (arguments.empty() ? "" : arguments.back());
+    EXPECT_NE(result.err.find("windowguard "), std::string::npos) << result.err;
+  }
+  setenv("WINDOWGUARD_KUBECTL", "/nonexistent/kubectl", 1);
+  const VerbRun no_kubectl = run(run_requests, {"-A"});
+  unsetenv("WINDOWGUARD_KUBECTL");
+  EXPECT_EQ(no_kubectl.code, kExitUsage);
+  EXPECT_NE(no_kubectl.err.find("cannot run /nonexistent/kubectl"), std::string::npos) << no_kubectl.err;
+}
+
 int exit_code_of(const std::string& command) {
   const int status = std::system((command + " >/dev/null 2>&1").c_str());
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
