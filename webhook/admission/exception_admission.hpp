@@ -12,7 +12,7 @@ bool is_exception_write(const AdmissionRequest& request);
 // Allowed, or denied with the reason as the message kubectl shows.
 // `windowguard_user` is windowguard's own identity in the cluster (empty when
 // unknown), whose status writes keep the summary fields.
-AdmissionDecision review_exception_write(const core::Policy& policy, const AdmissionRequest& request,
-                                         core::Instant now, std::string_view windowguard_user);
+AdmissionDecision review_exception_write(const core::Policy& policy, const AdmissionRequest& request, core::Instant now,
+                                         std::string_view windowguard_user);
 
 }  // namespace windowguard::admission
