@@ -140,7 +140,7 @@ BENCHMARK(BM_ParseRapidjsonEntryPoint)->DenseRange(0, 2);
 class FullPathRequests {
  public:
   FullPathRequests(const std::string& body, bool decide_afresh, const core::ExceptionBook* exceptions = nullptr)
-      : body_(body), instants_{kAt, decide_afresh ? kAt + core::days{7} : kAt}, cluster_{exceptions, {}} {}
+      : body_(body), instants_{kAt, decide_afresh ? kAt + core::days{7} : kAt}, cluster_{exceptions, nullptr, {}} {}
   void run_one() {
     auto decoded = admission::decode_review(body_);
     const auto& review = decoded.value().request();

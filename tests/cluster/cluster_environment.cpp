@@ -50,6 +50,9 @@ bindings:
     environments: ["frozen*"]
   - windows: [release-train]
     environments: [soon]
+  - windows: [change-freeze]
+    namespaceSelector:
+      matchLabels: {windowguard.dev/frozen: "true"}
 )";
 }
 

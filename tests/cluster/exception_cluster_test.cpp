@@ -251,6 +251,34 @@ TEST_F(Cluster, TheWatchSurvivesAnApiServerOutageAndExceptionsEndOnTimeMeanwhile
   EXPECT_EQ(allowed.exit_code, 0) << output_of(allowed);
 }
 
+// A binding by namespace label follows the label: the watch of Namespaces
+// brings it within seconds.
+TEST_F(Cluster, ABindingByNamespaceLabelFollowsTheLabel) {
+  make_namespace("labelled-later");
+  // A new Deployment, as a server-side dry run: always governed, never kept.
+  const auto create_is_denied = [](std::chrono::seconds within, bool denied) {
+    const auto deadline = std::chrono::steady_clock::now() + within;
+    CommandResult result;
+    do {
+      result = ClusterEnvironment::shared().cluster().kubectl(
+          kDeveloper, {"create", "deployment", "probe", "--image=nginx", "-n", "labelled-later", "--dry-run=server"});
+      if ((result.exit_code != 0) == denied) {
+        break;
+      }
+      std::this_thread::sleep_for(250ms);
+    } while (std::chrono::steady_clock::now() < deadline);
+    return result;
+  };
+  const CommandResult unbound = create_is_denied(0s, false);
+  EXPECT_EQ(unbound.exit_code, 0) << "no window applies yet: " << output_of(unbound);
+  ASSERT_EQ(cluster().kubectl({"label", "namespace", "labelled-later", "windowguard.dev/frozen=true"}).exit_code, 0);
+  const CommandResult denied = create_is_denied(10s, true);
+  EXPECT_NE(denied.err.find("blocked by blackout window \"change-freeze\""), std::string::npos) << output_of(denied);
+  ASSERT_EQ(cluster().kubectl({"label", "namespace", "labelled-later", "windowguard.dev/frozen-"}).exit_code, 0);
+  const CommandResult allowed = create_is_denied(10s, false);
+  EXPECT_EQ(allowed.exit_code, 0) << output_of(allowed);
+}
+
 // `windowguard VERB ...` as `who`: the CLI reaches the cluster through the
 // real kubectl, with that identity's kubeconfig.
 CommandResult windowguard_as(const Identity& who, const std::vector<std::string>& arguments) {

@@ -23,7 +23,8 @@ const std::vector<Label> kLow{{"tier", "low"}};
 const std::vector<std::string_view> kTierCriticalAsGroups{"tier", "critical"};
 
 // Office hours blackouts: one for deploys of team-a's api (user dev and group
-// sre exempt), one for anything labelled tier=critical in team-b.  Every
+// sre exempt), one for anything labelled tier=critical in team-b and for
+// anything in a namespace labelled tier=critical.  Every
 // field of a decision's input changes some decision.
 Policy office_hours_policy() {
   ActionSet deploys;
@@ -39,7 +40,8 @@ Policy office_hours_policy() {
   settings.warn_before_minutes = 60;
   return Policy(std::move(windows),
                 {Binding{{0}, {"team-a"}, {"api"}, std::nullopt},
-                 Binding{{1}, {"team-b"}, {}, LabelSelector{{{"tier", "critical"}}, {}}}},
+                 Binding{{1}, {"team-b"}, {}, LabelSelector{{{"tier", "critical"}}, {}}},
+                 Binding{{1}, {}, {}, std::nullopt, LabelSelector{{{"tier", "critical"}}, {}}}},
                 settings);
 }
 
@@ -81,6 +83,11 @@ TEST(DecisionMemo, EveryFieldOfTheInputIsPartOfWhatItRemembers) {
       {"groups against labels",
        input_of(Action::Deploy, {"team-b", "", {}, false}, "alice", kTierCriticalAsGroups, kNoon),
        input_of(Action::Deploy, {"team-b", "", kCritical, false}, "alice", kNoGroups, kNoon)},
+      {"namespace labels", input_of(Action::Deploy, {"team-c", "", {}, false, kCritical}, "alice", kNoGroups, kNoon),
+       input_of(Action::Deploy, {"team-c", "", {}, false, kLow}, "alice", kNoGroups, kNoon)},
+      {"labels against namespace labels",
+       input_of(Action::Deploy, {"team-c", "", kCritical, false, {}}, "alice", kNoGroups, kNoon),
+       input_of(Action::Deploy, {"team-c", "", {}, false, kCritical}, "alice", kNoGroups, kNoon)},
       {"instant", blocked, input_of(Action::Deploy, api, "alice", kNoGroups, utc("2024-03-12T18:00:00Z"))},
   };
   for (const Case& c : cases) {

@@ -204,7 +204,8 @@ TEST_F(Manifests, TheExceptionRolesGrantWhatEachPartyNeedsAndNoMore) {
   EXPECT_EQ(permissions_of(object("ClusterRole/windowguard-webhook")),
             (std::vector<std::string>{"windowguard.dev windowexceptions get", "windowguard.dev windowexceptions list",
                                       "windowguard.dev windowexceptions watch",
-                                      "windowguard.dev windowexceptions/status patch"}));
+                                      "windowguard.dev windowexceptions/status patch", " namespaces get",
+                                      " namespaces list", " namespaces watch"}));
   const YAML::Node binding = object("ClusterRoleBinding/windowguard-webhook");
   EXPECT_EQ(binding["subjects"][0]["kind"].as<std::string>(), "ServiceAccount");
   EXPECT_EQ(binding["subjects"][0]["name"].as<std::string>(), "windowguard");

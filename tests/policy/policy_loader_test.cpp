@@ -568,6 +568,36 @@ exceptions:
   EXPECT_EQ(entry.scope.until, testing::utc("2026-12-05T22:00:00Z"));
 }
 
+TEST(PolicyLoader, ABindingMaySelectNamespacesByLabelBesideOrInsteadOfNamingThem) {
+  const LoadResult result = load_policy({{"p.yaml", kWindowA + R"yaml(    durations:
+      - daily: {from: "01:00", to: "02:00"}
+bindings:
+  - windows: [a]
+    namespaceSelector:
+      matchLabels: {env: prod}
+      matchExpressions: [{key: team, operator: In, values: [payments]}]
+  - windows: [a]
+    environments: [staging]
+    namespaceSelector: {matchLabels: {env: staging}}
+)yaml"}});
+  ASSERT_TRUE(result.ok()) << errors_of(result).front();
+  const auto& bindings = result->policy->bindings();
+  ASSERT_EQ(bindings.size(), 2U);
+  EXPECT_TRUE(bindings[0].environments.empty());
+  ASSERT_TRUE(bindings[0].namespace_selector.has_value());
+  EXPECT_EQ(bindings[0].namespace_selector->match_labels.size(), 1U);
+  EXPECT_EQ(bindings[0].namespace_selector->match_expressions.size(), 1U);
+  EXPECT_EQ(bindings[1].environments, std::vector<std::string>{"staging"});
+  EXPECT_TRUE(result->policy->selects_namespaces());
+  const LoadResult neither = load_policy({{"p.yaml", kWindowA + R"yaml(    durations:
+      - daily: {from: "01:00", to: "02:00"}
+bindings:
+  - windows: [a]
+)yaml"}});
+  EXPECT_EQ(errors_of(neither),
+            std::vector<std::string>{R"(p.yaml:9:5: a binding is missing the required field "environments")"});
+}
+
 TEST(PolicyLoader, AnExceptionsBlockHasTheDefaultsOfTheField) {
   const LoadResult result = load_policy({{"p.yaml", kWindowA + R"yaml(    durations:
       - daily: {from: "01:00", to: "02:00"}

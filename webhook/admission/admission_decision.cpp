@@ -22,6 +22,9 @@ AdmissionDecision evaluate_request(const core::Policy& policy, const AdmissionRe
     core::DecisionInput input;
     input.action = action;
     input.subject = classification.subject();
+    if (cluster.namespace_labels != nullptr && policy.selects_namespaces()) {
+      input.subject.namespace_labels = cluster.namespace_labels->of(classification.environment);
+    }
     input.requester = core::Requester{request.username, request.groups};
     input.at = at;
     input.exceptions = cluster.exceptions;

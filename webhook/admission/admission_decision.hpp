@@ -14,6 +14,7 @@
 #include "admission/review_decoder.hpp"
 #include "core/decision.hpp"
 #include "core/decision_memo.hpp"
+#include "core/namespace_labels.hpp"
 
 namespace windowguard::admission {
 
@@ -33,6 +34,7 @@ struct AdmissionDecision {
 // windowguard is there.  Empty without cluster access.
 struct ClusterFacts {
   const core::ExceptionBook* exceptions = nullptr;
+  const core::NamespaceLabels* namespace_labels = nullptr;
   std::string windowguard_user;
 };
 

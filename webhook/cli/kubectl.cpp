@@ -70,6 +70,7 @@ Result<KubectlResult> run_kubectl(const std::vector<std::string>& arguments, con
   std::vector<std::string> argv{program};
   argv.insert(argv.end(), arguments.begin(), arguments.end());
   std::vector<char*> pointers;
+  pointers.reserve(argv.size() + 1);
   for (std::string& argument : argv) {
     pointers.push_back(argument.data());
   }

@@ -24,8 +24,8 @@ namespace http = beast::http;
 using tcp = net::ip::tcp;
 using error_code = boost::system::error_code;
 
-constexpr std::size_t kStreamChunk = 16 * 1024;
-constexpr std::size_t kLongestLine = 16 * 1024 * 1024;
+constexpr std::size_t kStreamChunk = std::size_t{16} * 1024;
+constexpr std::size_t kLongestLine = std::size_t{16} * 1024 * 1024;
 
 // One connection, driven by the calling thread: each operation is started
 // asynchronously and the connection's own io_context is run until it

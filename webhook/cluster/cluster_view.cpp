@@ -27,26 +27,28 @@ std::string status_patch(const std::string& approved, const std::string& state) 
   return R"({"status":{"approved":")" + approved + R"(","state":")" + state + R"("}})";
 }
 
-}  // namespace
-
-ClusterView::ClusterView(Credentials credentials, Reflector::Options exceptions, Publish publish, CurrentPolicy policy)
-    : client_(std::move(credentials), kSilence),
-      exceptions_(client_, std::move(exceptions),
-                  [this](const Reflector::Objects& objects) { on_exceptions(objects); }),
-      publish_(std::move(publish)),
-      policy_(std::move(policy)) {}
-
-ClusterView::~ClusterView() { stop(); }
-
-Reflector::Options ClusterView::exception_watch() {
+Reflector::Options watch_of(std::string resource, std::string path) {
   Reflector::Options options;
-  options.resource = "windowexceptions";
-  options.path = "/apis/windowguard.dev/v1/windowexceptions";
+  options.resource = std::move(resource);
+  options.path = std::move(path);
   return options;
 }
 
+}  // namespace
+
+ClusterView::ClusterView(Credentials credentials, Outlets outlets)
+    : client_(std::move(credentials), kSilence),
+      outlets_(std::move(outlets)),
+      exceptions_(client_, watch_of("windowexceptions", "/apis/windowguard.dev/v1/windowexceptions"),
+                  [this](const Reflector::Objects& objects) { on_exceptions(objects); }),
+      namespaces_(client_, watch_of("namespaces", "/api/v1/namespaces"),
+                  [this](const Reflector::Objects& objects) { on_namespaces(objects); }) {}
+
+ClusterView::~ClusterView() { stop(); }
+
 void ClusterView::start() {
-  thread_ = std::thread([this] { exceptions_.run(); });
+  exceptions_thread_ = std::thread([this] { exceptions_.run(); });
+  namespaces_thread_ = std::thread([this] { namespaces_.run(); });
   writer_ = std::thread([this] { keep_statuses(); });
 }
 
@@ -58,7 +60,8 @@ void ClusterView::stop() {
   stop_changed_.notify_all();
   writer_interrupter_.interrupt();
   exceptions_.stop();
-  for (std::thread* thread : {&thread_, &writer_}) {
+  namespaces_.stop();
+  for (std::thread* thread : {&exceptions_thread_, &namespaces_thread_, &writer_}) {
     if (thread->joinable()) {
       thread->join();
     }
@@ -106,7 +109,7 @@ void ClusterView::keep_statuses() {
     }
   }
   while (wait(kStatusInterval)) {
-    const std::shared_ptr<const core::Policy> policy = policy_();
+    const std::shared_ptr<const core::Policy> policy = outlets_.policy();
     if (policy == nullptr) {
       continue;
     }
@@ -145,10 +148,15 @@ std::string ClusterView::not_ready_reason() const {
   if (!client_.setup_problem().empty()) {
     return "cluster access: " + client_.setup_problem();
   }
-  return exceptions_.status().listed ? "" : "WindowExceptions have not been listed yet";
+  if (!exceptions_.status().listed) {
+    return "WindowExceptions have not been listed yet";
+  }
+  return namespaces_.status().listed ? "" : "Namespaces have not been listed yet";
 }
 
-ClusterViewStatus ClusterView::status() const { return {exceptions_.status(), undecodable_.load()}; }
+ClusterViewStatus ClusterView::status() const {
+  return {exceptions_.status(), namespaces_.status(), undecodable_.load()};
+}
 
 void ClusterView::on_exceptions(const Reflector::Objects& objects) {
   std::vector<core::WindowException> exceptions;
@@ -175,7 +183,24 @@ void ClusterView::on_exceptions(const Reflector::Objects& objects) {
     const std::lock_guard lock(mutex_);
     shown_ = std::move(shown);
   }
-  publish_(std::make_shared<const core::ExceptionBook>(std::move(exceptions)));
+  outlets_.exceptions(std::make_shared<const core::ExceptionBook>(std::move(exceptions)));
+}
+
+void ClusterView::on_namespaces(const Reflector::Objects& objects) {
+  std::unordered_map<std::string, core::NamespaceLabels::Owned> labels;
+  labels.reserve(objects.size());
+  for (const auto& [name, object] : objects) {
+    core::NamespaceLabels::Owned& owned = labels[name];
+    const rapidjson::Value* found = admission::json_member(admission::json_member(object.get(), "metadata"), "labels");
+    if (found != nullptr && found->IsObject()) {
+      for (const auto& label : found->GetObject()) {
+        if (label.value.IsString()) {
+          owned.emplace_back(admission::json_text(label.name), admission::json_text(label.value));
+        }
+      }
+    }
+  }
+  outlets_.namespaces(std::make_shared<const core::NamespaceLabels>(std::move(labels)));
 }
 
 }  // namespace windowguard::cluster

@@ -1,7 +1,8 @@
 #pragma once
-// What `serve` reads from the cluster: the WindowExceptions, through a
-// reflector on a thread of its own, published as an immutable
-// core::ExceptionBook for the I/O threads (which only compare a version on
+// What `serve` reads from the cluster: the WindowExceptions and the
+// Namespaces' labels, each through a reflector on a thread of its own,
+// published as an immutable core::ExceptionBook and core::NamespaceLabels for
+// the I/O threads (which only compare a version on
 // the request path, as for the policy).  When the watch breaks the last view
 // stays; the decision's clock still ends every exception at its until.
 //
@@ -20,6 +21,7 @@
 #include "cluster/api_client.hpp"
 #include "cluster/credentials.hpp"
 #include "cluster/reflector.hpp"
+#include "core/namespace_labels.hpp"
 #include "core/policy.hpp"
 #include "core/window_exception.hpp"
 
@@ -27,15 +29,20 @@ namespace windowguard::cluster {
 
 struct ClusterViewStatus {
   ReflectorStatus exceptions;
+  ReflectorStatus namespaces;
   std::size_t undecodable = 0;  // objects in the last view that could not be read
 };
 
 class ClusterView {
  public:
-  using Publish = std::function<void(std::shared_ptr<const core::ExceptionBook>)>;
-  using CurrentPolicy = std::function<std::shared_ptr<const core::Policy>()>;
+  // Where the view goes, and where the policy in force comes from.
+  struct Outlets {
+    std::function<void(std::shared_ptr<const core::ExceptionBook>)> exceptions;
+    std::function<void(std::shared_ptr<const core::NamespaceLabels>)> namespaces;
+    std::function<std::shared_ptr<const core::Policy>()> policy;
+  };
 
-  ClusterView(Credentials credentials, Reflector::Options exceptions, Publish publish, CurrentPolicy policy);
+  ClusterView(Credentials credentials, Outlets outlets);
   ~ClusterView();  // stops and joins
   ClusterView(const ClusterView&) = delete;
   ClusterView& operator=(const ClusterView&) = delete;
@@ -50,8 +57,6 @@ class ClusterView {
   // empty until known.
   std::string identity() const;
 
-  static Reflector::Options exception_watch();
-
  private:
   // An object's status as shown, beside what it is.
   struct Shown {
@@ -61,15 +66,16 @@ class ClusterView {
   };
 
   void on_exceptions(const Reflector::Objects& objects);
+  void on_namespaces(const Reflector::Objects& objects);
   void keep_statuses();
   bool learn_identity();
   void write_status(const Shown& shown, const std::string& approved, const std::string& state);
   bool wait(std::chrono::milliseconds duration);
 
   ApiClient client_;
+  Outlets outlets_;
   Reflector exceptions_;
-  Publish publish_;
-  CurrentPolicy policy_;
+  Reflector namespaces_;
   std::atomic<std::size_t> undecodable_{0};
   Interrupter writer_interrupter_;
   mutable std::mutex mutex_;
@@ -77,7 +83,8 @@ class ClusterView {
   bool stopping_ = false;
   std::vector<Shown> shown_;  // the last view, for the status writer
   std::string identity_;
-  std::thread thread_;
+  std::thread exceptions_thread_;
+  std::thread namespaces_thread_;
   std::thread writer_;
 };
 

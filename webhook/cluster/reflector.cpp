@@ -227,7 +227,8 @@ void Reflector::wait_before_retry(std::chrono::milliseconds& backoff) {
   thread_local std::minstd_rand random(std::random_device{}());
   // Full jitter around the backoff (0.5x to 1.5x), so that replicas spread out.
   std::uniform_real_distribution<double> spread(0.5, 1.5);
-  const auto wait = std::chrono::milliseconds(static_cast<std::int64_t>(backoff.count() * spread(random)));
+  const auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(
+      std::chrono::duration<double, std::milli>(backoff) * spread(random));
   backoff = std::min(backoff * 2, options_.longest_backoff);
   std::unique_lock lock(mutex_);
   stopped_changed_.wait_for(lock, wait, [this] { return stopped_; });

@@ -28,6 +28,9 @@ std::optional<std::string> namespace_pattern(std::string_view environment_patter
 BindingIndex::BindingIndex(std::vector<Binding> bindings, std::string_view cluster_name)
     : bindings_(std::move(bindings)) {
   for (std::size_t index = 0; index < bindings_.size(); ++index) {
+    if (bindings_[index].namespace_selector) {
+      namespace_selector_bindings_.push_back(index);
+    }
     for (const std::string& pattern : bindings_[index].environments) {
       // Resolved here, once, against this cluster's name.
       std::optional<std::string> resolved = namespace_pattern(pattern, cluster_name);
@@ -98,6 +101,11 @@ std::vector<std::size_t> BindingIndex::windows_for(const Subject& subject) const
       if (glob_matches(glob.namespace_pattern, subject.environment)) {
         take(glob.binding);
       }
+    }
+  }
+  for (std::size_t binding_index : namespace_selector_bindings_) {
+    if (bindings_[binding_index].namespace_selector->matches(subject.namespace_labels)) {
+      take(binding_index);
     }
   }
   if (result.size() > already_sorted) {

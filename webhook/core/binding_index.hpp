@@ -29,6 +29,7 @@ class BindingIndex {
   // repeats.  Costs in proportion to the bindings that can match the
   // subject's environment, not to the size of the policy.
   std::vector<std::size_t> windows_for(const Subject& subject) const;
+  bool selects_namespaces() const { return !namespace_selector_bindings_.empty(); }
 
  private:
   bool binding_applies(const Binding& binding, const Subject& subject) const;
@@ -55,6 +56,8 @@ class BindingIndex {
   // that a namespace is matched only against globs that can match it.
   std::unordered_map<std::string, std::vector<GlobBinding>, StringHash, std::equal_to<>> globs_by_prefix_;
   std::vector<std::size_t> glob_prefix_lengths_;  // ascending, distinct
+  // Bindings with a namespaceSelector: few, each tried on every request.
+  std::vector<std::size_t> namespace_selector_bindings_;
 };
 
 }  // namespace windowguard::core

@@ -9,7 +9,7 @@ namespace {
 
 // The texts of an input that its decision depends on, in the order a Key
 // holds them: the environment, the application and the username, then each
-// group, then each label's key and value.
+// group, then each label's key and value, then each namespace label's.
 template <typename Visit>
 void for_each_text(const DecisionInput& input, Visit&& visit) {
   visit(input.subject.environment);
@@ -22,10 +22,14 @@ void for_each_text(const DecisionInput& input, Visit&& visit) {
     visit(label.key);
     visit(label.value);
   }
+  for (const Label& label : input.subject.namespace_labels) {
+    visit(label.key);
+    visit(label.value);
+  }
 }
 
 std::size_t text_count(const DecisionInput& input) {
-  return 3 + input.requester.groups.size() + 2 * input.subject.labels.size();
+  return 3 + input.requester.groups.size() + 2 * (input.subject.labels.size() + input.subject.namespace_labels.size());
 }
 
 std::size_t hash_of(const DecisionInput& input) {
@@ -38,7 +42,8 @@ std::size_t hash_of(const DecisionInput& input) {
 
 bool DecisionMemo::Key::operator==(const DecisionInput& input) const {
   if (action != input.action || whole_environment != input.subject.whole_environment ||
-      groups != input.requester.groups.size() || texts.size() != text_count(input)) {
+      groups != input.requester.groups.size() || labels != input.subject.labels.size() ||
+      texts.size() != text_count(input)) {
     return false;
   }
   std::size_t next = 0;
@@ -51,6 +56,7 @@ void DecisionMemo::Key::assign(const DecisionInput& input) {
   action = input.action;
   whole_environment = input.subject.whole_environment;
   groups = input.requester.groups.size();
+  labels = input.subject.labels.size();
   texts.resize(text_count(input));
   std::size_t next = 0;
   for_each_text(input, [&](std::string_view text) { texts[next++].assign(text); });

@@ -39,7 +39,10 @@ class DecisionMemo {
   struct Key {
     Action action = Action::Deploy;
     bool whole_environment = false;
+    // How many texts are groups and how many the object's labels: a label
+    // could read as two groups, or as a namespace label.
     std::size_t groups = 0;
+    std::size_t labels = 0;
     std::vector<std::string> texts;
 
     void assign(const DecisionInput& input);  // reuses the texts' storage

@@ -41,6 +41,8 @@ std::optional<std::size_t> Policy::window_named(std::string_view name) const {
   return found == window_by_name_.end() ? std::nullopt : std::optional<std::size_t>(found->second);
 }
 
+bool Policy::selects_namespaces() const { return binding_index_->selects_namespaces(); }
+
 std::vector<std::size_t> Policy::windows_for(const Subject& subject) const {
   return binding_index_->windows_for(subject);
 }

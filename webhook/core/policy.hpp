@@ -36,6 +36,9 @@ struct Binding {
   std::vector<std::string> environments;  // globs over the namespace (or "cluster/namespace")
   std::vector<std::string> applications;  // globs; empty means every application
   std::optional<LabelSelector> selector;
+  // Namespaces whose labels it selects are environments of the binding too,
+  // beside those `environments` names (read from the cluster's Namespaces).
+  std::optional<LabelSelector> namespace_selector = std::nullopt;
 };
 
 struct UpcomingDays {
@@ -63,6 +66,9 @@ struct Subject {
   // Every binding of the environment applies, whatever its applications and
   // selector (a Namespace DELETE, a Pod eviction).
   bool whole_environment = false;
+  // The namespace's labels, for bindings with a namespaceSelector; empty
+  // without cluster access.
+  Labels namespace_labels = {};
 };
 
 class BindingIndex;
@@ -86,6 +92,9 @@ class Policy {
   // Indices of the windows bound to the subject, ascending and without
   // repeats (core/binding_index.hpp).
   std::vector<std::size_t> windows_for(const Subject& subject) const;
+  // Whether some binding selects namespaces by their labels: only then do
+  // decisions need them.
+  bool selects_namespaces() const;
 
   // Trusted requesters, super admins and each window's exempt users and
   // groups (core/exemption_index.hpp).

@@ -8,7 +8,8 @@
 namespace windowguard::policy {
 namespace {
 
-constexpr std::array<std::string_view, 4> kBindingFields{"windows", "environments", "applications", "selector"};
+constexpr std::array<std::string_view, 5> kBindingFields{"windows", "environments", "applications", "selector",
+                                                         "namespaceSelector"};
 constexpr std::array<std::string_view, 2> kSelectorFields{"matchLabels", "matchExpressions"};
 constexpr std::array<std::string_view, 3> kRequirementFields{"key", "operator", "values"};
 
@@ -62,16 +63,16 @@ std::optional<core::LabelRequirement> read_requirement(YamlReader& reader, const
   return requirement;
 }
 
-std::optional<core::LabelSelector> read_selector(YamlReader& reader, const YAML::Node& node) {
-  const auto fields = reader.fields_of(node, "binding selector", kSelectorFields);
+// `what`: "selector" or "namespaceSelector".
+std::optional<core::LabelSelector> read_selector(YamlReader& reader, const YAML::Node& node, const std::string& what) {
+  const auto fields = reader.fields_of(node, "binding " + what, kSelectorFields);
   if (!fields) {
     return std::nullopt;
   }
   core::LabelSelector selector;
   if (const YAML::Node* labels = YamlReader::optional(*fields, "matchLabels")) {
     if (!labels->IsMap()) {
-      reader.report(*labels, std::string("selector matchLabels must be a mapping of label to value, not ") +
-                                 describe_kind(*labels));
+      reader.report(*labels, what + " matchLabels must be a mapping of label to value, not " + describe_kind(*labels));
     } else {
       for (const auto& entry : *labels) {
         const auto key = reader.text(entry.first, "a matchLabels key");
@@ -84,8 +85,7 @@ std::optional<core::LabelSelector> read_selector(YamlReader& reader, const YAML:
   }
   if (const YAML::Node* expressions = YamlReader::optional(*fields, "matchExpressions")) {
     if (!expressions->IsSequence()) {
-      reader.report(*expressions,
-                    std::string("selector matchExpressions must be a list, not ") + describe_kind(*expressions));
+      reader.report(*expressions, what + " matchExpressions must be a list, not " + describe_kind(*expressions));
     } else {
       for (const YAML::Node& expression : *expressions) {
         if (auto requirement = read_requirement(reader, expression)) {
@@ -114,7 +114,14 @@ BindingReading read_binding(YamlReader& reader, const YAML::Node& node) {
       }
     }
   }
-  if (const YAML::Node* environments = reader.required(*fields, node, "environments", "a binding")) {
+  const YAML::Node* namespace_selector = YamlReader::optional(*fields, "namespaceSelector");
+  if (namespace_selector != nullptr) {
+    binding.namespace_selector = read_selector(reader, *namespace_selector, "namespaceSelector");
+  }
+  const YAML::Node* environments = namespace_selector != nullptr
+                                       ? YamlReader::optional(*fields, "environments")
+                                       : reader.required(*fields, node, "environments", "a binding");
+  if (environments != nullptr) {
     binding.environments =
         reader.text_list(*environments, "binding environments", false).value_or(std::vector<std::string>{});
   }
@@ -127,7 +134,7 @@ BindingReading read_binding(YamlReader& reader, const YAML::Node& node) {
     }
   }
   if (const YAML::Node* selector = YamlReader::optional(*fields, "selector")) {
-    binding.selector = read_selector(reader, *selector);
+    binding.selector = read_selector(reader, *selector, "selector");
   }
   reading.references = binding.windows;
   if (reader.problem_count() == problems_before) {

@@ -55,7 +55,8 @@ Result<LoadedPolicy, Problems> compile_policy(const PolicyDocuments& documents, 
   std::vector<core::Binding> bindings;
   bindings.reserve(documents.bindings.size());
   for (const BindingDefinition& definition : documents.bindings) {
-    core::Binding binding{{}, definition.environments, definition.applications, definition.selector};
+    core::Binding binding{
+        {}, definition.environments, definition.applications, definition.selector, definition.namespace_selector};
     for (const PlacedName& reference : definition.windows) {
       binding.windows.push_back(index_by_name.find(reference.name)->second);
     }

@@ -43,6 +43,7 @@ struct BindingDefinition {
   std::vector<std::string> environments;
   std::vector<std::string> applications;
   std::optional<core::LabelSelector> selector;
+  std::optional<core::LabelSelector> namespace_selector = std::nullopt;
 };
 
 // Everything read from all files, in file and document order.

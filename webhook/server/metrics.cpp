@@ -152,26 +152,34 @@ void render_exceptions(std::string& out, const core::Policy& policy, core::Insta
 
 void render_cluster_view(std::string& out, const cluster::ClusterView& cluster) {
   const cluster::ClusterViewStatus status = cluster.status();
-  const cluster::ReflectorStatus& watch = status.exceptions;
-  const std::string resource = label("resource", "windowexceptions");
-  header(out, "windowguard_cluster_listed", "gauge", "1 once the resource has been listed from the API server.");
-  sample(out, "windowguard_cluster_listed", resource, watch.listed ? 1 : 0);
-  header(out, "windowguard_cluster_view_age_seconds", "gauge",
-         "How old the view of the resource may be: 0 while its watch is open, else the time since it was current.");
-  const double age = watch.watching || !watch.listed
-                         ? 0
-                         : std::chrono::duration<double>(std::chrono::system_clock::now() - watch.current_at).count();
-  sample(out, "windowguard_cluster_view_age_seconds", resource, age);
-  header(out, "windowguard_cluster_failures_total", "counter", "Lists and watches of the resource that failed.");
-  sample(out, "windowguard_cluster_failures_total", resource, static_cast<double>(watch.failures));
-  header(out, "windowguard_cluster_relists_total", "counter",
-         "Lists after the first (a watch too old to resume: 410 Gone, an ERROR event).");
-  sample(out, "windowguard_cluster_relists_total", resource, static_cast<double>(watch.relists));
-  header(out, "windowguard_cluster_resource_missing", "gauge",
-         "1 while the API server does not serve the resource (its CRD is not installed): no exceptions.");
-  sample(out, "windowguard_cluster_resource_missing", resource, watch.resource_missing ? 1 : 0);
-  header(out, "windowguard_cluster_objects_unreadable", "gauge", "Objects in the view that cannot be read (ignored).");
-  sample(out, "windowguard_cluster_objects_unreadable", resource, static_cast<double>(status.undecodable));
+  const std::pair<const char*, const cluster::ReflectorStatus*> watches[] = {{"windowexceptions", &status.exceptions},
+                                                                             {"namespaces", &status.namespaces}};
+  const auto each = [&](const char* name, const char* type, const char* help, auto value_of) {
+    header(out, name, type, help);
+    for (const auto& [resource, watch] : watches) {
+      sample(out, name, label("resource", resource), value_of(*watch));
+    }
+  };
+  each("windowguard_cluster_listed", "gauge", "1 once the resource has been listed from the API server.",
+       [](const cluster::ReflectorStatus& watch) { return watch.listed ? 1.0 : 0.0; });
+  const auto now = std::chrono::system_clock::now();
+  each("windowguard_cluster_view_age_seconds", "gauge",
+       "How old the view of the resource may be: 0 while its watch is open, else the time since it was current.",
+       [now](const cluster::ReflectorStatus& watch) {
+         return watch.watching || !watch.listed ? 0.0 : std::chrono::duration<double>(now - watch.current_at).count();
+       });
+  each("windowguard_cluster_failures_total", "counter", "Lists and watches of the resource that failed.",
+       [](const cluster::ReflectorStatus& watch) { return static_cast<double>(watch.failures); });
+  each("windowguard_cluster_relists_total", "counter",
+       "Lists after the first (a watch too old to resume: 410 Gone, an ERROR event).",
+       [](const cluster::ReflectorStatus& watch) { return static_cast<double>(watch.relists); });
+  each("windowguard_cluster_resource_missing", "gauge",
+       "1 while the API server does not serve the resource (for WindowExceptions: the CRD is not installed).",
+       [](const cluster::ReflectorStatus& watch) { return watch.resource_missing ? 1.0 : 0.0; });
+  header(out, "windowguard_cluster_objects_unreadable", "gauge",
+         "WindowExceptions in the view that cannot be read (ignored).");
+  sample(out, "windowguard_cluster_objects_unreadable", label("resource", "windowexceptions"),
+         static_cast<double>(status.undecodable));
 }
 
 }  // namespace

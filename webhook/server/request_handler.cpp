@@ -139,7 +139,7 @@ Response validate(Request& request, const HandlerContext& context) {
     return text(request, http::status::bad_request, "malformed AdmissionReview: " + reason);
   }
   const admission::AdmissionRequest& review = decoded.value().request();
-  admission::ClusterFacts cluster{context.exceptions, {}};
+  admission::ClusterFacts cluster{context.exceptions, context.namespace_labels, {}};
   if (context.cluster != nullptr && admission::is_exception_write(review)) {
     cluster.windowguard_user = context.cluster->identity();
   }

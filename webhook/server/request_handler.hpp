@@ -24,9 +24,10 @@ struct HandlerContext {
   std::string_view not_ready_reason;     // empty when ready
   core::Instant now;
   Metrics& metrics;
-  core::DecisionMemo& memo;                         // the I/O thread's
-  const core::ExceptionBook* exceptions = nullptr;  // the cluster's; null without cluster access
-  const cluster::ClusterView* cluster = nullptr;    // null without cluster access
+  core::DecisionMemo& memo;                                 // the I/O thread's
+  const core::ExceptionBook* exceptions = nullptr;          // the cluster's; null without cluster access
+  const core::NamespaceLabels* namespace_labels = nullptr;  // the cluster's; null without cluster access
+  const cluster::ClusterView* cluster = nullptr;            // null without cluster access
 };
 
 // Routes and answers one request; the body is moved out of `request`.

@@ -56,10 +56,15 @@ Result<std::unique_ptr<cluster::ClusterView>> start_cluster_view(const ServerCon
     return credentials.error();
   }
   auto view = std::make_unique<cluster::ClusterView>(
-      std::move(credentials).value(), cluster::ClusterView::exception_watch(),
-      [&shared](std::shared_ptr<const core::ExceptionBook> book) { shared.exceptions.publish(std::move(book)); },
-      [&shared] { return shared.policy.current(); });
+      std::move(credentials).value(),
+      cluster::ClusterView::Outlets{
+          [&shared](std::shared_ptr<const core::ExceptionBook> book) { shared.exceptions.publish(std::move(book)); },
+          [&shared](std::shared_ptr<const core::NamespaceLabels> labels) {
+            shared.namespace_labels.publish(std::move(labels));
+          },
+          [&shared] { return shared.policy.current(); }});
   shared.exceptions.publish(std::make_shared<const core::ExceptionBook>());
+  shared.namespace_labels.publish(std::make_shared<const core::NamespaceLabels>());
   view->start();
   return view;
 }

@@ -25,8 +25,9 @@ struct SharedState {
   Metrics metrics;
   Published<const core::Policy> policy;
   Published<boost::asio::ssl::context> tls;
-  Published<const std::string> not_ready_reason;    // "" when ready
-  Published<const core::ExceptionBook> exceptions;  // null without cluster access
+  Published<const std::string> not_ready_reason;            // "" when ready
+  Published<const core::ExceptionBook> exceptions;          // null without cluster access
+  Published<const core::NamespaceLabels> namespace_labels;  // null without cluster access
   // Set before the I/O threads start; null without cluster access.
   const cluster::ClusterView* cluster = nullptr;
   std::atomic<bool> draining{false};
@@ -39,13 +40,15 @@ struct ThreadState {
         policy(state.policy),
         tls(state.tls),
         not_ready_reason(state.not_ready_reason),
-        exceptions(state.exceptions) {}
+        exceptions(state.exceptions),
+        namespace_labels(state.namespace_labels) {}
 
   SharedState& shared;
   Published<const core::Policy>::Reader policy;
   Published<boost::asio::ssl::context>::Reader tls;
   Published<const std::string>::Reader not_ready_reason;
   Published<const core::ExceptionBook>::Reader exceptions;
+  Published<const core::NamespaceLabels>::Reader namespace_labels;
   // Valid for the policy `policy` holds, which keeps it alive.
   core::DecisionMemo memo;
   std::unordered_set<Session*> sessions;

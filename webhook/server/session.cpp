@@ -154,6 +154,7 @@ void Session::on_body(beast::error_code error) {
                                thread_.shared.metrics,
                                thread_.memo,
                                thread_.exceptions.get().get(),
+                               thread_.namespace_labels.get().get(),
                                thread_.shared.cluster};
   Response response = handle_request(request, context);
   if (thread_.shared.draining.load(std::memory_order_relaxed)) {
