@@ -28,9 +28,32 @@ std::string key_of(const rapidjson::Value& object) {
   return namespace_name.empty() ? name : namespace_name + "/" + name;
 }
 
+// The object as kept: without metadata.managedFields and annotations, most
+// of a typical object's bytes (kubectl's last-applied configuration, field
+// managers), which nothing here reads.
 std::shared_ptr<const rapidjson::Document> copy_of(const rapidjson::Value& object) {
   auto document = std::make_shared<rapidjson::Document>();
-  document->CopyFrom(object, document->GetAllocator());
+  if (!object.IsObject()) {
+    document->CopyFrom(object, document->GetAllocator());  // not a Kubernetes object: decoding will say so
+    return document;
+  }
+  document->SetObject();
+  for (const auto& member : object.GetObject()) {
+    if (json_text(member.name) != "metadata" || !member.value.IsObject()) {
+      document->AddMember(rapidjson::Value(member.name, document->GetAllocator()),
+                          rapidjson::Value(member.value, document->GetAllocator()), document->GetAllocator());
+      continue;
+    }
+    rapidjson::Value metadata(rapidjson::kObjectType);
+    for (const auto& field : member.value.GetObject()) {
+      const std::string_view name = json_text(field.name);
+      if (name != "managedFields" && name != "annotations") {
+        metadata.AddMember(rapidjson::Value(field.name, document->GetAllocator()),
+                           rapidjson::Value(field.value, document->GetAllocator()), document->GetAllocator());
+      }
+    }
+    document->AddMember("metadata", metadata, document->GetAllocator());
+  }
   return document;
 }
 
