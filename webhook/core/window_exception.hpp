@@ -87,6 +87,10 @@ class ExceptionBook {
  public:
   ExceptionBook() : ExceptionBook(std::vector<WindowException>{}) {}
   explicit ExceptionBook(std::vector<WindowException> exceptions);
+  // Its index views the exceptions' own names: a copy would view the original's.
+  ExceptionBook(const ExceptionBook&) = delete;
+  ExceptionBook& operator=(const ExceptionBook&) = delete;
+  ExceptionBook(ExceptionBook&&) = default;
 
   std::span<const WindowException> in_namespace(std::string_view namespace_name) const;
   const std::vector<WindowException>& all() const { return exceptions_; }
