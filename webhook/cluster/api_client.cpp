@@ -201,20 +201,30 @@ error_code open_and_send(Connection& connection, const Credentials& credentials,
   return code;
 }
 
-}  // namespace
-
-Result<ApiResponse> ApiClient::send(const ApiRequest& request, Interrupter& interrupter, std::size_t body_limit) {
-  if (!tls_->problem.empty()) {
-    return Problem(tls_->problem);
+// What every request does first: the TLS set-up's problem, the token read
+// now (it rotates), then connect and send.
+std::optional<Problem> start(Connection& connection, const Credentials& credentials, const std::string& tls_problem,
+                             const ApiRequest& request) {
+  if (!tls_problem.empty()) {
+    return Problem(tls_problem);
   }
-  auto token = current_token(credentials_);
+  auto token = current_token(credentials);
   if (!token) {
     return token.error();
   }
-  Connection connection(tls_->context, interrupter, silence_);
   std::string failure;
-  if (open_and_send(connection, credentials_, request, token.value(), failure)) {
+  if (open_and_send(connection, credentials, request, token.value(), failure)) {
     return Problem(failure);
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+Result<ApiResponse> ApiClient::send(const ApiRequest& request, Interrupter& interrupter, std::size_t body_limit) {
+  Connection connection(tls_->context, interrupter, silence_);
+  if (auto problem = start(connection, credentials_, tls_->problem, request)) {
+    return *problem;
   }
   http::response_parser<http::string_body> parser;
   parser.body_limit(body_limit);
@@ -228,18 +238,10 @@ Result<ApiResponse> ApiClient::send(const ApiRequest& request, Interrupter& inte
 
 Result<ApiResponse> ApiClient::stream(const std::string& target, Interrupter& interrupter,
                                       const std::function<bool(std::string_view)>& on_line) {
-  if (!tls_->problem.empty()) {
-    return Problem(tls_->problem);
-  }
-  auto token = current_token(credentials_);
-  if (!token) {
-    return token.error();
-  }
   Connection connection(tls_->context, interrupter, silence_);
-  std::string failure;
-  if (open_and_send(connection, credentials_, ApiRequest{ApiRequest::Method::Get, target, {}, {}}, token.value(),
-                    failure)) {
-    return Problem(failure);
+  if (auto problem =
+          start(connection, credentials_, tls_->problem, ApiRequest{ApiRequest::Method::Get, target, {}, {}})) {
+    return *problem;
   }
   http::response_parser<http::buffer_body> parser;
   parser.body_limit(std::numeric_limits<std::uint64_t>::max());
