@@ -113,13 +113,13 @@ void ClusterView::keep_statuses() {
     if (policy == nullptr) {
       continue;
     }
-    std::vector<Shown> shown;
+    std::shared_ptr<const std::vector<Shown>> shown;
     {
       const std::lock_guard lock(mutex_);
       shown = shown_;
     }
     const core::Instant now = date::floor<core::seconds>(std::chrono::system_clock::now());
-    for (const Shown& each : shown) {
+    for (const Shown& each : *shown) {
       const core::ExceptionStanding standing = core::standing_of(*policy, each.exception, now);
       const std::string approved = std::to_string(standing.approvals) + "/" + std::to_string(standing.required);
       const std::string state(core::exception_state_name(standing.state));
@@ -181,7 +181,7 @@ void ClusterView::on_exceptions(const Reflector::Objects& objects) {
   undecodable_.store(undecodable);
   {
     const std::lock_guard lock(mutex_);
-    shown_ = std::move(shown);
+    shown_ = std::make_shared<const std::vector<Shown>>(std::move(shown));
   }
   outlets_.exceptions(std::make_shared<const core::ExceptionBook>(std::move(exceptions)));
 }

@@ -81,7 +81,8 @@ class ClusterView {
   mutable std::mutex mutex_;
   std::condition_variable stop_changed_;
   bool stopping_ = false;
-  std::vector<Shown> shown_;  // the last view, for the status writer
+  // The last view, for the status writer: shared, not copied, every round.
+  std::shared_ptr<const std::vector<Shown>> shown_ = std::make_shared<const std::vector<Shown>>();
   std::string identity_;
   std::thread exceptions_thread_;
   std::thread namespaces_thread_;
