@@ -94,6 +94,16 @@ std::string columns_within(const std::string& name, const std::string& ns, const
   return columns;
 }
 
+// The developer files a request that ends at `until`, and lena approves it.
+void file_and_approve(const std::string& name, const std::string& ns, std::chrono::system_clock::time_point until) {
+  ControlPlane& cluster = ClusterEnvironment::shared().cluster();
+  const CommandResult filed =
+      cluster.kubectl(kDeveloper, {"create", "-f", "-"}, exception_request(name, ns, "dev", until));
+  ASSERT_EQ(filed.exit_code, 0) << output_of(filed);
+  const CommandResult approved = patch_status(kLeadLena, name, ns, approval_patch("lena", R"("sre-leads")"));
+  ASSERT_EQ(approved.exit_code, 0) << output_of(approved);
+}
+
 const char* const kDenied = "admission webhook \"windows.windowguard.dev\" denied the request";
 const char* const kRefused = "admission webhook \"exceptions.windowguard.dev\" denied the request";
 
@@ -176,11 +186,7 @@ TEST_F(Cluster, AForgedRequesterIsRefused) {
 TEST_F(Cluster, AnExceptionStopsCountingAtItsUntil) {
   make_namespace("frozen-brief");
   const auto until = std::chrono::system_clock::now() + 20s;
-  ASSERT_EQ(cluster()
-                .kubectl(kDeveloper, {"create", "-f", "-"}, exception_request("brief", "frozen-brief", "dev", until))
-                .exit_code,
-            0);
-  ASSERT_EQ(patch_status(kLeadLena, "brief", "frozen-brief", approval_patch("lena", R"("sre-leads")")).exit_code, 0);
+  ASSERT_NO_FATAL_FAILURE(file_and_approve("brief", "frozen-brief", until));
   const CommandResult allowed = deploy_until_allowed(deployment("api", "frozen-brief", 1), 10s);
   ASSERT_EQ(allowed.exit_code, 0) << output_of(allowed);
   std::this_thread::sleep_until(until + 1s);
@@ -204,26 +210,27 @@ std::string deployment_review(const std::string& name, const std::string& ns) {
          R"({"app":")" + name + R"("}},"spec":{"containers":[{"name":"app","image":"nginx:1.25"}]}}}}}})";
 }
 
+// How the API server reaches the webhook: trusting the cluster's CA.
+ClientOptions as_the_api_server() {
+  return {ClusterEnvironment::shared().cluster().pki("ca.crt").string(), "", "", 0, 0, ""};
+}
+
 bool webhook_allows(const std::string& review) {
-  const ClientOptions api_server{ClusterEnvironment::shared().cluster().pki("ca.crt").string(), "", "", 0, 0, ""};
+  const ClientOptions api_server = as_the_api_server();
   const HttpResponse response =
       https_request(ClusterEnvironment::shared().webhook().port(), api_server, http::verb::post, "/validate", review);
   return response.body().find(R"("allowed":true)") != std::string::npos;
 }
 
 std::string webhook_metrics() {
-  const ClientOptions api_server{ClusterEnvironment::shared().cluster().pki("ca.crt").string(), "", "", 0, 0, ""};
+  const ClientOptions api_server = as_the_api_server();
   return https_request(ClusterEnvironment::shared().webhook().port(), api_server, http::verb::get, "/metrics").body();
 }
 
 TEST_F(Cluster, TheWatchSurvivesAnApiServerOutageAndExceptionsEndOnTimeMeanwhile) {
   make_namespace("frozen-outage");
   const auto until = std::chrono::system_clock::now() + 40s;
-  ASSERT_EQ(cluster()
-                .kubectl(kDeveloper, {"create", "-f", "-"}, exception_request("outage", "frozen-outage", "dev", until))
-                .exit_code,
-            0);
-  ASSERT_EQ(patch_status(kLeadLena, "outage", "frozen-outage", approval_patch("lena", R"("sre-leads")")).exit_code, 0);
+  ASSERT_NO_FATAL_FAILURE(file_and_approve("outage", "frozen-outage", until));
   ASSERT_EQ(deploy_until_allowed(deployment("api", "frozen-outage", 1), 10s).exit_code, 0);
 
   cluster().stop_api_server();
@@ -239,14 +246,7 @@ TEST_F(Cluster, TheWatchSurvivesAnApiServerOutageAndExceptionsEndOnTimeMeanwhile
 
   cluster().start_api_server();
   // The watch comes back on its own: a request approved now is honoured.
-  ASSERT_EQ(
-      cluster()
-          .kubectl(kDeveloper, {"create", "-f", "-"},
-                   exception_request("after-outage", "frozen-outage", "dev", std::chrono::system_clock::now() + 1h))
-          .exit_code,
-      0);
-  ASSERT_EQ(
-      patch_status(kLeadLena, "after-outage", "frozen-outage", approval_patch("lena", R"("sre-leads")")).exit_code, 0);
+  ASSERT_NO_FATAL_FAILURE(file_and_approve("after-outage", "frozen-outage", std::chrono::system_clock::now() + 1h));
   const CommandResult allowed = deploy_until_allowed(deployment("api", "frozen-outage", 1, "nginx:1.26"), 30s);
   EXPECT_EQ(allowed.exit_code, 0) << output_of(allowed);
 }
