@@ -7,6 +7,8 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 
 #include "cluster/cluster_helpers.hpp"
 #include "support/tls_client.hpp"
@@ -281,18 +283,25 @@ TEST_F(Cluster, ABindingByNamespaceLabelFollowsTheLabel) {
 
 // `windowguard VERB ...` as `who`: the CLI reaches the cluster through the
 // real kubectl, with that identity's kubeconfig.
-CommandResult windowguard_as(const Identity& who, const std::vector<std::string>& arguments) {
-  std::vector<std::string> argv{"env", "KUBECONFIG=" + ClusterEnvironment::shared().cluster().kubeconfig(who).string(),
-                                WINDOWGUARD_BINARY};
+CommandResult windowguard_as(const Identity& who, const std::vector<std::string>& arguments,
+                             const std::vector<std::string>& environment = {}) {
+  std::vector<std::string> argv{"env", "KUBECONFIG=" + ClusterEnvironment::shared().cluster().kubeconfig(who).string()};
+  argv.insert(argv.end(), environment.begin(), environment.end());
+  argv.emplace_back(WINDOWGUARD_BINARY);
   argv.insert(argv.end(), arguments.begin(), arguments.end());
   return run_command(argv, "", 60s);
 }
 
+// The developer asks, through the CLI, for change-freeze to be lifted in `ns`
+// for half an hour.
+CommandResult request_freeze_lift(const std::string& name, const std::string& ns, const std::string& reason) {
+  return windowguard_as(kDeveloper, {"exception", "request", name, "-n", ns, "--windows", "change-freeze", "--for",
+                                     "30m", "--reason", reason});
+}
+
 TEST_F(Cluster, TheCommandLineRequestsApprovesWithdrawsAndCancels) {
   make_namespace("frozen-cli");
-  const CommandResult requested =
-      windowguard_as(kDeveloper, {"exception", "request", "cli-fix", "-n", "frozen-cli", "--windows", "change-freeze",
-                                  "--for", "30m", "--reason", "INC-9: a hotfix through the CLI"});
+  const CommandResult requested = request_freeze_lift("cli-fix", "frozen-cli", "INC-9: a hotfix through the CLI");
   ASSERT_EQ(requested.exit_code, 0) << output_of(requested);
   EXPECT_NE(requested.out.find("windowexception.windowguard.dev/cli-fix created"), std::string::npos)
       << output_of(requested);
@@ -333,6 +342,36 @@ TEST_F(Cluster, TheCommandLineRequestsApprovesWithdrawsAndCancels) {
   const CommandResult cancelled = windowguard_as(kDeveloper, {"cancel", "exception", "cli-fix", "-n", "frozen-cli"});
   ASSERT_EQ(cancelled.exit_code, 0) << output_of(cancelled);
   EXPECT_NE(cancelled.out.find("deleted"), std::string::npos) << output_of(cancelled);
+}
+
+// Two approvers at once: another approval lands between lena's read and her
+// patch (a kubectl wrapper makes it so), and her CLI reads again rather than
+// lose it or fail.
+TEST_F(Cluster, TwoApproversAtOnceKeepBothApprovals) {
+  make_namespace("frozen-race");
+  const CommandResult requested = request_freeze_lift("race-fix", "frozen-race", "INC-10: two approvers at once");
+  ASSERT_EQ(requested.exit_code, 0) << output_of(requested);
+
+  const Identity rival = Identity::user_with_certificate("mallory-approver");
+  const std::filesystem::path wrapper = cluster().directory() / "kubectl-with-a-rival";
+  {
+    std::ofstream script(wrapper);
+    script << "#!/bin/sh\nif [ \"$1\" = patch ] && [ ! -e \"$0.done\" ]; then\n  : > \"$0.done\"\n"
+           << "  env -u WINDOWGUARD_KUBECTL KUBECONFIG=" << cluster().kubeconfig(rival).string() << ' '
+           << WINDOWGUARD_BINARY << " approve exception race-fix -n frozen-race >&2 || exit 3\nfi\n"
+           << "echo \"$1\" >> \"$0.calls\"\nexec kubectl \"$@\"\n";
+  }
+  std::filesystem::permissions(wrapper, std::filesystem::perms::owner_all);
+  const CommandResult approved = windowguard_as(kLeadLena, {"approve", "exception", "race-fix", "-n", "frozen-race"},
+                                                {"WINDOWGUARD_KUBECTL=" + wrapper.string()});
+  ASSERT_EQ(approved.exit_code, 0) << output_of(approved);
+  EXPECT_NE(approved.out.find("Approved frozen-race/race-fix as lena."), std::string::npos) << output_of(approved);
+  const CommandResult approvers =
+      cluster().kubectl({"get", "wex", "race-fix", "-n", "frozen-race", "-o", "jsonpath={.status.approvals[*].user}"});
+  EXPECT_EQ(approvers.out, "mallory-approver lena") << output_of(approvers);
+  std::ifstream calls(wrapper.string() + ".calls");
+  const std::string called((std::istreambuf_iterator<char>(calls)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(called, "auth\nget\npatch\nget\npatch\n") << "lena's first patch met a conflict and was tried again";
 }
 
 }  // namespace

@@ -202,9 +202,99 @@ std::optional<Target> parse_target(const std::string& verb, const Arguments& arg
   return Target{values["name"].as<std::string>(), values["namespace"].as<std::string>()};
 }
 
-// Adds (approve) or removes (withdraw) the caller's approval with a JSON
-// patch that first tests the object's resourceVersion, so that two approvers
-// at once never lose one another's approval; a conflict is tried again.
+// What an approve or withdraw needs of the object as it was read.
+struct ApprovalsRead {
+  std::string resource_version;
+  bool has_status = false;
+  bool has_approvals = false;
+  std::optional<rapidjson::SizeType> callers;  // the index of the caller's approval
+};
+
+ApprovalsRead read_approvals(const std::string& object_json, const std::string& username) {
+  rapidjson::Document object;
+  object.Parse(object_json.c_str());
+  ApprovalsRead read;
+  read.resource_version = text_of(json_member(json_member(&object, "metadata"), "resourceVersion"));
+  const rapidjson::Value* status = json_member(&object, "status");
+  const rapidjson::Value* approvals = json_member(status, "approvals");
+  read.has_status = status != nullptr;
+  read.has_approvals = approvals != nullptr && approvals->IsArray();
+  if (read.has_approvals) {
+    for (rapidjson::SizeType i = 0; i < approvals->Size(); ++i) {
+      if (text_of(json_member(&(*approvals)[i], "user")) == username) {
+        read.callers = i;
+      }
+    }
+  }
+  return read;
+}
+
+void write_approval(JsonWriter& json, const Caller& caller) {
+  json.StartObject();
+  json.Key("user");
+  json.String(caller.username.c_str());
+  json.Key("at");
+  json.String(core::format_utc(now()).c_str());
+  std::vector<std::string> groups;
+  for (const std::string& group : caller.groups) {
+    if (group != "system:authenticated") {
+      groups.push_back(group);
+    }
+  }
+  write_list(json, "groups", groups);
+  json.EndObject();
+}
+
+// A JSON patch that adds the caller's approval (or removes it) and sets the
+// resourceVersion it was read at: the API server takes a patch's
+// resourceVersion as a precondition and answers 409 Conflict if the object
+// has changed since, so two approvers at once never lose one another's write.
+std::string approval_patch(bool approve, const ApprovalsRead& read, const Caller& caller) {
+  rapidjson::StringBuffer buffer;
+  JsonWriter json(buffer);
+  json.StartArray();
+  json.StartObject();
+  json.Key("op");
+  json.String("replace");
+  json.Key("path");
+  json.String("/metadata/resourceVersion");
+  json.Key("value");
+  json.String(read.resource_version.c_str());
+  json.EndObject();
+  json.StartObject();
+  if (approve) {
+    json.Key("op");
+    json.String("add");
+    json.Key("path");
+    json.String(!read.has_status ? "/status" : !read.has_approvals ? "/status/approvals" : "/status/approvals/-");
+    json.Key("value");
+    if (!read.has_status) {
+      json.StartObject();
+      json.Key("approvals");
+    }
+    if (!read.has_approvals) {
+      json.StartArray();
+    }
+    write_approval(json, caller);
+    if (!read.has_approvals) {
+      json.EndArray();
+    }
+    if (!read.has_status) {
+      json.EndObject();
+    }
+  } else {
+    json.Key("op");
+    json.String("remove");
+    json.Key("path");
+    json.String(("/status/approvals/" + std::to_string(read.callers.value_or(0))).c_str());
+  }
+  json.EndObject();
+  json.EndArray();
+  return buffer.GetString();
+}
+
+// Adds (approve) or removes (withdraw) the caller's approval; when another
+// write came between the read and the patch, it reads again and retries.
 int change_approval(const std::string& verb, const Arguments& arguments, std::ostream& out, std::ostream& err) {
   int exit_code = kExitOk;
   const auto target = parse_target(verb, arguments, out, err, exit_code);
@@ -216,99 +306,32 @@ int change_approval(const std::string& verb, const Arguments& arguments, std::os
     err << "windowguard: " << caller.error().message << '\n';
     return kExitUsage;
   }
-  constexpr int kAttempts = 3;
+  const bool approve = verb == "approve";
+  const std::string shown = target->namespace_name + "/" + target->name;
+  constexpr int kAttempts = 5;
   for (int attempt = 1;; ++attempt) {
     const auto got = run_kubectl({"get", "windowexception", target->name, "-n", target->namespace_name, "-o", "json"});
     if (const int failed = kubectl_failed(got, err); failed != kExitOk) {
       return failed;
     }
-    rapidjson::Document object;
-    object.Parse(got->out.c_str());
-    const std::string version = text_of(json_member(json_member(&object, "metadata"), "resourceVersion"));
-    const rapidjson::Value* status = json_member(&object, "status");
-    const rapidjson::Value* approvals = json_member(status, "approvals");
-    std::optional<rapidjson::SizeType> mine;
-    rapidjson::SizeType count = 0;
-    if (approvals != nullptr && approvals->IsArray()) {
-      count = approvals->Size();
-      for (rapidjson::SizeType i = 0; i < count; ++i) {
-        if (text_of(json_member(&(*approvals)[i], "user")) == caller->username) {
-          mine = i;
-        }
-      }
+    const ApprovalsRead read = read_approvals(got->out, caller->username);
+    if (approve && read.callers) {
+      out << "You (" << caller->username << ") have approved " << shown << " already.\n";
+      return kExitOk;
     }
-    rapidjson::StringBuffer buffer;
-    JsonWriter json(buffer);
-    json.StartArray();
-    json.StartObject();
-    json.Key("op");
-    json.String("test");
-    json.Key("path");
-    json.String("/metadata/resourceVersion");
-    json.Key("value");
-    json.String(version.c_str());
-    json.EndObject();
-    json.StartObject();
-    if (verb == "approve") {
-      if (mine) {
-        out << "You (" << caller->username << ") have approved " << target->namespace_name << "/" << target->name
-            << " already.\n";
-        return kExitOk;
-      }
-      json.Key("op");
-      json.String("add");
-      json.Key("path");
-      json.String(status == nullptr ? "/status" : approvals == nullptr ? "/status/approvals" : "/status/approvals/-");
-      json.Key("value");
-      const auto write_approval = [&] {
-        json.StartObject();
-        json.Key("user");
-        json.String(caller->username.c_str());
-        json.Key("at");
-        json.String(core::format_utc(now()).c_str());
-        std::vector<std::string> groups;
-        for (const std::string& group : caller->groups) {
-          if (group != "system:authenticated") {
-            groups.push_back(group);
-          }
-        }
-        write_list(json, "groups", groups);
-        json.EndObject();
-      };
-      if (status == nullptr) {
-        json.StartObject();
-        json.Key("approvals");
-        json.StartArray();
-        write_approval();
-        json.EndArray();
-        json.EndObject();
-      } else if (approvals == nullptr) {
-        json.StartArray();
-        write_approval();
-        json.EndArray();
-      } else {
-        write_approval();
-      }
-    } else {
-      if (!mine) {
-        out << "You (" << caller->username << ") have no approval on " << target->namespace_name << "/" << target->name
-            << " to withdraw.\n";
-        return kExitOk;
-      }
-      json.Key("op");
-      json.String("remove");
-      json.Key("path");
-      json.String(("/status/approvals/" + std::to_string(*mine)).c_str());
+    if (!approve && !read.callers) {
+      out << "You (" << caller->username << ") have no approval on " << shown << " to withdraw.\n";
+      return kExitOk;
     }
-    json.EndObject();
-    json.EndArray();
-    const auto patched = run_kubectl({"patch", "windowexception", target->name, "-n", target->namespace_name,
-                                      "--subresource=status", "--type=json", "-p", buffer.GetString()});
+    const auto patched =
+        run_kubectl({"patch", "windowexception", target->name, "-n", target->namespace_name, "--subresource=status",
+                     "--type=json", "-p", approval_patch(approve, read, *caller)});
     if (!patched) {
       err << "windowguard: " << patched.error().message << '\n';
       return kExitUsage;
     }
-    const bool conflict = patched->exit_code != 0 && patched->err.find("testing value") != std::string::npos;
+    const bool conflict =
+        patched->exit_code != 0 && patched->err.find("the object has been modified") != std::string::npos;
     if (conflict && attempt < kAttempts) {
       continue;
     }
@@ -316,8 +339,7 @@ int change_approval(const std::string& verb, const Arguments& arguments, std::os
     if (patched->exit_code != 0) {
       return kExitDenied;
     }
-    out << (verb == "approve" ? "Approved " : "Withdrew your approval of ") << target->namespace_name << "/"
-        << target->name << " as " << caller->username << ".\n";
+    out << (approve ? "Approved " : "Withdrew your approval of ") << shown << " as " << caller->username << ".\n";
     return kExitOk;
   }
 }
