@@ -362,10 +362,12 @@ TEST(AdmissionDecision, EveryDefaultTrustedRequesterIsNeverGoverned) {
   }
 }
 
-// An Eviction carries none of its Pod's labels: a binding for one application
-// of the environment applies to it, as to a Namespace DELETE, while a Pod
-// DELETE (whose oldObject has the labels) meets only its own application's.
-TEST(AdmissionDecision, AnEvictionMeetsEveryBindingOfItsEnvironment) {
+// An Eviction carries none of its Pod's labels: unless the Pod is read, a
+// binding for one application of the environment applies to it, as to a
+// Namespace DELETE, while a Pod DELETE (whose oldObject has the labels) and an
+// eviction of a Pod read from the API server meet only their own
+// application's.
+TEST(AdmissionDecision, AnEvictionOfAnUnreadPodMeetsEveryBindingOfItsEnvironment) {
   using testing::WindowSpec;
   const core::Policy policy(
       {testing::make_window(WindowSpec{
@@ -384,6 +386,18 @@ TEST(AdmissionDecision, AnEvictionMeetsEveryBindingOfItsEnvironment) {
             std::string::npos)
       << evicted.message;
   EXPECT_TRUE(evaluate_request(policy, deletion.request(), utc(kWednesday)).allowed);
+
+  rapidjson::Document pod;
+  pod.Parse(R"({"kind":"Pod","metadata":{"name":"api-7d9c4b6f5-x2x7k","labels":{"app":"api"}}})");
+  const AdmissionDecision api_evicted =
+      evaluate_request(policy, eviction.request(), utc(kWednesday), nullptr, ClusterFacts{.evicted_pod = &pod});
+  EXPECT_TRUE(api_evicted.allowed) << api_evicted.message;
+  EXPECT_EQ(api_evicted.classification.application, "api");
+  pod.Parse(R"({"kind":"Pod","metadata":{"name":"api-7d9c4b6f5-x2x7k","labels":{"app":"billing"}}})");
+  const AdmissionDecision billing_evicted =
+      evaluate_request(policy, eviction.request(), utc(kWednesday), nullptr, ClusterFacts{.evicted_pod = &pod});
+  EXPECT_FALSE(billing_evicted.allowed);
+  EXPECT_EQ(billing_evicted.classification.application, "billing");
 }
 
 TEST(AdmissionDecision, ArgoCdIsGovernedByDefault) {

@@ -16,7 +16,8 @@ namespace {
 
 // The policy the cluster tests are decided by.  Namespaces frozen*: a
 // blackout in force for decades; soon: a blackout that starts in ten
-// minutes (within warnBeforeMinutes); open: bound to nothing.
+// minutes (within warnBeforeMinutes); billing-only: the blackout for the
+// billing application alone; open: bound to nothing.
 std::string cluster_policy(std::chrono::system_clock::time_point now) {
   const auto minute = date::floor<std::chrono::minutes>(now);
   return R"(apiVersion: windowguard.dev/v1
@@ -53,6 +54,9 @@ bindings:
   - windows: [change-freeze]
     namespaceSelector:
       matchLabels: {windowguard.dev/frozen: "true"}
+  - windows: [change-freeze]
+    environments: [billing-only]
+    applications: [billing]
 )";
 }
 

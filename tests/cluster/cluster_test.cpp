@@ -203,6 +203,33 @@ TEST_F(Cluster, PodsNamespacesAndTheOtherWorkloadKinds) {
                               {"delete of Namespace frozen-kinds is blocked by blackout window \"change-freeze\""}});
 }
 
+// An Eviction carries none of its Pod's labels: windowguard reads the Pod,
+// so a window bound to one application of a namespace stops only the
+// evictions of that application's Pods.
+TEST_F(Cluster, AnEvictionMeetsOnlyTheWindowsOfItsPodsApplication) {
+  make_namespace("billing-only");
+  admin_apply(deployment("web", "billing-only", 1) + "---\n" + deployment("billing", "billing-only", 1));
+  const std::vector<std::string> web = wait_for_pods("billing-only", "web", 1);
+  const std::vector<std::string> billing = wait_for_pods("billing-only", "billing", 1);
+  ASSERT_EQ(web.size(), 1U);
+  ASSERT_EQ(billing.size(), 1U);
+  const auto eviction = [](const std::string& pod) {
+    return GovernedRow{"eviction",
+                       {"create", "--raw", "/api/v1/namespaces/billing-only/pods/" + pod + "/eviction", "-f", "-"},
+                       pod,
+                       {"restart of Pod billing-only/" + pod + " is blocked by blackout window \"change-freeze\""},
+                       R"({"apiVersion":"policy/v1","kind":"Eviction","metadata":{"name":")" + pod +
+                           R"(","namespace":"billing-only"}})"};
+  };
+  const GovernedRow of_web = eviction(web[0]);
+  const CommandResult web_evicted = cluster().kubectl(kDeveloper, of_web.arguments, of_web.input);
+  EXPECT_EQ(web_evicted.exit_code, 0) << output_of(web_evicted);
+  expect_denied_and_reviewed(eviction(billing[0]));
+  const CommandResult kept =
+      cluster().kubectl({"get", "pod", billing[0], "-n", "billing-only", "-o", "jsonpath={.metadata.name}"});
+  EXPECT_EQ(kept.out, billing[0]) << "the billing Pod stays";
+}
+
 TEST_F(Cluster, ExemptPeopleAreWarnedArgoCdIsGovernedAndAComingBlockIsAnnounced) {
   make_namespace("frozen-people");
   admin_apply(deployment("shop", "frozen-people", 2));

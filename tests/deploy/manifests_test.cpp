@@ -205,7 +205,7 @@ TEST_F(Manifests, TheExceptionRolesGrantWhatEachPartyNeedsAndNoMore) {
             (std::vector<std::string>{"windowguard.dev windowexceptions get", "windowguard.dev windowexceptions list",
                                       "windowguard.dev windowexceptions watch",
                                       "windowguard.dev windowexceptions/status patch", " namespaces get",
-                                      " namespaces list", " namespaces watch"}));
+                                      " namespaces list", " namespaces watch", " pods get"}));
   const YAML::Node binding = object("ClusterRoleBinding/windowguard-webhook");
   EXPECT_EQ(binding["subjects"][0]["kind"].as<std::string>(), "ServiceAccount");
   EXPECT_EQ(binding["subjects"][0]["name"].as<std::string>(), "windowguard");

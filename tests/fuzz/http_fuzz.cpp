@@ -22,7 +22,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     server::Request request = parser.release();
     const server::HandlerContext context{loaded.value().policy.get(), "", core::Instant{core::seconds{1'795'000'000}},
                                          metrics, memo};
-    server::Response response = server::handle_request(request, context);
+    const server::Response response = std::get<server::Response>(server::handle_request(request, context));
     if (response.result_int() == 0) {
       __builtin_trap();
     }

@@ -6,6 +6,7 @@
 
 #include "policy/policy_directory.hpp"
 #include "support/fixtures.hpp"
+#include "support/policy_builder.hpp"
 #include "support/time_helpers.hpp"
 
 namespace windowguard::server {
@@ -26,14 +27,14 @@ struct Exchange {
   std::string body;
 };
 
-struct Handled {
+struct Answered {
   unsigned status;
   std::string content_type;
   std::string allow;
   std::string body;
 };
 
-Handled handle(const Exchange& exchange, const core::Policy* policy, std::string_view not_ready_reason = "") {
+Answered handle(const Exchange& exchange, const core::Policy* policy, std::string_view not_ready_reason = "") {
   static Metrics metrics;
   core::DecisionMemo memo;
   Request request(exchange.method, exchange.target, 11);
@@ -43,7 +44,7 @@ Handled handle(const Exchange& exchange, const core::Policy* policy, std::string
   request.body() = exchange.body;
   request.prepare_payload();
   const HandlerContext context{policy, not_ready_reason, testing::utc("2024-05-04T12:00:00Z"), metrics, memo};
-  const Response response = handle_request(request, context);
+  const Response response = std::get<Response>(handle_request(request, context));
   return {response.result_int(), std::string(response[http::field::content_type]),
           std::string(response[http::field::allow]), response.body()};
 }
@@ -62,7 +63,7 @@ class Routing : public ::testing::TestWithParam<RouteCase> {};
 
 TEST_P(Routing, AnswersEachEndpointAndMethodWithItsStatus) {
   const RouteCase& row = GetParam();
-  const Handled handled = handle(row.exchange, &test_policy());
+  const Answered handled = handle(row.exchange, &test_policy());
   EXPECT_EQ(handled.status, row.status) << handled.body;
   EXPECT_EQ(handled.body.substr(0, row.body_starts_with.size()), row.body_starts_with);
   EXPECT_EQ(handled.allow, row.allow);
@@ -108,7 +109,7 @@ INSTANTIATE_TEST_SUITE_P(Table, Routing, ::testing::ValuesIn(kRouteCases),
                          [](const auto& info) { return std::string(info.param.name); });
 
 TEST(RequestHandler, ADeniedReviewIsAnsweredWithStatusOkAndTheDenial) {
-  const Handled handled =
+  const Answered handled =
       handle({http::verb::post, "/validate", kJson, fixture("generated/deployment-create.json")}, &test_policy());
   ASSERT_EQ(handled.status, 200U);
   EXPECT_EQ(handled.content_type, "application/json");
@@ -118,14 +119,66 @@ TEST(RequestHandler, ADeniedReviewIsAnsweredWithStatusOkAndTheDenial) {
 
 TEST(RequestHandler, WithoutAPolicyReviewsAndReadinessAreUnavailableAndLivenessIsNot) {
   const std::string reason = "no valid policy in /policies: /policies/p.yaml:3:1: kind must be \"WindowPolicy\"";
-  const Handled review =
+  const Answered review =
       handle({http::verb::post, "/validate", kJson, fixture("generated/deployment-create.json")}, nullptr, reason);
   EXPECT_EQ(review.status, 503U);
   EXPECT_EQ(review.body, "no valid policy is loaded: " + reason + "\n");
-  const Handled ready = handle({http::verb::get, "/readyz", "", ""}, nullptr, reason);
+  const Answered ready = handle({http::verb::get, "/readyz", "", ""}, nullptr, reason);
   EXPECT_EQ(ready.status, 503U);
   EXPECT_NE(ready.body.find(reason), std::string::npos) << ready.body;
   EXPECT_EQ(handle({http::verb::get, "/healthz", "", ""}, nullptr, reason).status, 200U);
+}
+
+// With cluster access an eviction's review waits for its Pod, whose labels
+// name its application; unread, every binding of the namespace applies.
+TEST(RequestHandler, AnEvictionIsDecidedWithItsPodOrUnderEveryBindingOfItsNamespace) {
+  using testing::WindowSpec;
+  const core::Policy policy(
+      {testing::make_window(WindowSpec{
+          "billing-freeze", core::WindowType::Blackout, {core::Daily{testing::clock(0), testing::clock(23, 59)}}})},
+      {core::Binding{{0}, {"prod-eu-1"}, {"billing"}, std::nullopt}}, core::Settings{});
+  Metrics metrics;
+  core::DecisionMemo memo;
+  HandlerContext context{&policy, "", testing::utc("2024-05-08T12:00:00Z"), metrics, memo};
+  context.reads_pods = true;
+  const auto pending_eviction = [&] {
+    Request request(http::verb::post, "/validate", 11);
+    request.set(http::field::content_type, kJson);
+    request.body() = fixture("generated/pod-eviction.json");
+    request.prepare_payload();
+    Handled handled = handle_request(request, context);
+    EXPECT_TRUE(std::holds_alternative<PendingReview>(handled));
+    return std::get<PendingReview>(std::move(handled));
+  };
+  const auto pod_of = [](const std::string& app) {
+    return Result<std::string>(R"({"kind":"Pod","metadata":{"name":"api-7d9c4b6f5-x2x7k","labels":{"app":")" + app +
+                               R"("}}})");
+  };
+
+  PendingReview api = pending_eviction();
+  const Response api_answer = answer_review(api, pod_of("api"), context);
+  EXPECT_NE(api_answer.body().find("\"allowed\":true"), std::string::npos) << api_answer.body();
+  PendingReview billing = pending_eviction();
+  const Response billing_answer = answer_review(billing, pod_of("billing"), context);
+  EXPECT_NE(billing_answer.body().find("\"allowed\":false"), std::string::npos) << billing_answer.body();
+  PendingReview unread = pending_eviction();
+  const Response unread_answer = answer_review(unread, Problem("GET /api/v1/...: HTTP 403"), context);
+  EXPECT_NE(unread_answer.body().find("\"allowed\":false"), std::string::npos) << unread_answer.body();
+  PendingReview garbled = pending_eviction();
+  const Response garbled_answer = answer_review(garbled, Result<std::string>(std::string("<html>")), context);
+  EXPECT_NE(garbled_answer.body().find("\"allowed\":false"), std::string::npos) << garbled_answer.body();
+
+  const std::string rendered = metrics.render(&policy, context.now);
+  EXPECT_NE(rendered.find("windowguard_evicted_pod_reads_total{result=\"read\"} 2"), std::string::npos) << rendered;
+  EXPECT_NE(rendered.find("windowguard_evicted_pod_reads_total{result=\"unread\"} 2"), std::string::npos);
+  EXPECT_NE(rendered.find("windowguard_http_responses_total{path=\"/validate\",code=\"200\"} 4"), std::string::npos);
+
+  context.reads_pods = false;
+  Request request(http::verb::post, "/validate", 11);
+  request.set(http::field::content_type, kJson);
+  request.body() = fixture("generated/pod-eviction.json");
+  request.prepare_payload();
+  EXPECT_TRUE(std::holds_alternative<Response>(handle_request(request, context))) << "without cluster access";
 }
 
 TEST(RequestHandler, EndpointsAreNamedByPathAlone) {

@@ -11,7 +11,7 @@ AdmissionDecision evaluate_request(const core::Policy& policy, const AdmissionRe
     return review_exception_write(policy, request, at, cluster.windowguard_user);
   }
   AdmissionDecision result;
-  result.classification = classify(request, policy.settings());
+  result.classification = classify(request, policy.settings(), cluster.evicted_pod);
   const Classification& classification = result.classification;
   if (classification.actions.empty()) {
     result.message = explain_not_governed({operation_name(request.operation), classification, request.name});

@@ -30,12 +30,14 @@ struct AdmissionDecision {
   AuditAnnotations audit_annotations;
 };
 
-// What the webhook knows of the cluster: its WindowExceptions, and who
-// windowguard is there.  Empty without cluster access.
+// What the webhook knows of the cluster: its WindowExceptions, its
+// Namespaces' labels, who windowguard is there, and for an eviction the Pod
+// evicted.  Empty without cluster access.
 struct ClusterFacts {
   const core::ExceptionBook* exceptions = nullptr;
   const core::NamespaceLabels* namespace_labels = nullptr;
   std::string windowguard_user;
+  const rapidjson::Value* evicted_pod = nullptr;
 };
 
 // `memo`, optional: the calling thread's (see core::DecisionMemo).

@@ -242,7 +242,13 @@ void classify_workload(const AdmissionRequest& request, const core::Settings& se
 
 }  // namespace
 
-Classification classify(const AdmissionRequest& request, const core::Settings& settings) {
+bool is_eviction(const AdmissionRequest& request) {
+  return request.resource.group.empty() && request.resource.resource == "pods" &&
+         request.operation == Operation::Create && request.sub_resource == "eviction";
+}
+
+Classification classify(const AdmissionRequest& request, const core::Settings& settings,
+                        const rapidjson::Value* evicted_pod) {
   Classification result;
   result.environment = request.namespace_name;
   const GroupVersionResource& resource = request.resource;
@@ -264,15 +270,16 @@ Classification classify(const AdmissionRequest& request, const core::Settings& s
     if (request.operation == Operation::Delete && request.sub_resource.empty()) {
       result.actions.push_back(core::Action::Restart);
       result.reason = "pod deleted";
-    } else if (request.operation == Operation::Create && request.sub_resource == "eviction") {
-      // An Eviction names its Pod but carries none of its labels, so the
-      // Pod's application is unknown: every binding of the environment
+    } else if (is_eviction(request)) {
+      // An Eviction names its Pod but carries none of its labels: they come
+      // from the Pod, read from the API server.  Unread, the Pod's
+      // application is unknown and every binding of the environment
       // applies, as for a Namespace DELETE.
       result.actions.push_back(core::Action::Restart);
       result.reason = "pod evicted";
-      result.labels.clear();
-      result.application = {};
-      result.whole_environment = true;
+      result.labels = labels_of(evicted_pod);
+      result.application = application_of(result.labels, settings);
+      result.whole_environment = evicted_pod == nullptr;
     } else {
       result.reason = "only pod deletion and eviction are governed";
     }

@@ -31,8 +31,8 @@ struct Classification {
   std::string_view application;
   ObjectLabels labels;
   // Every binding of the environment applies, whatever its applications and
-  // selector: a Namespace DELETE, and a Pod eviction (whose Pod's labels the
-  // review does not carry).
+  // selector: a Namespace DELETE, and a Pod eviction whose Pod could not be
+  // read (the review does not carry its labels).
   bool whole_environment = false;
   bool object_is_the_environment = false;  // a Namespace
 
@@ -41,6 +41,12 @@ struct Classification {
   }
 };
 
-Classification classify(const AdmissionRequest& request, const core::Settings& settings);
+// A CREATE of a Pod's eviction subresource (kubectl drain, the eviction API).
+bool is_eviction(const AdmissionRequest& request);
+
+// `evicted_pod`: for an eviction, the Pod as the API server has it (its
+// labels name its application); null when unread.
+Classification classify(const AdmissionRequest& request, const core::Settings& settings,
+                        const rapidjson::Value* evicted_pod = nullptr);
 
 }  // namespace windowguard::admission

@@ -112,6 +112,10 @@ void Metrics::count_certificate_reload(bool success) {
   certificate_reloads_[success ? 0 : 1].fetch_add(1, std::memory_order_relaxed);
 }
 
+void Metrics::count_evicted_pod_read(bool read) {
+  evicted_pod_reads_[read ? 0 : 1].fetch_add(1, std::memory_order_relaxed);
+}
+
 void Metrics::set_certificate_expiry(core::Instant expiry) {
   certificate_expiry_.store(seconds_since_epoch(expiry), std::memory_order_relaxed);
 }
@@ -261,6 +265,12 @@ std::string Metrics::render(const core::Policy* policy, core::Instant now, const
          "notAfter of the serving certificate in use (Unix time).");
   sample(out, "windowguard_certificate_expiry_timestamp_seconds", "",
          static_cast<double>(certificate_expiry_.load(std::memory_order_relaxed)));
+  header(out, "windowguard_evicted_pod_reads_total", "counter",
+         "Evictions' Pods read from the API server, by result (unread: every binding of the namespace applied).");
+  sample(out, "windowguard_evicted_pod_reads_total", label("result", "read"),
+         static_cast<double>(read(evicted_pod_reads_[0])));
+  sample(out, "windowguard_evicted_pod_reads_total", label("result", "unread"),
+         static_cast<double>(read(evicted_pod_reads_[1])));
   header(out, "windowguard_connections_open", "gauge", "TLS connections open now.");
   sample(out, "windowguard_connections_open", "", static_cast<double>(open_connections()));
   header(out, "windowguard_connections_refused_total", "counter", "Connections closed at once: too many open.");

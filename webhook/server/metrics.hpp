@@ -35,6 +35,9 @@ class Metrics {
   void count_response(Endpoint endpoint, unsigned status);
   void count_policy_reload(bool success, core::Instant at);
   void count_certificate_reload(bool success);
+  // An eviction's Pod, read from the API server or not (then every binding
+  // of its namespace applied).
+  void count_evicted_pod_read(bool read);
   void set_certificate_expiry(core::Instant expiry);
   void connection_opened() { open_connections_.fetch_add(1, std::memory_order_relaxed); }
   void connection_closed() { open_connections_.fetch_sub(1, std::memory_order_relaxed); }
@@ -60,6 +63,7 @@ class Metrics {
   std::array<std::atomic<std::uint64_t>, kEndpoints * kStatusCodes.size()> responses_{};
   std::array<std::atomic<std::uint64_t>, 2> policy_reloads_{};
   std::array<std::atomic<std::uint64_t>, 2> certificate_reloads_{};
+  std::array<std::atomic<std::uint64_t>, 2> evicted_pod_reads_{};
   std::atomic<std::int64_t> last_good_policy_reload_{0};
   std::atomic<std::int64_t> certificate_expiry_{0};
   std::atomic<std::int64_t> open_connections_{0};

@@ -16,13 +16,18 @@
 namespace windowguard::server {
 namespace {
 
-Response respond(const Request& request, http::status status, std::string_view content_type, std::string body) {
-  Response response(status, request.version());
+Response respond(unsigned version, bool keep_alive, http::status status, std::string_view content_type,
+                 std::string body) {
+  Response response(status, version);
   response.set(http::field::content_type, content_type);
-  response.keep_alive(request.keep_alive());
+  response.keep_alive(keep_alive);
   response.body() = std::move(body);
   response.prepare_payload();
   return response;
+}
+
+Response respond(const Request& request, http::status status, std::string_view content_type, std::string body) {
+  return respond(request.version(), request.keep_alive(), status, content_type, std::move(body));
 }
 
 Response text(const Request& request, http::status status, std::string body) {
@@ -118,7 +123,26 @@ void log_decision(const admission::AdmissionRequest& request, const admission::A
       .emit();
 }
 
-Response validate(Request& request, const HandlerContext& context) {
+// Decides a decoded review and answers it.
+Response decide_review(const PendingReview& review, const HandlerContext& context,
+                       const rapidjson::Value* evicted_pod) {
+  const admission::AdmissionRequest& request = review.review.request();
+  admission::ClusterFacts cluster{context.exceptions, context.namespace_labels, {}, evicted_pod};
+  if (context.cluster != nullptr && admission::is_exception_write(request)) {
+    cluster.windowguard_user = context.cluster->identity();
+  }
+  const admission::AdmissionDecision decision =
+      admission::evaluate_request(*context.policy, request, context.now, &context.memo, cluster);
+  Response response = respond(review.version, review.keep_alive, http::status::ok, "application/json",
+                              admission::encode_response(request.uid, decision));
+  const auto latency = std::chrono::steady_clock::now() - review.started;
+  const AdmissionOutcome outcome = outcome_of(decision);
+  context.metrics.count_admission(decision.action, outcome, request.dry_run, latency);
+  log_decision(request, decision, outcome, *context.policy, latency);
+  return response;
+}
+
+Handled validate(Request& request, const HandlerContext& context) {
   const auto started = std::chrono::steady_clock::now();
   if (request.method() != http::verb::post) {
     Response response = text(request, http::status::method_not_allowed, "use POST for /validate");
@@ -138,20 +162,11 @@ Response validate(Request& request, const HandlerContext& context) {
     LogLine(spdlog::level::warn, "malformed AdmissionReview").field("reason", reason).emit();
     return text(request, http::status::bad_request, "malformed AdmissionReview: " + reason);
   }
-  const admission::AdmissionRequest& review = decoded.value().request();
-  admission::ClusterFacts cluster{context.exceptions, context.namespace_labels, {}};
-  if (context.cluster != nullptr && admission::is_exception_write(review)) {
-    cluster.windowguard_user = context.cluster->identity();
+  PendingReview review{std::move(decoded).value(), request.version(), request.keep_alive(), started};
+  if (context.reads_pods && admission::is_eviction(review.review.request())) {
+    return review;
   }
-  const admission::AdmissionDecision decision =
-      admission::evaluate_request(*context.policy, review, context.now, &context.memo, cluster);
-  Response response =
-      respond(request, http::status::ok, "application/json", admission::encode_response(review.uid, decision));
-  const auto latency = std::chrono::steady_clock::now() - started;
-  const AdmissionOutcome outcome = outcome_of(decision);
-  context.metrics.count_admission(decision.action, outcome, review.dry_run, latency);
-  log_decision(review, decision, outcome, *context.policy, latency);
-  return response;
+  return decide_review(review, context, nullptr);
 }
 
 Response windows(const Request& request, std::string_view query, const HandlerContext& context) {
@@ -184,7 +199,7 @@ Response windows(const Request& request, std::string_view query, const HandlerCo
                  report::occurrences_json(*context.policy, core::list_occurrences(*context.policy, listing)));
 }
 
-Response route(Request& request, Endpoint endpoint, std::string_view query, const HandlerContext& context) {
+Handled route(Request& request, Endpoint endpoint, std::string_view query, const HandlerContext& context) {
   if (endpoint == Endpoint::Validate) {
     return validate(request, context);
   }
@@ -237,13 +252,38 @@ Endpoint endpoint_of(std::string_view target) {
   return Endpoint::Other;
 }
 
-Response handle_request(Request& request, const HandlerContext& context) {
+Handled handle_request(Request& request, const HandlerContext& context) {
   const std::string_view target(request.target().data(), request.target().size());
   const std::size_t question = target.find('?');
   const std::string_view query = question == std::string_view::npos ? std::string_view{} : target.substr(question + 1);
   const Endpoint endpoint = endpoint_of(target);
-  Response response = route(request, endpoint, query, context);
-  context.metrics.count_response(endpoint, response.result_int());
+  Handled handled = route(request, endpoint, query, context);
+  if (const Response* response = std::get_if<Response>(&handled)) {
+    context.metrics.count_response(endpoint, response->result_int());
+  }
+  return handled;
+}
+
+Response answer_review(PendingReview& pending, const Result<std::string>& pod, const HandlerContext& context) {
+  const admission::AdmissionRequest& request = pending.review.request();
+  rapidjson::Document document;
+  std::string unread;
+  if (!pod) {
+    unread = pod.error().message;
+  } else if (document.Parse(pod->c_str()).HasParseError() || !document.IsObject()) {
+    unread = "the API server's answer is not a Pod's JSON";
+  }
+  context.metrics.count_evicted_pod_read(unread.empty());
+  if (!unread.empty()) {
+    LogLine(spdlog::level::warn, "evicted Pod unread: every binding of its namespace applies")
+        .field("uid", request.uid)
+        .field("namespace", request.namespace_name)
+        .field("name", request.name)
+        .field("reason", unread)
+        .emit();
+  }
+  Response response = decide_review(pending, context, unread.empty() ? &document : nullptr);
+  context.metrics.count_response(Endpoint::Validate, response.result_int());
   return response;
 }
 

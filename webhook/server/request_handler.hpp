@@ -2,12 +2,15 @@
 // The webhook's HTTP semantics as a plain function: a request in, a response
 // out.  No sockets, no TLS, no threads (Beast's server-flex example's
 // handle_request, grown up).
+#include <chrono>
 #include <memory>
 #include <string>
+#include <variant>
 
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/string_body.hpp>
 
+#include "admission/review_decoder.hpp"
 #include "cluster/cluster_view.hpp"
 #include "core/decision_memo.hpp"
 #include "core/policy.hpp"
@@ -28,10 +31,28 @@ struct HandlerContext {
   const core::ExceptionBook* exceptions = nullptr;          // the cluster's; null without cluster access
   const core::NamespaceLabels* namespace_labels = nullptr;  // the cluster's; null without cluster access
   const cluster::ClusterView* cluster = nullptr;            // null without cluster access
+  bool reads_pods = false;                                  // an eviction's Pod can be read from the API server
 };
 
-// Routes and answers one request; the body is moved out of `request`.
-Response handle_request(Request& request, const HandlerContext& context);
+// A /validate of a Pod eviction, decoded, waiting for its Pod to be read: the
+// Eviction names its Pod but carries none of its labels.
+struct PendingReview {
+  admission::DecodedReview review;
+  unsigned version = 11;
+  bool keep_alive = true;
+  std::chrono::steady_clock::time_point started;
+};
+
+using Handled = std::variant<Response, PendingReview>;
+
+// Routes and answers one request; the body is moved out of `request`.  With
+// `context.reads_pods`, an eviction's review comes back pending instead:
+// read its Pod, then answer_review.
+Handled handle_request(Request& request, const HandlerContext& context);
+
+// Decides a pending eviction with its Pod (its labels name its application),
+// or, when the Pod could not be read, under every binding of its environment.
+Response answer_review(PendingReview& pending, const Result<std::string>& pod, const HandlerContext& context);
 
 // Which endpoint a request target ("/validate?timeout=5s") names.
 Endpoint endpoint_of(std::string_view target);

@@ -21,6 +21,10 @@ namespace {
 
 namespace asio = boost::asio;
 
+// Evictions come in bursts (a node drain); each read is one short GET.
+constexpr std::size_t kPodReaders = 2;
+constexpr std::size_t kPodReadsWaiting = 256;
+
 // One I/O thread: its io_context, its acceptor and its cached views.
 struct IoThread {
   explicit IoThread(SharedState& shared) : state(shared) {}
@@ -43,11 +47,27 @@ void schedule_polls(asio::steady_timer& timer, Watcher& watcher, std::chrono::mi
   });
 }
 
-// The cluster view `config` asks for, publishing into `shared`; null when it
-// asks for none, or (logged) when its credentials cannot be had.
-Result<std::unique_ptr<cluster::ClusterView>> start_cluster_view(const ServerConfig& config, SharedState& shared) {
+// What `serve` reads from the cluster: a view of windowguard's objects and
+// the Namespaces, and the evicted Pods.
+struct ClusterAccess {
+  std::unique_ptr<cluster::ClusterView> view;
+  std::unique_ptr<cluster::PodReader> pods;
+
+  void stop() const {
+    if (pods) {
+      pods->stop();
+    }
+    if (view) {
+      view->stop();
+    }
+  }
+};
+
+// The cluster access `config` asks for, publishing into `shared`; none when
+// it asks for none, or (logged) when its credentials cannot be had.
+Result<ClusterAccess> start_cluster_access(const ServerConfig& config, SharedState& shared) {
   if (!config.in_cluster && config.kubeconfig.empty()) {
-    return std::unique_ptr<cluster::ClusterView>();
+    return ClusterAccess{};
   }
   Result<cluster::Credentials> credentials = config.in_cluster
                                                  ? cluster::in_cluster_credentials(config.service_account_directory)
@@ -55,7 +75,9 @@ Result<std::unique_ptr<cluster::ClusterView>> start_cluster_view(const ServerCon
   if (!credentials) {
     return credentials.error();
   }
-  auto view = std::make_unique<cluster::ClusterView>(
+  ClusterAccess access;
+  access.pods = std::make_unique<cluster::PodReader>(credentials.value(), kPodReaders, kPodReadsWaiting);
+  access.view = std::make_unique<cluster::ClusterView>(
       std::move(credentials).value(),
       cluster::ClusterView::Outlets{
           [&shared](std::shared_ptr<const core::ExceptionBook> book) { shared.exceptions.publish(std::move(book)); },
@@ -65,8 +87,9 @@ Result<std::unique_ptr<cluster::ClusterView>> start_cluster_view(const ServerCon
           [&shared] { return shared.policy.current(); }});
   shared.exceptions.publish(std::make_shared<const core::ExceptionBook>());
   shared.namespace_labels.publish(std::make_shared<const core::NamespaceLabels>());
-  view->start();
-  return view;
+  access.view->start();
+  access.pods->start();
+  return access;
 }
 
 }  // namespace
@@ -78,12 +101,13 @@ int serve(const ServerConfig& config) {
     return 1;
   }
   watcher.load_policy_at_start();
-  auto cluster_view = start_cluster_view(config, shared);
-  if (!cluster_view) {
-    LogLine(spdlog::level::err, "no cluster access").field("error", cluster_view.error().message).emit();
+  auto cluster_access = start_cluster_access(config, shared);
+  if (!cluster_access) {
+    LogLine(spdlog::level::err, "no cluster access").field("error", cluster_access.error().message).emit();
     return 1;
   }
-  shared.cluster = cluster_view->get();
+  shared.cluster = cluster_access->view.get();
+  shared.pods = cluster_access->pods.get();
 
   const unsigned thread_count =
       config.threads != 0 ? config.threads : std::max(1U, std::thread::hardware_concurrency());
@@ -162,9 +186,9 @@ int serve(const ServerConfig& config) {
   for (auto& io_thread : threads) {
     io_thread->thread.join();
   }
-  if (*cluster_view) {
-    (*cluster_view)->stop();
-  }
+  // Before the I/O threads' io_contexts go: a Pod read may still post its
+  // answer to one.
+  cluster_access->stop();
   LogLine(spdlog::level::info, "stopped").emit();
   return 0;
 }

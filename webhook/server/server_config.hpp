@@ -29,6 +29,9 @@ struct ServerConfig {
   bool in_cluster = false;
   std::string kubeconfig;
   std::string service_account_directory = "/var/run/secrets/kubernetes.io/serviceaccount";
+  // How long an eviction's review waits for its Pod to be read: well inside
+  // the API server's 5 s webhook timeout.
+  std::chrono::milliseconds pod_read_deadline{2'000};
 };
 
 }  // namespace windowguard::server

@@ -8,6 +8,7 @@
 #include <boost/asio/ssl/context.hpp>
 
 #include "cluster/cluster_view.hpp"
+#include "cluster/pod_reader.hpp"
 #include "core/decision_memo.hpp"
 #include "core/policy.hpp"
 #include "server/metrics.hpp"
@@ -30,6 +31,7 @@ struct SharedState {
   Published<const core::NamespaceLabels> namespace_labels;  // null without cluster access
   // Set before the I/O threads start; null without cluster access.
   const cluster::ClusterView* cluster = nullptr;
+  cluster::PodReader* pods = nullptr;
   std::atomic<bool> draining{false};
 };
 

@@ -2,6 +2,7 @@
 
 #include <openssl/ssl.h>
 
+#include <boost/asio/post.hpp>
 #include <boost/asio/ssl/error.hpp>
 #include <boost/beast/core/error.hpp>
 #include <boost/beast/http/error.hpp>
@@ -27,7 +28,7 @@ bool is_parse_error(const beast::error_code& error) {
 
 Session::Session(boost::asio::ip::tcp::socket socket, std::shared_ptr<boost::asio::ssl::context> tls,
                  ThreadState& thread)
-    : tls_(std::move(tls)), stream_(std::move(socket), *tls_), thread_(thread) {
+    : tls_(std::move(tls)), stream_(std::move(socket), *tls_), thread_(thread), pod_deadline_(stream_.get_executor()) {
   thread_.shared.metrics.connection_opened();
   thread_.sessions.insert(this);
   buffer_.reserve(kReadSize);
@@ -146,17 +147,57 @@ void Session::on_body(beast::error_code error) {
     return;
   }
   Request request = parser_->release();
+  Handled handled = handle_request(request, context());
+  if (PendingReview* pending = std::get_if<PendingReview>(&handled)) {
+    read_evicted_pod(std::move(*pending));
+    return;
+  }
+  answer(std::get<Response>(std::move(handled)));
+}
+
+HandlerContext Session::context() const {
   const std::shared_ptr<const core::Policy>& policy = thread_.policy.get();
   const std::shared_ptr<const std::string>& not_ready = thread_.not_ready_reason.get();
-  const HandlerContext context{policy.get(),
-                               not_ready ? std::string_view(*not_ready) : std::string_view{},
-                               date::floor<core::seconds>(std::chrono::system_clock::now()),
-                               thread_.shared.metrics,
-                               thread_.memo,
-                               thread_.exceptions.get().get(),
-                               thread_.namespace_labels.get().get(),
-                               thread_.shared.cluster};
-  Response response = handle_request(request, context);
+  return HandlerContext{policy.get(),
+                        not_ready ? std::string_view(*not_ready) : std::string_view{},
+                        date::floor<core::seconds>(std::chrono::system_clock::now()),
+                        thread_.shared.metrics,
+                        thread_.memo,
+                        thread_.exceptions.get().get(),
+                        thread_.namespace_labels.get().get(),
+                        thread_.shared.cluster,
+                        thread_.shared.pods != nullptr};
+}
+
+void Session::read_evicted_pod(PendingReview pending) {
+  const admission::AdmissionRequest& request = pending.review.request();
+  const std::string namespace_name(request.namespace_name);
+  const std::string name(request.name);
+  pending_ = std::move(pending);
+  pod_deadline_.expires_after(thread_.shared.config.pod_read_deadline);
+  pod_deadline_.async_wait([self = shared_from_this()](boost::system::error_code cancelled) {
+    if (!cancelled) {
+      self->answer_pending(Problem("not read within the time allowed"));
+    }
+  });
+  // The reader calls back on its own thread: the answer is made on this
+  // connection's.
+  thread_.shared.pods->read(namespace_name, name, [self = shared_from_this()](Result<std::string> pod) {
+    boost::asio::post(self->stream_.get_executor(), [self, pod = std::move(pod)] { self->answer_pending(pod); });
+  });
+}
+
+void Session::answer_pending(const Result<std::string>& pod) {
+  if (!pending_) {
+    return;  // the read and its deadline: whichever came second
+  }
+  pod_deadline_.cancel();
+  Response response = answer_review(*pending_, pod, context());
+  pending_.reset();
+  answer(std::move(response));
+}
+
+void Session::answer(Response response) {
   if (thread_.shared.draining.load(std::memory_order_relaxed)) {
     response.keep_alive(false);
   }

@@ -5,6 +5,7 @@
 #include <optional>
 
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/parser.hpp>
@@ -36,6 +37,13 @@ class Session : public std::enable_shared_from_this<Session> {
   void read_header();
   void on_header(boost::beast::error_code error);
   void on_body(boost::beast::error_code error);
+  HandlerContext context() const;
+  // An eviction: its Pod is read on the Pod reader's threads while this one
+  // serves other connections; the review is answered when the read ends or
+  // its deadline passes, whichever comes first.
+  void read_evicted_pod(PendingReview pending);
+  void answer_pending(const Result<std::string>& pod);
+  void answer(Response response);
   void fail_request(http::status status, std::string reason);
   void send(Response response);
   void close();
@@ -47,6 +55,8 @@ class Session : public std::enable_shared_from_this<Session> {
   Response response_;
   ThreadState& thread_;
   bool idle_ = false;
+  std::optional<PendingReview> pending_;
+  boost::asio::steady_timer pod_deadline_;
 };
 
 }  // namespace windowguard::server
