@@ -338,6 +338,82 @@ TEST_F(ManifestFiles, UsageAndInputErrorsExitTwo) {
   }
 }
 
+// --objects: the cluster as `kubectl get wex,ns -A -o yaml` prints it, so
+// that a CI run decides as the webhook with cluster access would.
+TEST_F(ManifestFiles, ObjectsBringTheClustersExceptionsAndNamespaceLabels) {
+  std::filesystem::create_directories(directory_ / "policies");
+  write("policies/policy.yaml", R"(apiVersion: windowguard.dev/v1
+kind: WindowPolicy
+windows:
+  - name: change-freeze
+    type: blackout
+    timeZone: UTC
+    durations:
+      - once: {from: "2026-12-01 00:00", to: "2027-01-01 00:00"}
+    exceptions:
+      approvals: 1
+      approvers: {groups: [sre-leads]}
+      maxDuration: 2h
+bindings:
+  - windows: [change-freeze]
+    environments: [shop]
+  - windows: [change-freeze]
+    namespaceSelector: {matchLabels: {tier: prod}}
+)");
+  const std::string objects = write("objects.yaml", R"(apiVersion: v1
+kind: List
+items:
+  - apiVersion: windowguard.dev/v1
+    kind: WindowException
+    metadata: {name: inc-1, namespace: shop, creationTimestamp: "2026-12-02T09:00:00Z"}
+    spec:
+      windows: [change-freeze]
+      requestedBy: alice
+      reason: "INC-1: the checkout hotfix"
+      until: "2026-12-02T11:00:00Z"
+    status:
+      approvals:
+        - {user: lena, at: "2026-12-02T09:05:00Z", groups: [sre-leads]}
+  - apiVersion: v1
+    kind: Namespace
+    metadata: {name: payments, labels: {tier: prod}}
+  - apiVersion: v1
+    kind: Service
+    metadata: {name: web, namespace: shop}
+)");
+  const std::string policies = (directory_ / "policies").string();
+  const auto deploy_as_alice = [&](const std::string& ns, const std::string& at, bool with_objects) {
+    Arguments arguments{"--policies",  policies, "--manifest", write("web.yaml", deployment_yaml(1, "web:2", "")),
+                        "--namespace", ns,       "--user",     "alice",
+                        "--at",        at};
+    if (with_objects) {
+      arguments.insert(arguments.end(), {"--objects", objects});
+    }
+    return check(arguments);
+  };
+
+  const CheckRun lifted = deploy_as_alice("shop", "2026-12-02T10:00:00Z", true);
+  EXPECT_EQ(lifted.code, kExitOk) << lifted.out << lifted.err;
+  EXPECT_NE(lifted.out.find("exception \"shop/inc-1\""), std::string::npos) << lifted.out;
+  EXPECT_NE(lifted.err.find("--objects: neither WindowException nor Namespace, so ignored: v1 Service web"),
+            std::string::npos)
+      << lifted.err;
+  EXPECT_EQ(deploy_as_alice("shop", "2026-12-02T10:00:00Z", false).code, kExitDenied) << "without the exception";
+  EXPECT_EQ(deploy_as_alice("shop", "2026-12-02T11:00:00Z", true).code, kExitDenied) << "at its until";
+  EXPECT_EQ(deploy_as_alice("payments", "2026-12-02T10:00:00Z", true).code, kExitDenied) << "by namespace label";
+  EXPECT_EQ(deploy_as_alice("payments", "2026-12-02T10:00:00Z", false).code, kExitOk) << "no labels without objects";
+
+  const CheckRun unreadable =
+      check({"--policies", policies, "--manifest", write("web.yaml", deployment_yaml(1, "web:2", "")), "--namespace",
+             "shop", "--objects",
+             write("bad.yaml",
+                   "apiVersion: windowguard.dev/v1\nkind: WindowException\n"
+                   "metadata: {name: broken, namespace: shop}\nspec: {}\n")});
+  EXPECT_EQ(unreadable.code, kExitUsage);
+  EXPECT_NE(unreadable.err.find("--objects object 1 (WindowException broken): "), std::string::npos) << unreadable.err;
+  EXPECT_EQ(unreadable.out, "");
+}
+
 TEST(Check, ABrokenPolicyIsAnInputError) {
   const CheckRun run = check({"--policies", "/nonexistent/policies", "--review", kRealCreate});
   EXPECT_EQ(run.code, kExitUsage);

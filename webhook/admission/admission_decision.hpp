@@ -36,7 +36,7 @@ struct AdmissionDecision {
 struct ClusterFacts {
   const core::ExceptionBook* exceptions = nullptr;
   const core::NamespaceLabels* namespace_labels = nullptr;
-  std::string windowguard_user;
+  std::string windowguard_user = {};
   const rapidjson::Value* evicted_pod = nullptr;
 };
 

@@ -28,20 +28,6 @@ const Value* path(const Value* root, std::initializer_list<std::string_view> nam
   return at;
 }
 
-ObjectLabels labels_of(const Value* object) {
-  ObjectLabels labels;
-  const Value* map = path(object, {"metadata", "labels"});
-  if (map != nullptr && map->IsObject()) {
-    labels.reserve(map->MemberCount());
-    for (const auto& member : map->GetObject()) {
-      if (member.value.IsString()) {
-        labels.push_back({json_text(member.name), json_text(member.value)});
-      }
-    }
-  }
-  return labels;
-}
-
 // The equality terms of a Scale's status.selector ("app=web,tier=front"):
 // the labels the workload's pods carry.  Set-based terms ("env in (a,b)",
 // "!canary") name no single value and are left out.
@@ -241,6 +227,20 @@ void classify_workload(const AdmissionRequest& request, const core::Settings& se
 }
 
 }  // namespace
+
+ObjectLabels labels_of(const Value* object) {
+  ObjectLabels labels;
+  const Value* map = path(object, {"metadata", "labels"});
+  if (map != nullptr && map->IsObject()) {
+    labels.reserve(map->MemberCount());
+    for (const auto& member : map->GetObject()) {
+      if (member.value.IsString()) {
+        labels.push_back({json_text(member.name), json_text(member.value)});
+      }
+    }
+  }
+  return labels;
+}
 
 bool is_eviction(const AdmissionRequest& request) {
   return request.resource.group.empty() && request.resource.resource == "pods" &&

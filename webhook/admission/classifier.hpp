@@ -41,6 +41,9 @@ struct Classification {
   }
 };
 
+// An object's metadata.labels (none for a null object), viewing its strings.
+ObjectLabels labels_of(const rapidjson::Value* object);
+
 // A CREATE of a Pod's eviction subresource (kubectl drain, the eviction API).
 bool is_eviction(const AdmissionRequest& request);
 

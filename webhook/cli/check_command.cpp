@@ -146,8 +146,9 @@ std::string join(const std::vector<std::string>& names) {
 
 int run_check(const Arguments& arguments, std::istream& in, std::ostream& out, std::ostream& err) {
   po::options_description options(
-      "usage: windowguard check --policies DIR (--review FILE | --manifest FILE [options])\n\n"
-      "Decides offline, exactly as the webhook would: one review, or each governed object of a manifest.\n"
+      "usage: windowguard check --policies DIR (--review FILE | --manifest FILE [options]) [--objects FILE]\n\n"
+      "Decides offline, exactly as the webhook would: one review, or each governed object of a manifest;\n"
+      "with --objects, as the webhook with cluster access would (WindowExceptions, namespace labels).\n"
       "Exit 0 allowed, 1 any denied, 2 error.\n\noptions");
   options.add_options()                                                                                    //
       ("help,h", "show this help")                                                                         //
@@ -160,6 +161,8 @@ int run_check(const Arguments& arguments, std::istream& in, std::ostream& out, s
       ("old-manifest", po::value<std::string>(), "with --manifest: the object before an UPDATE")           //
       ("operation", po::value<std::string>(), "with --manifest: CREATE, UPDATE or DELETE")                 //
       ("namespace", po::value<std::string>(), "with --manifest: the namespace of objects that name none")  //
+      ("objects", po::value<std::string>(),
+       "the cluster's WindowExceptions and Namespaces: kubectl get wex,ns -A -o yaml")  //
       ("output", po::value<std::string>()->default_value("text"), "text or json");
   const ParsedOptions parsed = parse_options("check", options, arguments, out, err);
   if (parsed.exit_code) {
@@ -217,6 +220,22 @@ int run_check(const Arguments& arguments, std::istream& in, std::ostream& out, s
     }
     decoded.push_back(std::move(one).value());
   }
+  ClusterObjects cluster;
+  if (values.count("objects") != 0) {
+    const auto text = read_input(values, "objects", in);
+    if (!text) {
+      return usage_error(text.error().message);
+    }
+    auto read = cluster_objects_from(*text);
+    if (!read) {
+      return usage_error(read.error().message);
+    }
+    cluster = std::move(read).value();
+    if (!cluster.ignored.empty()) {
+      err << "windowguard check: --objects: neither WindowException nor Namespace, so ignored: "
+          << join(cluster.ignored) << '\n';
+    }
+  }
   const std::shared_ptr<const core::Policy> policy = load_policies_option(values, err);
   if (!policy) {
     return kExitUsage;
@@ -230,7 +249,8 @@ int run_check(const Arguments& arguments, std::istream& in, std::ostream& out, s
     if (values.count("group") != 0) {
       request.groups.assign(groups.begin(), groups.end());
     }
-    const admission::AdmissionDecision outcome = admission::evaluate_request(*policy, request, at);
+    const admission::AdmissionDecision outcome = admission::evaluate_request(
+        *policy, request, at, nullptr, {cluster.exceptions.get(), cluster.namespaces.get(), {}, nullptr});
     if (output == "json") {
       write_json(*policy, outcome, request, out);
     } else {

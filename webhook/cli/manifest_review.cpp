@@ -10,6 +10,8 @@
 #include <rapidjson/writer.h>
 #include <yaml-cpp/yaml.h>
 
+#include "admission/classifier.hpp"
+#include "admission/window_exception_json.hpp"
 #include "policy/yaml_documents.hpp"
 
 namespace windowguard::cli {
@@ -293,6 +295,41 @@ Result<ManifestReviews> reviews_from_manifests(const ManifestRequest& request) {
         review_json({*resource, operation, namespace_name, object, old_object ? &*old_object : nullptr}, request));
   }
   return made;
+}
+
+Result<ClusterObjects> cluster_objects_from(const std::string& text) {
+  auto objects = parse_objects(text, "--objects");
+  if (!objects) {
+    return objects.error();
+  }
+  ClusterObjects cluster;
+  std::vector<core::WindowException> exceptions;
+  std::unordered_map<std::string, core::NamespaceLabels::Owned> namespaces;
+  for (std::size_t i = 0; i < objects->size(); ++i) {
+    const YAML::Node& object = (*objects)[i];
+    const std::string& api_version = object["apiVersion"].Scalar();
+    const std::string& kind = object["kind"].Scalar();
+    Document holder;  // its allocator holds the JSON's strings
+    const Value json = yaml_to_json(object, holder.GetAllocator());
+    if (api_version.starts_with(std::string(admission::kExceptionGroup) + "/") && kind == admission::kExceptionKind) {
+      auto decoded = admission::decode_window_exception(json, core::Instant{});
+      if (!decoded) {
+        return Problem("--objects object " + std::to_string(i + 1) + " (" + object_label(object) +
+                       "): " + decoded.error().message);
+      }
+      exceptions.push_back(std::move(decoded).value());
+    } else if (api_version == "v1" && kind == "Namespace") {
+      core::NamespaceLabels::Owned& owned = namespaces[scalar_at(object, "metadata", "name")];
+      for (const core::Label& label : admission::labels_of(&json)) {
+        owned.emplace_back(label.key, label.value);
+      }
+    } else {
+      cluster.ignored.push_back(api_version + " " + object_label(object));
+    }
+  }
+  cluster.exceptions = std::make_shared<const core::ExceptionBook>(std::move(exceptions));
+  cluster.namespaces = std::make_shared<const core::NamespaceLabels>(std::move(namespaces));
+  return cluster;
 }
 
 }  // namespace windowguard::cli

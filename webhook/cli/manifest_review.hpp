@@ -2,11 +2,14 @@
 // `windowguard check --manifest`: wraps Kubernetes manifests in the
 // AdmissionReviews the API server would send for them, so that `check` runs
 // the webhook's own decoding, classification and decision on each.
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "core/namespace_labels.hpp"
 #include "core/result.hpp"
+#include "core/window_exception.hpp"
 
 namespace windowguard::cli {
 
@@ -31,5 +34,17 @@ struct ManifestReviews {
 // The reviews, or why the manifests cannot make them: a problem naming the
 // object, or the option, at fault.
 Result<ManifestReviews> reviews_from_manifests(const ManifestRequest& request);
+
+// `check --objects`: the cluster as the webhook's view would hold it, from
+// what `kubectl get windowexceptions,namespaces -A -o yaml` prints.
+struct ClusterObjects {
+  std::shared_ptr<const core::ExceptionBook> exceptions;
+  std::shared_ptr<const core::NamespaceLabels> namespaces;
+  std::vector<std::string> ignored;  // objects of other kinds ("v1 Service web")
+};
+
+// The WindowExceptions and Namespaces of `text` (YAML or JSON, documents and
+// Lists), or a problem naming the object that cannot be read.
+Result<ClusterObjects> cluster_objects_from(const std::string& text);
 
 }  // namespace windowguard::cli

@@ -1,5 +1,6 @@
 #include "cluster/cluster_view.hpp"
 
+#include "admission/classifier.hpp"
 #include "admission/json_members.hpp"
 #include "admission/window_exception_json.hpp"
 #include "core/exception_standing.hpp"
@@ -191,13 +192,8 @@ void ClusterView::on_namespaces(const Reflector::Objects& objects) {
   labels.reserve(objects.size());
   for (const auto& [name, object] : objects) {
     core::NamespaceLabels::Owned& owned = labels[name];
-    const rapidjson::Value* found = admission::json_member(admission::json_member(object.get(), "metadata"), "labels");
-    if (found != nullptr && found->IsObject()) {
-      for (const auto& label : found->GetObject()) {
-        if (label.value.IsString()) {
-          owned.emplace_back(admission::json_text(label.name), admission::json_text(label.value));
-        }
-      }
+    for (const core::Label& label : admission::labels_of(object.get())) {
+      owned.emplace_back(label.key, label.value);
     }
   }
   outlets_.namespaces(std::make_shared<const core::NamespaceLabels>(std::move(labels)));
