@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "cluster/cluster_environment.hpp"
+#include "support/tls_client.hpp"
 
 namespace windowguard::testing {
 
@@ -22,6 +23,16 @@ inline const Identity kAutoscaler =
     Identity::impersonating("system:serviceaccount:kube-system:horizontal-pod-autoscaler");
 
 inline std::string output_of(const CommandResult& result) { return result.out + result.err; }
+
+// How the API server reaches the webhook: trusting the cluster's CA.
+inline ClientOptions as_the_api_server() {
+  return {ClusterEnvironment::shared().cluster().pki("ca.crt").string(), "", "", 0, 0, ""};
+}
+
+inline std::string webhook_metrics() {
+  const ClientOptions api_server = as_the_api_server();
+  return https_request(ClusterEnvironment::shared().webhook().port(), api_server, http::verb::get, "/metrics").body();
+}
 
 inline std::string deployment(const std::string& name, const std::string& ns, int replicas,
                               const std::string& image = "nginx:1.25") {

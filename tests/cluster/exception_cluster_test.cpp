@@ -212,21 +212,11 @@ std::string deployment_review(const std::string& name, const std::string& ns) {
          R"({"app":")" + name + R"("}},"spec":{"containers":[{"name":"app","image":"nginx:1.25"}]}}}}}})";
 }
 
-// How the API server reaches the webhook: trusting the cluster's CA.
-ClientOptions as_the_api_server() {
-  return {ClusterEnvironment::shared().cluster().pki("ca.crt").string(), "", "", 0, 0, ""};
-}
-
 bool webhook_allows(const std::string& review) {
   const ClientOptions api_server = as_the_api_server();
   const HttpResponse response =
       https_request(ClusterEnvironment::shared().webhook().port(), api_server, http::verb::post, "/validate", review);
   return response.body().find(R"("allowed":true)") != std::string::npos;
-}
-
-std::string webhook_metrics() {
-  const ClientOptions api_server = as_the_api_server();
-  return https_request(ClusterEnvironment::shared().webhook().port(), api_server, http::verb::get, "/metrics").body();
 }
 
 TEST_F(Cluster, TheWatchSurvivesAnApiServerOutageAndExceptionsEndOnTimeMeanwhile) {

@@ -237,7 +237,8 @@ Result<ApiResponse> ApiClient::send(const ApiRequest& request, Interrupter& inte
 }
 
 Result<ApiResponse> ApiClient::stream(const std::string& target, Interrupter& interrupter,
-                                      const std::function<bool(std::string_view)>& on_line) {
+                                      const std::function<bool(std::string_view)>& on_line,
+                                      const std::function<void()>& after_lines) {
   Connection connection(tls_->context, interrupter, silence_);
   if (auto problem =
           start(connection, credentials_, tls_->problem, ApiRequest{ApiRequest::Method::Get, target, {}, {}})) {
@@ -275,6 +276,9 @@ Result<ApiResponse> ApiClient::stream(const std::string& target, Interrupter& in
         return ApiResponse{status, {}};
       }
       start = end + 1;
+    }
+    if (start != 0) {
+      after_lines();
     }
     pending.erase(0, start);
     if (pending.size() > kLongestLine) {

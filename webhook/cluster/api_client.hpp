@@ -66,9 +66,12 @@ class ApiClient {
 
   // GET `target` and hand each line of a 200 response's body to `on_line` as
   // it arrives, until the server ends it, `on_line` returns false, or an
-  // interruption.  Another status comes back with its body, unstreamed.
+  // interruption; `after_lines` runs once the lines of one read are handed
+  // on (a burst of events comes in few reads).  Another status comes back
+  // with its body, unstreamed.
   Result<ApiResponse> stream(const std::string& target, Interrupter& interrupter,
-                             const std::function<bool(std::string_view)>& on_line);
+                             const std::function<bool(std::string_view)>& on_line,
+                             const std::function<void()>& after_lines);
 
  private:
   struct Tls;
