@@ -243,6 +243,49 @@ TEST_F(Cluster, TheWatchSurvivesAnApiServerOutageAndExceptionsEndOnTimeMeanwhile
   EXPECT_EQ(allowed.exit_code, 0) << output_of(allowed);
 }
 
+// The metrics once they hold `line` (bounded), or as they were at the end.
+std::string metrics_within(const std::string& line, std::chrono::seconds within) {
+  const auto deadline = std::chrono::steady_clock::now() + within;
+  std::string metrics = webhook_metrics();
+  while (metrics.find(line) == std::string::npos && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(250ms);
+    metrics = webhook_metrics();
+  }
+  return metrics;
+}
+
+// Without the CRD there are no WindowExceptions: the webhook says so in a
+// metric, stays ready and decides as before; once the CRD is back it reads
+// the objects again on its own.
+TEST_F(Cluster, WithoutTheCrdThereAreNoExceptionsAndDecisionsGoOn) {
+  make_namespace("frozen-no-crd");
+  const std::string missing = "windowguard_cluster_resource_missing{resource=\"windowexceptions\"} ";
+  ASSERT_NE(webhook_metrics().find(missing + "0\n"), std::string::npos);
+  const CommandResult deleted =
+      cluster().kubectl({"delete", "crd", "windowexceptions.windowguard.dev", "--timeout=60s"});
+  ASSERT_EQ(deleted.exit_code, 0) << output_of(deleted);
+  const std::string without = metrics_within(missing + "1\n", 30s);
+  EXPECT_NE(without.find(missing + "1\n"), std::string::npos) << without;
+  EXPECT_NE(without.find("windowguard_exceptions{source=\"cluster\",state=\"in force\"} 0\n"), std::string::npos);
+  EXPECT_EQ(https_request(webhook().port(), as_the_api_server(), http::verb::get, "/readyz").body(), "ready\n");
+  const CommandResult denied = deploy_until_denied(deployment("api", "frozen-no-crd", 1), 10s);
+  EXPECT_NE(denied.err.find(kDenied), std::string::npos) << output_of(denied);
+
+  const std::filesystem::path crd =
+      std::filesystem::path(WINDOWGUARD_SOURCE_DIR) / "manifests" / "crds" / "windowexceptions.yaml";
+  ASSERT_EQ(cluster().kubectl({"apply", "-f", crd.string()}).exit_code, 0);
+  ASSERT_EQ(
+      cluster()
+          .kubectl({"wait", "--for=condition=Established", "--timeout=30s", "crd/windowexceptions.windowguard.dev"})
+          .exit_code,
+      0);
+  const std::string back = metrics_within(missing + "0\n", 30s);
+  EXPECT_NE(back.find(missing + "0\n"), std::string::npos) << back;
+  ASSERT_NO_FATAL_FAILURE(file_and_approve("after-crd", "frozen-no-crd", std::chrono::system_clock::now() + 1h));
+  const CommandResult allowed = deploy_until_allowed(deployment("api", "frozen-no-crd", 1), 30s);
+  EXPECT_EQ(allowed.exit_code, 0) << output_of(allowed);
+}
+
 // A binding by namespace label follows the label: the watch of Namespaces
 // brings it within seconds.
 TEST_F(Cluster, ABindingByNamespaceLabelFollowsTheLabel) {

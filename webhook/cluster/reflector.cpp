@@ -254,7 +254,9 @@ Reflector::WatchEnd Reflector::watch(std::string& resource_version) {
     update_status([](ReflectorStatus& status) { ++status.failures; });
     return WatchEnd::Failed;
   }
-  if (response->status == 410) {
+  // 410: the resourceVersion is too old.  404: the resource went away (its
+  // CRD was deleted); the list says so, and looks again with backoff.
+  if (response->status == 410 || response->status == 404) {
     return WatchEnd::Relist;
   }
   if (response->status != 200) {
