@@ -297,5 +297,54 @@ TEST_F(FaultTest, TenThousandSilentConnectionsAreShedAndServiceResumes) {
       << "\nopen at the end: " << ::testing::PrintToString(server_->descriptor_targets());
 }
 
+// An API server that takes connections and never answers: an eviction's Pod
+// cannot be read.  The review is answered when the read's deadline passes
+// (2 s, well inside the API server's 5 s), under every binding of the
+// namespace; meanwhile the one I/O thread serves other connections.
+TEST_F(FaultTest, AnEvictionWhosePodCannotBeReadIsAnsweredAtItsDeadlineWhileOthersAreServed) {
+  const int silent = socket(AF_INET, SOCK_STREAM, 0);
+  ASSERT_GE(silent, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t length = sizeof address;
+  ASSERT_EQ(bind(silent, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
+  ASSERT_EQ(listen(silent, 64), 0);
+  ASSERT_EQ(getsockname(silent, reinterpret_cast<sockaddr*>(&address), &length), 0);
+  const fs::path kubeconfig = work_ / "kubeconfig";
+  std::ofstream(kubeconfig) << "apiVersion: v1\nkind: Config\nclusters:\n- name: silent\n  cluster:\n"
+                            << "    server: https://127.0.0.1:" << ntohs(address.sin_port) << "\n"
+                            << "    certificate-authority: " << (*certs_ / "ca.crt").string() << "\n"
+                            << "users:\n- name: reader\n  user: {token: a-token}\ncontexts:\n"
+                            << "- name: silent\n  context: {cluster: silent, user: reader}\ncurrent-context: silent\n";
+  server_ = std::make_unique<ServerProcess>(
+      "serve", std::vector<std::string>{"--tls-cert", (work_ / "tls/tls.crt").string(), "--tls-key",
+                                        (work_ / "tls/tls.key").string(), "--policies", policies_->path(), "--threads",
+                                        "1", "--kubeconfig", kubeconfig.string()});
+  ASSERT_TRUE(server_->running());
+
+  const std::string eviction = replace_all(fixture("generated/pod-eviction.json"), "prod-eu-1", "frozen");
+  const auto sent = std::chrono::steady_clock::now();
+  std::chrono::steady_clock::time_point answered;
+  std::string answer;
+  std::thread evicting([&] {
+    answer = validate(eviction).body();
+    answered = std::chrono::steady_clock::now();
+  });
+  std::this_thread::sleep_for(300ms);
+  const HttpResponse health = get("/healthz");
+  const auto healthy = std::chrono::steady_clock::now();
+  evicting.join();
+  close(silent);
+
+  EXPECT_EQ(health.result_int(), 200U);
+  EXPECT_LT(healthy, answered) << "the I/O thread served /healthz while the eviction waited";
+  EXPECT_NE(answer.find("\"allowed\":false"), std::string::npos) << answer;
+  EXPECT_GE(answered - sent, 1900ms);
+  EXPECT_LT(answered - sent, 4500ms);
+  EXPECT_TRUE(server_->wait_for_log("evicted Pod unread", 1s));
+  EXPECT_TRUE(server_->wait_for_log("not read within the time allowed", 1s));
+}
+
 }  // namespace
 }  // namespace windowguard::testing
