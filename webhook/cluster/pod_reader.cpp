@@ -6,8 +6,10 @@ namespace windowguard::cluster {
 namespace {
 
 // Each step of a read (connect, handshake, request, answer) may take this
-// long; the I/O thread gives up waiting sooner (server/session.cpp).
-constexpr std::chrono::seconds kSilence{2};
+// long: longer than the review waits for the read (2 s, server_config.hpp),
+// so that a read too slow for its review always ends by the review's
+// deadline, and the reader is free again soon after.
+constexpr std::chrono::seconds kSilence{3};
 // A Pod is at most what etcd stores for one object (1.5 MiB by default).
 constexpr std::size_t kLargestPod = std::size_t{4} * 1024 * 1024;
 
