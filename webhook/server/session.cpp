@@ -184,11 +184,11 @@ void Session::read_evicted_pod(PendingReview pending) {
   // connection's.  The session moves along with it, so that the last
   // reference never drops (and the session is never destroyed) on the
   // reader's thread.
-  thread_.shared.pods->read(
-      namespace_name, name,
-      [self = shared_from_this(), executor = stream_.get_executor()](Result<std::string> pod) mutable {
-        boost::asio::post(executor, [self = std::move(self), pod = std::move(pod)] { self->answer_pending(pod); });
-      });
+  thread_.shared.pods->read(namespace_name, name, [self = shared_from_this()](Result<std::string> pod) mutable {
+    Session& session = *self;
+    boost::asio::post(session.stream_.get_executor(),
+                      [self = std::move(self), pod = std::move(pod)] { self->answer_pending(pod); });
+  });
 }
 
 void Session::answer_pending(const Result<std::string>& pod) {
