@@ -2,6 +2,14 @@
 
 namespace windowguard::admission {
 
+std::string json_string_at(const rapidjson::Value* object, std::initializer_list<std::string_view> path) {
+  const rapidjson::Value* value = object;
+  for (std::string_view name : path) {
+    value = json_member(value, name);
+  }
+  return value != nullptr && value->IsString() ? std::string(json_text(*value)) : std::string();
+}
+
 bool same_json(const rapidjson::Value& a, const rapidjson::Value& b) {
   if (a.IsObject() && b.IsObject()) {
     if (a.MemberCount() != b.MemberCount()) {

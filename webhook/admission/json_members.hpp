@@ -3,6 +3,8 @@
 // request: by name and length first, without rapidjson's strlen and generic
 // string comparison, and in the order the API server writes them.
 #include <cstring>
+#include <initializer_list>
+#include <string>
 #include <string_view>
 
 #include <rapidjson/document.h>
@@ -27,6 +29,10 @@ inline const rapidjson::Value* json_member(const rapidjson::Value* object, std::
   }
   return nullptr;
 }
+
+// A copy of the string at `path` below `object` ("metadata", "name"); empty
+// when a step is missing or the value is not a string.
+std::string json_string_at(const rapidjson::Value* object, std::initializer_list<std::string_view> path);
 
 // JSON equality: objects are equal whatever the order of their members, as
 // with rapidjson's operator==, but each member is first looked for at the

@@ -22,7 +22,7 @@ namespace windowguard::cli {
 namespace {
 
 using admission::json_member;
-using admission::json_text;
+using admission::json_string_at;
 using JsonWriter = rapidjson::Writer<rapidjson::StringBuffer>;
 
 std::vector<std::string> comma_list(const std::string& text) {
@@ -43,10 +43,6 @@ void write_list(JsonWriter& json, const char* name, const std::vector<std::strin
     json.String(item.c_str());
   }
   json.EndArray();
-}
-
-std::string text_of(const rapidjson::Value* value) {
-  return value != nullptr && value->IsString() ? std::string(json_text(*value)) : std::string();
 }
 
 // kubectl's failure, or nothing.
@@ -214,14 +210,14 @@ ApprovalsRead read_approvals(const std::string& object_json, const std::string& 
   rapidjson::Document object;
   object.Parse(object_json.c_str());
   ApprovalsRead read;
-  read.resource_version = text_of(json_member(json_member(&object, "metadata"), "resourceVersion"));
+  read.resource_version = json_string_at(&object, {"metadata", "resourceVersion"});
   const rapidjson::Value* status = json_member(&object, "status");
   const rapidjson::Value* approvals = json_member(status, "approvals");
   read.has_status = status != nullptr;
   read.has_approvals = approvals != nullptr && approvals->IsArray();
   if (read.has_approvals) {
     for (rapidjson::SizeType i = 0; i < approvals->Size(); ++i) {
-      if (text_of(json_member(&(*approvals)[i], "user")) == username) {
+      if (json_string_at(&(*approvals)[i], {"user"}) == username) {
         read.callers = i;
       }
     }
@@ -429,26 +425,26 @@ int run_requests(const Arguments& arguments, std::ostream& out, std::ostream& er
     if (const rapidjson::Value* approvals = json_member(status, "approvals");
         approvals != nullptr && approvals->IsArray()) {
       for (const rapidjson::Value& approval : approvals->GetArray()) {
-        approvers.push_back(text_of(json_member(&approval, "user")));
+        approvers.push_back(json_string_at(&approval, {"user"}));
       }
     }
     std::string joined;
     for (const std::string& approver : approvers) {
       joined += (joined.empty() ? "" : ",") + approver;
     }
-    const std::string approved = text_of(json_member(status, "approved"));
-    const std::string state = text_of(json_member(status, "state"));
-    table << std::setw(20) << text_of(json_member(metadata, "namespace")) << std::setw(24)
-          << text_of(json_member(metadata, "name")) << std::setw(24) << text_of(json_member(spec, "requestedBy"))
+    const std::string approved = json_string_at(status, {"approved"});
+    const std::string state = json_string_at(status, {"state"});
+    table << std::setw(20) << json_string_at(metadata, {"namespace"}) << std::setw(24)
+          << json_string_at(metadata, {"name"}) << std::setw(24) << json_string_at(spec, {"requestedBy"})
           << std::setw(10) << (approved.empty() ? "?" : approved) << std::setw(11) << (state.empty() ? "?" : state)
-          << std::setw(22) << text_of(json_member(spec, "until")) << (joined.empty() ? "-" : joined) << '\n';
+          << std::setw(22) << json_string_at(spec, {"until"}) << (joined.empty() ? "-" : joined) << '\n';
     json.StartObject();
     for (const auto& [key, value] :
-         {std::pair<const char*, std::string>{"namespace", text_of(json_member(metadata, "namespace"))},
-          {"name", text_of(json_member(metadata, "name"))},
-          {"requestedBy", text_of(json_member(spec, "requestedBy"))},
-          {"reason", text_of(json_member(spec, "reason"))},
-          {"until", text_of(json_member(spec, "until"))},
+         {std::pair<const char*, std::string>{"namespace", json_string_at(metadata, {"namespace"})},
+          {"name", json_string_at(metadata, {"name"})},
+          {"requestedBy", json_string_at(spec, {"requestedBy"})},
+          {"reason", json_string_at(spec, {"reason"})},
+          {"until", json_string_at(spec, {"until"})},
           {"approved", approved},
           {"state", state}}) {
       json.Key(key);

@@ -17,11 +17,6 @@ constexpr std::chrono::seconds kSilence{330};
 constexpr std::chrono::milliseconds kStatusInterval{2'000};
 constexpr std::size_t kSmallAnswer = std::size_t{1024} * 1024;
 
-std::string status_text(const rapidjson::Value& object, std::string_view field) {
-  const rapidjson::Value* value = admission::json_member(admission::json_member(&object, "status"), field);
-  return value != nullptr && value->IsString() ? std::string(admission::json_text(*value)) : std::string();
-}
-
 // The fields written are windowguard's own words ("1/2", "in force"): no
 // character needs escaping.
 std::string status_patch(const std::string& approved, const std::string& state) {
@@ -169,7 +164,8 @@ void ClusterView::on_exceptions(const Reflector::Objects& objects) {
     // An object without a creation time (none from the API server) starts at the epoch: its until decides.
     auto decoded = admission::decode_window_exception(*object, core::Instant{});
     if (decoded) {
-      shown.push_back({decoded.value(), status_text(*object, "approved"), status_text(*object, "state")});
+      shown.push_back({decoded.value(), admission::json_string_at(object.get(), {"status", "approved"}),
+                       admission::json_string_at(object.get(), {"status", "state"})});
       exceptions.push_back(std::move(decoded).value());
     } else {
       ++undecodable;

@@ -9,22 +9,15 @@ namespace windowguard::cluster {
 namespace {
 
 using admission::json_member;
+using admission::json_string_at;
 using admission::json_text;
 using server::LogLine;
 
 constexpr std::size_t kLargestList = std::size_t{256} * 1024 * 1024;
 
-std::string text_at(const rapidjson::Value* object, std::initializer_list<std::string_view> path) {
-  const rapidjson::Value* value = object;
-  for (std::string_view name : path) {
-    value = json_member(value, name);
-  }
-  return value != nullptr && value->IsString() ? std::string(json_text(*value)) : std::string();
-}
-
 std::string key_of(const rapidjson::Value& object) {
-  const std::string namespace_name = text_at(&object, {"metadata", "namespace"});
-  const std::string name = text_at(&object, {"metadata", "name"});
+  const std::string namespace_name = json_string_at(&object, {"metadata", "namespace"});
+  const std::string name = json_string_at(&object, {"metadata", "name"});
   return namespace_name.empty() ? name : namespace_name + "/" + name;
 }
 
@@ -176,8 +169,8 @@ bool Reflector::list(std::string& resource_version) {
     for (const rapidjson::Value& item : items->GetArray()) {
       listed[key_of(item)] = copy_of(item);
     }
-    resource_version = text_at(&document, {"metadata", "resourceVersion"});
-    continue_token = text_at(&document, {"metadata", "continue"});
+    resource_version = json_string_at(&document, {"metadata", "resourceVersion"});
+    continue_token = json_string_at(&document, {"metadata", "continue"});
   } while (!continue_token.empty());
   objects_ = std::move(listed);
   publish();
@@ -227,7 +220,7 @@ Reflector::WatchEnd Reflector::watch(std::string& resource_version) {
       end = WatchEnd::Relist;
       return false;
     }
-    resource_version = text_at(object, {"metadata", "resourceVersion"});
+    resource_version = json_string_at(object, {"metadata", "resourceVersion"});
     if (kind == "ADDED" || kind == "MODIFIED") {
       objects_[key_of(*object)] = copy_of(*object);
       changed = true;
