@@ -264,7 +264,7 @@ Handled handle_request(Request& request, const HandlerContext& context) {
   return handled;
 }
 
-Response answer_review(PendingReview& pending, const Result<std::string>& pod, const HandlerContext& context) {
+Response answer_review(const PendingReview& pending, const Result<std::string>& pod, const HandlerContext& context) {
   const admission::AdmissionRequest& request = pending.review.request();
   rapidjson::Document document;
   std::string unread;

@@ -52,7 +52,7 @@ Handled handle_request(Request& request, const HandlerContext& context);
 
 // Decides a pending eviction with its Pod (its labels name its application),
 // or, when the Pod could not be read, under every binding of its environment.
-Response answer_review(PendingReview& pending, const Result<std::string>& pod, const HandlerContext& context);
+Response answer_review(const PendingReview& pending, const Result<std::string>& pod, const HandlerContext& context);
 
 // Which endpoint a request target ("/validate?timeout=5s") names.
 Endpoint endpoint_of(std::string_view target);
