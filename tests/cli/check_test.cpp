@@ -403,6 +403,13 @@ items:
   EXPECT_EQ(deploy_as_alice("payments", "2026-12-02T10:00:00Z", true).code, kExitDenied) << "by namespace label";
   EXPECT_EQ(deploy_as_alice("payments", "2026-12-02T10:00:00Z", false).code, kExitOk) << "no labels without objects";
 
+  // A cluster without exceptions: `kubectl get wex -A -o yaml` prints an empty List.
+  const CheckRun none = check({"--policies", policies, "--manifest", write("web.yaml", deployment_yaml(1, "web:2", "")),
+                               "--namespace", "shop", "--at", "2026-12-02T10:00:00Z", "--objects",
+                               write("none.yaml", "apiVersion: v1\nkind: List\nitems: []\n")});
+  EXPECT_EQ(none.code, kExitDenied) << none.out << none.err;
+  EXPECT_EQ(none.err, "");
+
   const CheckRun unreadable =
       check({"--policies", policies, "--manifest", write("web.yaml", deployment_yaml(1, "web:2", "")), "--namespace",
              "shop", "--objects",

@@ -92,9 +92,15 @@ Value yaml_to_json(const YAML::Node& node, Allocator& allocator) {
   }
 }
 
+// What an option may hold: a manifest names at least one object; the
+// cluster's objects may be none (`kubectl get` of a kind with no objects
+// prints an empty List).
+enum class Objects { AtLeastOne, AnyNumber };
+
 // The objects of one manifest text (JSON is YAML too): every non-empty
 // document, with List objects replaced by their items.
-Result<std::vector<YAML::Node>> parse_objects(const std::string& text, const char* option) {
+Result<std::vector<YAML::Node>> parse_objects(const std::string& text, const char* option,
+                                              Objects expected = Objects::AtLeastOne) {
   std::vector<YAML::Node> documents;
   try {
     documents = policy::load_yaml_documents(text);
@@ -120,7 +126,7 @@ Result<std::vector<YAML::Node>> parse_objects(const std::string& text, const cha
     }
     objects.push_back(node);
   }
-  if (objects.empty()) {
+  if (objects.empty() && expected == Objects::AtLeastOne) {
     return Problem(std::string(option) + " holds no Kubernetes object");
   }
   for (std::size_t i = 0; i < objects.size(); ++i) {
@@ -298,7 +304,7 @@ Result<ManifestReviews> reviews_from_manifests(const ManifestRequest& request) {
 }
 
 Result<ClusterObjects> cluster_objects_from(const std::string& text) {
-  auto objects = parse_objects(text, "--objects");
+  auto objects = parse_objects(text, "--objects", Objects::AnyNumber);
   if (!objects) {
     return objects.error();
   }
