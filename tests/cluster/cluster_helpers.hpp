@@ -34,6 +34,17 @@ inline std::string webhook_metrics() {
   return https_request(ClusterEnvironment::shared().webhook().port(), api_server, http::verb::get, "/metrics").body();
 }
 
+// The metrics once they hold `line` (bounded), or as they were at the end.
+inline std::string metrics_within(const std::string& line, std::chrono::seconds within) {
+  const auto deadline = std::chrono::steady_clock::now() + within;
+  std::string metrics = webhook_metrics();
+  while (metrics.find(line) == std::string::npos && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(250ms);
+    metrics = webhook_metrics();
+  }
+  return metrics;
+}
+
 inline std::string deployment(const std::string& name, const std::string& ns, int replicas,
                               const std::string& image = "nginx:1.25") {
   return "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: " + name + "\n  namespace: " + ns +

@@ -243,17 +243,6 @@ TEST_F(Cluster, TheWatchSurvivesAnApiServerOutageAndExceptionsEndOnTimeMeanwhile
   EXPECT_EQ(allowed.exit_code, 0) << output_of(allowed);
 }
 
-// The metrics once they hold `line` (bounded), or as they were at the end.
-std::string metrics_within(const std::string& line, std::chrono::seconds within) {
-  const auto deadline = std::chrono::steady_clock::now() + within;
-  std::string metrics = webhook_metrics();
-  while (metrics.find(line) == std::string::npos && std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(250ms);
-    metrics = webhook_metrics();
-  }
-  return metrics;
-}
-
 // Without the CRD there are no WindowExceptions: the webhook says so in a
 // metric, stays ready and decides as before; once the CRD is back it reads
 // the objects again on its own.

@@ -49,12 +49,7 @@ void in_parallel(int count, const std::function<void(int, int)>& work) {
 long settled_resident_kib() {
   const std::string in_force =
       "windowguard_exceptions{source=\"cluster\",state=\"in force\"} " + std::to_string(kExceptions) + "\n";
-  std::string metrics;
-  const auto deadline = std::chrono::steady_clock::now() + 120s;
-  while (metrics.find(in_force) == std::string::npos && std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(1s);
-    metrics = webhook_metrics();
-  }
+  const std::string metrics = metrics_within(in_force, 120s);
   EXPECT_NE(metrics.find(in_force), std::string::npos) << metrics;
   std::this_thread::sleep_for(10s);
   return ClusterEnvironment::shared().webhook().resident_kib();

@@ -141,11 +141,15 @@ TEST(RequestHandler, AnEvictionIsDecidedWithItsPodOrUnderEveryBindingOfItsNamesp
   core::DecisionMemo memo;
   HandlerContext context{&policy, "", testing::utc("2024-05-08T12:00:00Z"), metrics, memo};
   context.reads_pods = true;
-  const auto pending_eviction = [&] {
+  const auto eviction_request = [] {
     Request request(http::verb::post, "/validate", 11);
     request.set(http::field::content_type, kJson);
     request.body() = fixture("generated/pod-eviction.json");
     request.prepare_payload();
+    return request;
+  };
+  const auto pending_eviction = [&] {
+    Request request = eviction_request();
     Handled handled = handle_request(request, context);
     EXPECT_TRUE(std::holds_alternative<PendingReview>(handled));
     return std::get<PendingReview>(std::move(handled));
@@ -174,10 +178,7 @@ TEST(RequestHandler, AnEvictionIsDecidedWithItsPodOrUnderEveryBindingOfItsNamesp
   EXPECT_NE(rendered.find("windowguard_http_responses_total{path=\"/validate\",code=\"200\"} 4"), std::string::npos);
 
   context.reads_pods = false;
-  Request request(http::verb::post, "/validate", 11);
-  request.set(http::field::content_type, kJson);
-  request.body() = fixture("generated/pod-eviction.json");
-  request.prepare_payload();
+  Request request = eviction_request();
   EXPECT_TRUE(std::holds_alternative<Response>(handle_request(request, context))) << "without cluster access";
 }
 
