@@ -8,12 +8,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds="${1:-60}"
-scripts/sanitized-build.sh address review_fuzz policy_fuzz cron_fuzz http_fuzz >/dev/null
+scripts/sanitized-build.sh address review_fuzz policy_fuzz cron_fuzz http_fuzz image_fuzz >/dev/null
 export ASAN_OPTIONS=detect_leaks=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 artifacts="$PWD/build-address/fuzz-artifacts"
 mkdir -p "$artifacts"
-for target in review policy cron http; do
+for target in review policy cron http image; do
   # New inputs go to a scratch corpus; the committed seeds are only read.
   work="build-address/corpus-$target"
   mkdir -p "$work"

@@ -25,6 +25,14 @@ std::optional<std::string> namespace_pattern(std::string_view environment_patter
   return std::string(environment_pattern.substr(slash + 1));
 }
 
+bool names_environment(std::span<const std::string> patterns, std::string_view namespace_name,
+                       std::string_view cluster_name) {
+  return std::any_of(patterns.begin(), patterns.end(), [&](const std::string& pattern) {
+    const std::optional<std::string> glob = namespace_pattern(pattern, cluster_name);
+    return glob && glob_matches(*glob, namespace_name);
+  });
+}
+
 BindingIndex::BindingIndex(std::vector<Binding> bindings, std::string_view cluster_name)
     : bindings_(std::move(bindings)) {
   for (std::size_t index = 0; index < bindings_.size(); ++index) {

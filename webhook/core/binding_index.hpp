@@ -4,6 +4,7 @@
 // prefix.  Built once with the policy, which holds it.
 #include <cstddef>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -17,6 +18,10 @@ namespace windowguard::core {
 // "cluster-glob/payments-*" for this cluster only); nullopt when the pattern
 // names other clusters.
 std::optional<std::string> namespace_pattern(std::string_view environment_pattern, std::string_view cluster_name);
+
+// Whether one of the environment patterns names the namespace here.
+bool names_environment(std::span<const std::string> patterns, std::string_view namespace_name,
+                       std::string_view cluster_name);
 
 class BindingIndex {
  public:

@@ -64,13 +64,18 @@ std::string_view exception_state_name(ExceptionState state) {
   return "unusable";
 }
 
+bool is_among(const Policy& policy, const People& approvers, std::string_view user,
+              std::span<const std::string> groups) {
+  return contains(approvers.users, user) || shares_a_name(approvers.groups, groups) ||
+         (approvers.super_admins && shares_a_name(policy.settings().super_admin_groups, groups));
+}
+
 bool may_approve(const Policy& policy, const ExceptionRule& rule, std::string_view user,
                  std::span<const std::string> groups, std::string_view requested_by) {
   if (user == requested_by && !rule.allow_requester_to_approve) {
     return false;
   }
-  return contains(rule.approvers.users, user) || shares_a_name(rule.approvers.groups, groups) ||
-         (rule.approvers.super_admins && shares_a_name(policy.settings().super_admin_groups, groups));
+  return is_among(policy, rule.approvers, user, groups);
 }
 
 ExceptionStanding standing_of(const Policy& policy, const WindowException& exception, Instant now) {
@@ -118,10 +123,7 @@ ExceptionGrants grants_for(const Policy& policy, const ExceptionBook* book, cons
   ExceptionGrants grants;
   for (const StaticException& entry : policy.static_exceptions()) {
     const bool in_environment =
-        std::any_of(entry.environments.begin(), entry.environments.end(), [&](const std::string& pattern) {
-          const std::optional<std::string> glob = namespace_pattern(pattern, policy.settings().cluster_name);
-          return glob && glob_matches(*glob, request.environment);
-        });
+        names_environment(entry.environments, request.environment, policy.settings().cluster_name);
     if (!in_environment || !covers(entry.scope, request)) {
       continue;
     }

@@ -36,6 +36,11 @@ struct ExceptionStanding {
 
 ExceptionStanding standing_of(const Policy& policy, const WindowException& exception, Instant now);
 
+// Whether these approvers include the person: named, or a member of a named
+// group or (with superAdmins) of a super-admin group.
+bool is_among(const Policy& policy, const People& approvers, std::string_view user,
+              std::span<const std::string> groups);
+
 // Whether the rule lets this person approve a request of `requested_by`:
 // named, or a member of a named group or (with superAdmins) of a super-admin
 // group, and not the requester unless the rule allows it.

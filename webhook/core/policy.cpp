@@ -19,10 +19,11 @@ std::vector<std::string> Settings::default_trusted_requesters() {
 }
 
 Policy::Policy(std::vector<Window> windows, std::vector<Binding> bindings, Settings settings,
-               std::vector<StaticException> static_exceptions)
+               std::vector<StaticException> static_exceptions, ImageRules image_rules)
     : windows_(std::move(windows)),
       settings_(std::move(settings)),
       static_exceptions_(std::move(static_exceptions)),
+      image_rules_(std::move(image_rules)),
       binding_index_(std::make_unique<const BindingIndex>(std::move(bindings), settings_.cluster_name)),
       exemption_index_(std::make_unique<const ExemptionIndex>(windows_, settings_)) {
   window_by_name_.reserve(windows_.size());

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/action.hpp"
+#include "core/image_rules.hpp"
 #include "core/labels.hpp"
 #include "core/schedule.hpp"
 #include "core/window_exception.hpp"
@@ -77,7 +78,7 @@ class ExemptionIndex;
 class Policy {
  public:
   Policy(std::vector<Window> windows, std::vector<Binding> bindings, Settings settings,
-         std::vector<StaticException> static_exceptions = {});
+         std::vector<StaticException> static_exceptions = {}, ImageRules image_rules = {});
   Policy(Policy&&) noexcept;
   ~Policy();
 
@@ -85,6 +86,8 @@ class Policy {
   const std::vector<Binding>& bindings() const;
   const Settings& settings() const { return settings_; }
   const std::vector<StaticException>& static_exceptions() const { return static_exceptions_; }
+  // `approvals:` and `imagePolicies:` (core/image_check.hpp).
+  const ImageRules& image_rules() const { return image_rules_; }
 
   // The index of the window of that name.
   std::optional<std::size_t> window_named(std::string_view name) const;
@@ -104,6 +107,7 @@ class Policy {
   std::vector<Window> windows_;
   Settings settings_;
   std::vector<StaticException> static_exceptions_;
+  ImageRules image_rules_;
   std::unordered_map<std::string_view, std::size_t> window_by_name_;  // views of windows_' names
   std::unique_ptr<const BindingIndex> binding_index_;
   std::unique_ptr<const ExemptionIndex> exemption_index_;

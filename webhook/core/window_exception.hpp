@@ -3,17 +3,13 @@
 // lifting it, the static entries of a policy, and the WindowException objects
 // people file in the cluster, with when each of them is in force.  Pure data
 // and pure functions: the cluster adapter hands the objects in as values.
-#include <cstddef>
-#include <cstdint>
-#include <memory>
 #include <optional>
-#include <span>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "core/action.hpp"
+#include "core/namespaced_book.hpp"
 #include "core/time.hpp"
 
 namespace windowguard::core {
@@ -80,34 +76,8 @@ struct WindowException {
   std::vector<Approval> approvals;
 };
 
-// Every WindowException of the cluster at one moment, by namespace.
-// Immutable once built: the cluster adapter publishes a new one for each
-// change, and the decision memo starts afresh with each.
-class ExceptionBook {
- public:
-  ExceptionBook() : ExceptionBook(std::vector<WindowException>{}) {}
-  explicit ExceptionBook(std::vector<WindowException> exceptions);
-  // Its index views the exceptions' own names: a copy would view the original's.
-  ExceptionBook(const ExceptionBook&) = delete;
-  ExceptionBook& operator=(const ExceptionBook&) = delete;
-  ExceptionBook(ExceptionBook&&) = default;
-
-  std::span<const WindowException> in_namespace(std::string_view namespace_name) const;
-  const std::vector<WindowException>& all() const { return exceptions_; }
-
-  // Unique to this book's contents among the books of the process (never 0),
-  // so that what was decided with one book is never served with another,
-  // even one at the same address.
-  std::uint64_t identity() const { return identity_; }
-
- private:
-  struct Range {
-    std::size_t begin;
-    std::size_t end;
-  };
-  std::uint64_t identity_;
-  std::vector<WindowException> exceptions_;  // sorted by namespace, then name
-  std::unordered_map<std::string_view, Range> by_namespace_;
-};
+// Every WindowException of the cluster at one moment; the decision memo
+// starts afresh with each book.
+using ExceptionBook = NamespacedBook<WindowException>;
 
 }  // namespace windowguard::core

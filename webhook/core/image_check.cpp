@@ -1,0 +1,239 @@
+#include "core/image_check.hpp"
+
+#include <algorithm>
+#include <optional>
+
+#include "core/binding_index.hpp"
+#include "core/exception_standing.hpp"
+#include "core/exemption_index.hpp"
+#include "core/glob.hpp"
+
+namespace windowguard::core {
+namespace {
+
+template <typename Rule>
+bool applies(const Rule& rule, const Policy& policy, const ImageCheckInput& input) {
+  return names_environment(rule.environments, input.environment, policy.settings().cluster_name) &&
+         (rule.applications.empty() ||
+          std::any_of(rule.applications.begin(), rule.applications.end(),
+                      [&](const std::string& pattern) { return glob_matches(pattern, input.application); }));
+}
+
+// Whether the request names the image: the same registry and repository,
+// and the same digest where the request names one, else the same tag.
+bool names_image(const ImageApproval& request, const ImageReference& image) {
+  return std::any_of(request.images.begin(), request.images.end(), [&](const ImageReference& approved) {
+    return approved.registry == image.registry && approved.repository == image.repository &&
+           (approved.digest.empty() ? approved.tag == image.tag : approved.digest == image.digest);
+  });
+}
+
+std::string join(const std::vector<std::string>& names) {
+  std::string text;
+  for (const std::string& name : names) {
+    text += (text.empty() ? "" : ", ") + name;
+  }
+  return text;
+}
+
+// How one ImageApproval stands for one image under one rule, for this deployer.
+struct Candidate {
+  const ImageApproval* request = nullptr;
+  std::vector<std::string> approvers;
+  std::string why;  // empty when valid
+};
+
+Candidate judge(const Policy& policy, const ApprovalRule& rule, const ImageApproval& request,
+                const ImageCheckInput& input) {
+  Candidate candidate{&request, counted_approvers(policy, rule, request, input.at), {}};
+  const std::string label = request.namespace_name + "/" + request.name;
+  if (!rule.promoted_from.empty() &&
+      (request.promoted_from.empty() ||
+       std::none_of(rule.promoted_from.begin(), rule.promoted_from.end(),
+                    [&](const std::string& pattern) { return glob_matches(pattern, request.promoted_from); }))) {
+    candidate.why = "ImageApproval " + label + " is not a promotion from an environment matching [" +
+                    join(rule.promoted_from) + "]";
+  } else if (static_cast<int>(candidate.approvers.size()) < rule.required) {
+    candidate.why = "ImageApproval " + label + " has " + std::to_string(candidate.approvers.size()) + " of " +
+                    std::to_string(rule.required) + " approvals";
+  } else if (!rule.allow_approver_to_deploy &&
+             std::any_of(request.approvals.begin(), request.approvals.end(),
+                         [&](const Approval& approval) { return approval.user == input.requester.username; })) {
+    candidate.why = "ImageApproval " + label + " was approved by " + std::string(input.requester.username) +
+                    ", and an approver may not deploy what they approved";
+  }
+  return candidate;
+}
+
+// A valid request for the image under the rule, or the closest one.
+Candidate best_request(const Policy& policy, const ApprovalRule& rule, const ImageReference& image,
+                       const ImageCheckInput& input) {
+  Candidate best;
+  if (input.approvals == nullptr) {
+    best.why = "windowguard cannot read ImageApprovals (no cluster access)";
+    return best;
+  }
+  for (const ImageApproval& request : input.approvals->in_namespace(input.environment)) {
+    if (request.application != input.application || !names_image(request, image)) {
+      continue;
+    }
+    Candidate candidate = judge(policy, rule, request, input);
+    if (candidate.why.empty()) {
+      return candidate;
+    }
+    if (best.request == nullptr || candidate.approvers.size() > best.approvers.size()) {
+      best = std::move(candidate);
+    }
+  }
+  if (best.request == nullptr) {
+    best.why = "no ImageApproval of " +
+               std::string(input.application.empty() ? "this application" : input.application) + " in " +
+               std::string(input.environment) + " names it";
+  }
+  return best;
+}
+
+void check_approvals(const Policy& policy, const ImageCheckInput& input, ImageVerdict& verdict) {
+  for (const ApprovalRule& rule : policy.image_rules().approvals) {
+    if (!applies(rule, policy, input)) {
+      continue;
+    }
+    verdict.governed = true;
+    for (std::string_view text : input.added) {
+      Result<ImageReference> image = parse_image_reference(text);
+      if (!image) {
+        verdict.unapproved.push_back({std::string(text), rule.name, {}, 0, rule.required, image.error().message});
+        continue;
+      }
+      Candidate found = best_request(policy, rule, *image, input);
+      const std::string label =
+          found.request == nullptr ? std::string() : found.request->namespace_name + "/" + found.request->name;
+      if (found.why.empty()) {
+        verdict.approved.push_back({std::string(text), label, std::move(found.approvers)});
+      } else {
+        verdict.unapproved.push_back({std::string(text), rule.name, label, static_cast<int>(found.approvers.size()),
+                                      rule.required, std::move(found.why)});
+      }
+    }
+  }
+}
+
+// The condition of the policy that refuses the image, if one does.
+std::optional<std::string> refusal(const ImagePolicy& image_policy, const ImageReference& image) {
+  for (const ImageCondition& condition : image_policy.fail) {
+    if (condition.matches(image)) {
+      return "it matches the fail condition " + condition.describe();
+    }
+  }
+  if (!image_policy.pass.empty() &&
+      std::none_of(image_policy.pass.begin(), image_policy.pass.end(),
+                   [&](const ImageCondition& condition) { return condition.matches(image); })) {
+    return std::string("it matches none of the pass conditions");
+  }
+  return std::nullopt;
+}
+
+void check_image_policies(const Policy& policy, const ImageCheckInput& input, ImageVerdict& verdict) {
+  for (const ImagePolicy& image_policy : policy.image_rules().image_policies) {
+    if (!applies(image_policy, policy, input)) {
+      continue;
+    }
+    verdict.governed = true;
+    for (std::string_view text : input.images) {
+      Result<ImageReference> image = parse_image_reference(text);
+      std::optional<std::string> why = image ? refusal(image_policy, *image) : image.error().message;
+      if (why) {
+        verdict.refused.push_back({std::string(text), image_policy.name, std::move(*why), image_policy.message});
+      }
+    }
+  }
+}
+
+}  // namespace
+
+bool governs_images(const Policy& policy) {
+  return !policy.image_rules().approvals.empty() || !policy.image_rules().image_policies.empty();
+}
+
+std::vector<std::string> counted_approvers(const Policy& policy, const ApprovalRule& rule, const ImageApproval& request,
+                                           Instant at) {
+  std::vector<std::string> approvers;
+  for (const Approval& approval : request.approvals) {
+    const bool expired = rule.expire_after && at - approval.at >= *rule.expire_after;
+    const bool counts =
+        !expired && is_among(policy, rule.approvers, approval.user, approval.groups) &&
+        (approval.user != request.requested_by || rule.allow_requester_to_approve) &&
+        (approval.user != request.built_by || request.built_by.empty() || rule.allow_builder_to_approve) &&
+        std::find(approvers.begin(), approvers.end(), approval.user) == approvers.end();
+    if (counts) {
+      approvers.push_back(approval.user);
+    }
+  }
+  return approvers;
+}
+
+ImageVerdict check_images(const Policy& policy, const ImageCheckInput& input) {
+  ImageVerdict verdict;
+  if (!governs_images(policy) || policy.exemptions().is_trusted(input.requester.username)) {
+    return verdict;
+  }
+  check_approvals(policy, input, verdict);
+  check_image_policies(policy, input, verdict);
+  return verdict;
+}
+
+bool ImageCondition::matches(const ImageReference& reference) const {
+  const auto field_matches = [](const std::optional<std::string>& pattern, const std::string& value) {
+    return !pattern || glob_matches(*pattern, value);
+  };
+  if (!field_matches(image, reference.normalized()) || !field_matches(registry, reference.registry) ||
+      !field_matches(repository, reference.repository) || !field_matches(tag, reference.tag)) {
+    return false;
+  }
+  switch (digest) {
+    case DigestCondition::Any:
+      return true;
+    case DigestCondition::Present:
+      return !reference.digest.empty();
+    case DigestCondition::Absent:
+      return reference.digest.empty();
+    case DigestCondition::Matches:
+      return glob_matches(digest_pattern, reference.digest);
+  }
+  return false;
+}
+
+std::string ImageCondition::describe() const {
+  std::string text;
+  const auto add = [&](std::string_view key, std::string_view value) {
+    text += (text.empty() ? "" : ", ") + std::string(key) + ": " + std::string(value);
+  };
+  if (image) {
+    add("image", *image);
+  }
+  if (registry) {
+    add("registry", *registry);
+  }
+  if (repository) {
+    add("repository", *repository);
+  }
+  if (tag) {
+    add("tag", *tag);
+  }
+  switch (digest) {
+    case DigestCondition::Any:
+      break;
+    case DigestCondition::Present:
+      add("digest", "present");
+      break;
+    case DigestCondition::Absent:
+      add("digest", "absent");
+      break;
+    case DigestCondition::Matches:
+      add("digest", digest_pattern);
+      break;
+  }
+  return "{" + text + "}";
+}
+
+}  // namespace windowguard::core

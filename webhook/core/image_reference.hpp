@@ -1,0 +1,38 @@
+#pragma once
+// Container image references, read as Docker reads them
+// (docs/approvals.md, "Image references"): registry, repository, tag and
+// digest, with Docker's defaults filled in so that two spellings of one
+// image compare equal.
+#include <string>
+#include <string_view>
+
+#include "core/result.hpp"
+
+namespace windowguard::core {
+
+inline constexpr std::string_view kDefaultRegistry = "docker.io";
+inline constexpr std::string_view kDefaultTag = "latest";
+
+struct ImageReference {
+  std::string registry;    // "docker.io" when the reference names none; may carry a port
+  std::string repository;  // "library/nginx" for a bare "nginx" on docker.io
+  std::string tag;         // "latest" when the reference has neither tag nor digest; else as written, maybe empty
+  std::string digest;      // "sha256:<64 hex>", or empty
+
+  // registry/repository[:tag][@digest]: the one spelling of this image.
+  std::string normalized() const;
+  // registry/repository: what two references of the same image share.
+  std::string name() const;
+  friend bool operator==(const ImageReference&, const ImageReference&) = default;
+};
+
+// The longest reference accepted, and the longest name (registry and
+// repository), as Docker's distribution/reference has them.
+inline constexpr std::size_t kLongestImageName = 255;
+inline constexpr std::size_t kLongestImageReference = 4096;
+
+// The reference as `docker pull` would read it, or why it is not one
+// ("repository name must be lowercase", ...).
+Result<ImageReference> parse_image_reference(std::string_view text);
+
+}  // namespace windowguard::core
