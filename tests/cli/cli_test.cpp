@@ -105,6 +105,11 @@ TEST_P(LintWarning, IsPrintedWithItsLocationAndExitsZero) {
 
 const WarningCase kWarningCases[] = {
     {"no-window", "", "DIR: warning: the policy has no window: it blocks nothing\n"},
+    {"approvals-unreachable",
+     "approvals:\n  - name: prod-release\n    environments: [prod]\n    required: 2\n"
+     "    approvers: {superAdmins: false, users: [bob, bob]}\n",
+     "DIR/p.yaml:4:11: warning: approvals rule \"prod-release\" requires 2 approvals but its approvers are 1 user and "
+     "no groups: no image can ever be approved under it\n"},
     {"bound-nowhere",
      "windows:\n  - name: lonely\n    type: blackout\n    durations:\n      - daily: {from: \"01:00\", to: "
      "\"02:00\"}\n",

@@ -59,8 +59,10 @@ int run_lint(const Arguments& arguments, std::ostream& out, std::ostream& err) {
   const core::Policy& policy = *result->policy;
   const std::vector<core::PolicyWarning> warnings = core::find_policy_warnings(policy, *now);
   for (const core::PolicyWarning& warning : warnings) {
-    const Problem located{warning.window ? result->window_locations[*warning.window] : Location{directory},
-                          "warning: " + warning.message};
+    const Location where = warning.window          ? result->window_locations[*warning.window]
+                           : warning.approval_rule ? result->approval_rule_locations[*warning.approval_rule]
+                                                   : Location{directory};
+    const Problem located{where, "warning: " + warning.message};
     err << located.to_string() << '\n';
   }
   out << directory << ": valid (" << policy.windows().size() << " windows, " << policy.bindings().size() << " bindings";

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "core/image_check.hpp"
 #include "core/time_text.hpp"
 
 namespace windowguard::core {
@@ -72,12 +73,40 @@ bool always_covered(const Policy& policy, const Window& maintenance, const std::
   return openings > 0;
 }
 
+// A rule that names only users, fewer of them than it requires, can never
+// be met: group members and super admins are the only approvers it has
+// beyond them.
+std::vector<PolicyWarning> unreachable_approvals(const Policy& policy) {
+  std::vector<PolicyWarning> warnings;
+  const std::vector<ApprovalRule>& rules = policy.image_rules().approvals;
+  for (std::size_t index = 0; index < rules.size(); ++index) {
+    const ApprovalRule& rule = rules[index];
+    if (rule.approvers.super_admins || !rule.approvers.groups.empty()) {
+      continue;
+    }
+    std::vector<std::string> users = rule.approvers.users;
+    std::sort(users.begin(), users.end());
+    users.erase(std::unique(users.begin(), users.end()), users.end());
+    if (static_cast<int>(users.size()) < rule.required) {
+      warnings.push_back({std::nullopt,
+                          "approvals rule \"" + rule.name + "\" requires " + std::to_string(rule.required) +
+                              " approvals but its approvers are " + std::to_string(users.size()) +
+                              (users.size() == 1 ? " user" : " users") +
+                              " and no groups: no image can ever be approved under it",
+                          index});
+    }
+  }
+  return warnings;
+}
+
 }  // namespace
 
 std::vector<PolicyWarning> find_policy_warnings(const Policy& policy, Instant now) {
-  std::vector<PolicyWarning> warnings;
+  std::vector<PolicyWarning> warnings = unreachable_approvals(policy);
   if (policy.windows().empty()) {
-    warnings.push_back({std::nullopt, "the policy has no window: it blocks nothing"});
+    if (!governs_images(policy)) {
+      warnings.push_back({std::nullopt, "the policy has no window: it blocks nothing"});
+    }
     return warnings;
   }
   const Instant horizon_end = now + Schedule::kSearchHorizon;

@@ -8,6 +8,21 @@
 
 namespace windowguard::policy {
 
+namespace {
+
+void check_unique(const std::vector<PlacedName>& names, std::string_view kind, Problems& problems) {
+  std::map<std::string_view, const PlacedName*, std::less<>> by_name;
+  for (const PlacedName& name : names) {
+    const auto [existing, inserted] = by_name.emplace(name.name, &name);
+    if (!inserted) {
+      problems.push_back({name.where, std::string(kind) + " name " + in_quotes(name.name) + " is already used at " +
+                                          existing->second->where.to_string()});
+    }
+  }
+}
+
+}  // namespace
+
 Result<LoadedPolicy, Problems> compile_policy(const PolicyDocuments& documents, Problems problems) {
   std::map<std::string, std::size_t, std::less<>> index_by_name;
   for (std::size_t i = 0; i < documents.window_names.size(); ++i) {
@@ -34,14 +49,9 @@ Result<LoadedPolicy, Problems> compile_policy(const PolicyDocuments& documents, 
   };
   check_references(documents.window_references, "binding");
   check_references(documents.exception_window_references, "exception");
-  std::map<std::string_view, const PlacedName*, std::less<>> exception_by_name;
-  for (const PlacedName& exception : documents.exception_names) {
-    const auto [existing, inserted] = exception_by_name.emplace(exception.name, &exception);
-    if (!inserted) {
-      problems.push_back({exception.where, "exception name " + in_quotes(exception.name) + " is already used at " +
-                                               existing->second->where.to_string()});
-    }
-  }
+  check_unique(documents.exception_names, "exception", problems);
+  check_unique(documents.approval_rule_names, "approvals rule", problems);
+  check_unique(documents.image_policy_names, "image policy", problems);
   if (!problems.empty()) {
     return problems;
   }
@@ -67,6 +77,9 @@ Result<LoadedPolicy, Problems> compile_policy(const PolicyDocuments& documents, 
   for (const PlacedName& name : documents.window_names) {
     loaded.window_locations.push_back(name.where);
   }
+  for (const PlacedName& name : documents.approval_rule_names) {
+    loaded.approval_rule_locations.push_back(name.where);
+  }
   std::vector<core::Window> windows;
   windows.reserve(documents.windows.size());
   for (const WindowDefinition& definition : documents.windows) {
@@ -75,8 +88,9 @@ Result<LoadedPolicy, Problems> compile_policy(const PolicyDocuments& documents, 
         core::Schedule(definition.zone, definition.recurrences, definition.valid_from, definition.valid_until),
         definition.exempt, definition.actions, definition.message, definition.exceptions});
   }
-  loaded.policy = std::make_shared<const core::Policy>(
-      std::move(windows), std::move(bindings), documents.settings.value_or(core::Settings{}), documents.exceptions);
+  loaded.policy = std::make_shared<const core::Policy>(std::move(windows), std::move(bindings),
+                                                       documents.settings.value_or(core::Settings{}),
+                                                       documents.exceptions, documents.image_rules);
   return loaded;
 }
 

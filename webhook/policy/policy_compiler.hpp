@@ -15,6 +15,7 @@ struct LoadedPolicy {
   // Where each of the policy's windows is defined (its name), by index, for
   // messages about a window.
   std::vector<Location> window_locations;
+  std::vector<Location> approval_rule_locations;  // by approvals rule, for lint's warnings
 };
 
 // `problems` are those the readers found: with any, or any the compile step

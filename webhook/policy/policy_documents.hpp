@@ -57,6 +57,9 @@ struct PolicyDocuments {
   std::vector<PlacedName> exception_names;              // every named static exception, readable or not
   std::vector<PlacedName> exception_window_references;  // by every static exception, readable or not
   std::vector<core::StaticException> exceptions;        // the readable ones
+  std::vector<PlacedName> approval_rule_names;          // every named approvals rule, readable or not
+  std::vector<PlacedName> image_policy_names;           // every named image policy, readable or not
+  core::ImageRules image_rules;                         // the readable ones
 };
 
 }  // namespace windowguard::policy

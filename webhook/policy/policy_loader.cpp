@@ -6,6 +6,7 @@
 
 #include "policy/binding_reader.hpp"
 #include "policy/exception_reader.hpp"
+#include "policy/image_rules_reader.hpp"
 #include "policy/settings_reader.hpp"
 #include "policy/window_reader.hpp"
 #include "policy/yaml_documents.hpp"
@@ -16,8 +17,20 @@ namespace {
 
 constexpr std::string_view kApiVersion = "windowguard.dev/v1";
 constexpr std::string_view kKind = "WindowPolicy";
-constexpr std::array<std::string_view, 6> kDocumentFields{"apiVersion", "kind",     "settings",
-                                                          "windows",    "bindings", "exceptions"};
+constexpr std::array<std::string_view, 8> kDocumentFields{"apiVersion", "kind",       "settings",  "windows",
+                                                          "bindings",   "exceptions", "approvals", "imagePolicies"};
+
+// Keeps a rule's name (for the compile step's uniqueness check) and, when it
+// was readable, the rule.
+template <typename Rule>
+void keep(RuleReading<Rule> reading, std::vector<PlacedName>& names, std::vector<Rule>& rules) {
+  if (reading.name) {
+    names.push_back(std::move(*reading.name));
+  }
+  if (reading.rule) {
+    rules.push_back(std::move(*reading.rule));
+  }
+}
 
 // Calls `read_item` with each entry of the list field `name`, when present.
 template <typename ReadItem>
@@ -81,6 +94,12 @@ void read_document(YamlReader& reader, const YAML::Node& document, PolicyDocumen
     if (reading.exception) {
       into.exceptions.push_back(std::move(*reading.exception));
     }
+  });
+  read_each(reader, *fields, "approvals", [&](const YAML::Node& item) {
+    keep(read_approval_rule(reader, item), into.approval_rule_names, into.image_rules.approvals);
+  });
+  read_each(reader, *fields, "imagePolicies", [&](const YAML::Node& item) {
+    keep(read_image_policy(reader, item), into.image_policy_names, into.image_rules.image_policies);
   });
 }
 
