@@ -1,9 +1,34 @@
 #include "admission/admission_decision.hpp"
 
+#include <algorithm>
+
 #include "admission/exception_admission.hpp"
 #include "admission/explanation.hpp"
+#include "admission/template_images.hpp"
+#include "core/image_check.hpp"
 
 namespace windowguard::admission {
+
+namespace {
+
+// Windows, approvals and image policies are all evaluated: a deploy the
+// windows allow is still denied by its images, and a denial names both.
+void add_image_verdict(const core::ImageVerdict& verdict, const RequestSubject& subject, AdmissionDecision& result) {
+  if (!verdict.governed) {
+    return;
+  }
+  if (!verdict.allowed()) {
+    result.message = result.allowed ? explain_image_denial(verdict, subject)
+                                    : result.message + ' ' + explain_image_reasons(verdict, subject);
+    if (result.allowed) {
+      result.audit_annotations = {{"action", std::string(subject.what)}, {"decision", "denied"}};
+    }
+    result.allowed = false;
+  }
+  add_image_annotations(verdict, result.audit_annotations);
+}
+
+}  // namespace
 
 AdmissionDecision evaluate_request(const core::Policy& policy, const AdmissionRequest& request, core::Instant at,
                                    core::DecisionMemo* memo, const ClusterFacts& cluster) {
@@ -45,6 +70,21 @@ AdmissionDecision evaluate_request(const core::Policy& policy, const AdmissionRe
   result.message = explain(policy, decision, {core::action_name(*result.action), classification, request.name});
   result.warnings = warnings_for(policy, decision, *result.action, at);
   result.audit_annotations = audit_annotations_for(policy, decision, *result.action);
+  const bool deploys = std::find(classification.actions.begin(), classification.actions.end(), core::Action::Deploy) !=
+                       classification.actions.end();
+  if (deploys && core::governs_images(policy)) {
+    const TemplateImages images = template_images(request);
+    core::ImageCheckInput input;
+    input.environment = classification.environment;
+    input.application = classification.application;
+    input.requester = core::Requester{request.username, request.groups};
+    input.images = images.images;
+    input.added = images.added;
+    input.at = at;
+    input.approvals = cluster.image_approvals;
+    add_image_verdict(core::check_images(policy, input),
+                      {core::action_name(core::Action::Deploy), classification, request.name}, result);
+  }
   return result;
 }
 

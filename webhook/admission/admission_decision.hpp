@@ -14,6 +14,7 @@
 #include "admission/review_decoder.hpp"
 #include "core/decision.hpp"
 #include "core/decision_memo.hpp"
+#include "core/image_rules.hpp"
 #include "core/namespace_labels.hpp"
 
 namespace windowguard::admission {
@@ -31,13 +32,14 @@ struct AdmissionDecision {
 };
 
 // What the webhook knows of the cluster: its WindowExceptions, its
-// Namespaces' labels, who windowguard is there, and for an eviction the Pod
-// evicted.  Empty without cluster access.
+// Namespaces' labels, who windowguard is there, for an eviction the Pod
+// evicted, and its ImageApprovals.  Empty without cluster access.
 struct ClusterFacts {
   const core::ExceptionBook* exceptions = nullptr;
   const core::NamespaceLabels* namespace_labels = nullptr;
   std::string windowguard_user = {};
   const rapidjson::Value* evicted_pod = nullptr;
+  const core::ImageApprovalBook* image_approvals = nullptr;
 };
 
 // `memo`, optional: the calling thread's (see core::DecisionMemo).

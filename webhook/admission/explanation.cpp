@@ -257,4 +257,124 @@ AuditAnnotations audit_annotations_for(const core::Policy& policy, const core::D
   return annotations;
 }
 
+namespace {
+
+void append_sentence(std::string& text, std::string_view sentence) {
+  text += sentence;
+  if (!sentence.empty() && sentence.back() != '.') {
+    text += '.';
+  }
+}
+
+// A name for a new ImageApproval, as kubectl accepts: the application and
+// the image's tag (or digest), lower case, other characters as '-'.
+std::string suggested_request_name(std::string_view application, std::string_view image) {
+  const std::size_t slash = image.rfind('/');
+  std::string_view last = slash == std::string_view::npos ? image : image.substr(slash + 1);
+  const std::size_t mark = last.find_first_of(":@");
+  std::string_view version = mark == std::string_view::npos ? std::string_view("latest") : last.substr(mark + 1);
+  if (version.starts_with("sha256:")) {
+    version = version.substr(7, 12);
+  }
+  std::string name = application.empty() ? std::string(last.substr(0, mark)) : std::string(application);
+  name += '-';
+  name += version;
+  for (char& c : name) {
+    c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-')) {
+      c = '-';
+    }
+  }
+  while (!name.empty() && name.back() == '-') {
+    name.pop_back();
+  }
+  return name.substr(0, 63);
+}
+
+void append_unapproved(std::string& text, const core::UnapprovedImage& image, const RequestSubject& subject) {
+  text += "Image ";
+  text += image.image;
+  text += " needs an approval under approvals rule \"";
+  text += image.rule;
+  text += "\": ";
+  append_sentence(text, image.why);
+  const std::string_view environment = subject.classification.environment;
+  if (image.request.empty()) {
+    text += " Request one with: windowguard image request ";
+    text += suggested_request_name(subject.classification.application, image.image);
+    text += " -n ";
+    text += environment;
+    if (!subject.classification.application.empty()) {
+      text += " --application ";
+      text += subject.classification.application;
+    }
+    text += " --image ";
+    text += image.image;
+    text += '.';
+  } else if (image.approvals < image.required) {
+    text += " An approver adds theirs with: windowguard approve image ";
+    text += std::string_view(image.request).substr(image.request.find('/') + 1);
+    text += " -n ";
+    text += environment;
+    text += '.';
+  }
+}
+
+void append_refused(std::string& text, const core::RefusedImage& image) {
+  text += "Image ";
+  text += image.image;
+  text += " is refused by image policy \"";
+  text += image.policy;
+  text += "\": ";
+  append_sentence(text, image.condition);
+  if (!image.message.empty()) {
+    text += ' ';
+    append_sentence(text, image.message);
+  }
+}
+
+}  // namespace
+
+std::string explain_image_reasons(const core::ImageVerdict& verdict, const RequestSubject& subject) {
+  std::string text;
+  for (const core::UnapprovedImage& image : verdict.unapproved) {
+    text += text.empty() ? "" : " ";
+    append_unapproved(text, image, subject);
+  }
+  for (const core::RefusedImage& image : verdict.refused) {
+    text += text.empty() ? "" : " ";
+    append_refused(text, image);
+  }
+  return text;
+}
+
+std::string explain_image_denial(const core::ImageVerdict& verdict, const RequestSubject& subject) {
+  std::string text = message_about(subject);
+  text += " is denied by its images. ";
+  text += explain_image_reasons(verdict, subject);
+  return text;
+}
+
+void add_image_annotations(const core::ImageVerdict& verdict, AuditAnnotations& annotations) {
+  const auto add = [&](std::string key, const auto& images, const auto& describe) {
+    if (images.empty()) {
+      return;
+    }
+    std::string value;
+    for (const auto& image : images) {
+      value += value.empty() ? "" : "; ";
+      value += describe(image);
+    }
+    annotations.emplace_back(std::move(key), std::move(value));
+  };
+  add("unapproved-images", verdict.unapproved, [](const core::UnapprovedImage& image) { return image.image; });
+  add("refused-images", verdict.refused,
+      [](const core::RefusedImage& image) { return image.image + " (" + image.policy + ")"; });
+  add("image-approvals", verdict.approved, [](const core::ApprovedImage& image) {
+    std::string approvers;
+    append_joined(approvers, image.approvers);
+    return image.image + " by " + image.request + (approvers.empty() ? "" : " (approved by " + approvers + ")");
+  });
+}
+
 }  // namespace windowguard::admission

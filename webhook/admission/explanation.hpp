@@ -9,6 +9,7 @@
 
 #include "admission/classifier.hpp"
 #include "core/decision.hpp"
+#include "core/image_check.hpp"
 
 namespace windowguard::admission {
 
@@ -30,11 +31,22 @@ std::string explain(const core::Policy& policy, const core::Decision& decision, 
 std::vector<std::string> warnings_for(const core::Policy& policy, const core::Decision& decision, core::Action action,
                                       core::Instant at);
 
-// Key and value, at most four (action, decision, the window or the bypassed
-// windows, and the exceptions); held inline, so that a request allocates no
-// list.
-using AuditAnnotations = boost::container::static_vector<std::pair<std::string, std::string>, 4>;
+// Key and value, at most seven (action, decision, the window or the bypassed
+// windows, the exceptions, and the images unapproved, refused and approved);
+// held inline, so that a request allocates no list.
+using AuditAnnotations = boost::container::static_vector<std::pair<std::string, std::string>, 7>;
 
 AuditAnnotations audit_annotations_for(const core::Policy& policy, const core::Decision& decision, core::Action action);
+
+// Why a deploy's images are denied: each unapproved image, its approvals so
+// far and the command that requests or approves one; each refused image with
+// the condition and the image policy's message.
+std::string explain_image_reasons(const core::ImageVerdict& verdict, const RequestSubject& subject);
+// The whole message when only the images deny: "deploy of Deployment
+// prod/checkout is denied: " and the reasons.
+std::string explain_image_denial(const core::ImageVerdict& verdict, const RequestSubject& subject);
+// "unapproved-images", "refused-images" and "image-approvals" (which
+// ImageApprovals let images in, and whose approvals counted).
+void add_image_annotations(const core::ImageVerdict& verdict, AuditAnnotations& annotations);
 
 }  // namespace windowguard::admission
