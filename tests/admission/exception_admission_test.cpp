@@ -5,7 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "admission/admission_decision.hpp"
-#include "admission/window_exception_json.hpp"
+#include "admission/windowguard_objects_json.hpp"
 #include "policy/policy_loader.hpp"
 #include "support/time_helpers.hpp"
 

@@ -395,8 +395,9 @@ items:
   const CheckRun lifted = deploy_as_alice("shop", "2026-12-02T10:00:00Z", true);
   EXPECT_EQ(lifted.code, kExitOk) << lifted.out << lifted.err;
   EXPECT_NE(lifted.out.find("exception \"shop/inc-1\""), std::string::npos) << lifted.out;
-  EXPECT_NE(lifted.err.find("--objects: neither WindowException nor Namespace, so ignored: v1 Service web"),
-            std::string::npos)
+  EXPECT_NE(
+      lifted.err.find("--objects: neither WindowException, ImageApproval nor Namespace, so ignored: v1 Service web"),
+      std::string::npos)
       << lifted.err;
   EXPECT_EQ(deploy_as_alice("shop", "2026-12-02T10:00:00Z", false).code, kExitDenied) << "without the exception";
   EXPECT_EQ(deploy_as_alice("shop", "2026-12-02T11:00:00Z", true).code, kExitDenied) << "at its until";
@@ -419,6 +420,53 @@ items:
   EXPECT_EQ(unreadable.code, kExitUsage);
   EXPECT_NE(unreadable.err.find("--objects object 1 (WindowException broken): "), std::string::npos) << unreadable.err;
   EXPECT_EQ(unreadable.out, "");
+}
+
+// --objects with ImageApprovals: CI asks "would this deploy pass?" offline,
+// with the approvals the cluster holds.
+TEST_F(ManifestFiles, ObjectsBringTheClustersImageApprovals) {
+  std::filesystem::create_directories(directory_ / "policies");
+  write("policies/policy.yaml", R"(apiVersion: windowguard.dev/v1
+kind: WindowPolicy
+approvals:
+  - name: shop-release
+    environments: [shop]
+    required: 1
+    approvers: {superAdmins: false, users: [lena]}
+)");
+  const auto approval = [](const std::string& image) {
+    return "apiVersion: windowguard.dev/v1\nkind: ImageApproval\nmetadata: {name: web-2, namespace: shop}\n"
+           "spec: {requestedBy: alice, application: web, images: [\"" +
+           image + "\"]}\nstatus: {approvals: [{user: lena, at: \"2026-12-02T09:05:00Z\"}]}\n";
+  };
+  const std::string policies = (directory_ / "policies").string();
+  const auto deploy = [&](const std::vector<std::string>& more) {
+    Arguments arguments{"--policies",  policies,
+                        "--manifest",  write("web.yaml", deployment_yaml(1, "web:2", "")),
+                        "--namespace", "shop",
+                        "--user",      "alice",
+                        "--at",        "2026-12-02T10:00:00Z"};
+    arguments.insert(arguments.end(), more.begin(), more.end());
+    return check(arguments);
+  };
+  const CheckRun approved = deploy({"--objects", write("iap.yaml", approval("docker.io/library/web:2"))});
+  EXPECT_EQ(approved.code, kExitOk) << approved.out << approved.err;
+  const CheckRun other = deploy({"--objects", write("iap.yaml", approval("web:3"))});
+  EXPECT_EQ(other.code, kExitDenied) << other.out;
+  EXPECT_NE(other.out.find("Image web:2 needs an approval under approvals rule \"shop-release\": no ImageApproval of "
+                           "web in shop names it. Request one with: windowguard image request web-2 -n shop "
+                           "--application web --image web:2."),
+            std::string::npos)
+      << other.out;
+  const CheckRun without = deploy({});
+  EXPECT_EQ(without.code, kExitDenied);
+  EXPECT_NE(without.out.find("cannot read ImageApprovals"), std::string::npos) << without.out;
+  const CheckRun unreadable = deploy({"--objects", write("iap.yaml", approval("Web:2"))});
+  EXPECT_EQ(unreadable.code, kExitUsage);
+  EXPECT_NE(unreadable.err.find("--objects object 1 (ImageApproval web-2): spec.images[0]: image \"Web:2\" is not a "
+                                "valid reference: repository name must be lowercase"),
+            std::string::npos)
+      << unreadable.err;
 }
 
 TEST(Check, ABrokenPolicyIsAnInputError) {

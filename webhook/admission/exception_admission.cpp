@@ -1,7 +1,7 @@
 #include "admission/exception_admission.hpp"
 
 #include "admission/json_members.hpp"
-#include "admission/window_exception_json.hpp"
+#include "admission/windowguard_objects_json.hpp"
 #include "core/exception_rules.hpp"
 
 namespace windowguard::admission {

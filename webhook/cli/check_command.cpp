@@ -148,7 +148,8 @@ int run_check(const Arguments& arguments, std::istream& in, std::ostream& out, s
   po::options_description options(
       "usage: windowguard check --policies DIR (--review FILE | --manifest FILE [options]) [--objects FILE]\n\n"
       "Decides offline, exactly as the webhook would: one review, or each governed object of a manifest;\n"
-      "with --objects, as the webhook with cluster access would (WindowExceptions, namespace labels).\n"
+      "with --objects, as the webhook with cluster access would (WindowExceptions, ImageApprovals,\n"
+      "namespace labels); without it, no image counts as approved.\n"
       "Exit 0 allowed, 1 any denied, 2 error.\n\noptions");
   options.add_options()                                                                                    //
       ("help,h", "show this help")                                                                         //
@@ -162,7 +163,7 @@ int run_check(const Arguments& arguments, std::istream& in, std::ostream& out, s
       ("operation", po::value<std::string>(), "with --manifest: CREATE, UPDATE or DELETE")                 //
       ("namespace", po::value<std::string>(), "with --manifest: the namespace of objects that name none")  //
       ("objects", po::value<std::string>(),
-       "the cluster's WindowExceptions and Namespaces: kubectl get wex,ns -A -o yaml")  //
+       "the cluster's WindowExceptions, ImageApprovals and Namespaces: kubectl get wex,iap,ns -A -o yaml")  //
       ("output", po::value<std::string>()->default_value("text"), "text or json");
   const ParsedOptions parsed = parse_options("check", options, arguments, out, err);
   if (parsed.exit_code) {
@@ -232,7 +233,7 @@ int run_check(const Arguments& arguments, std::istream& in, std::ostream& out, s
     }
     cluster = std::move(read).value();
     if (!cluster.ignored.empty()) {
-      err << "windowguard check: --objects: neither WindowException nor Namespace, so ignored: "
+      err << "windowguard check: --objects: neither WindowException, ImageApproval nor Namespace, so ignored: "
           << join(cluster.ignored) << '\n';
     }
   }
@@ -250,7 +251,8 @@ int run_check(const Arguments& arguments, std::istream& in, std::ostream& out, s
       request.groups.assign(groups.begin(), groups.end());
     }
     const admission::AdmissionDecision outcome = admission::evaluate_request(
-        *policy, request, at, nullptr, {cluster.exceptions.get(), cluster.namespaces.get(), {}, nullptr});
+        *policy, request, at, nullptr,
+        {cluster.exceptions.get(), cluster.namespaces.get(), {}, nullptr, cluster.image_approvals.get()});
     if (output == "json") {
       write_json(*policy, outcome, request, out);
     } else {

@@ -11,7 +11,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "admission/classifier.hpp"
-#include "admission/window_exception_json.hpp"
+#include "admission/windowguard_objects_json.hpp"
 #include "policy/yaml_documents.hpp"
 
 namespace windowguard::cli {
@@ -310,6 +310,7 @@ Result<ClusterObjects> cluster_objects_from(const std::string& text) {
   }
   ClusterObjects cluster;
   std::vector<core::WindowException> exceptions;
+  std::vector<core::ImageApproval> image_approvals;
   std::unordered_map<std::string, core::NamespaceLabels::Owned> namespaces;
   for (std::size_t i = 0; i < objects->size(); ++i) {
     const YAML::Node& object = (*objects)[i];
@@ -317,13 +318,23 @@ Result<ClusterObjects> cluster_objects_from(const std::string& text) {
     const std::string& kind = object["kind"].Scalar();
     Document holder;  // its allocator holds the JSON's strings
     const Value json = yaml_to_json(object, holder.GetAllocator());
-    if (api_version.starts_with(std::string(admission::kExceptionGroup) + "/") && kind == admission::kExceptionKind) {
+    const auto unreadable = [&](const Problem& problem) {
+      return Problem("--objects object " + std::to_string(i + 1) + " (" + object_label(object) +
+                     "): " + problem.message);
+    };
+    const bool ours = api_version.starts_with(std::string(admission::kExceptionGroup) + "/");
+    if (ours && kind == admission::kExceptionKind) {
       auto decoded = admission::decode_window_exception(json, core::Instant{});
       if (!decoded) {
-        return Problem("--objects object " + std::to_string(i + 1) + " (" + object_label(object) +
-                       "): " + decoded.error().message);
+        return unreadable(decoded.error());
       }
       exceptions.push_back(std::move(decoded).value());
+    } else if (ours && kind == admission::kImageApprovalKind) {
+      auto decoded = admission::decode_image_approval(json);
+      if (!decoded) {
+        return unreadable(decoded.error());
+      }
+      image_approvals.push_back(std::move(decoded).value());
     } else if (api_version == "v1" && kind == "Namespace") {
       core::NamespaceLabels::Owned& owned = namespaces[scalar_at(object, "metadata", "name")];
       for (const core::Label& label : admission::labels_of(&json)) {
@@ -334,6 +345,7 @@ Result<ClusterObjects> cluster_objects_from(const std::string& text) {
     }
   }
   cluster.exceptions = std::make_shared<const core::ExceptionBook>(std::move(exceptions));
+  cluster.image_approvals = std::make_shared<const core::ImageApprovalBook>(std::move(image_approvals));
   cluster.namespaces = std::make_shared<const core::NamespaceLabels>(std::move(namespaces));
   return cluster;
 }

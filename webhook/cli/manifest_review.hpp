@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "core/image_rules.hpp"
 #include "core/namespace_labels.hpp"
 #include "core/result.hpp"
 #include "core/window_exception.hpp"
@@ -36,15 +37,18 @@ struct ManifestReviews {
 Result<ManifestReviews> reviews_from_manifests(const ManifestRequest& request);
 
 // `check --objects`: the cluster as the webhook's view would hold it, from
-// what `kubectl get windowexceptions,namespaces -A -o yaml` prints.
+// what `kubectl get windowexceptions,imageapprovals,namespaces -A -o yaml`
+// prints.
 struct ClusterObjects {
   std::shared_ptr<const core::ExceptionBook> exceptions;
+  std::shared_ptr<const core::ImageApprovalBook> image_approvals;
   std::shared_ptr<const core::NamespaceLabels> namespaces;
   std::vector<std::string> ignored;  // objects of other kinds ("v1 Service web")
 };
 
-// The WindowExceptions and Namespaces of `text` (YAML or JSON, documents and
-// Lists), or a problem naming the object that cannot be read.
+// The WindowExceptions, ImageApprovals and Namespaces of `text` (YAML or
+// JSON, documents and Lists), or a problem naming the object that cannot be
+// read.
 Result<ClusterObjects> cluster_objects_from(const std::string& text);
 
 }  // namespace windowguard::cli

@@ -2,7 +2,7 @@
 
 #include "admission/classifier.hpp"
 #include "admission/json_members.hpp"
-#include "admission/window_exception_json.hpp"
+#include "admission/windowguard_objects_json.hpp"
 #include "core/exception_standing.hpp"
 #include "server/log.hpp"
 

@@ -1,4 +1,4 @@
-#include "admission/window_exception_json.hpp"
+#include "admission/windowguard_objects_json.hpp"
 
 #include <algorithm>
 #include <optional>
@@ -88,23 +88,68 @@ core::ActionSet actions_of(FieldReader& reader, const std::vector<std::string>& 
   return names.empty() ? core::ActionSet::all() : actions;
 }
 
-}  // namespace
+// What both kinds share: metadata's name, namespace and creation, and a spec.
+struct ObjectParts {
+  std::string name;
+  std::string namespace_name;
+  std::optional<core::Instant> created;
+  const rapidjson::Value* spec = nullptr;
+};
 
-Result<core::WindowException> decode_window_exception(const rapidjson::Value& object, core::Instant created) {
-  core::WindowException exception;
+Result<ObjectParts> parts_of(const rapidjson::Value& object) {
   FieldReader metadata_reader("metadata.");
   const rapidjson::Value* metadata = json_member(&object, "metadata");
-  exception.name = metadata_reader.text(metadata, "name", false).value_or("");
-  exception.namespace_name = metadata_reader.text(metadata, "namespace", false).value_or("");
-  const core::Instant creation = metadata_reader.instant(metadata, "creationTimestamp", false).value_or(created);
+  ObjectParts parts;
+  parts.name = metadata_reader.text(metadata, "name", false).value_or("");
+  parts.namespace_name = metadata_reader.text(metadata, "namespace", false).value_or("");
+  parts.created = metadata_reader.instant(metadata, "creationTimestamp", false);
   if (metadata_reader.problem()) {
     return Problem(*metadata_reader.problem());
   }
-  FieldReader spec_reader("spec.");
-  const rapidjson::Value* spec = json_member(&object, "spec");
-  if (spec == nullptr || !spec->IsObject()) {
+  parts.spec = json_member(&object, "spec");
+  if (parts.spec == nullptr || !parts.spec->IsObject()) {
     return Problem("spec is required");
   }
+  return parts;
+}
+
+// status.approvals, the same for both kinds.
+Result<std::vector<core::Approval>> approvals_of(const rapidjson::Value& object) {
+  std::vector<core::Approval> result;
+  const rapidjson::Value* approvals = json_member(json_member(&object, "status"), "approvals");
+  if (approvals == nullptr || approvals->IsNull()) {
+    return result;
+  }
+  if (!approvals->IsArray()) {
+    return Problem("status.approvals must be a list");
+  }
+  FieldReader approval_reader("status.approvals[].");
+  for (const rapidjson::Value& item : approvals->GetArray()) {
+    core::Approval approval;
+    approval.user = approval_reader.text(&item, "user", true).value_or("");
+    approval.at = approval_reader.instant(&item, "at", true).value_or(core::Instant{});
+    approval.groups = approval_reader.texts(&item, "groups");
+    if (approval_reader.problem()) {
+      return Problem(*approval_reader.problem());
+    }
+    result.push_back(std::move(approval));
+  }
+  return result;
+}
+
+}  // namespace
+
+Result<core::WindowException> decode_window_exception(const rapidjson::Value& object, core::Instant created) {
+  Result<ObjectParts> parts = parts_of(object);
+  if (!parts) {
+    return parts.error();
+  }
+  core::WindowException exception;
+  exception.name = std::move(parts->name);
+  exception.namespace_name = std::move(parts->namespace_name);
+  const core::Instant creation = parts->created.value_or(created);
+  const rapidjson::Value* spec = parts->spec;
+  FieldReader spec_reader("spec.");
   exception.requested_by = spec_reader.text(spec, "requestedBy", true).value_or("");
   exception.reason = spec_reader.text(spec, "reason", true).value_or("");
   core::ExceptionScope& scope = exception.scope;
@@ -121,25 +166,49 @@ Result<core::WindowException> decode_window_exception(const rapidjson::Value& ob
   if (scope.users.empty() && scope.groups.empty()) {
     scope.users.push_back(exception.requested_by);
   }
-  const rapidjson::Value* approvals = json_member(json_member(&object, "status"), "approvals");
-  if (approvals == nullptr || approvals->IsNull()) {
-    return exception;
+  Result<std::vector<core::Approval>> approvals = approvals_of(object);
+  if (!approvals) {
+    return approvals.error();
   }
-  if (!approvals->IsArray()) {
-    return Problem("status.approvals must be a list");
-  }
-  FieldReader approval_reader("status.approvals[].");
-  for (const rapidjson::Value& item : approvals->GetArray()) {
-    core::Approval approval;
-    approval.user = approval_reader.text(&item, "user", true).value_or("");
-    approval.at = approval_reader.instant(&item, "at", true).value_or(core::Instant{});
-    approval.groups = approval_reader.texts(&item, "groups");
-    if (approval_reader.problem()) {
-      return Problem(*approval_reader.problem());
-    }
-    exception.approvals.push_back(std::move(approval));
-  }
+  exception.approvals = std::move(*approvals);
   return exception;
+}
+
+Result<core::ImageApproval> decode_image_approval(const rapidjson::Value& object) {
+  Result<ObjectParts> parts = parts_of(object);
+  if (!parts) {
+    return parts.error();
+  }
+  core::ImageApproval request;
+  request.name = std::move(parts->name);
+  request.namespace_name = std::move(parts->namespace_name);
+  const rapidjson::Value* spec = parts->spec;
+  FieldReader spec_reader("spec.");
+  request.requested_by = spec_reader.text(spec, "requestedBy", true).value_or("");
+  request.application = spec_reader.text(spec, "application", true).value_or("");
+  const std::vector<std::string> images = spec_reader.texts(spec, "images");
+  request.built_by = spec_reader.text(spec, "builtBy", false).value_or("");
+  request.promoted_from = spec_reader.text(spec, "promotedFrom", false).value_or("");
+  request.approvers = spec_reader.texts(spec, "approvers");
+  if (spec_reader.problem()) {
+    return Problem(*spec_reader.problem());
+  }
+  if (images.empty() || images.size() > kMostImagesPerApproval) {
+    return Problem("spec.images must list 1 to " + std::to_string(kMostImagesPerApproval) + " image references");
+  }
+  for (std::size_t i = 0; i < images.size(); ++i) {
+    Result<core::ImageReference> image = core::parse_image_reference(images[i]);
+    if (!image) {
+      return Problem("spec.images[" + std::to_string(i) + "]: " + image.error().message);
+    }
+    request.images.push_back(std::move(*image));
+  }
+  Result<std::vector<core::Approval>> approvals = approvals_of(object);
+  if (!approvals) {
+    return approvals.error();
+  }
+  request.approvals = std::move(*approvals);
+  return request;
 }
 
 }  // namespace windowguard::admission
