@@ -192,7 +192,7 @@ constexpr const char* kExceptionsRules = R"(    rules:
       - apiGroups: [windowguard.dev]
         apiVersions: [v1]
         operations: [CREATE, UPDATE]
-        resources: [windowexceptions, windowexceptions/status]
+        resources: [windowexceptions, windowexceptions/status, imageapprovals, imageapprovals/status]
         scope: Namespaced
 )";
 

@@ -4,6 +4,7 @@
 #include "admission/json_members.hpp"
 #include "admission/windowguard_objects_json.hpp"
 #include "core/exception_standing.hpp"
+#include "core/image_check.hpp"
 #include "server/log.hpp"
 
 namespace windowguard::cluster {
@@ -30,7 +31,39 @@ Reflector::Options watch_of(std::string resource, std::string path) {
   return options;
 }
 
+void log_unreadable(std::string_view kind, const std::string& key, const Problem& problem) {
+  server::LogLine(spdlog::level::warn, "ignoring an object that cannot be read")
+      .field("kind", std::string(kind))
+      .field("object", key)
+      .field("error", problem.message)
+      .emit();
+}
+
+// The status columns an object should show under the policy in force.
+std::pair<std::string, std::string> status_of(const core::Policy& policy,
+                                              const std::variant<core::WindowException, core::ImageApproval>& object,
+                                              core::Instant now) {
+  if (const auto* exception = std::get_if<core::WindowException>(&object)) {
+    const core::ExceptionStanding standing = core::standing_of(policy, *exception, now);
+    return {std::to_string(standing.approvals) + "/" + std::to_string(standing.required),
+            std::string(core::exception_state_name(standing.state))};
+  }
+  const core::ImageApprovalStanding standing = core::standing_of(policy, std::get<core::ImageApproval>(object), now);
+  return {std::to_string(standing.approvals) + "/" + std::to_string(standing.required), standing.state};
+}
+
 }  // namespace
+
+ClusterView::Shown ClusterView::shown_of(const std::string& key, std::string_view resource,
+                                         const rapidjson::Value& json,
+                                         std::variant<core::WindowException, core::ImageApproval> object) {
+  const auto& [namespace_name, name] = std::visit(
+      [](const auto& each) { return std::pair{each.namespace_name, each.name}; }, object);
+  return Shown{"/apis/windowguard.dev/v1/namespaces/" + namespace_name + "/" + std::string(resource) + "/" + name +
+                   "/status",
+               key, std::move(object), admission::json_string_at(&json, {"status", "approved"}),
+               admission::json_string_at(&json, {"status", "state"})};
+}
 
 ClusterView::ClusterView(Credentials credentials, Outlets outlets)
     : client_(std::move(credentials), kSilence),
@@ -38,13 +71,16 @@ ClusterView::ClusterView(Credentials credentials, Outlets outlets)
       exceptions_(client_, watch_of("windowexceptions", "/apis/windowguard.dev/v1/windowexceptions"),
                   [this](const Reflector::Objects& objects) { on_exceptions(objects); }),
       namespaces_(client_, watch_of("namespaces", "/api/v1/namespaces"),
-                  [this](const Reflector::Objects& objects) { on_namespaces(objects); }) {}
+                  [this](const Reflector::Objects& objects) { on_namespaces(objects); }),
+      image_approvals_(client_, watch_of("imageapprovals", "/apis/windowguard.dev/v1/imageapprovals"),
+                       [this](const Reflector::Objects& objects) { on_image_approvals(objects); }) {}
 
 ClusterView::~ClusterView() { stop(); }
 
 void ClusterView::start() {
   exceptions_thread_ = std::thread([this] { exceptions_.run(); });
   namespaces_thread_ = std::thread([this] { namespaces_.run(); });
+  image_approvals_thread_ = std::thread([this] { image_approvals_.run(); });
   writer_ = std::thread([this] { keep_statuses(); });
 }
 
@@ -57,7 +93,8 @@ void ClusterView::stop() {
   writer_interrupter_.interrupt();
   exceptions_.stop();
   namespaces_.stop();
-  for (std::thread* thread : {&exceptions_thread_, &namespaces_thread_, &writer_}) {
+  image_approvals_.stop();
+  for (std::thread* thread : {&exceptions_thread_, &namespaces_thread_, &image_approvals_thread_, &writer_}) {
     if (thread->joinable()) {
       thread->join();
     }
@@ -109,32 +146,31 @@ void ClusterView::keep_statuses() {
     if (policy == nullptr) {
       continue;
     }
-    std::shared_ptr<const std::vector<Shown>> shown;
+    ShownList lists[2];
     {
       const std::lock_guard lock(mutex_);
-      shown = shown_;
+      lists[0] = shown_exceptions_;
+      lists[1] = shown_image_approvals_;
     }
     const core::Instant now = date::floor<core::seconds>(std::chrono::system_clock::now());
-    for (const Shown& each : *shown) {
-      const core::ExceptionStanding standing = core::standing_of(*policy, each.exception, now);
-      const std::string approved = std::to_string(standing.approvals) + "/" + std::to_string(standing.required);
-      const std::string state(core::exception_state_name(standing.state));
-      if (approved != each.approved || state != each.state) {
-        write_status(each, approved, state);
+    for (const ShownList& shown : lists) {
+      for (const Shown& each : *shown) {
+        const auto [approved, state] = status_of(*policy, each.object, now);
+        if (approved != each.approved || state != each.state) {
+          write_status(each, approved, state);
+        }
       }
     }
   }
 }
 
 void ClusterView::write_status(const Shown& shown, const std::string& approved, const std::string& state) {
-  const std::string target = "/apis/windowguard.dev/v1/namespaces/" + shown.exception.namespace_name +
-                             "/windowexceptions/" + shown.exception.name + "/status";
-  const Result<ApiResponse> answer = client_.send(
-      ApiRequest{ApiRequest::Method::Patch, target, status_patch(approved, state), "application/merge-patch+json"},
-      writer_interrupter_, kSmallAnswer);
+  const Result<ApiResponse> answer = client_.send(ApiRequest{ApiRequest::Method::Patch, shown.status_path,
+                                                            status_patch(approved, state), "application/merge-patch+json"},
+                                                 writer_interrupter_, kSmallAnswer);
   if (!answer || answer->status != 200) {
-    server::LogLine(spdlog::level::warn, "cannot update a WindowException's status")
-        .field("object", shown.exception.namespace_name + "/" + shown.exception.name)
+    server::LogLine(spdlog::level::warn, "cannot update an object's status")
+        .field("object", shown.label)
         .field("error", answer ? answer->body.substr(0, 512) : answer.error().message)
         .emit();
   }
@@ -147,11 +183,15 @@ std::string ClusterView::not_ready_reason() const {
   if (!exceptions_.status().listed) {
     return "WindowExceptions have not been listed yet";
   }
+  if (!image_approvals_.status().listed) {
+    return "ImageApprovals have not been listed yet";
+  }
   return namespaces_.status().listed ? "" : "Namespaces have not been listed yet";
 }
 
 ClusterViewStatus ClusterView::status() const {
-  return {exceptions_.status(), namespaces_.status(), undecodable_.load()};
+  return {exceptions_.status(), namespaces_.status(), image_approvals_.status(), undecodable_exceptions_.load(),
+          undecodable_image_approvals_.load()};
 }
 
 void ClusterView::on_exceptions(const Reflector::Objects& objects) {
@@ -164,23 +204,43 @@ void ClusterView::on_exceptions(const Reflector::Objects& objects) {
     // An object without a creation time (none from the API server) starts at the epoch: its until decides.
     auto decoded = admission::decode_window_exception(*object, core::Instant{});
     if (decoded) {
-      shown.push_back({decoded.value(), admission::json_string_at(object.get(), {"status", "approved"}),
-                       admission::json_string_at(object.get(), {"status", "state"})});
+      shown.push_back(shown_of(key, "windowexceptions", *object, decoded.value()));
       exceptions.push_back(std::move(decoded).value());
     } else {
       ++undecodable;
-      server::LogLine(spdlog::level::warn, "ignoring a WindowException that cannot be read")
-          .field("object", key)
-          .field("error", decoded.error().message)
-          .emit();
+      log_unreadable("WindowException", key, decoded.error());
     }
   }
-  undecodable_.store(undecodable);
+  undecodable_exceptions_.store(undecodable);
   {
     const std::lock_guard lock(mutex_);
-    shown_ = std::make_shared<const std::vector<Shown>>(std::move(shown));
+    shown_exceptions_ = std::make_shared<const std::vector<Shown>>(std::move(shown));
   }
   outlets_.exceptions(std::make_shared<const core::ExceptionBook>(std::move(exceptions)));
+}
+
+void ClusterView::on_image_approvals(const Reflector::Objects& objects) {
+  std::vector<core::ImageApproval> requests;
+  requests.reserve(objects.size());
+  std::vector<Shown> shown;
+  shown.reserve(objects.size());
+  std::size_t undecodable = 0;
+  for (const auto& [key, object] : objects) {
+    auto decoded = admission::decode_image_approval(*object);
+    if (decoded) {
+      shown.push_back(shown_of(key, "imageapprovals", *object, decoded.value()));
+      requests.push_back(std::move(decoded).value());
+    } else {
+      ++undecodable;
+      log_unreadable("ImageApproval", key, decoded.error());
+    }
+  }
+  undecodable_image_approvals_.store(undecodable);
+  {
+    const std::lock_guard lock(mutex_);
+    shown_image_approvals_ = std::make_shared<const std::vector<Shown>>(std::move(shown));
+  }
+  outlets_.image_approvals(std::make_shared<const core::ImageApprovalBook>(std::move(requests)));
 }
 
 void ClusterView::on_namespaces(const Reflector::Objects& objects) {

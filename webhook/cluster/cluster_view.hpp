@@ -1,13 +1,14 @@
 #pragma once
-// What `serve` reads from the cluster: the WindowExceptions and the
-// Namespaces' labels, each through a reflector on a thread of its own,
-// published as an immutable core::ExceptionBook and core::NamespaceLabels for
+// What `serve` reads from the cluster: the WindowExceptions, the
+// ImageApprovals and the Namespaces' labels, each through a reflector on a
+// thread of its own, published as an immutable core::ExceptionBook,
+// core::ImageApprovalBook and core::NamespaceLabels for
 // the I/O threads (which only compare a version on
 // the request path, as for the policy).  When the watch breaks the last view
 // stays; the decision's clock still ends every exception at its until.
 //
 // A second thread keeps each object's status.approved ("1/2") and
-// status.state ("in force") as the policy in force sees them, for kubectl's
+// status.state ("in force", "approved") as the policy in force sees them, for kubectl's
 // columns; windowguard's own identity may write those two fields only.
 #include <chrono>
 #include <condition_variable>
@@ -16,6 +17,7 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <variant>
 #include <vector>
 
 #include "cluster/api_client.hpp"
@@ -30,7 +32,10 @@ namespace windowguard::cluster {
 struct ClusterViewStatus {
   ReflectorStatus exceptions;
   ReflectorStatus namespaces;
-  std::size_t undecodable = 0;  // objects in the last view that could not be read
+  ReflectorStatus image_approvals;
+  // Objects in the last view that could not be read, by kind.
+  std::size_t undecodable_exceptions = 0;
+  std::size_t undecodable_image_approvals = 0;
 };
 
 class ClusterView {
@@ -40,6 +45,7 @@ class ClusterView {
     std::function<void(std::shared_ptr<const core::ExceptionBook>)> exceptions;
     std::function<void(std::shared_ptr<const core::NamespaceLabels>)> namespaces;
     std::function<std::shared_ptr<const core::Policy>()> policy;
+    std::function<void(std::shared_ptr<const core::ImageApprovalBook>)> image_approvals;
   };
 
   ClusterView(Credentials credentials, Outlets outlets);
@@ -60,13 +66,19 @@ class ClusterView {
  private:
   // An object's status as shown, beside what it is.
   struct Shown {
-    core::WindowException exception;
+    std::string status_path;  // its status subresource
+    std::string label;        // "namespace/name"
+    std::variant<core::WindowException, core::ImageApproval> object;
     std::string approved;
     std::string state;
   };
+  using ShownList = std::shared_ptr<const std::vector<Shown>>;
 
   void on_exceptions(const Reflector::Objects& objects);
   void on_namespaces(const Reflector::Objects& objects);
+  void on_image_approvals(const Reflector::Objects& objects);
+  static Shown shown_of(const std::string& key, std::string_view resource, const rapidjson::Value& json,
+                        std::variant<core::WindowException, core::ImageApproval> object);
   void keep_statuses();
   bool learn_identity();
   void write_status(const Shown& shown, const std::string& approved, const std::string& state);
@@ -76,16 +88,20 @@ class ClusterView {
   Outlets outlets_;
   Reflector exceptions_;
   Reflector namespaces_;
-  std::atomic<std::size_t> undecodable_{0};
+  Reflector image_approvals_;
+  std::atomic<std::size_t> undecodable_exceptions_{0};
+  std::atomic<std::size_t> undecodable_image_approvals_{0};
   Interrupter writer_interrupter_;
   mutable std::mutex mutex_;
   std::condition_variable stop_changed_;
   bool stopping_ = false;
-  // The last view, for the status writer: shared, not copied, every round.
-  std::shared_ptr<const std::vector<Shown>> shown_ = std::make_shared<const std::vector<Shown>>();
+  // The last view of each kind, for the status writer: shared, not copied, every round.
+  ShownList shown_exceptions_ = std::make_shared<const std::vector<Shown>>();
+  ShownList shown_image_approvals_ = std::make_shared<const std::vector<Shown>>();
   std::string identity_;
   std::thread exceptions_thread_;
   std::thread namespaces_thread_;
+  std::thread image_approvals_thread_;
   std::thread writer_;
 };
 

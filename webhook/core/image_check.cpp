@@ -12,11 +12,11 @@ namespace windowguard::core {
 namespace {
 
 template <typename Rule>
-bool applies(const Rule& rule, const Policy& policy, const ImageCheckInput& input) {
-  return names_environment(rule.environments, input.environment, policy.settings().cluster_name) &&
+bool applies(const Rule& rule, const Policy& policy, std::string_view environment, std::string_view application) {
+  return names_environment(rule.environments, environment, policy.settings().cluster_name) &&
          (rule.applications.empty() ||
           std::any_of(rule.applications.begin(), rule.applications.end(),
-                      [&](const std::string& pattern) { return glob_matches(pattern, input.application); }));
+                      [&](const std::string& pattern) { return glob_matches(pattern, application); }));
 }
 
 // Whether the request names the image: the same registry and repository,
@@ -95,7 +95,7 @@ Candidate best_request(const Policy& policy, const ApprovalRule& rule, const Ima
 
 void check_approvals(const Policy& policy, const ImageCheckInput& input, ImageVerdict& verdict) {
   for (const ApprovalRule& rule : policy.image_rules().approvals) {
-    if (!applies(rule, policy, input)) {
+    if (!applies(rule, policy, input.environment, input.application)) {
       continue;
     }
     verdict.governed = true;
@@ -135,7 +135,7 @@ std::optional<std::string> refusal(const ImagePolicy& image_policy, const ImageR
 
 void check_image_policies(const Policy& policy, const ImageCheckInput& input, ImageVerdict& verdict) {
   for (const ImagePolicy& image_policy : policy.image_rules().image_policies) {
-    if (!applies(image_policy, policy, input)) {
+    if (!applies(image_policy, policy, input.environment, input.application)) {
       continue;
     }
     verdict.governed = true;
@@ -170,6 +170,24 @@ std::vector<std::string> counted_approvers(const Policy& policy, const ApprovalR
     }
   }
   return approvers;
+}
+
+ImageApprovalStanding standing_of(const Policy& policy, const ImageApproval& request, Instant now) {
+  ImageApprovalStanding standing;
+  bool governed = false;
+  for (const ApprovalRule& rule : policy.image_rules().approvals) {
+    if (!applies(rule, policy, request.namespace_name, request.application)) {
+      continue;
+    }
+    const int counted = static_cast<int>(counted_approvers(policy, rule, request, now).size());
+    if (!governed || rule.required - counted > standing.required - standing.approvals) {
+      standing.approvals = counted;
+      standing.required = rule.required;
+    }
+    governed = true;
+  }
+  standing.state = !governed ? "ungoverned" : standing.approvals >= standing.required ? "approved" : "pending";
+  return standing;
 }
 
 ImageVerdict check_images(const Policy& policy, const ImageCheckInput& input) {

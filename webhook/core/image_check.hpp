@@ -68,6 +68,16 @@ bool governs_images(const Policy& policy);
 
 ImageVerdict check_images(const Policy& policy, const ImageCheckInput& input);
 
+// How an ImageApproval stands under the policy in force, for kubectl's
+// columns: its approvals that count ("1/2") under the strictest rule that
+// governs its namespace and application, and whether that makes it approved.
+struct ImageApprovalStanding {
+  int approvals = 0;
+  int required = 0;
+  std::string state;  // "approved", "pending", or "ungoverned" when no approvals rule covers it
+};
+ImageApprovalStanding standing_of(const Policy& policy, const ImageApproval& request, Instant now);
+
 // The approvals of the request that count under the rule at `at`, in the
 // object's order: by eligible approvers, none older than expireAfter, the
 // requester's and the builder's only where the rule allows them.

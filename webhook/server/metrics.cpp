@@ -156,8 +156,10 @@ void render_exceptions(std::string& out, const core::Policy& policy, core::Insta
 
 void render_cluster_view(std::string& out, const cluster::ClusterView& cluster) {
   const cluster::ClusterViewStatus status = cluster.status();
-  const std::pair<const char*, const cluster::ReflectorStatus*> watches[] = {{"windowexceptions", &status.exceptions},
-                                                                             {"namespaces", &status.namespaces}};
+  const std::pair<const char*, const cluster::ReflectorStatus*> watches[] = {
+      {"windowexceptions", &status.exceptions},
+      {"imageapprovals", &status.image_approvals},
+      {"namespaces", &status.namespaces}};
   const auto each = [&](const char* name, const char* type, const char* help, auto value_of) {
     header(out, name, type, help);
     for (const auto& [resource, watch] : watches) {
@@ -178,12 +180,14 @@ void render_cluster_view(std::string& out, const cluster::ClusterView& cluster) 
        "Lists after the first (a watch too old to resume: 410 Gone, an ERROR event).",
        [](const cluster::ReflectorStatus& watch) { return static_cast<double>(watch.relists); });
   each("windowguard_cluster_resource_missing", "gauge",
-       "1 while the API server does not serve the resource (for WindowExceptions: the CRD is not installed).",
+       "1 while the API server does not serve the resource (for windowguard's own kinds: the CRD is not installed).",
        [](const cluster::ReflectorStatus& watch) { return watch.resource_missing ? 1.0 : 0.0; });
   header(out, "windowguard_cluster_objects_unreadable", "gauge",
-         "WindowExceptions in the view that cannot be read (ignored).");
+         "WindowExceptions and ImageApprovals in the view that cannot be read (ignored).");
   sample(out, "windowguard_cluster_objects_unreadable", label("resource", "windowexceptions"),
-         static_cast<double>(status.undecodable));
+         static_cast<double>(status.undecodable_exceptions));
+  sample(out, "windowguard_cluster_objects_unreadable", label("resource", "imageapprovals"),
+         static_cast<double>(status.undecodable_image_approvals));
 }
 
 }  // namespace

@@ -127,7 +127,8 @@ void log_decision(const admission::AdmissionRequest& request, const admission::A
 Response decide_review(const PendingReview& review, const HandlerContext& context,
                        const rapidjson::Value* evicted_pod) {
   const admission::AdmissionRequest& request = review.review.request();
-  admission::ClusterFacts cluster{context.exceptions, context.namespace_labels, {}, evicted_pod};
+  admission::ClusterFacts cluster{context.exceptions, context.namespace_labels, {}, evicted_pod,
+                                  context.image_approvals};
   if (context.cluster != nullptr && admission::is_exception_write(request)) {
     cluster.windowguard_user = context.cluster->identity();
   }

@@ -32,6 +32,7 @@ struct HandlerContext {
   const core::NamespaceLabels* namespace_labels = nullptr;  // the cluster's; null without cluster access
   const cluster::ClusterView* cluster = nullptr;            // null without cluster access
   bool reads_pods = false;                                  // an eviction's Pod can be read from the API server
+  const core::ImageApprovalBook* image_approvals = nullptr;  // the cluster's; null without cluster access
 };
 
 // A /validate of a Pod eviction, decoded, waiting for its Pod to be read: the

@@ -84,9 +84,13 @@ Result<ClusterAccess> start_cluster_access(const ServerConfig& config, SharedSta
           [&shared](std::shared_ptr<const core::NamespaceLabels> labels) {
             shared.namespace_labels.publish(std::move(labels));
           },
-          [&shared] { return shared.policy.current(); }});
+          [&shared] { return shared.policy.current(); },
+          [&shared](std::shared_ptr<const core::ImageApprovalBook> book) {
+            shared.image_approvals.publish(std::move(book));
+          }});
   shared.exceptions.publish(std::make_shared<const core::ExceptionBook>());
   shared.namespace_labels.publish(std::make_shared<const core::NamespaceLabels>());
+  shared.image_approvals.publish(std::make_shared<const core::ImageApprovalBook>());
   access.view->start();
   access.pods->start();
   return access;

@@ -29,6 +29,7 @@ struct SharedState {
   Published<const std::string> not_ready_reason;            // "" when ready
   Published<const core::ExceptionBook> exceptions;          // null without cluster access
   Published<const core::NamespaceLabels> namespace_labels;  // null without cluster access
+  Published<const core::ImageApprovalBook> image_approvals;  // null without cluster access
   // Set before the I/O threads start; null without cluster access.
   const cluster::ClusterView* cluster = nullptr;
   cluster::PodReader* pods = nullptr;
@@ -43,7 +44,8 @@ struct ThreadState {
         tls(state.tls),
         not_ready_reason(state.not_ready_reason),
         exceptions(state.exceptions),
-        namespace_labels(state.namespace_labels) {}
+        namespace_labels(state.namespace_labels),
+        image_approvals(state.image_approvals) {}
 
   SharedState& shared;
   Published<const core::Policy>::Reader policy;
@@ -51,6 +53,7 @@ struct ThreadState {
   Published<const std::string>::Reader not_ready_reason;
   Published<const core::ExceptionBook>::Reader exceptions;
   Published<const core::NamespaceLabels>::Reader namespace_labels;
+  Published<const core::ImageApprovalBook>::Reader image_approvals;
   // Valid for the policy `policy` holds, which keeps it alive.
   core::DecisionMemo memo;
   std::unordered_set<Session*> sessions;

@@ -166,7 +166,8 @@ HandlerContext Session::context() const {
                         thread_.exceptions.get().get(),
                         thread_.namespace_labels.get().get(),
                         thread_.shared.cluster,
-                        thread_.shared.pods != nullptr};
+                        thread_.shared.pods != nullptr,
+                        thread_.image_approvals.get().get()};
 }
 
 void Session::read_evicted_pod(PendingReview pending) {
