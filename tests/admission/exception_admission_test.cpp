@@ -7,6 +7,7 @@
 #include "admission/admission_decision.hpp"
 #include "admission/windowguard_objects_json.hpp"
 #include "policy/policy_loader.hpp"
+#include "support/object_write_review.hpp"
 #include "support/time_helpers.hpp"
 
 namespace windowguard::admission {
@@ -46,17 +47,8 @@ std::string object(const std::string& spec, const std::string& approvals) {
 
 std::string review(const char* operation, const char* sub_resource, const std::string& user, const std::string& groups,
                    const std::string& new_object, const std::string& old_object) {
-  std::string body = R"({"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","request":{"uid":"u-1",)"
-                     R"("kind":{"group":"windowguard.dev","version":"v1","kind":"WindowException"},)"
-                     R"("resource":{"group":"windowguard.dev","version":"v1","resource":"windowexceptions"},)";
-  if (*sub_resource != '\0') {
-    body += R"("subResource":")" + std::string(sub_resource) + R"(",)";
-  }
-  body += R"("name":"inc-4711","namespace":"payments-prod","operation":")" + std::string(operation) +
-          R"(","userInfo":{"username":")" + user + R"(","groups":[)" + groups + "]}";
-  body += R"(,"object":)" + (new_object.empty() ? std::string("null") : new_object);
-  body += R"(,"oldObject":)" + (old_object.empty() ? std::string("null") : old_object);
-  return body + "}}";
+  return testing::object_write_review({"WindowException", "windowexceptions", "inc-4711", "payments-prod"}, operation,
+                                      sub_resource, user, groups, new_object, old_object);
 }
 
 AdmissionDecision decide(const std::string& body) {

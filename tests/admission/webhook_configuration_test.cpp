@@ -99,7 +99,7 @@ TEST(WebhookConfiguration, RulesSendEveryGovernedRequestAndNothingElse) {
 
 // WindowException writes go to a webhook of their own: every create and
 // update, whoever makes it and in whatever namespace, to the same client.
-TEST(WebhookConfiguration, EveryWindowExceptionWriteIsSentWithoutPreFilter) {
+TEST(WebhookConfiguration, EveryWriteToWindowguardsObjectsIsSentWithoutPreFilter) {
   core::Settings settings;
   const YAML::Node webhooks =
       YAML::Load(render_webhook_configuration(settings, service_client(), "test").yaml)["webhooks"];
@@ -109,7 +109,9 @@ TEST(WebhookConfiguration, EveryWindowExceptionWriteIsSentWithoutPreFilter) {
   EXPECT_EQ(covered_by(exceptions),
             (std::vector<std::string>{
                 "windowguard.dev windowexceptions CREATE", "windowguard.dev windowexceptions UPDATE",
-                "windowguard.dev windowexceptions/status CREATE", "windowguard.dev windowexceptions/status UPDATE"}));
+                "windowguard.dev windowexceptions/status CREATE", "windowguard.dev windowexceptions/status UPDATE",
+                "windowguard.dev imageapprovals CREATE", "windowguard.dev imageapprovals UPDATE",
+                "windowguard.dev imageapprovals/status CREATE", "windowguard.dev imageapprovals/status UPDATE"}));
   EXPECT_FALSE(exceptions["matchConditions"]);
   EXPECT_FALSE(exceptions["namespaceSelector"]);
   EXPECT_EQ(exceptions["failurePolicy"].as<std::string>(), "Fail");

@@ -32,8 +32,8 @@ void add_image_verdict(const core::ImageVerdict& verdict, const RequestSubject& 
 
 AdmissionDecision evaluate_request(const core::Policy& policy, const AdmissionRequest& request, core::Instant at,
                                    core::DecisionMemo* memo, const ClusterFacts& cluster) {
-  if (is_exception_write(request)) {
-    return review_exception_write(policy, request, at, cluster.windowguard_user);
+  if (is_approvable_object_write(request)) {
+    return review_object_write(policy, request, at, cluster.windowguard_user, cluster.promotion_source);
   }
   AdmissionDecision result;
   result.classification = classify(request, policy.settings(), cluster.evicted_pod);

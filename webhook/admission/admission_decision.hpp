@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "admission/classifier.hpp"
+#include "admission/exception_admission.hpp"
 #include "admission/explanation.hpp"
 #include "admission/review_decoder.hpp"
 #include "core/decision.hpp"
@@ -33,13 +34,15 @@ struct AdmissionDecision {
 
 // What the webhook knows of the cluster: its WindowExceptions, its
 // Namespaces' labels, who windowguard is there, for an eviction the Pod
-// evicted, and its ImageApprovals.  Empty without cluster access.
+// evicted, its ImageApprovals, and for a promotion request the images its
+// source runs.  Empty without cluster access.
 struct ClusterFacts {
   const core::ExceptionBook* exceptions = nullptr;
   const core::NamespaceLabels* namespace_labels = nullptr;
   std::string windowguard_user = {};
   const rapidjson::Value* evicted_pod = nullptr;
   const core::ImageApprovalBook* image_approvals = nullptr;
+  SourceImages promotion_source = {};
 };
 
 // `memo`, optional: the calling thread's (see core::DecisionMemo).

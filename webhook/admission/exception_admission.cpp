@@ -1,21 +1,22 @@
 #include "admission/exception_admission.hpp"
 
+#include "admission/admission_decision.hpp"
 #include "admission/json_members.hpp"
 #include "admission/windowguard_objects_json.hpp"
 #include "core/exception_rules.hpp"
+#include "core/image_approval_rules.hpp"
 
 namespace windowguard::admission {
 namespace {
 
-core::ExceptionWrite::Kind kind_of(const AdmissionRequest& request) {
+core::WriteKind kind_of(const AdmissionRequest& request) {
   switch (request.operation) {
     case Operation::Create:
-      return core::ExceptionWrite::Kind::Create;
+      return core::WriteKind::Create;
     case Operation::Update:
-      return request.sub_resource == "status" ? core::ExceptionWrite::Kind::UpdateStatus
-                                              : core::ExceptionWrite::Kind::Update;
+      return request.sub_resource == "status" ? core::WriteKind::UpdateStatus : core::WriteKind::Update;
     default:
-      return core::ExceptionWrite::Kind::Delete;
+      return core::WriteKind::Delete;
   }
 }
 
@@ -28,54 +29,112 @@ bool spec_changed(const AdmissionRequest& request) {
   return !same_json(*spec, *old_spec);
 }
 
-}  // namespace
+// The object and old object a write of this kind carries, decoded.
+template <typename Object>
+struct DecodedWrite {
+  std::optional<Object> object;
+  std::optional<Object> old_object;
+  std::optional<std::string> refusal;
+};
 
-bool is_exception_write(const AdmissionRequest& request) {
-  return request.resource.group == kExceptionGroup && request.resource.resource == kExceptionResource;
+template <typename Object, typename Decode>
+DecodedWrite<Object> decode_write(const AdmissionRequest& request, core::WriteKind kind, Decode decode) {
+  DecodedWrite<Object> decoded;
+  if (kind == core::WriteKind::Delete) {
+    return decoded;
+  }
+  if (request.object == nullptr) {
+    decoded.refusal = "the request carries no object";
+    return decoded;
+  }
+  if (auto object = decode(*request.object)) {
+    decoded.object = std::move(object).value();
+  } else {
+    decoded.refusal = object.error().message;
+    return decoded;
+  }
+  if (kind == core::WriteKind::Create) {
+    return decoded;
+  }
+  if (request.old_object == nullptr) {
+    decoded.refusal = "the request carries no oldObject";
+  } else if (auto old_object = decode(*request.old_object)) {
+    decoded.old_object = std::move(old_object).value();
+  } else {
+    decoded.refusal = "oldObject: " + old_object.error().message;
+  }
+  return decoded;
 }
 
-AdmissionDecision review_exception_write(const core::Policy& policy, const AdmissionRequest& request, core::Instant now,
-                                         std::string_view windowguard_user) {
+std::optional<std::string> refuse_exception(const core::Policy& policy, const AdmissionRequest& request,
+                                            core::ExceptionWrite write) {
+  const auto decoded = decode_write<core::WindowException>(
+      request, write.kind, [&](const rapidjson::Value& json) { return decode_window_exception(json, write.now); });
+  if (decoded.refusal) {
+    return decoded.refusal;
+  }
+  write.object = decoded.object ? &*decoded.object : nullptr;
+  write.old_object = decoded.old_object ? &*decoded.old_object : nullptr;
+  return core::refuse_exception_write(policy, write);
+}
+
+std::optional<std::string> refuse_image_approval(const core::Policy& policy, const AdmissionRequest& request,
+                                                 core::ImageApprovalWrite write, const SourceImages& source) {
+  const auto decoded = decode_write<core::ImageApproval>(request, write.kind, decode_image_approval);
+  if (decoded.refusal) {
+    return decoded.refusal;
+  }
+  write.object = decoded.object ? &*decoded.object : nullptr;
+  write.old_object = decoded.old_object ? &*decoded.old_object : nullptr;
+  write.running_in_source = source.images;
+  write.unread_source = source.unread;
+  return core::refuse_image_approval_write(policy, write);
+}
+
+}  // namespace
+
+bool is_approvable_object_write(const AdmissionRequest& request) {
+  return request.resource.group == kExceptionGroup &&
+         (request.resource.resource == kExceptionResource || request.resource.resource == kImageApprovalResource);
+}
+
+std::optional<PromotionSource> promotion_source(const AdmissionRequest& request) {
+  if (request.resource.group != kExceptionGroup || request.resource.resource != kImageApprovalResource ||
+      request.operation != Operation::Create || !request.sub_resource.empty()) {
+    return std::nullopt;
+  }
+  const std::string from = json_string_at(request.object, {"spec", "promotedFrom"});
+  if (from.empty()) {
+    return std::nullopt;
+  }
+  return PromotionSource{from, json_string_at(request.object, {"spec", "application"})};
+}
+
+bool is_promotion_request(const AdmissionRequest& request) { return promotion_source(request).has_value(); }
+
+AdmissionDecision review_object_write(const core::Policy& policy, const AdmissionRequest& request, core::Instant now,
+                                      std::string_view windowguard_user, const SourceImages& source) {
+  const bool image_approval = request.resource.resource == kImageApprovalResource;
+  const std::string_view kind = image_approval ? kImageApprovalKind : kExceptionKind;
   AdmissionDecision result;
-  result.classification.kind = kExceptionKind;
+  result.classification.kind = kind;
   result.classification.environment = request.namespace_name;
-  result.classification.reason = "a write to a WindowException";
-  core::ExceptionWrite write;
-  write.kind = kind_of(request);
-  write.username = request.username;
-  write.groups = {request.groups.data(), request.groups.size()};
-  write.now = now;
-  write.by_windowguard = !windowguard_user.empty() && request.username == windowguard_user;
-  std::optional<core::WindowException> object;
-  std::optional<core::WindowException> old_object;
-  std::optional<std::string> refusal;
-  if (write.kind != core::ExceptionWrite::Kind::Delete) {
-    if (request.object == nullptr) {
-      refusal = "the request carries no object";
-    } else if (auto decoded = decode_window_exception(*request.object, now)) {
-      object = std::move(decoded).value();
-      write.object = &*object;
-    } else {
-      refusal = decoded.error().message;
-    }
-  }
-  if (!refusal && write.kind != core::ExceptionWrite::Kind::Create &&
-      write.kind != core::ExceptionWrite::Kind::Delete) {
-    if (request.old_object == nullptr) {
-      refusal = "the request carries no oldObject";
-    } else if (auto decoded = decode_window_exception(*request.old_object, now)) {
-      old_object = std::move(decoded).value();
-      write.old_object = &*old_object;
-      write.spec_changed = spec_changed(request);
-    } else {
-      refusal = "oldObject: " + decoded.error().message;
-    }
-  }
-  if (!refusal) {
-    refusal = core::refuse_exception_write(policy, write);
-  }
+  result.classification.reason = image_approval ? "a write to an ImageApproval" : "a write to a WindowException";
+  const core::WriteKind write_kind = kind_of(request);
+  const std::span<const std::string_view> groups{request.groups.data(), request.groups.size()};
+  const bool by_windowguard = !windowguard_user.empty() && request.username == windowguard_user;
+  const bool changed = write_kind != core::WriteKind::Create && write_kind != core::WriteKind::Delete &&
+                       request.object != nullptr && request.old_object != nullptr && spec_changed(request);
+  const std::optional<std::string> refusal =
+      image_approval ? refuse_image_approval(policy, request,
+                                             core::ImageApprovalWrite{write_kind, request.username, groups, now,
+                                                                      nullptr, nullptr, changed, by_windowguard},
+                                             source)
+                     : refuse_exception(policy, request,
+                                        core::ExceptionWrite{write_kind, request.username, groups, now, nullptr,
+                                                             nullptr, changed, by_windowguard});
   result.allowed = !refusal.has_value();
-  const std::string subject = std::string(operation_name(request.operation)) + " of WindowException " +
+  const std::string subject = std::string(operation_name(request.operation)) + " of " + std::string(kind) + " " +
                               std::string(request.namespace_name) + "/" + std::string(request.name);
   result.message = refusal ? *refusal : subject + " is allowed";
   result.audit_annotations.emplace_back("decision", refusal ? "denied" : "allowed");

@@ -1,18 +1,43 @@
 #pragma once
-// Writes to WindowException objects: decoded here, judged by
-// core::refuse_exception_write (docs/exceptions.md, "What windowguard checks").
-#include "admission/admission_decision.hpp"
+// Writes to windowguard's approvable objects, WindowExceptions and
+// ImageApprovals: decoded here, judged by core::refuse_exception_write and
+// core::refuse_image_approval_write (docs/exceptions.md and docs/approvals.md,
+// "What windowguard checks").
+#include <optional>
+#include <string>
+#include <vector>
+
 #include "admission/review_decoder.hpp"
+#include "core/image_reference.hpp"
 #include "core/policy.hpp"
 
 namespace windowguard::admission {
 
-bool is_exception_write(const AdmissionRequest& request);
+struct AdmissionDecision;
+
+bool is_approvable_object_write(const AdmissionRequest& request);
+// A CREATE of an ImageApproval that names spec.promotedFrom: the images
+// running in that namespace must be read before it is decided.
+bool is_promotion_request(const AdmissionRequest& request);
+// That namespace and the application, for the read (empty when the request
+// is not one).
+struct PromotionSource {
+  std::string namespace_name;
+  std::string application;
+};
+std::optional<PromotionSource> promotion_source(const AdmissionRequest& request);
+
+// What a promotion request's source runs now: its application's images, or
+// why they could not be read.
+struct SourceImages {
+  std::optional<std::vector<core::ImageReference>> images;
+  std::string unread = "windowguard has no cluster access";
+};
 
 // Allowed, or denied with the reason as the message kubectl shows.
 // `windowguard_user` is windowguard's own identity in the cluster (empty when
 // unknown), whose status writes keep the summary fields.
-AdmissionDecision review_exception_write(const core::Policy& policy, const AdmissionRequest& request, core::Instant now,
-                                         std::string_view windowguard_user);
+AdmissionDecision review_object_write(const core::Policy& policy, const AdmissionRequest& request, core::Instant now,
+                                      std::string_view windowguard_user, const SourceImages& source);
 
 }  // namespace windowguard::admission

@@ -58,11 +58,14 @@ ClusterView::Shown ClusterView::shown_of(const std::string& key, std::string_vie
                                          const rapidjson::Value& json,
                                          std::variant<core::WindowException, core::ImageApproval> object) {
   const auto& [namespace_name, name] = std::visit(
-      [](const auto& each) { return std::pair{each.namespace_name, each.name}; }, object);
-  return Shown{"/apis/windowguard.dev/v1/namespaces/" + namespace_name + "/" + std::string(resource) + "/" + name +
-                   "/status",
-               key, std::move(object), admission::json_string_at(&json, {"status", "approved"}),
-               admission::json_string_at(&json, {"status", "state"})};
+      [](const auto& each) {
+        return std::pair{each.namespace_name, each.name};
+      },
+      object);
+  return Shown{
+      "/apis/windowguard.dev/v1/namespaces/" + namespace_name + "/" + std::string(resource) + "/" + name + "/status",
+      key, std::move(object), admission::json_string_at(&json, {"status", "approved"}),
+      admission::json_string_at(&json, {"status", "state"})};
 }
 
 ClusterView::ClusterView(Credentials credentials, Outlets outlets)
@@ -165,9 +168,10 @@ void ClusterView::keep_statuses() {
 }
 
 void ClusterView::write_status(const Shown& shown, const std::string& approved, const std::string& state) {
-  const Result<ApiResponse> answer = client_.send(ApiRequest{ApiRequest::Method::Patch, shown.status_path,
-                                                            status_patch(approved, state), "application/merge-patch+json"},
-                                                 writer_interrupter_, kSmallAnswer);
+  const Result<ApiResponse> answer =
+      client_.send(ApiRequest{ApiRequest::Method::Patch, shown.status_path, status_patch(approved, state),
+                              "application/merge-patch+json"},
+                   writer_interrupter_, kSmallAnswer);
   if (!answer || answer->status != 200) {
     server::LogLine(spdlog::level::warn, "cannot update an object's status")
         .field("object", shown.label)

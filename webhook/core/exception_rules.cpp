@@ -23,23 +23,6 @@ std::string duration_text(seconds duration) {
   return text;
 }
 
-std::string people_text(const Policy& policy, const People& people) {
-  std::string text;
-  const auto add = [&](const std::string& part) { text += (text.empty() ? "" : ", ") + part; };
-  if (people.super_admins) {
-    for (const std::string& group : policy.settings().super_admin_groups) {
-      add("members of " + group);
-    }
-  }
-  for (const std::string& user : people.users) {
-    add(user);
-  }
-  for (const std::string& group : people.groups) {
-    add("members of " + group);
-  }
-  return text.empty() ? "nobody" : text;
-}
-
 // The rules of the exception's windows, or why one of them has none.
 struct WindowRules {
   std::vector<std::pair<const Window*, const ExceptionRule*>> rules;
@@ -99,45 +82,9 @@ std::optional<std::string> refuse_create(const Policy& policy, const ExceptionWr
   return std::nullopt;
 }
 
-bool same_approval(const Approval& a, const Approval& b) {
-  return a.user == b.user && a.at == b.at && a.groups == b.groups;
-}
-
-// The one approval in `longer` that `shorter` lacks, if the two lists differ
-// by exactly that.
-const Approval* the_one_more(const std::vector<Approval>& longer, const std::vector<Approval>& shorter) {
-  if (longer.size() != shorter.size() + 1) {
-    return nullptr;
-  }
-  std::size_t i = 0;
-  while (i < shorter.size() && same_approval(longer[i], shorter[i])) {
-    ++i;
-  }
-  if (!std::equal(shorter.begin() + static_cast<std::ptrdiff_t>(i), shorter.end(),
-                  longer.begin() + static_cast<std::ptrdiff_t>(i) + 1, same_approval)) {
-    return nullptr;
-  }
-  return &longer[i];
-}
-
-std::optional<std::string> refuse_approval(const Policy& policy, const ExceptionWrite& write,
+std::optional<std::string> refuse_approver(const Policy& policy, const ExceptionWrite& write,
                                            const Approval& approval) {
   const WindowException& exception = *write.object;
-  const auto& others = write.old_object->approvals;
-  if (std::any_of(others.begin(), others.end(), [&](const Approval& other) { return other.user == approval.user; })) {
-    return "you (" + quoted(write.username) + ") have approved this exception already";
-  }
-  const seconds skew = approval.at > write.now ? approval.at - write.now : write.now - approval.at;
-  if (skew > kApprovalClockSkew) {
-    return "the approval's at " + format_utc(approval.at) + " is more than 5 minutes from now (" +
-           format_utc(write.now) + "): an approval is given now";
-  }
-  for (const std::string& group : approval.groups) {
-    if (std::find(write.groups.begin(), write.groups.end(), group) == write.groups.end()) {
-      return "the approval names group " + quoted(group) + ", which you (" + quoted(write.username) +
-             ") are not a member of";
-    }
-  }
   const WindowRules found = rules_of(policy, exception);
   if (found.problem) {
     return *found.problem;
@@ -148,56 +95,24 @@ std::optional<std::string> refuse_approval(const Policy& policy, const Exception
     }
     if (!may_approve(policy, *rule, approval.user, approval.groups, exception.requested_by)) {
       return "you (" + quoted(write.username) + ") may not approve exceptions to window " + quoted(window->name) +
-             "; its approvers are " + people_text(policy, rule->approvers);
+             "; its approvers are " + describe_people(policy, rule->approvers);
     }
   }
   return std::nullopt;
-}
-
-std::optional<std::string> refuse_status_update(const Policy& policy, const ExceptionWrite& write) {
-  const std::vector<Approval>& before = write.old_object->approvals;
-  const std::vector<Approval>& after = write.object->approvals;
-  if (write.by_windowguard) {
-    const bool same = std::equal(before.begin(), before.end(), after.begin(), after.end(), same_approval);
-    return same ? std::nullopt
-                : std::optional<std::string>("windowguard keeps the approved and state fields; it never approves");
-  }
-  if (const Approval* added = the_one_more(after, before)) {
-    if (added->user != write.username) {
-      return "the approval is for " + quoted(added->user) + ", but you are " + quoted(write.username) +
-             ": only your own approval may be added";
-    }
-    return refuse_approval(policy, write, *added);
-  }
-  if (const Approval* removed = the_one_more(before, after)) {
-    if (removed->user != write.username) {
-      return "the approval removed is " + quoted(removed->user) + "'s, but you are " + quoted(write.username) +
-             ": only your own approval may be withdrawn";
-    }
-    return std::nullopt;
-  }
-  return "a status update must add or remove exactly one approval, your own";
 }
 
 }  // namespace
 
 std::optional<std::string> refuse_exception_write(const Policy& policy, const ExceptionWrite& write) {
-  switch (write.kind) {
-    case ExceptionWrite::Kind::Create:
-      return refuse_create(policy, write);
-    case ExceptionWrite::Kind::Update:
-    case ExceptionWrite::Kind::UpdateStatus:
-      if (write.spec_changed) {
-        return "the spec of an exception cannot change: cancel it and request a new one";
-      }
-      if (write.kind == ExceptionWrite::Kind::Update) {
-        return std::nullopt;  // metadata; the status is its subresource's
-      }
-      return refuse_status_update(policy, write);
-    case ExceptionWrite::Kind::Delete:
-      return std::nullopt;  // cancelling is left to RBAC
-  }
-  return std::nullopt;
+  return refuse_write_of_kind(
+      write.kind, write.spec_changed, "exception", [&] { return refuse_create(policy, write); },
+      [&] {
+        const StatusChange change{
+            write.username,           write.groups,         write.now,  &write.old_object->approvals,
+            &write.object->approvals, write.by_windowguard, "exception"};
+        return refuse_status_change(change,
+                                    [&](const Approval& approval) { return refuse_approver(policy, write, approval); });
+      });
 }
 
 }  // namespace windowguard::core

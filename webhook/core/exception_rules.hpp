@@ -9,17 +9,14 @@
 #include <string>
 #include <string_view>
 
+#include "core/approval_writes.hpp"
 #include "core/policy.hpp"
 #include "core/window_exception.hpp"
 
 namespace windowguard::core {
 
-// How far an approval's `at` may be from now: it is the approver's clock,
-// and it must be now.
-inline constexpr seconds kApprovalClockSkew = minutes{5};
-
 struct ExceptionWrite {
-  enum class Kind { Create, Update, UpdateStatus, Delete };
+  using Kind = WriteKind;
   Kind kind = Kind::Create;
   std::string_view username;
   std::span<const std::string_view> groups;

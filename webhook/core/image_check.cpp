@@ -7,6 +7,7 @@
 #include "core/exception_standing.hpp"
 #include "core/exemption_index.hpp"
 #include "core/glob.hpp"
+#include "core/image_approval_rules.hpp"
 
 namespace windowguard::core {
 namespace {
@@ -19,13 +20,9 @@ bool applies(const Rule& rule, const Policy& policy, std::string_view environmen
                       [&](const std::string& pattern) { return glob_matches(pattern, application); }));
 }
 
-// Whether the request names the image: the same registry and repository,
-// and the same digest where the request names one, else the same tag.
 bool names_image(const ImageApproval& request, const ImageReference& image) {
-  return std::any_of(request.images.begin(), request.images.end(), [&](const ImageReference& approved) {
-    return approved.registry == image.registry && approved.repository == image.repository &&
-           (approved.digest.empty() ? approved.tag == image.tag : approved.digest == image.digest);
-  });
+  return std::any_of(request.images.begin(), request.images.end(),
+                     [&](const ImageReference& approved) { return names_image(approved, image); });
 }
 
 std::string join(const std::vector<std::string>& names) {
@@ -175,10 +172,8 @@ std::vector<std::string> counted_approvers(const Policy& policy, const ApprovalR
 ImageApprovalStanding standing_of(const Policy& policy, const ImageApproval& request, Instant now) {
   ImageApprovalStanding standing;
   bool governed = false;
-  for (const ApprovalRule& rule : policy.image_rules().approvals) {
-    if (!applies(rule, policy, request.namespace_name, request.application)) {
-      continue;
-    }
+  for (const ApprovalRule* governing : rules_governing(policy, request.namespace_name, request.application)) {
+    const ApprovalRule& rule = *governing;
     const int counted = static_cast<int>(counted_approvers(policy, rule, request, now).size());
     if (!governed || rule.required - counted > standing.required - standing.approvals) {
       standing.approvals = counted;

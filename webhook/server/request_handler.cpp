@@ -127,9 +127,9 @@ void log_decision(const admission::AdmissionRequest& request, const admission::A
 Response decide_review(const PendingReview& review, const HandlerContext& context,
                        const rapidjson::Value* evicted_pod) {
   const admission::AdmissionRequest& request = review.review.request();
-  admission::ClusterFacts cluster{context.exceptions, context.namespace_labels, {}, evicted_pod,
-                                  context.image_approvals};
-  if (context.cluster != nullptr && admission::is_exception_write(request)) {
+  admission::ClusterFacts cluster{
+      context.exceptions, context.namespace_labels, {}, evicted_pod, context.image_approvals};
+  if (context.cluster != nullptr && admission::is_approvable_object_write(request)) {
     cluster.windowguard_user = context.cluster->identity();
   }
   const admission::AdmissionDecision decision =

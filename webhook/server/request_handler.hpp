@@ -27,11 +27,11 @@ struct HandlerContext {
   std::string_view not_ready_reason;     // empty when ready
   core::Instant now;
   Metrics& metrics;
-  core::DecisionMemo& memo;                                 // the I/O thread's
-  const core::ExceptionBook* exceptions = nullptr;          // the cluster's; null without cluster access
-  const core::NamespaceLabels* namespace_labels = nullptr;  // the cluster's; null without cluster access
-  const cluster::ClusterView* cluster = nullptr;            // null without cluster access
-  bool reads_pods = false;                                  // an eviction's Pod can be read from the API server
+  core::DecisionMemo& memo;                                  // the I/O thread's
+  const core::ExceptionBook* exceptions = nullptr;           // the cluster's; null without cluster access
+  const core::NamespaceLabels* namespace_labels = nullptr;   // the cluster's; null without cluster access
+  const cluster::ClusterView* cluster = nullptr;             // null without cluster access
+  bool reads_pods = false;                                   // an eviction's Pod can be read from the API server
   const core::ImageApprovalBook* image_approvals = nullptr;  // the cluster's; null without cluster access
 };
 

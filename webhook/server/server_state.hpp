@@ -26,9 +26,9 @@ struct SharedState {
   Metrics metrics;
   Published<const core::Policy> policy;
   Published<boost::asio::ssl::context> tls;
-  Published<const std::string> not_ready_reason;            // "" when ready
-  Published<const core::ExceptionBook> exceptions;          // null without cluster access
-  Published<const core::NamespaceLabels> namespace_labels;  // null without cluster access
+  Published<const std::string> not_ready_reason;             // "" when ready
+  Published<const core::ExceptionBook> exceptions;           // null without cluster access
+  Published<const core::NamespaceLabels> namespace_labels;   // null without cluster access
   Published<const core::ImageApprovalBook> image_approvals;  // null without cluster access
   // Set before the I/O threads start; null without cluster access.
   const cluster::ClusterView* cluster = nullptr;

@@ -1,0 +1,118 @@
+#include "core/approval_writes.hpp"
+
+#include <algorithm>
+
+#include "core/time_text.hpp"
+
+namespace windowguard::core {
+namespace {
+
+std::string quoted(std::string_view text) { return "\"" + std::string(text) + "\""; }
+
+bool same_approval(const Approval& a, const Approval& b) {
+  return a.user == b.user && a.at == b.at && a.groups == b.groups;
+}
+
+// The one approval in `longer` that `shorter` lacks, if the two lists differ
+// by exactly that.
+const Approval* the_one_more(const std::vector<Approval>& longer, const std::vector<Approval>& shorter) {
+  if (longer.size() != shorter.size() + 1) {
+    return nullptr;
+  }
+  std::size_t i = 0;
+  while (i < shorter.size() && same_approval(longer[i], shorter[i])) {
+    ++i;
+  }
+  if (!std::equal(shorter.begin() + static_cast<std::ptrdiff_t>(i), shorter.end(),
+                  longer.begin() + static_cast<std::ptrdiff_t>(i) + 1, same_approval)) {
+    return nullptr;
+  }
+  return &longer[i];
+}
+
+std::optional<std::string> refuse_added(const StatusChange& change, const Approval& approval,
+                                        const ApproverCheck& refuse_approver) {
+  const std::vector<Approval>& others = *change.before;
+  if (std::any_of(others.begin(), others.end(), [&](const Approval& other) { return other.user == approval.user; })) {
+    return "you (" + quoted(change.username) + ") have approved this " + std::string(change.object_kind) + " already";
+  }
+  const seconds skew = approval.at > change.now ? approval.at - change.now : change.now - approval.at;
+  if (skew > kApprovalClockSkew) {
+    return "the approval's at " + format_utc(approval.at) + " is more than 5 minutes from now (" +
+           format_utc(change.now) + "): an approval is given now";
+  }
+  for (const std::string& group : approval.groups) {
+    if (std::find(change.groups.begin(), change.groups.end(), group) == change.groups.end()) {
+      return "the approval names group " + quoted(group) + ", which you (" + quoted(change.username) +
+             ") are not a member of";
+    }
+  }
+  return refuse_approver(approval);
+}
+
+}  // namespace
+
+std::string describe_people(const Policy& policy, const People& people) {
+  std::string text;
+  const auto add = [&](const std::string& part) { text += (text.empty() ? "" : ", ") + part; };
+  if (people.super_admins) {
+    for (const std::string& group : policy.settings().super_admin_groups) {
+      add("members of " + group);
+    }
+  }
+  for (const std::string& user : people.users) {
+    add(user);
+  }
+  for (const std::string& group : people.groups) {
+    add("members of " + group);
+  }
+  return text.empty() ? "nobody" : text;
+}
+
+std::optional<std::string> refuse_status_change(const StatusChange& change, const ApproverCheck& refuse_approver) {
+  const std::vector<Approval>& before = *change.before;
+  const std::vector<Approval>& after = *change.after;
+  if (change.by_windowguard) {
+    const bool same = std::equal(before.begin(), before.end(), after.begin(), after.end(), same_approval);
+    return same ? std::nullopt
+                : std::optional<std::string>("windowguard keeps the approved and state fields; it never approves");
+  }
+  if (const Approval* added = the_one_more(after, before)) {
+    if (added->user != change.username) {
+      return "the approval is for " + quoted(added->user) + ", but you are " + quoted(change.username) +
+             ": only your own approval may be added";
+    }
+    return refuse_added(change, *added, refuse_approver);
+  }
+  if (const Approval* removed = the_one_more(before, after)) {
+    if (removed->user != change.username) {
+      return "the approval removed is " + quoted(removed->user) + "'s, but you are " + quoted(change.username) +
+             ": only your own approval may be withdrawn";
+    }
+    return std::nullopt;
+  }
+  return "a status update must add or remove exactly one approval, your own";
+}
+
+std::optional<std::string> refuse_write_of_kind(WriteKind kind, bool spec_changed, std::string_view object_kind,
+                                                const std::function<std::optional<std::string>()>& create_check,
+                                                const std::function<std::optional<std::string>()>& status_check) {
+  switch (kind) {
+    case WriteKind::Create:
+      return create_check();
+    case WriteKind::Update:
+    case WriteKind::UpdateStatus:
+      if (spec_changed) {
+        return "the spec of an " + std::string(object_kind) + " cannot change: cancel it and request a new one";
+      }
+      if (kind == WriteKind::Update) {
+        return std::nullopt;  // metadata; the status is its subresource's
+      }
+      return status_check();
+    case WriteKind::Delete:
+      return std::nullopt;  // cancelling is left to RBAC
+  }
+  return std::nullopt;
+}
+
+}  // namespace windowguard::core

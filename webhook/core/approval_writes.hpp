@@ -1,0 +1,55 @@
+#pragma once
+// What every write to an approvable object (a WindowException, an
+// ImageApproval) must respect, whatever the object: a status update adds or
+// withdraws exactly one approval, the caller's own, given now and naming
+// only groups the caller is in.  Who may approve is the object's rules'
+// to say (core/exception_rules.hpp, core/image_approval_rules.hpp).
+#include <functional>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/policy.hpp"
+#include "core/time.hpp"
+#include "core/window_exception.hpp"
+
+namespace windowguard::core {
+
+// How far an approval's `at` may be from now: it is the approver's clock,
+// and it must be now.
+inline constexpr seconds kApprovalClockSkew = minutes{5};
+
+enum class WriteKind { Create, Update, UpdateStatus, Delete };
+
+struct StatusChange {
+  std::string_view username;
+  std::span<const std::string_view> groups;
+  Instant now;
+  const std::vector<Approval>* before = nullptr;
+  const std::vector<Approval>* after = nullptr;
+  // The write is windowguard's own (keeping status.approved and
+  // status.state): it may change the status but for its approvals.
+  bool by_windowguard = false;
+  std::string_view object_kind;  // "exception", "image approval"
+};
+
+// Why an approval added by its own approver is refused by the object's
+// rules; nullopt when they accept the approver.
+using ApproverCheck = std::function<std::optional<std::string>(const Approval&)>;
+
+// "members of system:masters, bob, members of sre-leads", or "nobody".
+std::string describe_people(const Policy& policy, const People& people);
+
+// Why the status update is refused; nullopt when accepted.
+std::optional<std::string> refuse_status_change(const StatusChange& change, const ApproverCheck& refuse_approver);
+
+// Why an update or a delete is refused, before its status is looked at:
+// a spec never changes (a changed request is a new request), and a delete
+// is left to RBAC.  `status_check` judges an UpdateStatus.
+std::optional<std::string> refuse_write_of_kind(WriteKind kind, bool spec_changed, std::string_view object_kind,
+                                                const std::function<std::optional<std::string>()>& create_check,
+                                                const std::function<std::optional<std::string>()>& status_check);
+
+}  // namespace windowguard::core

@@ -1,0 +1,108 @@
+#include "core/image_approval_rules.hpp"
+
+#include <algorithm>
+
+#include "core/binding_index.hpp"
+#include "core/exception_standing.hpp"
+#include "core/glob.hpp"
+
+namespace windowguard::core {
+namespace {
+
+std::string quoted(std::string_view text) { return "\"" + std::string(text) + "\""; }
+
+std::optional<std::string> refuse_create(const Policy& policy, const ImageApprovalWrite& write) {
+  const ImageApproval& request = *write.object;
+  if (request.requested_by != write.username) {
+    return "spec.requestedBy " + quoted(request.requested_by) + " must be you (" + quoted(write.username) +
+           "): an image approval is requested by the person who creates it";
+  }
+  if (!request.approvals.empty()) {
+    return "a new image approval must have no approvals: approvers add theirs to its status";
+  }
+  if (rules_governing(policy, request.namespace_name, request.application).empty()) {
+    return "no approvals rule of the policy governs application " + quoted(request.application) + " in " +
+           quoted(request.namespace_name) + ": there is nothing to approve";
+  }
+  if (request.promoted_from.empty()) {
+    return std::nullopt;
+  }
+  if (!write.running_in_source) {
+    return "spec.promotedFrom " + quoted(request.promoted_from) + ": windowguard could not read what runs there (" +
+           write.unread_source + ")";
+  }
+  for (const ImageReference& image : request.images) {
+    const bool runs = std::any_of(write.running_in_source->begin(), write.running_in_source->end(),
+                                  [&](const ImageReference& running) { return names_image(image, running); });
+    if (!runs) {
+      return "image " + image.normalized() + " does not run in " + quoted(request.promoted_from) +
+             " now: no Deployment, StatefulSet or DaemonSet of application " + quoted(request.application) +
+             " there uses it";
+    }
+  }
+  return std::nullopt;
+}
+
+// An approver must be eligible under one of the rules that govern the
+// request, and neither its requester nor its builder unless that rule
+// allows them.
+std::optional<std::string> refuse_approver(const Policy& policy, const ImageApprovalWrite& write,
+                                           const Approval& approval) {
+  const ImageApproval& request = *write.object;
+  const std::vector<const ApprovalRule*> rules = rules_governing(policy, request.namespace_name, request.application);
+  if (rules.empty()) {
+    return "no approvals rule of the policy governs application " + quoted(request.application) + " in " +
+           quoted(request.namespace_name);
+  }
+  std::string refusal;
+  for (const ApprovalRule* rule : rules) {
+    if (approval.user == request.requested_by && !rule->allow_requester_to_approve) {
+      refusal =
+          "you requested these images: approvals rule " + quoted(rule->name) + " needs the approval of someone else";
+    } else if (!request.built_by.empty() && approval.user == request.built_by && !rule->allow_builder_to_approve) {
+      refusal = "you built these images: approvals rule " + quoted(rule->name) + " needs the approval of someone else";
+    } else if (!is_among(policy, rule->approvers, approval.user, approval.groups)) {
+      refusal = "you (" + quoted(write.username) + ") may not approve images under approvals rule " +
+                quoted(rule->name) + "; its approvers are " + describe_people(policy, rule->approvers);
+    } else {
+      return std::nullopt;
+    }
+  }
+  return refusal;
+}
+
+}  // namespace
+
+bool names_image(const ImageReference& approved, const ImageReference& image) {
+  return approved.registry == image.registry && approved.repository == image.repository &&
+         (approved.digest.empty() ? approved.tag == image.tag : approved.digest == image.digest);
+}
+
+std::vector<const ApprovalRule*> rules_governing(const Policy& policy, std::string_view namespace_name,
+                                                 std::string_view application) {
+  std::vector<const ApprovalRule*> rules;
+  for (const ApprovalRule& rule : policy.image_rules().approvals) {
+    const bool covers_application =
+        rule.applications.empty() ||
+        std::any_of(rule.applications.begin(), rule.applications.end(),
+                    [&](const std::string& pattern) { return glob_matches(pattern, application); });
+    if (covers_application && names_environment(rule.environments, namespace_name, policy.settings().cluster_name)) {
+      rules.push_back(&rule);
+    }
+  }
+  return rules;
+}
+
+std::optional<std::string> refuse_image_approval_write(const Policy& policy, const ImageApprovalWrite& write) {
+  return refuse_write_of_kind(
+      write.kind, write.spec_changed, "image approval", [&] { return refuse_create(policy, write); },
+      [&] {
+        const StatusChange change{
+            write.username,           write.groups,         write.now,       &write.old_object->approvals,
+            &write.object->approvals, write.by_windowguard, "image approval"};
+        return refuse_status_change(change,
+                                    [&](const Approval& approval) { return refuse_approver(policy, write, approval); });
+      });
+}
+
+}  // namespace windowguard::core

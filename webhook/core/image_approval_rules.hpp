@@ -1,0 +1,49 @@
+#pragma once
+// Which writes to ImageApproval objects windowguard accepts
+// (docs/approvals.md, "What windowguard checks"): a request filed by its
+// requester for an application an approvals rule governs, images that run
+// in the environment a promotion names, a spec that never changes, and
+// status updates that add or remove one approval, the caller's own, by an
+// eligible approver.  Pure: the admission adapter decodes the objects, and
+// reads the workloads a promotion names.
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/approval_writes.hpp"
+#include "core/image_rules.hpp"
+#include "core/policy.hpp"
+
+namespace windowguard::core {
+
+struct ImageApprovalWrite {
+  WriteKind kind = WriteKind::Create;
+  std::string_view username;
+  std::span<const std::string_view> groups;
+  Instant now;
+  const ImageApproval* object = nullptr;      // Create, Update, UpdateStatus
+  const ImageApproval* old_object = nullptr;  // Update, UpdateStatus
+  bool spec_changed = false;
+  bool by_windowguard = false;
+  // A Create with promotedFrom: the images the application's Deployments,
+  // StatefulSets and DaemonSets run in that namespace now, or why they could
+  // not be read.
+  std::optional<std::vector<ImageReference>> running_in_source = std::nullopt;
+  std::string unread_source = {};
+};
+
+// Why the write is refused, in words for whoever made it; nullopt when it is
+// accepted.
+std::optional<std::string> refuse_image_approval_write(const Policy& policy, const ImageApprovalWrite& write);
+
+// Whether `approved` names `image`: the same registry and repository, and the
+// same digest where it names one, else the same tag.
+bool names_image(const ImageReference& approved, const ImageReference& image);
+
+// The approvals rules that govern the application in the namespace.
+std::vector<const ApprovalRule*> rules_governing(const Policy& policy, std::string_view namespace_name,
+                                                 std::string_view application);
+
+}  // namespace windowguard::core
