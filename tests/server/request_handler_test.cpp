@@ -5,7 +5,9 @@
 #include <gtest/gtest.h>
 
 #include "policy/policy_directory.hpp"
+#include "policy/policy_loader.hpp"
 #include "support/fixtures.hpp"
+#include "support/object_write_review.hpp"
 #include "support/policy_builder.hpp"
 #include "support/time_helpers.hpp"
 
@@ -140,7 +142,7 @@ TEST(RequestHandler, AnEvictionIsDecidedWithItsPodOrUnderEveryBindingOfItsNamesp
   Metrics metrics;
   core::DecisionMemo memo;
   HandlerContext context{&policy, "", testing::utc("2024-05-08T12:00:00Z"), metrics, memo};
-  context.reads_pods = true;
+  context.reads_cluster = true;
   const auto eviction_request = [] {
     Request request(http::verb::post, "/validate", 11);
     request.set(http::field::content_type, kJson);
@@ -155,11 +157,12 @@ TEST(RequestHandler, AnEvictionIsDecidedWithItsPodOrUnderEveryBindingOfItsNamesp
     return std::get<PendingReview>(std::move(handled));
   };
   const auto pod_of = [](const std::string& app) {
-    return Result<std::string>(R"({"kind":"Pod","metadata":{"name":"api-7d9c4b6f5-x2x7k","labels":{"app":")" + app +
-                               R"("}}})");
+    return Result<std::vector<std::string>>(std::vector<std::string>{
+        R"({"kind":"Pod","metadata":{"name":"api-7d9c4b6f5-x2x7k","labels":{"app":")" + app + R"("}}})"});
   };
 
   PendingReview api = pending_eviction();
+  EXPECT_EQ(api.reads, std::vector<std::string>{"/api/v1/namespaces/prod-eu-1/pods/api-7d9c4b6f5-x2x7k"});
   const Response api_answer = answer_review(api, pod_of("api"), context);
   EXPECT_NE(api_answer.body().find("\"allowed\":true"), std::string::npos) << api_answer.body();
   PendingReview billing = pending_eviction();
@@ -169,7 +172,8 @@ TEST(RequestHandler, AnEvictionIsDecidedWithItsPodOrUnderEveryBindingOfItsNamesp
   const Response unread_answer = answer_review(unread, Problem("GET /api/v1/...: HTTP 403"), context);
   EXPECT_NE(unread_answer.body().find("\"allowed\":false"), std::string::npos) << unread_answer.body();
   PendingReview garbled = pending_eviction();
-  const Response garbled_answer = answer_review(garbled, Result<std::string>(std::string("<html>")), context);
+  const Response garbled_answer =
+      answer_review(garbled, Result<std::vector<std::string>>(std::vector<std::string>{"<html>"}), context);
   EXPECT_NE(garbled_answer.body().find("\"allowed\":false"), std::string::npos) << garbled_answer.body();
 
   const std::string rendered = metrics.render(&policy, context.now);
@@ -177,9 +181,58 @@ TEST(RequestHandler, AnEvictionIsDecidedWithItsPodOrUnderEveryBindingOfItsNamesp
   EXPECT_NE(rendered.find("windowguard_evicted_pod_reads_total{result=\"unread\"} 2"), std::string::npos);
   EXPECT_NE(rendered.find("windowguard_http_responses_total{path=\"/validate\",code=\"200\"} 4"), std::string::npos);
 
-  context.reads_pods = false;
+  context.reads_cluster = false;
   Request request = eviction_request();
   EXPECT_TRUE(std::holds_alternative<Response>(handle_request(request, context))) << "without cluster access";
+}
+
+// With cluster access a promotion request waits for its source's workloads:
+// it is accepted only for images its application runs there now.
+TEST(RequestHandler, APromotionRequestIsDecidedWithTheImagesItsSourceRuns) {
+  auto loaded = policy::load_policy({{"p.yaml", R"yaml(apiVersion: windowguard.dev/v1
+kind: WindowPolicy
+approvals:
+  - name: prod-release
+    environments: [shop-prod]
+)yaml"}});
+  ASSERT_TRUE(loaded);
+  const core::Policy& policy = *loaded->policy;
+  Metrics metrics;
+  core::DecisionMemo memo;
+  HandlerContext context{&policy, "", testing::utc("2026-12-05T18:00:00Z"), metrics, memo};
+  context.reads_cluster = true;
+  const std::string object =
+      R"({"apiVersion":"windowguard.dev/v1","kind":"ImageApproval","metadata":{"name":"web-2","namespace":"shop-prod"},)"
+      R"("spec":{"requestedBy":"alice","application":"web","images":["web:2"],"promotedFrom":"shop-staging"}})";
+  const auto pending_promotion = [&] {
+    Request request(http::verb::post, "/validate", 11);
+    request.set(http::field::content_type, kJson);
+    request.body() = testing::object_write_review({"ImageApproval", "imageapprovals", "web-2", "shop-prod"}, "CREATE",
+                                                  "", "alice", "", object, "");
+    request.prepare_payload();
+    Handled handled = handle_request(request, context);
+    EXPECT_TRUE(std::holds_alternative<PendingReview>(handled));
+    return std::get<PendingReview>(std::move(handled));
+  };
+  const auto deployments_running = [](const std::string& app, const std::string& image) {
+    return R"({"kind":"DeploymentList","items":[{"metadata":{"name":"web","labels":{"app":")" + app +
+           R"("}},"spec":{"template":{"spec":{"containers":[{"name":"web","image":")" + image + R"("}]}}}}]})";
+  };
+  const std::string empty = R"({"kind":"StatefulSetList","items":[]})";
+
+  PendingReview running = pending_promotion();
+  EXPECT_EQ(running.reads, (std::vector<std::string>{"/apis/apps/v1/namespaces/shop-staging/deployments",
+                                                     "/apis/apps/v1/namespaces/shop-staging/statefulsets",
+                                                     "/apis/apps/v1/namespaces/shop-staging/daemonsets"}));
+  const Response allowed = answer_review(
+      running, std::vector<std::string>{deployments_running("web", "docker.io/library/web:2"), empty, empty}, context);
+  EXPECT_NE(allowed.body().find("\"allowed\":true"), std::string::npos) << allowed.body();
+  const Response other_app = answer_review(
+      pending_promotion(), std::vector<std::string>{deployments_running("api", "web:2"), empty, empty}, context);
+  EXPECT_NE(other_app.body().find("does not run in \\\"shop-staging\\\" now"), std::string::npos) << other_app.body();
+  const Response unread = answer_review(pending_promotion(), Problem("GET ...: HTTP 403"), context);
+  EXPECT_NE(unread.body().find("could not read what runs there (GET ...: HTTP 403)"), std::string::npos)
+      << unread.body();
 }
 
 TEST(RequestHandler, EndpointsAreNamedByPathAlone) {

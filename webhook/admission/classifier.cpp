@@ -54,17 +54,6 @@ ObjectLabels labels_of_selector(std::string_view selector) {
   return labels;
 }
 
-std::string_view application_of(const ObjectLabels& labels, const core::Settings& settings) {
-  for (const std::string& key : settings.app_label_keys) {
-    for (const core::Label& label : labels) {
-      if (label.key == key) {
-        return label.value;
-      }
-    }
-  }
-  return {};
-}
-
 // An object's spec.replicas, or `when_absent` when it has a spec without it:
 // a workload's count defaults to 1 (the API server fills it in before
 // admission; a DaemonSet has none), while an autoscaling/v1 Scale omits a
@@ -240,6 +229,17 @@ ObjectLabels labels_of(const Value* object) {
     }
   }
   return labels;
+}
+
+std::string_view application_of(const ObjectLabels& labels, const core::Settings& settings) {
+  for (const std::string& key : settings.app_label_keys) {
+    for (const core::Label& label : labels) {
+      if (label.key == key) {
+        return label.value;
+      }
+    }
+  }
+  return {};
 }
 
 bool is_eviction(const AdmissionRequest& request) {

@@ -43,6 +43,9 @@ struct Classification {
 
 // An object's metadata.labels (none for a null object), viewing its strings.
 ObjectLabels labels_of(const rapidjson::Value* object);
+// The application its labels name (settings.appLabelKeys, in order); empty
+// when none does.
+std::string_view application_of(const ObjectLabels& labels, const core::Settings& settings);
 
 // A CREATE of a Pod's eviction subresource (kubectl drain, the eviction API).
 bool is_eviction(const AdmissionRequest& request);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "admission/classifier.hpp"
 #include "admission/json_members.hpp"
 
 namespace windowguard::admission {
@@ -30,6 +31,26 @@ ImageList images_of(const rapidjson::Value* object) {
 }
 
 }  // namespace
+
+std::vector<core::ImageReference> application_images(const rapidjson::Value& list, std::string_view application,
+                                                     const core::Settings& settings) {
+  std::vector<core::ImageReference> images;
+  const rapidjson::Value* items = json_member(&list, "items");
+  if (items == nullptr || !items->IsArray()) {
+    return images;
+  }
+  for (const rapidjson::Value& item : items->GetArray()) {
+    if (application_of(labels_of(&item), settings) != application) {
+      continue;
+    }
+    for (std::string_view text : images_of(&item)) {
+      if (Result<core::ImageReference> image = core::parse_image_reference(text)) {
+        images.push_back(std::move(image).value());
+      }
+    }
+  }
+  return images;
+}
 
 TemplateImages template_images(const AdmissionRequest& request) {
   TemplateImages result{images_of(request.object), {}};

@@ -2,11 +2,14 @@
 // The images a workload's pod template runs, and those a deploy adds
 // (docs/approvals.md, "Which images need an approval").
 #include <string_view>
+#include <vector>
 
 #include <rapidjson/document.h>
 #include <boost/container/small_vector.hpp>
 
 #include "admission/review_decoder.hpp"
+#include "core/image_reference.hpp"
+#include "core/policy.hpp"
 
 namespace windowguard::admission {
 
@@ -20,5 +23,11 @@ struct TemplateImages {
 
 // The images of spec.template.spec of the request's object and old object.
 TemplateImages template_images(const AdmissionRequest& request);
+
+// The images the application's workloads in a list (a DeploymentList, ...)
+// run; an image that is no valid reference is left out, as nothing can
+// approve it.
+std::vector<core::ImageReference> application_images(const rapidjson::Value& list, std::string_view application,
+                                                     const core::Settings& settings);
 
 }  // namespace windowguard::admission

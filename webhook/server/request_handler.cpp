@@ -7,6 +7,8 @@
 #include "admission/exception_admission.hpp"
 #include "admission/response_encoder.hpp"
 #include "admission/review_decoder.hpp"
+#include "admission/template_images.hpp"
+#include "cluster/review_reader.hpp"
 #include "core/decision.hpp"
 #include "core/time_text.hpp"
 #include "core/upcoming.hpp"
@@ -124,11 +126,11 @@ void log_decision(const admission::AdmissionRequest& request, const admission::A
 }
 
 // Decides a decoded review and answers it.
-Response decide_review(const PendingReview& review, const HandlerContext& context,
-                       const rapidjson::Value* evicted_pod) {
+Response decide_review(const PendingReview& review, const HandlerContext& context, const rapidjson::Value* evicted_pod,
+                       admission::SourceImages promotion_source = {}) {
   const admission::AdmissionRequest& request = review.review.request();
-  admission::ClusterFacts cluster{
-      context.exceptions, context.namespace_labels, {}, evicted_pod, context.image_approvals};
+  admission::ClusterFacts cluster{context.exceptions, context.namespace_labels, {},
+                                  evicted_pod,        context.image_approvals,  std::move(promotion_source)};
   if (context.cluster != nullptr && admission::is_approvable_object_write(request)) {
     cluster.windowguard_user = context.cluster->identity();
   }
@@ -141,6 +143,55 @@ Response decide_review(const PendingReview& review, const HandlerContext& contex
   context.metrics.count_admission(decision.action, outcome, request.dry_run, latency);
   log_decision(request, decision, outcome, *context.policy, latency);
   return response;
+}
+
+Response answer_eviction(const PendingReview& pending, const Result<std::vector<std::string>>& read,
+                         const HandlerContext& context) {
+  const admission::AdmissionRequest& request = pending.review.request();
+  rapidjson::Document document;
+  std::string unread;
+  if (!read) {
+    unread = read.error().message;
+  } else if (read->size() != 1 || document.Parse(read->front().c_str()).HasParseError() || !document.IsObject()) {
+    unread = "the API server's answer is not a Pod's JSON";
+  }
+  context.metrics.count_evicted_pod_read(unread.empty());
+  if (!unread.empty()) {
+    LogLine(spdlog::level::warn, "evicted Pod unread: every binding of its namespace applies")
+        .field("uid", request.uid)
+        .field("namespace", request.namespace_name)
+        .field("name", request.name)
+        .field("reason", unread)
+        .emit();
+  }
+  return decide_review(pending, context, unread.empty() ? &document : nullptr);
+}
+
+// A promotion request is decided with the images its application runs in
+// the namespace it names, read from its Deployments, StatefulSets and
+// DaemonSets.
+Response answer_promotion(const PendingReview& pending, const Result<std::vector<std::string>>& read,
+                          const HandlerContext& context) {
+  const std::optional<admission::PromotionSource> source = admission::promotion_source(pending.review.request());
+  admission::SourceImages images;
+  std::string unread = read ? "" : read.error().message;
+  std::vector<core::ImageReference> running;
+  for (const std::string& body : read ? *read : std::vector<std::string>{}) {
+    rapidjson::Document list;
+    if (list.Parse(body.c_str()).HasParseError() || !list.IsObject()) {
+      unread = "the API server's answer is not a list's JSON";
+      break;
+    }
+    std::vector<core::ImageReference> more =
+        admission::application_images(list, source->application, context.policy->settings());
+    running.insert(running.end(), std::make_move_iterator(more.begin()), std::make_move_iterator(more.end()));
+  }
+  if (unread.empty()) {
+    images.images = std::move(running);
+  } else {
+    images.unread = std::move(unread);
+  }
+  return decide_review(pending, context, nullptr, std::move(images));
 }
 
 Handled validate(Request& request, const HandlerContext& context) {
@@ -163,11 +214,25 @@ Handled validate(Request& request, const HandlerContext& context) {
     LogLine(spdlog::level::warn, "malformed AdmissionReview").field("reason", reason).emit();
     return text(request, http::status::bad_request, "malformed AdmissionReview: " + reason);
   }
-  PendingReview review{std::move(decoded).value(), request.version(), request.keep_alive(), started};
-  if (context.reads_pods && admission::is_eviction(review.review.request())) {
-    return review;
+  PendingReview review{std::move(decoded).value(), {}, request.version(), request.keep_alive(), started};
+  if (!context.reads_cluster) {
+    return decide_review(review, context, nullptr);
   }
-  return decide_review(review, context, nullptr);
+  const admission::AdmissionRequest& admission_request = review.review.request();
+  std::optional<std::vector<std::string>> reads;
+  if (admission::is_eviction(admission_request)) {
+    reads = cluster::ReviewReader::pod_targets(std::string(admission_request.namespace_name),
+                                               std::string(admission_request.name));
+  } else if (const auto source = admission::promotion_source(admission_request)) {
+    reads = cluster::ReviewReader::workload_targets(source->namespace_name);
+  } else {
+    return decide_review(review, context, nullptr);
+  }
+  if (!reads) {
+    return answer_review(review, Problem("it names no object the API server could have"), context);
+  }
+  review.reads = std::move(*reads);
+  return review;
 }
 
 Response windows(const Request& request, std::string_view query, const HandlerContext& context) {
@@ -265,25 +330,11 @@ Handled handle_request(Request& request, const HandlerContext& context) {
   return handled;
 }
 
-Response answer_review(const PendingReview& pending, const Result<std::string>& pod, const HandlerContext& context) {
+Response answer_review(const PendingReview& pending, const Result<std::vector<std::string>>& read,
+                       const HandlerContext& context) {
   const admission::AdmissionRequest& request = pending.review.request();
-  rapidjson::Document document;
-  std::string unread;
-  if (!pod) {
-    unread = pod.error().message;
-  } else if (document.Parse(pod->c_str()).HasParseError() || !document.IsObject()) {
-    unread = "the API server's answer is not a Pod's JSON";
-  }
-  context.metrics.count_evicted_pod_read(unread.empty());
-  if (!unread.empty()) {
-    LogLine(spdlog::level::warn, "evicted Pod unread: every binding of its namespace applies")
-        .field("uid", request.uid)
-        .field("namespace", request.namespace_name)
-        .field("name", request.name)
-        .field("reason", unread)
-        .emit();
-  }
-  Response response = decide_review(pending, context, unread.empty() ? &document : nullptr);
+  Response response = admission::is_eviction(request) ? answer_eviction(pending, read, context)
+                                                      : answer_promotion(pending, read, context);
   context.metrics.count_response(Endpoint::Validate, response.result_int());
   return response;
 }

@@ -27,18 +27,21 @@ struct HandlerContext {
   std::string_view not_ready_reason;     // empty when ready
   core::Instant now;
   Metrics& metrics;
-  core::DecisionMemo& memo;                                  // the I/O thread's
-  const core::ExceptionBook* exceptions = nullptr;           // the cluster's; null without cluster access
-  const core::NamespaceLabels* namespace_labels = nullptr;   // the cluster's; null without cluster access
-  const cluster::ClusterView* cluster = nullptr;             // null without cluster access
-  bool reads_pods = false;                                   // an eviction's Pod can be read from the API server
+  core::DecisionMemo& memo;                                 // the I/O thread's
+  const core::ExceptionBook* exceptions = nullptr;          // the cluster's; null without cluster access
+  const core::NamespaceLabels* namespace_labels = nullptr;  // the cluster's; null without cluster access
+  const cluster::ClusterView* cluster = nullptr;            // null without cluster access
+  bool reads_cluster = false;  // an eviction's Pod and a promotion's source can be read from the API server
   const core::ImageApprovalBook* image_approvals = nullptr;  // the cluster's; null without cluster access
 };
 
-// A /validate of a Pod eviction, decoded, waiting for its Pod to be read: the
-// Eviction names its Pod but carries none of its labels.
+// A /validate decoded, waiting for what it needs from the API server: a Pod
+// eviction for its Pod (the Eviction names its Pod but carries none of its
+// labels), a promotion request for its source's workloads (whose images it
+// must run).
 struct PendingReview {
   admission::DecodedReview review;
+  std::vector<std::string> reads;  // API paths, for the reader
   unsigned version = 11;
   bool keep_alive = true;
   std::chrono::steady_clock::time_point started;
@@ -47,13 +50,15 @@ struct PendingReview {
 using Handled = std::variant<Response, PendingReview>;
 
 // Routes and answers one request; the body is moved out of `request`.  With
-// `context.reads_pods`, an eviction's review comes back pending instead:
-// read its Pod, then answer_review.
+// `context.reads_cluster`, an eviction's or a promotion's review comes back
+// pending instead: read its `reads`, then answer_review.
 Handled handle_request(Request& request, const HandlerContext& context);
 
-// Decides a pending eviction with its Pod (its labels name its application),
-// or, when the Pod could not be read, under every binding of its environment.
-Response answer_review(const PendingReview& pending, const Result<std::string>& pod, const HandlerContext& context);
+// Decides a pending review with what was read.  An eviction whose Pod could
+// not be read is decided under every binding of its environment; a
+// promotion whose source could not be read is refused, saying why.
+Response answer_review(const PendingReview& pending, const Result<std::vector<std::string>>& read,
+                       const HandlerContext& context);
 
 // Which endpoint a request target ("/validate?timeout=5s") names.
 Endpoint endpoint_of(std::string_view target);

@@ -22,8 +22,8 @@ namespace {
 namespace asio = boost::asio;
 
 // Evictions come in bursts (a node drain); each read is one short GET.
-constexpr std::size_t kPodReaders = 2;
-constexpr std::size_t kPodReadsWaiting = 256;
+constexpr std::size_t kReviewReaders = 2;
+constexpr std::size_t kReadsWaiting = 256;
 
 // One I/O thread: its io_context, its acceptor and its cached views.
 struct IoThread {
@@ -48,14 +48,15 @@ void schedule_polls(asio::steady_timer& timer, Watcher& watcher, std::chrono::mi
 }
 
 // What `serve` reads from the cluster: a view of windowguard's objects and
-// the Namespaces, and the evicted Pods.
+// the Namespaces, and what single reviews need read (an evicted Pod, a
+// promotion's source workloads).
 struct ClusterAccess {
   std::unique_ptr<cluster::ClusterView> view;
-  std::unique_ptr<cluster::PodReader> pods;
+  std::unique_ptr<cluster::ReviewReader> reader;
 
   void stop() const {
-    if (pods) {
-      pods->stop();
+    if (reader) {
+      reader->stop();
     }
     if (view) {
       view->stop();
@@ -76,7 +77,7 @@ Result<ClusterAccess> start_cluster_access(const ServerConfig& config, SharedSta
     return credentials.error();
   }
   ClusterAccess access;
-  access.pods = std::make_unique<cluster::PodReader>(credentials.value(), kPodReaders, kPodReadsWaiting);
+  access.reader = std::make_unique<cluster::ReviewReader>(credentials.value(), kReviewReaders, kReadsWaiting);
   access.view = std::make_unique<cluster::ClusterView>(
       std::move(credentials).value(),
       cluster::ClusterView::Outlets{
@@ -92,7 +93,7 @@ Result<ClusterAccess> start_cluster_access(const ServerConfig& config, SharedSta
   shared.namespace_labels.publish(std::make_shared<const core::NamespaceLabels>());
   shared.image_approvals.publish(std::make_shared<const core::ImageApprovalBook>());
   access.view->start();
-  access.pods->start();
+  access.reader->start();
   return access;
 }
 
@@ -111,7 +112,7 @@ int serve(const ServerConfig& config) {
     return 1;
   }
   shared.cluster = cluster_access->view.get();
-  shared.pods = cluster_access->pods.get();
+  shared.reader = cluster_access->reader.get();
 
   const unsigned thread_count =
       config.threads != 0 ? config.threads : std::max(1U, std::thread::hardware_concurrency());
@@ -190,7 +191,7 @@ int serve(const ServerConfig& config) {
   for (auto& io_thread : threads) {
     io_thread->thread.join();
   }
-  // Before the I/O threads' io_contexts go: a Pod read may still post its
+  // Before the I/O threads' io_contexts go: a review's read may still post its
   // answer to one.
   cluster_access->stop();
   LogLine(spdlog::level::info, "stopped").emit();

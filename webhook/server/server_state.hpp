@@ -8,7 +8,7 @@
 #include <boost/asio/ssl/context.hpp>
 
 #include "cluster/cluster_view.hpp"
-#include "cluster/pod_reader.hpp"
+#include "cluster/review_reader.hpp"
 #include "core/decision_memo.hpp"
 #include "core/policy.hpp"
 #include "server/metrics.hpp"
@@ -32,7 +32,7 @@ struct SharedState {
   Published<const core::ImageApprovalBook> image_approvals;  // null without cluster access
   // Set before the I/O threads start; null without cluster access.
   const cluster::ClusterView* cluster = nullptr;
-  cluster::PodReader* pods = nullptr;
+  cluster::ReviewReader* reader = nullptr;
   std::atomic<bool> draining{false};
 };
 

@@ -28,7 +28,7 @@ bool is_parse_error(const beast::error_code& error) {
 
 Session::Session(boost::asio::ip::tcp::socket socket, std::shared_ptr<boost::asio::ssl::context> tls,
                  ThreadState& thread)
-    : tls_(std::move(tls)), stream_(std::move(socket), *tls_), thread_(thread), pod_deadline_(stream_.get_executor()) {
+    : tls_(std::move(tls)), stream_(std::move(socket), *tls_), thread_(thread), read_deadline_(stream_.get_executor()) {
   thread_.shared.metrics.connection_opened();
   thread_.sessions.insert(this);
   buffer_.reserve(kReadSize);
@@ -149,7 +149,7 @@ void Session::on_body(beast::error_code error) {
   Request request = parser_->release();
   Handled handled = handle_request(request, context());
   if (PendingReview* pending = std::get_if<PendingReview>(&handled)) {
-    read_evicted_pod(std::move(*pending));
+    read_for_review(std::move(*pending));
     return;
   }
   answer(std::get<Response>(std::move(handled)));
@@ -166,17 +166,15 @@ HandlerContext Session::context() const {
                         thread_.exceptions.get().get(),
                         thread_.namespace_labels.get().get(),
                         thread_.shared.cluster,
-                        thread_.shared.pods != nullptr,
+                        thread_.shared.reader != nullptr,
                         thread_.image_approvals.get().get()};
 }
 
-void Session::read_evicted_pod(PendingReview pending) {
-  const admission::AdmissionRequest& request = pending.review.request();
-  const std::string namespace_name(request.namespace_name);
-  const std::string name(request.name);
+void Session::read_for_review(PendingReview pending) {
+  std::vector<std::string> targets = std::move(pending.reads);
   pending_ = std::move(pending);
-  pod_deadline_.expires_after(thread_.shared.config.pod_read_deadline);
-  pod_deadline_.async_wait([self = shared_from_this()](boost::system::error_code cancelled) {
+  read_deadline_.expires_after(thread_.shared.config.pod_read_deadline);
+  read_deadline_.async_wait([self = shared_from_this()](boost::system::error_code cancelled) {
     if (!cancelled) {
       self->answer_pending(Problem("not read within the time allowed"));
     }
@@ -185,19 +183,20 @@ void Session::read_evicted_pod(PendingReview pending) {
   // connection's.  The session moves along with it, so that the last
   // reference never drops (and the session is never destroyed) on the
   // reader's thread.
-  thread_.shared.pods->read(namespace_name, name, [self = shared_from_this()](Result<std::string> pod) mutable {
-    Session& session = *self;
-    boost::asio::post(session.stream_.get_executor(),
-                      [self = std::move(self), pod = std::move(pod)] { self->answer_pending(pod); });
-  });
+  thread_.shared.reader->read(
+      std::move(targets), [self = shared_from_this()](Result<std::vector<std::string>> read) mutable {
+        Session& session = *self;
+        boost::asio::post(session.stream_.get_executor(),
+                          [self = std::move(self), read = std::move(read)] { self->answer_pending(read); });
+      });
 }
 
-void Session::answer_pending(const Result<std::string>& pod) {
+void Session::answer_pending(const Result<std::vector<std::string>>& read) {
   if (!pending_) {
     return;  // the read and its deadline: whichever came second
   }
-  pod_deadline_.cancel();
-  Response response = answer_review(*pending_, pod, context());
+  read_deadline_.cancel();
+  Response response = answer_review(*pending_, read, context());
   pending_.reset();
   answer(std::move(response));
 }

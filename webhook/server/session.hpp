@@ -38,11 +38,12 @@ class Session : public std::enable_shared_from_this<Session> {
   void on_header(boost::beast::error_code error);
   void on_body(boost::beast::error_code error);
   HandlerContext context() const;
-  // An eviction: its Pod is read on the Pod reader's threads while this one
-  // serves other connections; the review is answered when the read ends or
-  // its deadline passes, whichever comes first.
-  void read_evicted_pod(PendingReview pending);
-  void answer_pending(const Result<std::string>& pod);
+  // An eviction or a promotion request: what it needs is read on the review
+  // reader's threads while this one serves other connections; the review is
+  // answered when the read ends or its deadline passes, whichever comes
+  // first.
+  void read_for_review(PendingReview pending);
+  void answer_pending(const Result<std::vector<std::string>>& read);
   void answer(Response response);
   void fail_request(http::status status, std::string reason);
   void send(Response response);
@@ -56,7 +57,7 @@ class Session : public std::enable_shared_from_this<Session> {
   ThreadState& thread_;
   bool idle_ = false;
   std::optional<PendingReview> pending_;
-  boost::asio::steady_timer pod_deadline_;
+  boost::asio::steady_timer read_deadline_;
 };
 
 }  // namespace windowguard::server

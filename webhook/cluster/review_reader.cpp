@@ -1,4 +1,4 @@
-#include "cluster/pod_reader.hpp"
+#include "cluster/review_reader.hpp"
 
 #include <algorithm>
 
@@ -10,8 +10,9 @@ namespace {
 // so that a read too slow for its review always ends by the review's
 // deadline, and the reader is free again soon after.
 constexpr std::chrono::seconds kSilence{3};
-// A Pod is at most what etcd stores for one object (1.5 MiB by default).
-constexpr std::size_t kLargestPod = std::size_t{4} * 1024 * 1024;
+// A Pod is at most what etcd stores for one object (1.5 MiB by default); a
+// namespace's workloads of one kind, a few hundred of them.
+constexpr std::size_t kLargestAnswer = std::size_t{16} * 1024 * 1024;
 
 // A DNS label or subdomain, as Kubernetes names Namespaces and Pods: nothing
 // that could reach another path of the API.
@@ -23,22 +24,22 @@ bool is_object_name(const std::string& name) {
 
 }  // namespace
 
-PodReader::PodReader(Credentials credentials, std::size_t workers, std::size_t queue_limit)
+ReviewReader::ReviewReader(Credentials credentials, std::size_t workers, std::size_t queue_limit)
     : client_(std::move(credentials), kSilence), queue_limit_(queue_limit) {
   for (std::size_t i = 0; i < workers; ++i) {
     interrupters_.push_back(std::make_unique<Interrupter>());
   }
 }
 
-PodReader::~PodReader() { stop(); }
+ReviewReader::~ReviewReader() { stop(); }
 
-void PodReader::start() {
+void ReviewReader::start() {
   for (const auto& interrupter : interrupters_) {
     workers_.emplace_back([this, raw = interrupter.get()] { work(*raw); });
   }
 }
 
-void PodReader::stop() {
+void ReviewReader::stop() {
   {
     const std::lock_guard lock(mutex_);
     stopping_ = true;
@@ -62,11 +63,26 @@ void PodReader::stop() {
   }
 }
 
-void PodReader::read(const std::string& namespace_name, const std::string& name, Done done) {
+std::optional<std::vector<std::string>> ReviewReader::pod_targets(const std::string& namespace_name,
+                                                                  const std::string& name) {
   if (!is_object_name(namespace_name) || !is_object_name(name)) {
-    done(Problem{"\"" + namespace_name + "/" + name + "\" names no Pod"});
-    return;
+    return std::nullopt;
   }
+  return std::vector<std::string>{"/api/v1/namespaces/" + namespace_name + "/pods/" + name};
+}
+
+std::optional<std::vector<std::string>> ReviewReader::workload_targets(const std::string& namespace_name) {
+  if (!is_object_name(namespace_name)) {
+    return std::nullopt;
+  }
+  std::vector<std::string> targets;
+  for (const char* resource : {"deployments", "statefulsets", "daemonsets"}) {
+    targets.push_back("/apis/apps/v1/namespaces/" + namespace_name + "/" + resource);
+  }
+  return targets;
+}
+
+void ReviewReader::read(std::vector<std::string> targets, Done done) {
   {
     std::unique_lock lock(mutex_);
     if (stopping_) {
@@ -76,15 +92,31 @@ void PodReader::read(const std::string& namespace_name, const std::string& name,
     }
     if (queue_.size() >= queue_limit_) {
       lock.unlock();
-      done(Problem{"too many Pod reads waiting (" + std::to_string(queue_limit_) + ")"});
+      done(Problem{"too many reads waiting (" + std::to_string(queue_limit_) + ")"});
       return;
     }
-    queue_.push_back({"/api/v1/namespaces/" + namespace_name + "/pods/" + name, std::move(done)});
+    queue_.push_back({std::move(targets), std::move(done)});
   }
   queued_.notify_one();
 }
 
-void PodReader::work(Interrupter& interrupter) {
+Result<std::vector<std::string>> ReviewReader::read_all(const std::vector<std::string>& targets,
+                                                        Interrupter& interrupter) {
+  std::vector<std::string> bodies;
+  for (const std::string& target : targets) {
+    Result<ApiResponse> answer = client_.send({ApiRequest::Method::Get, target, {}}, interrupter, kLargestAnswer);
+    if (!answer) {
+      return answer.error();
+    }
+    if (answer->status != 200) {
+      return Problem{"GET " + target + ": HTTP " + std::to_string(answer->status)};
+    }
+    bodies.push_back(std::move(answer->body));
+  }
+  return bodies;
+}
+
+void ReviewReader::work(Interrupter& interrupter) {
   for (;;) {
     Read read;
     {
@@ -96,14 +128,7 @@ void PodReader::work(Interrupter& interrupter) {
       read = std::move(queue_.front());
       queue_.pop_front();
     }
-    Result<ApiResponse> answer = client_.send({ApiRequest::Method::Get, read.target, {}}, interrupter, kLargestPod);
-    if (!answer) {
-      read.done(answer.error());
-    } else if (answer->status != 200) {
-      read.done(Problem{"GET " + read.target + ": HTTP " + std::to_string(answer->status)});
-    } else {
-      read.done(std::move(answer->body));
-    }
+    read.done(read_all(read.targets, interrupter));
   }
 }
 
