@@ -93,7 +93,8 @@ TEST_F(Manifests, EveryFileParsesAndTheKustomizationListsThemAll) {
     }
   }
   for (const char* key :
-       {"CustomResourceDefinition/windowexceptions.windowguard.dev", "Namespace/windowguard",
+       {"CustomResourceDefinition/windowexceptions.windowguard.dev",
+        "CustomResourceDefinition/imageapprovals.windowguard.dev", "Namespace/windowguard",
         "ServiceAccount/windowguard", "ConfigMap/windowguard-policies", "Deployment/windowguard", "Service/windowguard",
         "PodDisruptionBudget/windowguard", "ValidatingWebhookConfiguration/windowguard"}) {
     EXPECT_TRUE(objects_->count(key)) << key;
@@ -203,9 +204,13 @@ std::vector<std::string> permissions_of(const YAML::Node& role) {
 TEST_F(Manifests, TheExceptionRolesGrantWhatEachPartyNeedsAndNoMore) {
   EXPECT_EQ(permissions_of(object("ClusterRole/windowguard-webhook")),
             (std::vector<std::string>{"windowguard.dev windowexceptions get", "windowguard.dev windowexceptions list",
-                                      "windowguard.dev windowexceptions watch",
-                                      "windowguard.dev windowexceptions/status patch", " namespaces get",
-                                      " namespaces list", " namespaces watch", " pods get"}));
+                                      "windowguard.dev windowexceptions watch", "windowguard.dev imageapprovals get",
+                                      "windowguard.dev imageapprovals list", "windowguard.dev imageapprovals watch",
+                                      "windowguard.dev windowexceptions/status patch",
+                                      "windowguard.dev imageapprovals/status patch", " namespaces get",
+                                      " namespaces list", " namespaces watch", " pods get", "apps deployments get",
+                                      "apps deployments list", "apps statefulsets get", "apps statefulsets list",
+                                      "apps daemonsets get", "apps daemonsets list"}));
   const YAML::Node binding = object("ClusterRoleBinding/windowguard-webhook");
   EXPECT_EQ(binding["subjects"][0]["kind"].as<std::string>(), "ServiceAccount");
   EXPECT_EQ(binding["subjects"][0]["name"].as<std::string>(), "windowguard");
@@ -214,19 +219,25 @@ TEST_F(Manifests, TheExceptionRolesGrantWhatEachPartyNeedsAndNoMore) {
       permissions_of(requester),
       (std::vector<std::string>{"windowguard.dev windowexceptions get", "windowguard.dev windowexceptions list",
                                 "windowguard.dev windowexceptions watch", "windowguard.dev windowexceptions create",
-                                "windowguard.dev windowexceptions delete"}));
+                                "windowguard.dev windowexceptions delete", "windowguard.dev imageapprovals get",
+                                "windowguard.dev imageapprovals list", "windowguard.dev imageapprovals watch",
+                                "windowguard.dev imageapprovals create", "windowguard.dev imageapprovals delete"}));
   EXPECT_EQ(requester["metadata"]["labels"]["rbac.authorization.k8s.io/aggregate-to-edit"].as<std::string>(), "true");
   const YAML::Node approver = object("ClusterRole/windowguard-approver");
   EXPECT_EQ(permissions_of(approver),
             (std::vector<std::string>{
                 "windowguard.dev windowexceptions get", "windowguard.dev windowexceptions list",
-                "windowguard.dev windowexceptions watch", "windowguard.dev windowexceptions/status get",
-                "windowguard.dev windowexceptions/status update", "windowguard.dev windowexceptions/status patch"}));
+                "windowguard.dev windowexceptions watch", "windowguard.dev imageapprovals get",
+                "windowguard.dev imageapprovals list", "windowguard.dev imageapprovals watch",
+                "windowguard.dev windowexceptions/status get", "windowguard.dev windowexceptions/status update",
+                "windowguard.dev windowexceptions/status patch", "windowguard.dev imageapprovals/status get",
+                "windowguard.dev imageapprovals/status update", "windowguard.dev imageapprovals/status patch"}));
   EXPECT_FALSE(approver["metadata"]["labels"]["rbac.authorization.k8s.io/aggregate-to-edit"]);
   const YAML::Node viewer = object("ClusterRole/windowguard-view");
   EXPECT_EQ(permissions_of(viewer),
             (std::vector<std::string>{"windowguard.dev windowexceptions get", "windowguard.dev windowexceptions list",
-                                      "windowguard.dev windowexceptions watch"}));
+                                      "windowguard.dev windowexceptions watch", "windowguard.dev imageapprovals get",
+                                      "windowguard.dev imageapprovals list", "windowguard.dev imageapprovals watch"}));
   EXPECT_EQ(viewer["metadata"]["labels"]["rbac.authorization.k8s.io/aggregate-to-view"].as<std::string>(), "true");
 }
 
@@ -249,6 +260,27 @@ TEST_F(Manifests, TheWindowExceptionCrdHasItsShortNameStatusAndColumns) {
                                                "Age=.metadata.creationTimestamp"}));
   const YAML::Node spec = version["schema"]["openAPIV3Schema"]["properties"]["spec"];
   EXPECT_EQ(strings(spec["required"]), (std::vector<std::string>{"requestedBy", "reason", "windows", "until"}));
+}
+
+// The ImageApproval CRD: namespaced, short name iap, status subresource, and
+// printer columns for application, images, approvals, state and age.
+TEST_F(Manifests, TheImageApprovalCrdHasItsShortNameStatusAndColumns) {
+  const YAML::Node crd = object("CustomResourceDefinition/imageapprovals.windowguard.dev");
+  EXPECT_EQ(crd["spec"]["scope"].as<std::string>(), "Namespaced");
+  EXPECT_EQ(strings(crd["spec"]["names"]["shortNames"]), std::vector<std::string>{"iap"});
+  const YAML::Node version = crd["spec"]["versions"][0];
+  EXPECT_TRUE(version["subresources"]["status"].IsMap());
+  std::vector<std::string> columns;
+  for (const YAML::Node& column : version["additionalPrinterColumns"]) {
+    columns.push_back(column["name"].as<std::string>() + "=" + column["jsonPath"].as<std::string>());
+  }
+  EXPECT_EQ(columns, (std::vector<std::string>{"Application=.spec.application", "Images=.spec.images",
+                                               "Approvals=.status.approved", "State=.status.state",
+                                               "Promoted-From=.spec.promotedFrom", "Requested-By=.spec.requestedBy",
+                                               "Age=.metadata.creationTimestamp"}));
+  const YAML::Node spec = version["schema"]["openAPIV3Schema"]["properties"]["spec"];
+  EXPECT_EQ(strings(spec["required"]), (std::vector<std::string>{"requestedBy", "application", "images"}));
+  EXPECT_EQ(spec["properties"]["images"]["maxItems"].as<int>(), 32);
 }
 
 TEST_F(Manifests, WebhookRulesCoverEveryGovernedRequest) {
