@@ -277,11 +277,15 @@ TEST(BreakGlass, UsageErrorsExitTwoWithTheReason) {
        {"request", "fix", "-n", "prod", "--windows", "w", "--for", "soon", "--reason", "INC-1: a reason"}},
       {run_exception,
        {"request", "fix", "-n", "prod", "--windows", "w", "--until", "Friday", "--reason", "INC-1: a reason"}},
-      {run_approve, {"image", "fix", "-n", "prod"}},
+      {run_approve, {"images", "fix", "-n", "prod"}},
       {run_approve, {"exception", "fix"}},
       {run_withdraw, {"exception"}},
       {run_cancel, {}},
       {run_requests, {"--output", "yaml"}},
+      {run_image, {}},
+      {run_image, {"request", "web-2", "-n", "prod", "--application", "web"}},
+      {run_image, {"request", "-n", "prod", "--application", "web", "--image", "web:2"}},
+      {run_promote, {"--application", "web", "--to", "prod"}},
   };
   for (const auto& [verb, arguments] : rows) {
     const VerbRun result = run(verb, arguments);
@@ -293,6 +297,75 @@ TEST(BreakGlass, UsageErrorsExitTwoWithTheReason) {
   unsetenv("WINDOWGUARD_KUBECTL");
   EXPECT_EQ(no_kubectl.code, kExitUsage);
   EXPECT_NE(no_kubectl.err.find("cannot run /nonexistent/kubectl"), std::string::npos) << no_kubectl.err;
+}
+
+// A kubectl stand-in: who you are, the workloads of "staging", and what
+// `create -f -` is given (kept in created.json).
+class FakeKubectl : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::filesystem::remove_all(directory_);
+    std::filesystem::create_directories(directory_);
+    std::ofstream(directory_ / "kubectl") << R"(#!/bin/sh
+case "$1 $2" in
+  "auth whoami") echo '{"status":{"userInfo":{"username":"alice","groups":["developers"]}}}' ;;
+  "get deployments,statefulsets,daemonsets")
+    echo '{"kind":"List","items":[
+      {"kind":"Deployment","metadata":{"name":"web","labels":{"app":"web"}},"spec":{"template":{"spec":{
+        "initContainers":[{"name":"migrate","image":"registry.example.com/shop/migrate:7"}],
+        "containers":[{"name":"web","image":"registry.example.com/shop/web:2.1"},{"name":"proxy","image":"envoy:v1"}]}}}},
+      {"kind":"Deployment","metadata":{"name":"api","labels":{"app":"api"}},"spec":{"template":{"spec":{
+        "containers":[{"name":"api","image":"api:9"}]}}}}]}' ;;
+  "create -f") cat > "$(dirname "$0")/created.json"; echo "imageapproval.windowguard.dev/created" ;;
+  *) echo "unexpected kubectl $*" >&2; exit 3 ;;
+esac
+)";
+    std::filesystem::permissions(directory_ / "kubectl", std::filesystem::perms::owner_all);
+    setenv("WINDOWGUARD_KUBECTL", (directory_ / "kubectl").c_str(), 1);
+  }
+  void TearDown() override {
+    unsetenv("WINDOWGUARD_KUBECTL");
+    std::filesystem::remove_all(directory_);
+  }
+  std::string created() const {
+    std::ifstream file(directory_ / "created.json");
+    return {std::istreambuf_iterator<char>(file), std::istreambuf_iterator<char>()};
+  }
+
+  std::filesystem::path directory_ = std::filesystem::temp_directory_path() / "windowguard-fake-kubectl";
+};
+
+TEST_F(FakeKubectl, PromoteFilesARequestForTheImagesTheApplicationRunsInTheSource) {
+  const VerbRun promoted = run(run_promote, {"--application", "web", "--from", "staging", "--to", "prod"});
+  ASSERT_EQ(promoted.code, kExitOk) << promoted.err;
+  EXPECT_EQ(
+      created(),
+      R"({"apiVersion":"windowguard.dev/v1","kind":"ImageApproval","metadata":{"name":"web-2-1","namespace":"prod"},)"
+      R"("spec":{"requestedBy":"alice","application":"web","images":["registry.example.com/shop/web:2.1",)"
+      R"("docker.io/library/envoy:v1","registry.example.com/shop/migrate:7"],"promotedFrom":"staging"}})");
+  EXPECT_NE(promoted.out.find("Ask an approver to run: windowguard approve image web-2-1 -n prod"), std::string::npos)
+      << promoted.out;
+  const VerbRun nothing = run(run_promote, {"--application", "ledger", "--from", "staging", "--to", "prod"});
+  EXPECT_EQ(nothing.code, kExitDenied);
+  EXPECT_NE(nothing.err.find("no Deployment, StatefulSet or DaemonSet of application \"ledger\" runs in staging"),
+            std::string::npos)
+      << nothing.err;
+}
+
+TEST_F(FakeKubectl, ImageRequestFilesTheRequestInYourName) {
+  const VerbRun requested =
+      run(run_image, {"request", "web-2", "-n", "prod", "--application", "web", "--image", "web:2", "--image",
+                      "sidecar:1", "--built-by", "ci-bot", "--approver", "bob"});
+  ASSERT_EQ(requested.code, kExitOk) << requested.err;
+  EXPECT_EQ(
+      created(),
+      R"({"apiVersion":"windowguard.dev/v1","kind":"ImageApproval","metadata":{"name":"web-2","namespace":"prod"},)"
+      R"("spec":{"requestedBy":"alice","application":"web","images":["web:2","sidecar:1"],"builtBy":"ci-bot",)"
+      R"("approvers":["bob"]}})");
+  const VerbRun refused =
+      run(run_image, {"request", "web-2", "-n", "prod", "--application", "web", "--image", "Web:2"});
+  EXPECT_EQ(refused.code, kExitUsage);
+  EXPECT_NE(refused.err.find("repository name must be lowercase"), std::string::npos) << refused.err;
 }
 
 int exit_code_of(const std::string& command) {

@@ -266,31 +266,6 @@ void append_sentence(std::string& text, std::string_view sentence) {
   }
 }
 
-// A name for a new ImageApproval, as kubectl accepts: the application and
-// the image's tag (or digest), lower case, other characters as '-'.
-std::string suggested_request_name(std::string_view application, std::string_view image) {
-  const std::size_t slash = image.rfind('/');
-  std::string_view last = slash == std::string_view::npos ? image : image.substr(slash + 1);
-  const std::size_t mark = last.find_first_of(":@");
-  std::string_view version = mark == std::string_view::npos ? std::string_view("latest") : last.substr(mark + 1);
-  if (version.starts_with("sha256:")) {
-    version = version.substr(7, 12);
-  }
-  std::string name = application.empty() ? std::string(last.substr(0, mark)) : std::string(application);
-  name += '-';
-  name += version;
-  for (char& c : name) {
-    c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-')) {
-      c = '-';
-    }
-  }
-  while (!name.empty() && name.back() == '-') {
-    name.pop_back();
-  }
-  return name.substr(0, 63);
-}
-
 void append_unapproved(std::string& text, const core::UnapprovedImage& image, const RequestSubject& subject) {
   text += "Image ";
   text += image.image;
@@ -334,6 +309,29 @@ void append_refused(std::string& text, const core::RefusedImage& image) {
 }
 
 }  // namespace
+
+std::string suggested_request_name(std::string_view application, std::string_view image) {
+  const std::size_t slash = image.rfind('/');
+  std::string_view last = slash == std::string_view::npos ? image : image.substr(slash + 1);
+  const std::size_t mark = last.find_first_of(":@");
+  std::string_view version = mark == std::string_view::npos ? std::string_view("latest") : last.substr(mark + 1);
+  if (version.starts_with("sha256:")) {
+    version = version.substr(7, 12);
+  }
+  std::string name = application.empty() ? std::string(last.substr(0, mark)) : std::string(application);
+  name += '-';
+  name += version;
+  for (char& c : name) {
+    c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-')) {
+      c = '-';
+    }
+  }
+  while (!name.empty() && name.back() == '-') {
+    name.pop_back();
+  }
+  return name.substr(0, 63);
+}
 
 std::string explain_image_reasons(const core::ImageVerdict& verdict, const RequestSubject& subject) {
   std::string text;

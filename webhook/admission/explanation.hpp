@@ -38,6 +38,11 @@ using AuditAnnotations = boost::container::static_vector<std::pair<std::string, 
 
 AuditAnnotations audit_annotations_for(const core::Policy& policy, const core::Decision& decision, core::Action action);
 
+// A name for a new ImageApproval, as kubectl accepts: the application and
+// the image's tag (or the start of its digest), lower case, other characters
+// as '-' ("checkout-2-3-1").
+std::string suggested_request_name(std::string_view application, std::string_view image);
+
 // Why a deploy's images are denied: each unapproved image, its approvals so
 // far and the command that requests or approves one; each refused image with
 // the condition and the image policy's message.

@@ -15,7 +15,7 @@ bool holds(const ImageList& list, std::string_view image) {
 ImageList images_of(const rapidjson::Value* object) {
   ImageList images;
   const rapidjson::Value* pod_spec = json_member(json_member(json_member(object, "spec"), "template"), "spec");
-  for (std::string_view containers : {"initContainers", "containers"}) {
+  for (std::string_view containers : {"containers", "initContainers"}) {
     const rapidjson::Value* list = json_member(pod_spec, containers);
     if (list == nullptr || !list->IsArray()) {
       continue;

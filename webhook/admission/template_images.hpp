@@ -17,7 +17,7 @@ namespace windowguard::admission {
 using ImageList = boost::container::small_vector<std::string_view, 8>;
 
 struct TemplateImages {
-  ImageList images;  // every init container and container image of the new template, without repeats
+  ImageList images;  // every container and init container image of the new template, without repeats
   ImageList added;   // those the old template did not run: all of them for a CREATE
 };
 

@@ -20,12 +20,16 @@ int run_serve(const Arguments& arguments, std::ostream& out, std::ostream& err);
 int run_webhook_config(const Arguments& arguments, std::ostream& out, std::ostream& err);
 int run_sidecar(const Arguments& arguments, std::ostream& out, std::ostream& err);
 // Break-glass through kubectl (docs/exceptions.md): `exception request`,
-// `approve exception`, `withdraw exception`, `cancel exception`, `requests`.
+// `approve (exception | image)`, `withdraw ...`, `cancel ...`, `requests`.
 int run_exception(const Arguments& arguments, std::ostream& out, std::ostream& err);
 int run_approve(const Arguments& arguments, std::ostream& out, std::ostream& err);
 int run_withdraw(const Arguments& arguments, std::ostream& out, std::ostream& err);
 int run_cancel(const Arguments& arguments, std::ostream& out, std::ostream& err);
 int run_requests(const Arguments& arguments, std::ostream& out, std::ostream& err);
+// Deployment approvals through kubectl (docs/approvals.md): `image request`
+// and `promote`; approve, withdraw, cancel and requests serve both kinds.
+int run_image(const Arguments& arguments, std::ostream& out, std::ostream& err);
+int run_promote(const Arguments& arguments, std::ostream& out, std::ostream& err);
 // `in` is read for "--review -" / "--manifest -".
 int run_check(const Arguments& arguments, std::istream& in, std::ostream& out, std::ostream& err);
 

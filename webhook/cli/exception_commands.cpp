@@ -1,7 +1,8 @@
-// The break-glass verbs (docs/exceptions.md, "From the command line"): file a
-// WindowException, approve or withdraw an approval, cancel a request, list
-// requests.  Each goes through kubectl (cli/kubectl.hpp); windowguard's
-// webhook checks every write they make.
+// The request verbs (docs/exceptions.md and docs/approvals.md, "From the
+// command line"): file a WindowException or an ImageApproval, promote what
+// runs in one environment to the next, approve or withdraw an approval,
+// cancel a request, list requests.  Each goes through kubectl
+// (cli/kubectl.hpp); windowguard's webhook checks every write they make.
 #include <rapidjson/document.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
@@ -15,6 +16,7 @@
 #include "cli/commands.hpp"
 #include "cli/kubectl.hpp"
 #include "cli/options.hpp"
+#include "cli/request_writing.hpp"
 #include "core/time_text.hpp"
 #include "policy/value_forms.hpp"
 
@@ -23,39 +25,6 @@ namespace {
 
 using admission::json_member;
 using admission::json_string_at;
-using JsonWriter = rapidjson::Writer<rapidjson::StringBuffer>;
-
-std::vector<std::string> comma_list(const std::string& text) {
-  std::vector<std::string> items;
-  std::istringstream parts(text);
-  for (std::string item; std::getline(parts, item, ',');) {
-    if (!item.empty()) {
-      items.push_back(item);
-    }
-  }
-  return items;
-}
-
-void write_list(JsonWriter& json, const char* name, const std::vector<std::string>& items) {
-  json.Key(name);
-  json.StartArray();
-  for (const std::string& item : items) {
-    json.String(item.c_str());
-  }
-  json.EndArray();
-}
-
-// kubectl's failure, or nothing.
-int kubectl_failed(const Result<KubectlResult>& result, std::ostream& err) {
-  if (!result) {
-    err << "windowguard: " << result.error().message << '\n';
-    return kExitUsage;
-  }
-  err << result->err;
-  return result->exit_code == 0 ? kExitOk : kExitDenied;
-}
-
-core::Instant now() { return date::floor<core::seconds>(std::chrono::system_clock::now()); }
 
 int request_exception(const Arguments& arguments, std::ostream& out, std::ostream& err) {
   po::options_description options(
@@ -166,6 +135,7 @@ int request_exception(const Arguments& arguments, std::ostream& out, std::ostrea
 }
 
 struct Target {
+  std::string resource;  // kubectl's name of the kind: windowexception or imageapproval
   std::string name;
   std::string namespace_name;
 };
@@ -173,10 +143,10 @@ struct Target {
 // `(exception | image) NAME -n NS`, for approve, withdraw and cancel.
 std::optional<Target> parse_target(const std::string& verb, const Arguments& arguments, std::ostream& out,
                                    std::ostream& err, int& exit_code) {
-  po::options_description options("usage: windowguard " + verb + " exception NAME -n NS\n\noptions");
+  po::options_description options("usage: windowguard " + verb + " (exception | image) NAME -n NS\n\noptions");
   options.add_options()                                         //
       ("help,h", "show this help")                              //
-      ("kind", po::value<std::string>(), "exception")           //
+      ("kind", po::value<std::string>(), "exception or image")  //
       ("name", po::value<std::string>(), "the request's name")  //
       ("namespace,n", po::value<std::string>(), "its namespace (required)");
   po::positional_options_description positional;
@@ -187,15 +157,17 @@ std::optional<Target> parse_target(const std::string& verb, const Arguments& arg
     return std::nullopt;
   }
   const po::variables_map& values = parsed.values;
-  if (values.count("kind") == 0 || values["kind"].as<std::string>() != "exception") {
-    exit_code = usage_error(err, verb, "say what: windowguard " + verb + " exception NAME -n NS");
+  const std::string kind = values.count("kind") != 0 ? values["kind"].as<std::string>() : "";
+  if (kind != "exception" && kind != "image") {
+    exit_code = usage_error(err, verb, "say what: windowguard " + verb + " (exception | image) NAME -n NS");
     return std::nullopt;
   }
   if (values.count("name") == 0 || values.count("namespace") == 0) {
     exit_code = usage_error(err, verb, "NAME and -n NS are required");
     return std::nullopt;
   }
-  return Target{values["name"].as<std::string>(), values["namespace"].as<std::string>()};
+  return Target{kind == "exception" ? "windowexception" : "imageapproval", values["name"].as<std::string>(),
+                values["namespace"].as<std::string>()};
 }
 
 // What an approve or withdraw needs of the object as it was read.
@@ -306,7 +278,7 @@ int change_approval(const std::string& verb, const Arguments& arguments, std::os
   const std::string shown = target->namespace_name + "/" + target->name;
   constexpr int kAttempts = 5;
   for (int attempt = 1;; ++attempt) {
-    const auto got = run_kubectl({"get", "windowexception", target->name, "-n", target->namespace_name, "-o", "json"});
+    const auto got = run_kubectl({"get", target->resource, target->name, "-n", target->namespace_name, "-o", "json"});
     if (const int failed = kubectl_failed(got, err); failed != kExitOk) {
       return failed;
     }
@@ -320,7 +292,7 @@ int change_approval(const std::string& verb, const Arguments& arguments, std::os
       return kExitOk;
     }
     const auto patched =
-        run_kubectl({"patch", "windowexception", target->name, "-n", target->namespace_name, "--subresource=status",
+        run_kubectl({"patch", target->resource, target->name, "-n", target->namespace_name, "--subresource=status",
                      "--type=json", "-p", approval_patch(approve, read, *caller)});
     if (!patched) {
       err << "windowguard: " << patched.error().message << '\n';
@@ -346,7 +318,7 @@ int cancel_request(const Arguments& arguments, std::ostream& out, std::ostream& 
   if (!target) {
     return exit_code;
   }
-  const auto deleted = run_kubectl({"delete", "windowexception", target->name, "-n", target->namespace_name});
+  const auto deleted = run_kubectl({"delete", target->resource, target->name, "-n", target->namespace_name});
   if (const int failed = kubectl_failed(deleted, err); failed != kExitOk) {
     return failed;
   }
@@ -375,10 +347,98 @@ int run_cancel(const Arguments& arguments, std::ostream& out, std::ostream& err)
   return cancel_request(arguments, out, err);
 }
 
+namespace {
+
+std::vector<std::string> approvers_of(const rapidjson::Value* status) {
+  std::vector<std::string> approvers;
+  if (const rapidjson::Value* approvals = json_member(status, "approvals");
+      approvals != nullptr && approvals->IsArray()) {
+    for (const rapidjson::Value& approval : approvals->GetArray()) {
+      approvers.push_back(json_string_at(&approval, {"user"}));
+    }
+  }
+  return approvers;
+}
+
+std::string joined(const std::vector<std::string>& items) {
+  std::string text;
+  for (const std::string& item : items) {
+    text += (text.empty() ? "" : ",") + item;
+  }
+  return text.empty() ? "-" : text;
+}
+
+std::string shown(const std::string& value) { return value.empty() ? "?" : value; }
+
+std::vector<std::string> texts_at(const rapidjson::Value* object, const char* name) {
+  std::vector<std::string> texts;
+  if (const rapidjson::Value* list = json_member(object, name); list != nullptr && list->IsArray()) {
+    for (const rapidjson::Value& item : list->GetArray()) {
+      if (item.IsString()) {
+        texts.emplace_back(admission::json_text(item));
+      }
+    }
+  }
+  return texts;
+}
+
+// One row of each kind's table, and its JSON.
+void list_exception(const rapidjson::Value& item, std::ostream& table, JsonWriter& json) {
+  const rapidjson::Value* metadata = json_member(&item, "metadata");
+  const rapidjson::Value* spec = json_member(&item, "spec");
+  const rapidjson::Value* status = json_member(&item, "status");
+  const std::vector<std::string> approvers = approvers_of(status);
+  table << std::setw(20) << json_string_at(metadata, {"namespace"}) << std::setw(24)
+        << json_string_at(metadata, {"name"}) << std::setw(24) << json_string_at(spec, {"requestedBy"}) << std::setw(10)
+        << shown(json_string_at(status, {"approved"})) << std::setw(11) << shown(json_string_at(status, {"state"}))
+        << std::setw(22) << json_string_at(spec, {"until"}) << joined(approvers) << '\n';
+  json.StartObject();
+  write_text(json, "kind", "WindowException");
+  write_text(json, "namespace", json_string_at(metadata, {"namespace"}));
+  write_text(json, "name", json_string_at(metadata, {"name"}));
+  write_text(json, "requestedBy", json_string_at(spec, {"requestedBy"}));
+  write_text(json, "reason", json_string_at(spec, {"reason"}));
+  write_text(json, "until", json_string_at(spec, {"until"}));
+  write_text(json, "approved", json_string_at(status, {"approved"}));
+  write_text(json, "state", json_string_at(status, {"state"}));
+  write_list(json, "approvers", approvers);
+  json.EndObject();
+}
+
+void list_image_approval(const rapidjson::Value& item, std::ostream& table, JsonWriter& json) {
+  const rapidjson::Value* metadata = json_member(&item, "metadata");
+  const rapidjson::Value* spec = json_member(&item, "spec");
+  const rapidjson::Value* status = json_member(&item, "status");
+  const std::vector<std::string> approvers = approvers_of(status);
+  const std::vector<std::string> images = texts_at(spec, "images");
+  const std::string promoted_from = json_string_at(spec, {"promotedFrom"});
+  table << std::setw(20) << json_string_at(metadata, {"namespace"}) << std::setw(24)
+        << json_string_at(metadata, {"name"}) << std::setw(24) << json_string_at(spec, {"requestedBy"}) << std::setw(10)
+        << shown(json_string_at(status, {"approved"})) << std::setw(11) << shown(json_string_at(status, {"state"}))
+        << std::setw(16) << json_string_at(spec, {"application"}) << std::setw(20)
+        << (promoted_from.empty() ? "-" : promoted_from) << std::setw(16) << joined(approvers) << joined(images)
+        << '\n';
+  json.StartObject();
+  write_text(json, "kind", "ImageApproval");
+  write_text(json, "namespace", json_string_at(metadata, {"namespace"}));
+  write_text(json, "name", json_string_at(metadata, {"name"}));
+  write_text(json, "requestedBy", json_string_at(spec, {"requestedBy"}));
+  write_text(json, "application", json_string_at(spec, {"application"}));
+  write_list(json, "images", images);
+  write_text(json, "promotedFrom", promoted_from);
+  write_text(json, "approved", json_string_at(status, {"approved"}));
+  write_text(json, "state", json_string_at(status, {"state"}));
+  write_list(json, "approvers", approvers);
+  json.EndObject();
+}
+
+}  // namespace
+
 int run_requests(const Arguments& arguments, std::ostream& out, std::ostream& err) {
   po::options_description options(
       "usage: windowguard requests [-n NS | -A] [--output text|json]\n\n"
-      "Lists WindowExceptions with their approvals and state, as windowguard keeps them.\n\noptions");
+      "Lists WindowExceptions and ImageApprovals with their approvals and state, as windowguard\n"
+      "keeps them.\n\noptions");
   options.add_options()                                                                //
       ("help,h", "show this help")                                                     //
       ("namespace,n", po::value<std::string>(), "one namespace (default: kubectl's)")  //
@@ -393,7 +453,7 @@ int run_requests(const Arguments& arguments, std::ostream& out, std::ostream& er
   if (output != "text" && output != "json") {
     return usage_error(err, "requests", "--output must be text or json");
   }
-  std::vector<std::string> kubectl_arguments{"get", "windowexceptions", "-o", "json"};
+  std::vector<std::string> kubectl_arguments{"get", "windowexceptions,imageapprovals", "-o", "json"};
   if (values.count("all-namespaces") != 0) {
     kubectl_arguments.push_back("-A");
   } else if (values.count("namespace") != 0) {
@@ -407,57 +467,38 @@ int run_requests(const Arguments& arguments, std::ostream& out, std::ostream& er
   list.Parse(listed->out.c_str());
   const rapidjson::Value* items = json_member(&list, "items");
   if (items == nullptr || !items->IsArray()) {
-    err << "windowguard: kubectl printed no list of WindowExceptions\n";
+    err << "windowguard: kubectl printed no list of requests\n";
     return kExitUsage;
   }
   rapidjson::StringBuffer buffer;
   JsonWriter json(buffer);
   json.StartArray();
-  std::ostringstream table;
-  table << std::left << std::setw(20) << "NAMESPACE" << std::setw(24) << "NAME" << std::setw(24) << "REQUESTED-BY"
-        << std::setw(10) << "APPROVALS" << std::setw(11) << "STATE" << std::setw(22) << "UNTIL"
-        << "APPROVED-BY\n";
+  std::ostringstream exceptions;
+  std::ostringstream image_approvals;
+  exceptions << std::left << std::setw(20) << "NAMESPACE" << std::setw(24) << "NAME" << std::setw(24) << "REQUESTED-BY"
+             << std::setw(10) << "APPROVALS" << std::setw(11) << "STATE" << std::setw(22) << "UNTIL"
+             << "APPROVED-BY\n";
+  image_approvals << std::left << std::setw(20) << "NAMESPACE" << std::setw(24) << "IMAGE-APPROVAL" << std::setw(24)
+                  << "REQUESTED-BY" << std::setw(10) << "APPROVALS" << std::setw(11) << "STATE" << std::setw(16)
+                  << "APPLICATION" << std::setw(20) << "PROMOTED-FROM" << std::setw(16) << "APPROVED-BY"
+                  << "IMAGES\n";
+  bool any_image_approval = false;
   for (const rapidjson::Value& item : items->GetArray()) {
-    const rapidjson::Value* metadata = json_member(&item, "metadata");
-    const rapidjson::Value* spec = json_member(&item, "spec");
-    const rapidjson::Value* status = json_member(&item, "status");
-    std::vector<std::string> approvers;
-    if (const rapidjson::Value* approvals = json_member(status, "approvals");
-        approvals != nullptr && approvals->IsArray()) {
-      for (const rapidjson::Value& approval : approvals->GetArray()) {
-        approvers.push_back(json_string_at(&approval, {"user"}));
-      }
+    if (json_string_at(&item, {"kind"}) == "ImageApproval") {
+      any_image_approval = true;
+      list_image_approval(item, image_approvals, json);
+    } else {
+      list_exception(item, exceptions, json);
     }
-    std::string joined;
-    for (const std::string& approver : approvers) {
-      joined += (joined.empty() ? "" : ",") + approver;
-    }
-    const std::string approved = json_string_at(status, {"approved"});
-    const std::string state = json_string_at(status, {"state"});
-    table << std::setw(20) << json_string_at(metadata, {"namespace"}) << std::setw(24)
-          << json_string_at(metadata, {"name"}) << std::setw(24) << json_string_at(spec, {"requestedBy"})
-          << std::setw(10) << (approved.empty() ? "?" : approved) << std::setw(11) << (state.empty() ? "?" : state)
-          << std::setw(22) << json_string_at(spec, {"until"}) << (joined.empty() ? "-" : joined) << '\n';
-    json.StartObject();
-    for (const auto& [key, value] :
-         {std::pair<const char*, std::string>{"namespace", json_string_at(metadata, {"namespace"})},
-          {"name", json_string_at(metadata, {"name"})},
-          {"requestedBy", json_string_at(spec, {"requestedBy"})},
-          {"reason", json_string_at(spec, {"reason"})},
-          {"until", json_string_at(spec, {"until"})},
-          {"approved", approved},
-          {"state", state}}) {
-      json.Key(key);
-      json.String(value.c_str());
-    }
-    write_list(json, "approvers", approvers);
-    json.EndObject();
   }
   json.EndArray();
   if (output == "json") {
     out << buffer.GetString() << '\n';
   } else {
-    out << table.str();
+    out << exceptions.str();
+    if (any_image_approval) {
+      out << '\n' << image_approvals.str();
+    }
   }
   return kExitOk;
 }

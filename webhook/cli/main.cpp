@@ -20,13 +20,18 @@ verbs:
                     (exit 0 allowed, 1 denied, 2 error)
   webhook-config    print the ValidatingWebhookConfiguration for a policy
   exception request file a break-glass request (a WindowException) in your name
-  approve exception add your approval to a request
-  withdraw exception
+  image request     file a deployment approval request (an ImageApproval) in your name
+  promote           file an ImageApproval for what an application runs in one
+                    environment, for the next
+  approve (exception | image)
+                    add your approval to a request
+  withdraw (exception | image)
                     remove your approval
-  cancel exception  delete a request
-  requests          list requests with their approvals and state
+  cancel (exception | image)
+                    delete a request
+  requests          list requests of both kinds with their approvals and state
 
-The break-glass verbs go through kubectl; installed as kubectl-windowguard,
+The request verbs go through kubectl; installed as kubectl-windowguard,
 windowguard is also a kubectl plugin (kubectl windowguard requests -A).
 
 Every verb takes --help; --version prints the version.
@@ -71,6 +76,12 @@ int main(int argc, char** argv) {
   }
   if (verb == "cancel") {
     return run_cancel(arguments, std::cout, std::cerr);
+  }
+  if (verb == "image") {
+    return run_image(arguments, std::cout, std::cerr);
+  }
+  if (verb == "promote") {
+    return run_promote(arguments, std::cout, std::cerr);
   }
   if (verb == "requests") {
     return run_requests(arguments, std::cout, std::cerr);

@@ -1,0 +1,46 @@
+#include "cli/request_writing.hpp"
+
+#include <chrono>
+#include <sstream>
+
+#include "cli/commands.hpp"
+
+namespace windowguard::cli {
+
+std::vector<std::string> comma_list(const std::string& text) {
+  std::vector<std::string> items;
+  std::istringstream parts(text);
+  for (std::string item; std::getline(parts, item, ',');) {
+    if (!item.empty()) {
+      items.push_back(item);
+    }
+  }
+  return items;
+}
+
+void write_list(JsonWriter& json, const char* name, const std::vector<std::string>& items) {
+  json.Key(name);
+  json.StartArray();
+  for (const std::string& item : items) {
+    json.String(item.c_str());
+  }
+  json.EndArray();
+}
+
+void write_text(JsonWriter& json, const char* name, const std::string& value) {
+  json.Key(name);
+  json.String(value.c_str());
+}
+
+int kubectl_failed(const Result<KubectlResult>& result, std::ostream& err) {
+  if (!result) {
+    err << "windowguard: " << result.error().message << '\n';
+    return kExitUsage;
+  }
+  err << result->err;
+  return result->exit_code == 0 ? kExitOk : kExitDenied;
+}
+
+core::Instant now() { return date::floor<core::seconds>(std::chrono::system_clock::now()); }
+
+}  // namespace windowguard::cli
