@@ -17,7 +17,10 @@ namespace {
 // The policy the cluster tests are decided by.  Namespaces frozen*: a
 // blackout in force for decades; soon: a blackout that starts in ten
 // minutes (within warnBeforeMinutes); billing-only: the blackout for the
-// billing application alone; open: bound to nothing.
+// billing application alone; open: bound to nothing.  Namespaces release-*
+// need approved images (release-two two approvals, release-brief approvals
+// that expire after 15 s, release-prod promotions from release-staging)
+// and refuse `latest`.
 std::string cluster_policy(std::chrono::system_clock::time_point now) {
   const auto minute = date::floor<std::chrono::minutes>(now);
   return R"(apiVersion: windowguard.dev/v1
@@ -57,6 +60,28 @@ bindings:
   - windows: [change-freeze]
     environments: [billing-only]
     applications: [billing]
+approvals:
+  - name: release
+    environments: [release-one]
+    approvers: {superAdmins: false, groups: [release-managers]}
+  - name: release-two
+    environments: [release-two]
+    required: 2
+    approvers: {superAdmins: false, groups: [release-managers]}
+  - name: release-brief
+    environments: [release-brief]
+    approvers: {superAdmins: false, groups: [release-managers]}
+    expireAfter: 15s
+  - name: release-promoted
+    environments: [release-prod]
+    promotedFrom: [release-staging]
+    approvers: {superAdmins: false, groups: [release-managers]}
+imagePolicies:
+  - name: no-latest
+    environments: ["release-*"]
+    fail:
+      - {tag: latest}
+    message: Pin a version.
 )";
 }
 
@@ -111,13 +136,15 @@ void ClusterEnvironment::install_windowguard_objects() {
   const fs::path manifests = fs::path(WINDOWGUARD_SOURCE_DIR) / "manifests";
   for (const std::vector<std::string>& arguments :
        {std::vector<std::string>{"apply", "-f", (manifests / "crds/windowexceptions.yaml").string()},
+        std::vector<std::string>{"apply", "-f", (manifests / "crds/imageapprovals.yaml").string()},
         std::vector<std::string>{"apply", "-f", (manifests / "rbac.yaml").string()},
         std::vector<std::string>{"create", "clusterrolebinding", "webhook-reads-exceptions",
                                  "--clusterrole=windowguard-webhook", "--user=" + std::string(kWebhookUser)},
         std::vector<std::string>{"create", "clusterrolebinding", "approvers", "--clusterrole=windowguard-approver",
-                                 "--group=sre-leads", "--user=mallory", "--user=mallory-approver"},
+                                 "--group=sre-leads", "--group=release-managers", "--user=mallory",
+                                 "--user=mallory-approver"},
         std::vector<std::string>{"wait", "--for=condition=Established", "--timeout=30s",
-                                 "crd/windowexceptions.windowguard.dev"}}) {
+                                 "crd/windowexceptions.windowguard.dev", "crd/imageapprovals.windowguard.dev"}}) {
     const CommandResult done = cluster_->kubectl(arguments);
     if (done.exit_code != 0) {
       throw std::runtime_error("kubectl " + arguments.front() + " failed: " + done.err);

@@ -45,6 +45,47 @@ inline std::string metrics_within(const std::string& line, std::chrono::seconds 
   return metrics;
 }
 
+// Applies `manifest` as `who` until the webhook allows it (bounded):
+// the watch brings a change within seconds.
+inline CommandResult deploy_until_allowed(const std::string& manifest, std::chrono::seconds within,
+                                          const Identity& who = kDeveloper) {
+  const auto deadline = std::chrono::steady_clock::now() + within;
+  CommandResult result;
+  do {
+    result = ClusterEnvironment::shared().cluster().kubectl(who, {"apply", "-f", "-"}, manifest);
+    if (result.exit_code == 0) {
+      break;
+    }
+    std::this_thread::sleep_for(250ms);
+  } while (std::chrono::steady_clock::now() < deadline);
+  return result;
+}
+
+inline CommandResult deploy_until_denied(const std::string& manifest, std::chrono::seconds within,
+                                         const Identity& who = kDeveloper) {
+  const auto deadline = std::chrono::steady_clock::now() + within;
+  CommandResult result;
+  do {
+    result = ClusterEnvironment::shared().cluster().kubectl(who, {"apply", "-f", "-"}, manifest);
+    if (result.exit_code != 0) {
+      break;
+    }
+    std::this_thread::sleep_for(250ms);
+  } while (std::chrono::steady_clock::now() < deadline);
+  return result;
+}
+
+// `windowguard VERB ...` as `who`: the CLI reaches the cluster through the
+// real kubectl, with that identity's kubeconfig.
+inline CommandResult windowguard_as(const Identity& who, const std::vector<std::string>& arguments,
+                                    const std::vector<std::string>& environment = {}) {
+  std::vector<std::string> argv{"env", "KUBECONFIG=" + ClusterEnvironment::shared().cluster().kubeconfig(who).string()};
+  argv.insert(argv.end(), environment.begin(), environment.end());
+  argv.emplace_back(WINDOWGUARD_BINARY);
+  argv.insert(argv.end(), arguments.begin(), arguments.end());
+  return run_command(argv, "", 60s);
+}
+
 inline std::string deployment(const std::string& name, const std::string& ns, int replicas,
                               const std::string& image = "nginx:1.25") {
   return "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: " + name + "\n  namespace: " + ns +

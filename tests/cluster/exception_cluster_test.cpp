@@ -45,34 +45,6 @@ CommandResult patch_status(const Identity& who, const std::string& name, const s
       who, {"patch", "windowexception", name, "-n", ns, "--subresource=status", "--type=merge", "-p", patch});
 }
 
-// Applies `manifest` as the developer until the webhook allows it (bounded):
-// the watch brings a change within seconds.
-CommandResult deploy_until_allowed(const std::string& manifest, std::chrono::seconds within) {
-  const auto deadline = std::chrono::steady_clock::now() + within;
-  CommandResult result;
-  do {
-    result = ClusterEnvironment::shared().cluster().kubectl(kDeveloper, {"apply", "-f", "-"}, manifest);
-    if (result.exit_code == 0) {
-      break;
-    }
-    std::this_thread::sleep_for(250ms);
-  } while (std::chrono::steady_clock::now() < deadline);
-  return result;
-}
-
-CommandResult deploy_until_denied(const std::string& manifest, std::chrono::seconds within) {
-  const auto deadline = std::chrono::steady_clock::now() + within;
-  CommandResult result;
-  do {
-    result = ClusterEnvironment::shared().cluster().kubectl(kDeveloper, {"apply", "-f", "-"}, manifest);
-    if (result.exit_code != 0) {
-      break;
-    }
-    std::this_thread::sleep_for(250ms);
-  } while (std::chrono::steady_clock::now() < deadline);
-  return result;
-}
-
 // "APPROVALS STATE" as `kubectl get wex` prints them, once they read
 // `expected` (bounded): windowguard writes them within a few seconds.
 std::string columns_within(const std::string& name, const std::string& ns, const std::string& expected,
@@ -301,17 +273,6 @@ TEST_F(Cluster, ABindingByNamespaceLabelFollowsTheLabel) {
   ASSERT_EQ(cluster().kubectl({"label", "namespace", "labelled-later", "windowguard.dev/frozen-"}).exit_code, 0);
   const CommandResult allowed = create_is_denied(10s, false);
   EXPECT_EQ(allowed.exit_code, 0) << output_of(allowed);
-}
-
-// `windowguard VERB ...` as `who`: the CLI reaches the cluster through the
-// real kubectl, with that identity's kubeconfig.
-CommandResult windowguard_as(const Identity& who, const std::vector<std::string>& arguments,
-                             const std::vector<std::string>& environment = {}) {
-  std::vector<std::string> argv{"env", "KUBECONFIG=" + ClusterEnvironment::shared().cluster().kubeconfig(who).string()};
-  argv.insert(argv.end(), environment.begin(), environment.end());
-  argv.emplace_back(WINDOWGUARD_BINARY);
-  argv.insert(argv.end(), arguments.begin(), arguments.end());
-  return run_command(argv, "", 60s);
 }
 
 // The developer asks, through the CLI, for change-freeze to be lifted in `ns`
