@@ -139,8 +139,12 @@ BENCHMARK(BM_ParseRapidjsonEntryPoint)->DenseRange(0, 2);
 // its approvals), none lifting a window that blocks.
 class FullPathRequests {
  public:
-  FullPathRequests(const std::string& body, bool decide_afresh, const core::ExceptionBook* exceptions = nullptr)
-      : body_(body), instants_{kAt, decide_afresh ? kAt + core::days{7} : kAt}, cluster_{exceptions, nullptr, {}} {}
+  FullPathRequests(const std::string& body, bool decide_afresh, const core::ExceptionBook* exceptions = nullptr,
+                   const core::Policy& policy = policy_of(1000), const core::ImageApprovalBook* image_approvals = nullptr)
+      : body_(body),
+        policy_(policy),
+        instants_{kAt, decide_afresh ? kAt + core::days{7} : kAt},
+        cluster_{exceptions, nullptr, {}, nullptr, image_approvals} {}
   void run_one() {
     auto decoded = admission::decode_review(body_);
     const auto& review = decoded.value().request();
@@ -152,7 +156,7 @@ class FullPathRequests {
 
  private:
   const std::string& body_;
-  const core::Policy& policy_ = policy_of(1000);
+  const core::Policy& policy_;
   core::DecisionMemo memo_;
   core::Instant instants_[2];
   admission::ClusterFacts cluster_;
@@ -255,6 +259,96 @@ void BM_PairedRatioDecidingAfreshWithExceptions(benchmark::State& state) {
   paired_ratio(state, true, &thousand_exceptions());
 }
 BENCHMARK(BM_PairedRatioDecidingAfreshWithExceptions)->DenseRange(0, 2);
+
+// The synthetic policy of 1,000 windows with deployment approvals and an
+// image policy for every prod-* namespace: what a deploy pays on top.
+const core::Policy& policy_with_image_rules() {
+  static const std::shared_ptr<const core::Policy> policy =
+      policy::load_policy({{"bench.yaml", synthetic_policy(1000, 20) + R"(approvals:
+  - name: prod-release
+    environments: ["prod-*"]
+    required: 1
+imagePolicies:
+  - name: prod-images
+    environments: ["prod-*"]
+    pass:
+      - {registry: registry.example.com}
+    fail:
+      - {tag: latest}
+)"}})
+          .value()
+          .policy;
+  return *policy;
+}
+
+// 1,000 ImageApprovals, 10 in each of prod-eu-0 .. prod-eu-99; in the
+// reviews' namespace one of them, approved, names every image the reviews run.
+core::ImageApprovalBook make_thousand_image_approvals() {
+  std::vector<core::ImageApproval> requests;
+  for (int i = 0; i < 1000; ++i) {
+    core::ImageApproval request;
+    request.namespace_name = "prod-eu-" + std::to_string(i % 100);
+    request.name = "release-" + std::to_string(i);
+    request.requested_by = "dev";
+    request.application = i == 1 ? "checkout" : "service-" + std::to_string(i);
+    for (int image = 0; image < 33; ++image) {
+      const std::string version = "1." + std::to_string(image) + "." + (image == 0 ? "1" : "0");
+      request.images.push_back(
+          *core::parse_image_reference("registry.example.com/team/service-" + std::to_string(image) + ":" + version));
+    }
+    request.approvals = {{"lead", kAt - core::hours{1}, {"system:masters"}}};
+    requests.push_back(std::move(request));
+  }
+  return core::ImageApprovalBook(std::move(requests));
+}
+
+void BM_FullPathWithImageApprovals(benchmark::State& state) {
+  static const core::ImageApprovalBook book = make_thousand_image_approvals();
+  const std::string body = read_review(kSizes[state.range(0)]);
+  FullPathRequests requests(body, false, nullptr, policy_with_image_rules(), &book);
+  // What is measured must be the path that checks images, and let them in.
+  auto decoded = admission::decode_review(body);
+  const admission::AdmissionDecision decision =
+      admission::evaluate_request(policy_with_image_rules(), decoded.value().request(), kAt, nullptr,
+                                  admission::ClusterFacts{.image_approvals = &book});
+  const bool checked = std::any_of(decision.audit_annotations.begin(), decision.audit_annotations.end(),
+                                   [](const auto& annotation) { return annotation.first == "image-approvals"; });
+  if (!decision.allowed || !checked) {
+    state.SkipWithError(("the review is not let in by its ImageApproval: " + decision.message).c_str());
+    return;
+  }
+  const InstructionsPerIteration counted(state);
+  for (auto _ : state) {
+    requests.run_one();
+  }
+  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * body.size()));
+  state.SetLabel(kSizes[state.range(0)]);
+}
+BENCHMARK(BM_FullPathWithImageApprovals)->DenseRange(0, 2);
+
+// What approvals and image policies add to a deploy, in pairs as
+// paired_ratio does: each iteration times 32 requests of today's full path,
+// 64 with the image rules and 1,000 ImageApprovals, and 32 of today's again.
+// Reports `ratio`, the median of the pairs' ratios (the issue's bound: 1.1).
+void BM_PairedRatioImageApprovals(benchmark::State& state) {
+  constexpr int kBlock = 32;
+  static const core::ImageApprovalBook book = make_thousand_image_approvals();
+  const std::string body = read_review(kSizes[state.range(0)]);
+  FullPathRequests today(body, false);
+  FullPathRequests with_images(body, false, nullptr, policy_with_image_rules(), &book);
+  std::vector<double> ratios;
+  for (auto _ : state) {
+    const double before = seconds_for(kBlock, [&] { today.run_one(); });
+    const double images = seconds_for(2 * kBlock, [&] { with_images.run_one(); });
+    const double after = seconds_for(kBlock, [&] { today.run_one(); });
+    ratios.push_back(images / (before + after));
+  }
+  const auto middle = ratios.begin() + static_cast<std::ptrdiff_t>(ratios.size() / 2);
+  std::nth_element(ratios.begin(), middle, ratios.end());
+  state.counters["ratio"] = *middle;
+  state.SetLabel(kSizes[state.range(0)]);
+}
+BENCHMARK(BM_PairedRatioImageApprovals)->DenseRange(0, 2);
 
 // The decision alone, 20 applicable windows, policies of 100 to 10,000
 // windows: without a memo (what `windowguard check` pays, and a thread's

@@ -28,6 +28,9 @@ std::optional<std::string> namespace_pattern(std::string_view environment_patter
 bool names_environment(std::span<const std::string> patterns, std::string_view namespace_name,
                        std::string_view cluster_name) {
   return std::any_of(patterns.begin(), patterns.end(), [&](const std::string& pattern) {
+    if (pattern.find('/') == std::string::npos) {
+      return glob_matches(pattern, namespace_name);  // the common case, without a copy
+    }
     const std::optional<std::string> glob = namespace_pattern(pattern, cluster_name);
     return glob && glob_matches(*glob, namespace_name);
   });

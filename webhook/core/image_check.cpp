@@ -43,20 +43,20 @@ struct Candidate {
 Candidate judge(const Policy& policy, const ApprovalRule& rule, const ImageApproval& request,
                 const ImageCheckInput& input) {
   Candidate candidate{&request, counted_approvers(policy, rule, request, input.at), {}};
-  const std::string label = request.namespace_name + "/" + request.name;
+  const auto label = [&] { return request.namespace_name + "/" + request.name; };
   if (!rule.promoted_from.empty() &&
       (request.promoted_from.empty() ||
        std::none_of(rule.promoted_from.begin(), rule.promoted_from.end(),
                     [&](const std::string& pattern) { return glob_matches(pattern, request.promoted_from); }))) {
-    candidate.why = "ImageApproval " + label + " is not a promotion from an environment matching [" +
+    candidate.why = "ImageApproval " + label() + " is not a promotion from an environment matching [" +
                     join(rule.promoted_from) + "]";
   } else if (static_cast<int>(candidate.approvers.size()) < rule.required) {
-    candidate.why = "ImageApproval " + label + " has " + std::to_string(candidate.approvers.size()) + " of " +
+    candidate.why = "ImageApproval " + label() + " has " + std::to_string(candidate.approvers.size()) + " of " +
                     std::to_string(rule.required) + " approvals";
   } else if (!rule.allow_approver_to_deploy &&
              std::any_of(request.approvals.begin(), request.approvals.end(),
                          [&](const Approval& approval) { return approval.user == input.requester.username; })) {
-    candidate.why = "ImageApproval " + label + " was approved by " + std::string(input.requester.username) +
+    candidate.why = "ImageApproval " + label() + " was approved by " + std::string(input.requester.username) +
                     ", and an approver may not deploy what they approved";
   }
   return candidate;
@@ -90,14 +90,27 @@ Candidate best_request(const Policy& policy, const ApprovalRule& rule, const Ima
   return best;
 }
 
-void check_approvals(const Policy& policy, const ImageCheckInput& input, ImageVerdict& verdict) {
+// Each image of the template, read once for every rule that looks at it.
+struct ReadImage {
+  std::string_view text;
+  Result<ImageReference> reference;
+};
+using ReadImages = std::vector<ReadImage>;
+
+const Result<ImageReference>& read_of(const ReadImages& images, std::string_view text) {
+  return std::find_if(images.begin(), images.end(), [&](const ReadImage& image) { return image.text == text; })
+      ->reference;
+}
+
+void check_approvals(const Policy& policy, const ImageCheckInput& input, const ReadImages& images,
+                     ImageVerdict& verdict) {
   for (const ApprovalRule& rule : policy.image_rules().approvals) {
     if (!applies(rule, policy, input.environment, input.application)) {
       continue;
     }
     verdict.governed = true;
     for (std::string_view text : input.added) {
-      Result<ImageReference> image = parse_image_reference(text);
+      const Result<ImageReference>& image = read_of(images, text);
       if (!image) {
         verdict.unapproved.push_back({std::string(text), rule.name, {}, 0, rule.required, image.error().message});
         continue;
@@ -130,17 +143,19 @@ std::optional<std::string> refusal(const ImagePolicy& image_policy, const ImageR
   return std::nullopt;
 }
 
-void check_image_policies(const Policy& policy, const ImageCheckInput& input, ImageVerdict& verdict) {
+void check_image_policies(const Policy& policy, const ImageCheckInput& input, const ReadImages& images,
+                          ImageVerdict& verdict) {
   for (const ImagePolicy& image_policy : policy.image_rules().image_policies) {
     if (!applies(image_policy, policy, input.environment, input.application)) {
       continue;
     }
     verdict.governed = true;
-    for (std::string_view text : input.images) {
-      Result<ImageReference> image = parse_image_reference(text);
-      std::optional<std::string> why = image ? refusal(image_policy, *image) : image.error().message;
+    for (const ReadImage& image : images) {
+      std::optional<std::string> why =
+          image.reference ? refusal(image_policy, *image.reference) : image.reference.error().message;
       if (why) {
-        verdict.refused.push_back({std::string(text), image_policy.name, std::move(*why), image_policy.message});
+        verdict.refused.push_back(
+            {std::string(image.text), image_policy.name, std::move(*why), image_policy.message});
       }
     }
   }
@@ -190,8 +205,17 @@ ImageVerdict check_images(const Policy& policy, const ImageCheckInput& input) {
   if (!governs_images(policy) || policy.exemptions().is_trusted(input.requester.username)) {
     return verdict;
   }
-  check_approvals(policy, input, verdict);
-  check_image_policies(policy, input, verdict);
+  ReadImages images;
+  images.reserve(input.images.size() + input.added.size());
+  for (std::span<const std::string_view> texts : {input.images, input.added}) {
+    for (std::string_view text : texts) {
+      if (std::none_of(images.begin(), images.end(), [&](const ReadImage& image) { return image.text == text; })) {
+        images.push_back({text, parse_image_reference(text)});
+      }
+    }
+  }
+  check_approvals(policy, input, images, verdict);
+  check_image_policies(policy, input, images, verdict);
   return verdict;
 }
 
@@ -199,8 +223,8 @@ bool ImageCondition::matches(const ImageReference& reference) const {
   const auto field_matches = [](const std::optional<std::string>& pattern, const std::string& value) {
     return !pattern || glob_matches(*pattern, value);
   };
-  if (!field_matches(image, reference.normalized()) || !field_matches(registry, reference.registry) ||
-      !field_matches(repository, reference.repository) || !field_matches(tag, reference.tag)) {
+  if (!field_matches(registry, reference.registry) || !field_matches(repository, reference.repository) ||
+      !field_matches(tag, reference.tag) || (image && !glob_matches(*image, reference.normalized()))) {
     return false;
   }
   switch (digest) {
