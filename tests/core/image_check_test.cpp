@@ -104,8 +104,9 @@ TEST(ImageCheck, OneEligibleApprovalLetsTheImageInAndIsNamedForTheAudit) {
   const ImageVerdict verdict = check(policy, &book);
   EXPECT_TRUE(verdict.allowed());
   ASSERT_EQ(verdict.approved.size(), 1U);
-  EXPECT_EQ(verdict.approved[0].request, "prod-payments/checkout-2-3-1");
-  EXPECT_EQ(verdict.approved[0].approvers, std::vector<std::string>{"bob"});
+  EXPECT_EQ(verdict.approved[0].image, kCheckout);
+  EXPECT_EQ(verdict.approved[0].request, &book.all()[0]);
+  EXPECT_EQ(verdict.approved[0].approvers, std::vector<std::string_view>{"bob"});
 }
 
 TEST(ImageCheck, TwoRequiredMeansOneIsNotEnoughAndTwoAre) {
@@ -148,7 +149,7 @@ TEST(ImageCheck, GroupAndSuperAdminApproversCountByTheGroupsTheirApprovalRecorde
                                  approval_by("root", kNow - minutes{1}, {"system:masters"}), approval_by("mallory")})});
   const Policy policy = policy_with({{rule}, {}});
   EXPECT_TRUE(check(policy, &book).allowed());
-  EXPECT_EQ(counted_approvers(policy, rule, book.all()[0], kNow), (std::vector<std::string>{"fay", "root"}));
+  EXPECT_EQ(counted_approvers(policy, rule, book.all()[0], kNow), (std::vector<std::string_view>{"fay", "root"}));
 }
 
 TEST(ImageCheck, AnApprovalOlderThanExpireAfterNoLongerCounts) {

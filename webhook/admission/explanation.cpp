@@ -369,9 +369,17 @@ void add_image_annotations(const core::ImageVerdict& verdict, AuditAnnotations& 
   add("refused-images", verdict.refused,
       [](const core::RefusedImage& image) { return image.image + " (" + image.policy + ")"; });
   add("image-approvals", verdict.approved, [](const core::ApprovedImage& image) {
-    std::string approvers;
-    append_joined(approvers, image.approvers);
-    return image.image + " by " + image.request + (approvers.empty() ? "" : " (approved by " + approvers + ")");
+    std::string text(image.image);
+    text += " by ";
+    text += image.request->namespace_name;
+    text += '/';
+    text += image.request->name;
+    for (std::size_t i = 0; i < image.approvers.size(); ++i) {
+      text += i == 0 ? " (approved by " : ", ";
+      text += image.approvers[i];
+    }
+    text += image.approvers.empty() ? "" : ")";
+    return text;
   });
 }
 

@@ -36,7 +36,7 @@ std::string join(const std::vector<std::string>& names) {
 // How one ImageApproval stands for one image under one rule, for this deployer.
 struct Candidate {
   const ImageApproval* request = nullptr;
-  std::vector<std::string> approvers;
+  std::vector<std::string_view> approvers;
   std::string why;  // empty when valid
 };
 
@@ -116,11 +116,11 @@ void check_approvals(const Policy& policy, const ImageCheckInput& input, const R
         continue;
       }
       Candidate found = best_request(policy, rule, *image, input);
-      const std::string label =
-          found.request == nullptr ? std::string() : found.request->namespace_name + "/" + found.request->name;
       if (found.why.empty()) {
-        verdict.approved.push_back({std::string(text), label, std::move(found.approvers)});
+        verdict.approved.push_back({text, found.request, std::move(found.approvers)});
       } else {
+        const std::string label =
+            found.request == nullptr ? std::string() : found.request->namespace_name + "/" + found.request->name;
         verdict.unapproved.push_back({std::string(text), rule.name, label, static_cast<int>(found.approvers.size()),
                                       rule.required, std::move(found.why)});
       }
@@ -154,8 +154,7 @@ void check_image_policies(const Policy& policy, const ImageCheckInput& input, co
       std::optional<std::string> why =
           image.reference ? refusal(image_policy, *image.reference) : image.reference.error().message;
       if (why) {
-        verdict.refused.push_back(
-            {std::string(image.text), image_policy.name, std::move(*why), image_policy.message});
+        verdict.refused.push_back({std::string(image.text), image_policy.name, std::move(*why), image_policy.message});
       }
     }
   }
@@ -167,9 +166,9 @@ bool governs_images(const Policy& policy) {
   return !policy.image_rules().approvals.empty() || !policy.image_rules().image_policies.empty();
 }
 
-std::vector<std::string> counted_approvers(const Policy& policy, const ApprovalRule& rule, const ImageApproval& request,
-                                           Instant at) {
-  std::vector<std::string> approvers;
+std::vector<std::string_view> counted_approvers(const Policy& policy, const ApprovalRule& rule,
+                                                const ImageApproval& request, Instant at) {
+  std::vector<std::string_view> approvers;
   for (const Approval& approval : request.approvals) {
     const bool expired = rule.expire_after && at - approval.at >= *rule.expire_after;
     const bool counts =

@@ -46,11 +46,12 @@ struct RefusedImage {
   std::string message;    // the policy's
 };
 
-// An added image let in by an ImageApproval, for the audit log.
+// An added image let in by an ImageApproval, for the audit log: views of the
+// input's images and of the book, valid while they are.
 struct ApprovedImage {
-  std::string image;
-  std::string request;  // "namespace/name"
-  std::vector<std::string> approvers;
+  std::string_view image;
+  const ImageApproval* request = nullptr;
+  std::vector<std::string_view> approvers;
 };
 
 struct ImageVerdict {
@@ -81,7 +82,7 @@ ImageApprovalStanding standing_of(const Policy& policy, const ImageApproval& req
 // The approvals of the request that count under the rule at `at`, in the
 // object's order: by eligible approvers, none older than expireAfter, the
 // requester's and the builder's only where the rule allows them.
-std::vector<std::string> counted_approvers(const Policy& policy, const ApprovalRule& rule, const ImageApproval& request,
-                                           Instant at);
+std::vector<std::string_view> counted_approvers(const Policy& policy, const ApprovalRule& rule,
+                                                const ImageApproval& request, Instant at);
 
 }  // namespace windowguard::core

@@ -37,7 +37,7 @@ class NamespacedBook {
   // Its index views the objects' own names: a copy would view the original's.
   NamespacedBook(const NamespacedBook&) = delete;
   NamespacedBook& operator=(const NamespacedBook&) = delete;
-  NamespacedBook(NamespacedBook&&) = default;
+  NamespacedBook(NamespacedBook&&) noexcept = default;
 
   std::span<const Object> in_namespace(std::string_view namespace_name) const {
     const auto found = by_namespace_.find(namespace_name);
