@@ -161,6 +161,22 @@ TEST_F(ImageAdmission, ADenialNamesTheWindowAndTheImagesAlike) {
   EXPECT_EQ(annotation(decision, "unapproved-images"), "nginx:1.26");
 }
 
+// A window's exempt lifts windows only: an exempt developer's unapproved
+// image is still denied, and the response carries no "allowed because
+// exempt" warning.
+TEST_F(ImageAdmission, AnExemptionFromTheWindowsLiftsNoApproval) {
+  const auto exempt = load(std::string(kApprovalsPolicy) +
+                           replace_all(kFrozenPolicy, "      - daily: {from: \"00:00\", to: \"23:59\"}\n",
+                                       "      - daily: {from: \"00:00\", to: \"23:59\"}\n"
+                                       "    exempt: {groups: [developers]}\n"));
+  const core::ImageApprovalBook book;
+  const AdmissionDecision decision = decide(fixture("generated/deployment-set-image.json"), &book, *exempt);
+  EXPECT_FALSE(decision.allowed);
+  EXPECT_TRUE(decision.warnings.empty()) << decision.warnings.front();
+  EXPECT_EQ(annotation(decision, "bypassed-windows"), "(none)");
+  EXPECT_EQ(annotation(decision, "unapproved-images"), "nginx:1.26");
+}
+
 TEST_F(ImageAdmission, ARollbackToAnImageStillApprovedIsAllowed) {
   const core::ImageApprovalBook book({request_for("nginx:1.25", {"bob"})});
   const std::string rollback =

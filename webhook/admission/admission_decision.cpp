@@ -21,7 +21,10 @@ void add_image_verdict(const core::ImageVerdict& verdict, const RequestSubject& 
     result.message = result.allowed ? explain_image_denial(verdict, subject)
                                     : result.message + ' ' + explain_image_reasons(verdict, subject);
     if (result.allowed) {
+      // What the windows said of an allowed request (exempt, a block soon)
+      // no longer applies to a denied one.
       result.audit_annotations = {{"action", std::string(subject.what)}, {"decision", "denied"}};
+      result.warnings.clear();
     }
     result.allowed = false;
   }

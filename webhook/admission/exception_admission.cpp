@@ -110,8 +110,6 @@ std::optional<PromotionSource> promotion_source(const AdmissionRequest& request)
   return PromotionSource{from, json_string_at(request.object, {"spec", "application"})};
 }
 
-bool is_promotion_request(const AdmissionRequest& request) { return promotion_source(request).has_value(); }
-
 AdmissionDecision review_object_write(const core::Policy& policy, const AdmissionRequest& request, core::Instant now,
                                       std::string_view windowguard_user, const SourceImages& source) {
   const bool image_approval = request.resource.resource == kImageApprovalResource;

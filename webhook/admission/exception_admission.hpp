@@ -17,10 +17,9 @@ struct AdmissionDecision;
 
 bool is_approvable_object_write(const AdmissionRequest& request);
 // A CREATE of an ImageApproval that names spec.promotedFrom: the images
-// running in that namespace must be read before it is decided.
-bool is_promotion_request(const AdmissionRequest& request);
-// That namespace and the application, for the read (empty when the request
-// is not one).
+// running in that namespace must be read before it is decided.  That
+// namespace and the application, for the read; nullopt when the request is
+// not one.
 struct PromotionSource {
   std::string namespace_name;
   std::string application;
