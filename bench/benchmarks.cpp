@@ -140,7 +140,8 @@ BENCHMARK(BM_ParseRapidjsonEntryPoint)->DenseRange(0, 2);
 class FullPathRequests {
  public:
   FullPathRequests(const std::string& body, bool decide_afresh, const core::ExceptionBook* exceptions = nullptr,
-                   const core::Policy& policy = policy_of(1000), const core::ImageApprovalBook* image_approvals = nullptr)
+                   const core::Policy& policy = policy_of(1000),
+                   const core::ImageApprovalBook* image_approvals = nullptr)
       : body_(body),
         policy_(policy),
         instants_{kAt, decide_afresh ? kAt + core::days{7} : kAt},
