@@ -233,6 +233,15 @@ approvals:
   const Response unread = answer_review(pending_promotion(), Problem("GET ...: HTTP 403"), context);
   EXPECT_NE(unread.body().find("could not read what runs there (GET ...: HTTP 403)"), std::string::npos)
       << unread.body();
+
+  // A review that needed nothing read is decided as it is.
+  PendingReview deployment{std::move(admission::decode_review(fixture("generated/deployment-create.json"))).value(),
+                           {},
+                           11,
+                           true,
+                           std::chrono::steady_clock::now()};
+  const Response decided = answer_review(deployment, Problem("nothing was read"), context);
+  EXPECT_NE(decided.body().find("\"allowed\":true"), std::string::npos) << decided.body();
 }
 
 TEST(RequestHandler, EndpointsAreNamedByPathAlone) {

@@ -173,6 +173,9 @@ Response answer_eviction(const PendingReview& pending, const Result<std::vector<
 Response answer_promotion(const PendingReview& pending, const Result<std::vector<std::string>>& read,
                           const HandlerContext& context) {
   const std::optional<admission::PromotionSource> source = admission::promotion_source(pending.review.request());
+  if (!source) {
+    return decide_review(pending, context, nullptr);  // nothing was needed from the API server
+  }
   admission::SourceImages images;
   std::string unread = read ? "" : read.error().message;
   std::vector<core::ImageReference> running;
