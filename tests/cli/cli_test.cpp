@@ -332,7 +332,10 @@ esac
     return {std::istreambuf_iterator<char>(file), std::istreambuf_iterator<char>()};
   }
 
-  std::filesystem::path directory_ = std::filesystem::temp_directory_path() / "windowguard-fake-kubectl";
+  // One directory per test: ctest runs the tests of this suite at once.
+  std::filesystem::path directory_ =
+      std::filesystem::temp_directory_path() /
+      ("windowguard-fake-kubectl-" + std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
 };
 
 TEST_F(FakeKubectl, PromoteFilesARequestForTheImagesTheApplicationRunsInTheSource) {
