@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 #include <rapidjson/document.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
 
 namespace windowguard::admission {
 namespace {
@@ -67,6 +69,26 @@ TEST(ResponseEncoder, EveryByteOfAnEchoedStringSurvivesTheRoundTrip) {
   EXPECT_EQ(text_of(response["response"]["uid"]), every_byte);
   EXPECT_EQ(text_of(response["response"]["status"]["message"]), every_byte + every_byte);
   EXPECT_EQ(text_of(response["response"]["auditAnnotations"]["window"]), every_byte);
+}
+
+// Plain text is skipped a word at a time: a byte to escape is found at every
+// offset of a word, and after a run of plain words, and the text is written
+// as rapidjson's Writer writes it.
+TEST(ResponseEncoder, EscapesEveryByteAtEveryOffsetOfLongTextAsRapidjsonDoes) {
+  for (int byte = 0; byte < 256; ++byte) {
+    for (std::size_t offset = 0; offset < 24; ++offset) {
+      std::string text(26, 'a');
+      text[offset] = static_cast<char>(byte);
+      AdmissionDecision decision;
+      decision.audit_annotations = {{"window", text}};
+      rapidjson::StringBuffer expected;
+      rapidjson::Writer<rapidjson::StringBuffer> writer(expected);
+      writer.String(text.data(), static_cast<rapidjson::SizeType>(text.size()));
+      EXPECT_NE(encode_response("u", decision).find(std::string("\"window\":") + expected.GetString()),
+                std::string::npos)
+          << "byte " << byte << " at " << offset;
+    }
+  }
 }
 
 TEST(ResponseEncoder, WritesCompactJsonWithControlCharactersEscaped) {

@@ -27,8 +27,10 @@ VerbRun run(int (*verb)(const Arguments&, std::ostream&, std::ostream&), Argumen
   return {code, out.str(), err.str()};
 }
 
+// At a fixed instant: the examples' one-off launch freeze lies in the past
+// of a later clock, and lint rightly warns that it never occurs again.
 TEST(Lint, TheExamplePoliciesAreValid) {
-  const VerbRun result = run(run_lint, {kPolicies});
+  const VerbRun result = run(run_lint, {kPolicies, "--at", "2026-11-30T12:00:00Z"});
   EXPECT_EQ(result.code, kExitOk) << result.err;
   EXPECT_EQ(result.out, kPolicies + ": valid (7 windows, 6 bindings)\n");
 }

@@ -3,8 +3,11 @@
 // refuses.  Fixed instants throughout.
 #include "core/image_check.hpp"
 
+#include <memory>
+
 #include <gtest/gtest.h>
 
+#include "core/image_verdict_memo.hpp"
 #include "support/time_helpers.hpp"
 
 namespace windowguard::core {
@@ -67,16 +70,20 @@ struct Deploy {
   std::string_view application = "checkout";
 };
 
-ImageVerdict check(const Policy& policy, const ImageApprovalBook* book, const Deploy& deploy = {}) {
+ImageCheckInput input_of(const ImageApprovalBook* book, const Deploy& deploy, Instant at = kNow) {
   ImageCheckInput input;
   input.environment = deploy.environment;
   input.application = deploy.application;
   input.requester = Requester{deploy.username, {}};
   input.images = deploy.images;
   input.added = deploy.added;
-  input.at = kNow;
+  input.at = at;
   input.approvals = book;
-  return check_images(policy, input);
+  return input;
+}
+
+ImageVerdict check(const Policy& policy, const ImageApprovalBook* book, const Deploy& deploy = {}) {
+  return check_images(policy, input_of(book, deploy));
 }
 
 TEST(ImageCheck, AnImageNoRequestNamesIsUnapproved) {
@@ -162,6 +169,66 @@ TEST(ImageCheck, AnApprovalOlderThanExpireAfterNoLongerCounts) {
   const ImageVerdict verdict = check(policy, &stale);
   ASSERT_EQ(verdict.unapproved.size(), 1U);
   EXPECT_EQ(verdict.unapproved[0].approvals, 0);
+}
+
+// The verdict lasts until the first approval it weighed expires: of every
+// request of the application naming the image, valid or not.
+TEST(ImageCheck, AVerdictHoldsUntilTheFirstApprovalItWeighedExpires) {
+  ApprovalRule rule = prod_release(2);
+  rule.expire_after = hours{72};
+  const Policy policy = policy_with({{rule}, {}});
+  ImageApproval older = request_for({kCheckout}, {approval_by("bob", kNow - hours{70})});
+  older.name = "checkout-1-older";  // weighed first, and not valid alone
+  ImageApproval newer = request_for({kCheckout}, {approval_by("bob", kNow - hours{1}), approval_by("dave")});
+  const ImageApprovalBook book({older, newer});
+  const ImageVerdict verdict = check(policy, &book);
+  EXPECT_TRUE(verdict.allowed());
+  EXPECT_EQ(verdict.holds_until, kNow - hours{70} + hours{72});
+
+  rule.expire_after.reset();
+  EXPECT_EQ(check(policy_with({{rule}, {}}), &book).holds_until, Instant::max());
+}
+
+TEST(ImageVerdictMemo, ServesTheSameVerdictForTheSameDeployWithTheSameBook) {
+  const Policy policy = policy_with({{prod_release(1)}, {prod_images()}});
+  const ImageApprovalBook book({request_for({kCheckout}, {approval_by("bob")})});
+  ImageVerdictMemo memo;
+  const std::shared_ptr<const ImageVerdict> first = memo.check(policy, input_of(&book, {}));
+  EXPECT_TRUE(first->allowed());
+  EXPECT_EQ(memo.check(policy, input_of(&book, {}, kNow + hours{1})), first);
+  // Any field of the input it reads makes another entry.
+  const std::shared_ptr<const ImageVerdict> by_bob = memo.check(policy, input_of(&book, Deploy{.username = "bob"}));
+  EXPECT_NE(by_bob, first);
+  EXPECT_FALSE(by_bob->allowed());
+  const Deploy rollout_of_known{.added = {}};
+  EXPECT_TRUE(memo.check(policy, input_of(&book, rollout_of_known))->approved.empty());
+}
+
+// An approval that arrives or is withdrawn makes a new book; one that expires
+// ends the verdict's span.  Never a stale answer.
+TEST(ImageVerdictMemo, NeverServesAVerdictAfterAnApprovalArrivesIsWithdrawnOrExpires) {
+  ApprovalRule rule = prod_release(1);
+  rule.expire_after = hours{1};
+  const Policy policy = policy_with({{rule}, {}});
+  ImageVerdictMemo memo;
+  const ImageApprovalBook pending({request_for({kCheckout}, {})});
+  EXPECT_FALSE(memo.check(policy, input_of(&pending, {}))->allowed());
+  const ImageApprovalBook approved({request_for({kCheckout}, {approval_by("bob", kNow - minutes{30})})});
+  EXPECT_TRUE(memo.check(policy, input_of(&approved, {}))->allowed());
+  EXPECT_TRUE(memo.check(policy, input_of(&approved, {}, kNow + minutes{29}))->allowed());
+  EXPECT_FALSE(memo.check(policy, input_of(&approved, {}, kNow + minutes{30}))->allowed());
+  // Asked about an earlier instant again, it checks afresh.
+  EXPECT_TRUE(memo.check(policy, input_of(&approved, {}))->allowed());
+  EXPECT_FALSE(memo.check(policy, input_of(&pending, {}))->allowed());
+}
+
+TEST(ImageVerdictMemo, ANewPolicyIsCheckedAfresh) {
+  ImageVerdictMemo memo;
+  const ImageApprovalBook book({request_for({kCheckout}, {approval_by("bob")})});
+  const Policy one_required = policy_with({{prod_release(1)}, {}});
+  EXPECT_TRUE(memo.check(one_required, input_of(&book, {}))->allowed());
+  const Policy two_required = policy_with({{prod_release(2)}, {}});
+  EXPECT_FALSE(memo.check(two_required, input_of(&book, {}))->allowed());
 }
 
 TEST(ImageCheck, AnApproverMayNotDeployWhatTheyApprovedUnlessTheRuleAllows) {

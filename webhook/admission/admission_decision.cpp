@@ -85,8 +85,10 @@ AdmissionDecision evaluate_request(const core::Policy& policy, const AdmissionRe
     input.added = images.added;
     input.at = at;
     input.approvals = cluster.image_approvals;
-    add_image_verdict(core::check_images(policy, input),
-                      {core::action_name(core::Action::Deploy), classification, request.name}, result);
+    const std::shared_ptr<const core::ImageVerdict> verdict =
+        memo != nullptr ? memo->image_verdicts().check(policy, input)
+                        : std::make_shared<const core::ImageVerdict>(core::check_images(policy, input));
+    add_image_verdict(*verdict, {core::action_name(core::Action::Deploy), classification, request.name}, result);
   }
   return result;
 }

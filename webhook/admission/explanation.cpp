@@ -369,7 +369,10 @@ void add_image_annotations(const core::ImageVerdict& verdict, AuditAnnotations& 
   add("refused-images", verdict.refused,
       [](const core::RefusedImage& image) { return image.image + " (" + image.policy + ")"; });
   add("image-approvals", verdict.approved, [](const core::ApprovedImage& image) {
-    std::string text(image.image);
+    std::string text;
+    text.reserve(image.image.size() + image.request->namespace_name.size() + image.request->name.size() + 32 +
+                 16 * image.approvers.size());
+    text += image.image;
     text += " by ";
     text += image.request->namespace_name;
     text += '/';

@@ -64,23 +64,8 @@ void DecisionMemo::Key::assign(const DecisionInput& input) {
 
 std::shared_ptr<const Decision> DecisionMemo::decide(const Policy& policy, const DecisionInput& input) {
   const std::uint64_t book = input.exceptions != nullptr ? input.exceptions->identity() : 0;
-  if (&policy != policy_ || book != book_) {
-    policy_ = &policy;
-    book_ = book;
-    for (Entry& entry : entries_) {
-      entry.decision.reset();
-    }
-  }
-  Entry& entry = entries_[hash_of(input) % entries_.size()];
-  if (!entry.decision || input.at < entry.decided_at || input.at >= entry.decision->holds_until ||
-      !(entry.key == input)) {
-    entry.decision.reset();  // stays so if deciding or copying the key throws
-    auto decision = std::make_shared<const Decision>(core::decide(policy, input, &schedules_));
-    entry.key.assign(input);
-    entry.decided_at = input.at;
-    entry.decision = std::move(decision);
-  }
-  return entry.decision;
+  return decisions_.find_or_make(policy.identity(), book, input, hash_of(input), input.at,
+                                 [&] { return core::decide(policy, input, &schedules_); });
 }
 
 }  // namespace windowguard::core

@@ -11,6 +11,8 @@
 #include <vector>
 
 #include "core/decision.hpp"
+#include "core/image_verdict_memo.hpp"
+#include "core/memo_table.hpp"
 #include "core/schedule_memo.hpp"
 
 namespace windowguard::core {
@@ -19,17 +21,21 @@ class DecisionMemo {
  public:
   // Room for `entries` decisions (an input whose entry another input took is
   // decided again when it comes back).
-  explicit DecisionMemo(std::size_t entries = 64) : entries_(std::max<std::size_t>(entries, 1)) {}
+  explicit DecisionMemo(std::size_t entries = 64) : decisions_(entries) {}
 
   // decide(policy, input) with this memo's schedule memo, remembered.  decide
   // is a pure function of the policy and the input, and the memo keys on every
   // field of the input but the instant and the exception book; the instant
   // must fall between the instant decided at and the decision's holds_until,
   // so its answers are decide's.  The decision is shared, not copied: it stays
-  // valid after the memo has moved on.  A different policy or exception book
-  // (by identity) resets the memo; the caller keeps the policy alive while it
-  // uses the memo with it.  Not thread-safe: one memo per thread.
+  // valid after the memo has moved on, while the policy it names does.  A
+  // different policy or exception book (by identity) resets the memo.  Not
+  // thread-safe: one memo per thread.
   std::shared_ptr<const Decision> decide(const Policy& policy, const DecisionInput& input);
+
+  // The same thread's memo of what deploys' images make of the approvals
+  // and image policies.
+  ImageVerdictMemo& image_verdicts() { return image_verdicts_; }
 
  private:
   // What a remembered decision was made for: an owned copy of a
@@ -48,17 +54,11 @@ class DecisionMemo {
     void assign(const DecisionInput& input);  // reuses the texts' storage
     bool operator==(const DecisionInput& input) const;
   };
-  struct Entry {
-    Key key;
-    Instant decided_at;
-    std::shared_ptr<const Decision> decision;  // null until filled
-  };
-  const Policy* policy_ = nullptr;
-  std::uint64_t book_ = 0;  // the identity of the input's ExceptionBook, 0 for none
-  // Direct-mapped by the input's hash (which leaves out the instant): a lookup
-  // is one comparison.
-  std::vector<Entry> entries_;
+  // By policy and ExceptionBook identity, and the input's hash (which leaves
+  // out the instant).
+  MemoTable<Key, Decision> decisions_;
   ScheduleMemo schedules_;
+  ImageVerdictMemo image_verdicts_;
 };
 
 }  // namespace windowguard::core

@@ -62,9 +62,26 @@ Candidate judge(const Policy& policy, const ApprovalRule& rule, const ImageAppro
   return candidate;
 }
 
-// A valid request for the image under the rule, or the closest one.
+// The first instant after `at` when an approval of the request grows older
+// than the rule's expireAfter, and so stops counting.
+Instant first_expiry(const ApprovalRule& rule, const ImageApproval& request, Instant at) {
+  Instant first = Instant::max();
+  if (rule.expire_after) {
+    for (const Approval& approval : request.approvals) {
+      const Instant expiry = approval.at + *rule.expire_after;
+      if (expiry > at) {
+        first = std::min(first, expiry);
+      }
+    }
+  }
+  return first;
+}
+
+// A valid request for the image under the rule, or the closest one.  Every
+// request weighed bounds `holds_until`: when one of its approvals expires,
+// the answer may change.
 Candidate best_request(const Policy& policy, const ApprovalRule& rule, const ImageReference& image,
-                       const ImageCheckInput& input) {
+                       const ImageCheckInput& input, Instant& holds_until) {
   Candidate best;
   if (input.approvals == nullptr) {
     best.why = "windowguard cannot read ImageApprovals (no cluster access)";
@@ -74,6 +91,7 @@ Candidate best_request(const Policy& policy, const ApprovalRule& rule, const Ima
     if (request.application != input.application || !names_image(request, image)) {
       continue;
     }
+    holds_until = std::min(holds_until, first_expiry(rule, request, input.at));
     Candidate candidate = judge(policy, rule, request, input);
     if (candidate.why.empty()) {
       return candidate;
@@ -115,9 +133,9 @@ void check_approvals(const Policy& policy, const ImageCheckInput& input, const R
         verdict.unapproved.push_back({std::string(text), rule.name, {}, 0, rule.required, image.error().message});
         continue;
       }
-      Candidate found = best_request(policy, rule, *image, input);
+      Candidate found = best_request(policy, rule, *image, input, verdict.holds_until);
       if (found.why.empty()) {
-        verdict.approved.push_back({text, found.request, std::move(found.approvers)});
+        verdict.approved.push_back({std::string(text), found.request, std::move(found.approvers)});
       } else {
         const std::string label =
             found.request == nullptr ? std::string() : found.request->namespace_name + "/" + found.request->name;

@@ -1,8 +1,10 @@
 #pragma once
 // What `approvals:` and `imagePolicies:` make of a deploy's images
-// (docs/approvals.md, "How a deploy is decided").  Decided afresh for every
-// request, never remembered: an approval that arrives, is withdrawn or
-// expires counts from the next request on.
+// (docs/approvals.md, "How a deploy is decided").  A pure function of the
+// policy, the ImageApproval book and the input: an approval that arrives or
+// is withdrawn makes a new book, and one that expires bounds the verdict's
+// holds_until, so that core/image_verdict_memo.hpp can remember verdicts
+// without ever serving a stale one.
 #include <span>
 #include <string>
 #include <string_view>
@@ -46,10 +48,10 @@ struct RefusedImage {
   std::string message;    // the policy's
 };
 
-// An added image let in by an ImageApproval, for the audit log: views of the
-// input's images and of the book, valid while they are.
+// An added image let in by an ImageApproval, for the audit log: the request
+// and its approvers are views of the book, valid while it is.
 struct ApprovedImage {
-  std::string_view image;
+  std::string image;
   const ImageApproval* request = nullptr;
   std::vector<std::string_view> approvers;
 };
@@ -59,6 +61,9 @@ struct ImageVerdict {
   std::vector<UnapprovedImage> unapproved;
   std::vector<RefusedImage> refused;
   std::vector<ApprovedImage> approved;
+  // The verdict is the same at every instant from the one it was made at
+  // until this one: the first moment an approval it weighed expires.
+  Instant holds_until = Instant::max();
 
   bool allowed() const { return unapproved.empty() && refused.empty(); }
 };

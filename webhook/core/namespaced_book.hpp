@@ -11,17 +11,16 @@
 #include <unordered_map>
 #include <vector>
 
-namespace windowguard::core {
+#include "core/identity.hpp"
 
-// A number no other book of the process has had (never 0).
-std::uint64_t next_book_identity();
+namespace windowguard::core {
 
 // `Object` has a namespace_name and a name.
 template <typename Object>
 class NamespacedBook {
  public:
   NamespacedBook() : NamespacedBook(std::vector<Object>{}) {}
-  explicit NamespacedBook(std::vector<Object> objects) : identity_(next_book_identity()), objects_(std::move(objects)) {
+  explicit NamespacedBook(std::vector<Object> objects) : identity_(next_identity()), objects_(std::move(objects)) {
     std::sort(objects_.begin(), objects_.end(), [](const Object& a, const Object& b) {
       return std::tie(a.namespace_name, a.name) < std::tie(b.namespace_name, b.name);
     });

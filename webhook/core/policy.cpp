@@ -2,6 +2,7 @@
 
 #include "core/binding_index.hpp"
 #include "core/exemption_index.hpp"
+#include "core/identity.hpp"
 
 namespace windowguard::core {
 
@@ -20,7 +21,8 @@ std::vector<std::string> Settings::default_trusted_requesters() {
 
 Policy::Policy(std::vector<Window> windows, std::vector<Binding> bindings, Settings settings,
                std::vector<StaticException> static_exceptions, ImageRules image_rules)
-    : windows_(std::move(windows)),
+    : identity_(next_identity()),
+      windows_(std::move(windows)),
       settings_(std::move(settings)),
       static_exceptions_(std::move(static_exceptions)),
       image_rules_(std::move(image_rules)),

@@ -1,6 +1,7 @@
 #pragma once
 // The policy model, compiled once into an immutable, indexed form.
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -89,6 +90,11 @@ class Policy {
   // `approvals:` and `imagePolicies:` (core/image_check.hpp).
   const ImageRules& image_rules() const { return image_rules_; }
 
+  // Unique to this policy among the policies of the process (a reloaded
+  // policy may reuse a freed one's address, never its identity): what memos
+  // key on.
+  std::uint64_t identity() const { return identity_; }
+
   // The index of the window of that name.
   std::optional<std::size_t> window_named(std::string_view name) const;
 
@@ -104,6 +110,7 @@ class Policy {
   const ExemptionIndex& exemptions() const { return *exemption_index_; }
 
  private:
+  std::uint64_t identity_;
   std::vector<Window> windows_;
   Settings settings_;
   std::vector<StaticException> static_exceptions_;

@@ -3,8 +3,8 @@
 namespace windowguard::core {
 
 ScheduleMemo::State ScheduleMemo::state(const Policy& policy, std::size_t window, Instant t, EvaluationCost& cost) {
-  if (&policy != policy_) {
-    policy_ = &policy;
+  if (policy.identity() != policy_) {
+    policy_ = policy.identity();
     windows_.clear();
   }
   Spans& known = windows_[window];

@@ -3,6 +3,7 @@
 // cannot change, so that requests share the work of evaluating it.
 #include <array>
 #include <cstddef>
+#include <cstdint>
 
 #include <boost/unordered/unordered_flat_map.hpp>
 
@@ -18,8 +19,8 @@ class ScheduleMemo {
   // Schedule::state_at says, kept for the span it holds, so that every later
   // request inside that span is a range check.  Exact, not approximate.  What
   // computing a state generated is added to `cost.expansions`.  A different
-  // policy resets the memo; the caller keeps the policy alive while it uses
-  // the memo with it.  Not thread-safe: one memo per thread.
+  // policy (by identity) resets the memo.  Not thread-safe: one memo per
+  // thread.
   State state(const Policy& policy, std::size_t window, Instant t, EvaluationCost& cost);
 
  private:
@@ -36,7 +37,7 @@ class ScheduleMemo {
     std::size_t next = 0;  // the span to replace next
   };
 
-  const Policy* policy_ = nullptr;
+  std::uint64_t policy_ = 0;  // the identity of the policy the spans are of
   // The windows asked about, by index: a memo costs in proportion to the
   // windows it was asked about, not to the policy's size, so that one made
   // for a single decision is cheap.
