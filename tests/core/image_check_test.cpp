@@ -129,6 +129,18 @@ TEST(ImageCheck, TwoRequiredMeansOneIsNotEnoughAndTwoAre) {
   EXPECT_TRUE(check(policy, &two).allowed());
 }
 
+TEST(ImageCheck, AnImageTwoRulesLetInIsNamedOnceWithTheApproversEitherCounted) {
+  ApprovalRule by_fay = prod_release(1);
+  by_fay.name = "prod-by-fay";
+  by_fay.approvers = People{false, {"fay"}, {}};
+  const Policy policy = policy_with({{prod_release(1), by_fay}, {}});
+  const ImageApprovalBook book({request_for({kCheckout}, {approval_by("bob"), approval_by("fay")})});
+  const ImageVerdict verdict = check(policy, &book);
+  EXPECT_TRUE(verdict.allowed());
+  ASSERT_EQ(verdict.approved.size(), 1U);
+  EXPECT_EQ(verdict.approved[0].approvers, (std::vector<std::string_view>{"bob", "fay"}));
+}
+
 TEST(ImageCheck, RequiredZeroIsSatisfiedByTheRequestItself) {
   const Policy policy = policy_with({{prod_release(0)}, {}});
   const ImageApprovalBook book({request_for({kCheckout}, {})});

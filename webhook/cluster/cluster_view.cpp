@@ -71,12 +71,25 @@ ClusterView::Shown ClusterView::shown_of(const std::string& key, std::string_vie
 ClusterView::ClusterView(Credentials credentials, Outlets outlets)
     : client_(std::move(credentials), kSilence),
       outlets_(std::move(outlets)),
-      exceptions_(client_, watch_of("windowexceptions", "/apis/windowguard.dev/v1/windowexceptions"),
-                  [this](const Reflector::Objects& objects) { on_exceptions(objects); }),
+      exceptions_(
+          client_, watch_of("windowexceptions", "/apis/windowguard.dev/v1/windowexceptions"),
+          [this](const Reflector::Objects& objects) {
+            // An object without a creation time (none from the API
+            // server) starts at the epoch: its until decides.
+            const auto decode = [](const rapidjson::Value& json) {
+              return admission::decode_window_exception(json, core::Instant{});
+            };
+            outlets_.exceptions(book_of<core::WindowException>(objects, "WindowException", "windowexceptions", decode,
+                                                               undecodable_exceptions_, shown_exceptions_));
+          }),
       namespaces_(client_, watch_of("namespaces", "/api/v1/namespaces"),
                   [this](const Reflector::Objects& objects) { on_namespaces(objects); }),
       image_approvals_(client_, watch_of("imageapprovals", "/apis/windowguard.dev/v1/imageapprovals"),
-                       [this](const Reflector::Objects& objects) { on_image_approvals(objects); }) {}
+                       [this](const Reflector::Objects& objects) {
+                         outlets_.image_approvals(book_of<core::ImageApproval>(
+                             objects, "ImageApproval", "imageapprovals", admission::decode_image_approval,
+                             undecodable_image_approvals_, shown_image_approvals_));
+                       }) {}
 
 ClusterView::~ClusterView() { stop(); }
 
@@ -198,53 +211,33 @@ ClusterViewStatus ClusterView::status() const {
           undecodable_image_approvals_.load()};
 }
 
-void ClusterView::on_exceptions(const Reflector::Objects& objects) {
-  std::vector<core::WindowException> exceptions;
-  exceptions.reserve(objects.size());
-  std::vector<Shown> shown;
-  shown.reserve(objects.size());
-  std::size_t undecodable = 0;
+template <typename Object, typename Decode>
+std::shared_ptr<const core::NamespacedBook<Object>> ClusterView::book_of(const Reflector::Objects& objects,
+                                                                         std::string_view kind,
+                                                                         std::string_view resource, Decode&& decode,
+                                                                         std::atomic<std::size_t>& undecodable,
+                                                                         ShownList& shown) {
+  std::vector<Object> decoded_objects;
+  decoded_objects.reserve(objects.size());
+  std::vector<Shown> shown_objects;
+  shown_objects.reserve(objects.size());
+  std::size_t unreadable = 0;
   for (const auto& [key, object] : objects) {
-    // An object without a creation time (none from the API server) starts at the epoch: its until decides.
-    auto decoded = admission::decode_window_exception(*object, core::Instant{});
+    Result<Object> decoded = decode(*object);
     if (decoded) {
-      shown.push_back(shown_of(key, "windowexceptions", *object, decoded.value()));
-      exceptions.push_back(std::move(decoded).value());
+      shown_objects.push_back(shown_of(key, resource, *object, decoded.value()));
+      decoded_objects.push_back(std::move(decoded).value());
     } else {
-      ++undecodable;
-      log_unreadable("WindowException", key, decoded.error());
+      ++unreadable;
+      log_unreadable(kind, key, decoded.error());
     }
   }
-  undecodable_exceptions_.store(undecodable);
+  undecodable.store(unreadable);
   {
     const std::lock_guard lock(mutex_);
-    shown_exceptions_ = std::make_shared<const std::vector<Shown>>(std::move(shown));
+    shown = std::make_shared<const std::vector<Shown>>(std::move(shown_objects));
   }
-  outlets_.exceptions(std::make_shared<const core::ExceptionBook>(std::move(exceptions)));
-}
-
-void ClusterView::on_image_approvals(const Reflector::Objects& objects) {
-  std::vector<core::ImageApproval> requests;
-  requests.reserve(objects.size());
-  std::vector<Shown> shown;
-  shown.reserve(objects.size());
-  std::size_t undecodable = 0;
-  for (const auto& [key, object] : objects) {
-    auto decoded = admission::decode_image_approval(*object);
-    if (decoded) {
-      shown.push_back(shown_of(key, "imageapprovals", *object, decoded.value()));
-      requests.push_back(std::move(decoded).value());
-    } else {
-      ++undecodable;
-      log_unreadable("ImageApproval", key, decoded.error());
-    }
-  }
-  undecodable_image_approvals_.store(undecodable);
-  {
-    const std::lock_guard lock(mutex_);
-    shown_image_approvals_ = std::make_shared<const std::vector<Shown>>(std::move(shown));
-  }
-  outlets_.image_approvals(std::make_shared<const core::ImageApprovalBook>(std::move(requests)));
+  return std::make_shared<const core::NamespacedBook<Object>>(std::move(decoded_objects));
 }
 
 void ClusterView::on_namespaces(const Reflector::Objects& objects) {

@@ -74,9 +74,14 @@ class ClusterView {
   };
   using ShownList = std::shared_ptr<const std::vector<Shown>>;
 
-  void on_exceptions(const Reflector::Objects& objects);
+  // The book of one kind's objects, decoded by `decode` (those it cannot
+  // decode are logged, counted in `undecodable`, and left out); what each
+  // shows is kept in `shown` for the status writer.
+  template <typename Object, typename Decode>
+  std::shared_ptr<const core::NamespacedBook<Object>> book_of(const Reflector::Objects& objects, std::string_view kind,
+                                                              std::string_view resource, Decode&& decode,
+                                                              std::atomic<std::size_t>& undecodable, ShownList& shown);
   void on_namespaces(const Reflector::Objects& objects);
-  void on_image_approvals(const Reflector::Objects& objects);
   static Shown shown_of(const std::string& key, std::string_view resource, const rapidjson::Value& json,
                         std::variant<core::WindowException, core::ImageApproval> object);
   void keep_statuses();

@@ -78,15 +78,20 @@ bool names_image(const ImageReference& approved, const ImageReference& image) {
          (approved.digest.empty() ? approved.tag == image.tag : approved.digest == image.digest);
 }
 
+bool covers(const Policy& policy, const std::vector<std::string>& environments,
+            const std::vector<std::string>& applications, std::string_view namespace_name,
+            std::string_view application) {
+  return names_environment(environments, namespace_name, policy.settings().cluster_name) &&
+         (applications.empty() ||
+          std::any_of(applications.begin(), applications.end(),
+                      [&](const std::string& pattern) { return glob_matches(pattern, application); }));
+}
+
 std::vector<const ApprovalRule*> rules_governing(const Policy& policy, std::string_view namespace_name,
                                                  std::string_view application) {
   std::vector<const ApprovalRule*> rules;
   for (const ApprovalRule& rule : policy.image_rules().approvals) {
-    const bool covers_application =
-        rule.applications.empty() ||
-        std::any_of(rule.applications.begin(), rule.applications.end(),
-                    [&](const std::string& pattern) { return glob_matches(pattern, application); });
-    if (covers_application && names_environment(rule.environments, namespace_name, policy.settings().cluster_name)) {
+    if (covers(policy, rule.environments, rule.applications, namespace_name, application)) {
       rules.push_back(&rule);
     }
   }

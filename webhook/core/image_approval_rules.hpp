@@ -42,6 +42,13 @@ std::optional<std::string> refuse_image_approval_write(const Policy& policy, con
 // same digest where it names one, else the same tag.
 bool names_image(const ImageReference& approved, const ImageReference& image);
 
+// Whether a rule's environments and applications (an approvals rule's or an
+// image policy's) cover the application in the namespace: an environment
+// glob names it, and the applications, if given, include it.
+bool covers(const Policy& policy, const std::vector<std::string>& environments,
+            const std::vector<std::string>& applications, std::string_view namespace_name,
+            std::string_view application);
+
 // The approvals rules that govern the application in the namespace.
 std::vector<const ApprovalRule*> rules_governing(const Policy& policy, std::string_view namespace_name,
                                                  std::string_view application);

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <optional>
 
-#include "core/binding_index.hpp"
 #include "core/exception_standing.hpp"
 #include "core/exemption_index.hpp"
 #include "core/glob.hpp"
@@ -11,14 +10,6 @@
 
 namespace windowguard::core {
 namespace {
-
-template <typename Rule>
-bool applies(const Rule& rule, const Policy& policy, std::string_view environment, std::string_view application) {
-  return names_environment(rule.environments, environment, policy.settings().cluster_name) &&
-         (rule.applications.empty() ||
-          std::any_of(rule.applications.begin(), rule.applications.end(),
-                      [&](const std::string& pattern) { return glob_matches(pattern, application); }));
-}
 
 bool names_image(const ImageApproval& request, const ImageReference& image) {
   return std::any_of(request.images.begin(), request.images.end(),
@@ -108,6 +99,23 @@ Candidate best_request(const Policy& policy, const ApprovalRule& rule, const Ima
   return best;
 }
 
+// The audit names each image once per request that let it in, with every
+// approver some rule counted.
+void record_approval(std::string_view image, Candidate found, std::vector<ApprovedImage>& approved) {
+  const auto same = std::find_if(approved.begin(), approved.end(), [&](const ApprovedImage& known) {
+    return known.image == image && known.request == found.request;
+  });
+  if (same == approved.end()) {
+    approved.push_back({std::string(image), found.request, std::move(found.approvers)});
+    return;
+  }
+  for (std::string_view approver : found.approvers) {
+    if (std::find(same->approvers.begin(), same->approvers.end(), approver) == same->approvers.end()) {
+      same->approvers.push_back(approver);
+    }
+  }
+}
+
 // Each image of the template, read once for every rule that looks at it.
 struct ReadImage {
   std::string_view text;
@@ -122,10 +130,8 @@ const Result<ImageReference>& read_of(const ReadImages& images, std::string_view
 
 void check_approvals(const Policy& policy, const ImageCheckInput& input, const ReadImages& images,
                      ImageVerdict& verdict) {
-  for (const ApprovalRule& rule : policy.image_rules().approvals) {
-    if (!applies(rule, policy, input.environment, input.application)) {
-      continue;
-    }
+  for (const ApprovalRule* governing : rules_governing(policy, input.environment, input.application)) {
+    const ApprovalRule& rule = *governing;
     verdict.governed = true;
     for (std::string_view text : input.added) {
       const Result<ImageReference>& image = read_of(images, text);
@@ -135,7 +141,7 @@ void check_approvals(const Policy& policy, const ImageCheckInput& input, const R
       }
       Candidate found = best_request(policy, rule, *image, input, verdict.holds_until);
       if (found.why.empty()) {
-        verdict.approved.push_back({std::string(text), found.request, std::move(found.approvers)});
+        record_approval(text, std::move(found), verdict.approved);
       } else {
         const std::string label =
             found.request == nullptr ? std::string() : found.request->namespace_name + "/" + found.request->name;
@@ -164,7 +170,7 @@ std::optional<std::string> refusal(const ImagePolicy& image_policy, const ImageR
 void check_image_policies(const Policy& policy, const ImageCheckInput& input, const ReadImages& images,
                           ImageVerdict& verdict) {
   for (const ImagePolicy& image_policy : policy.image_rules().image_policies) {
-    if (!applies(image_policy, policy, input.environment, input.application)) {
+    if (!covers(policy, image_policy.environments, image_policy.applications, input.environment, input.application)) {
       continue;
     }
     verdict.governed = true;
