@@ -61,6 +61,22 @@ TEST_F(ImageApprovals, AnUnapprovedImageIsDeniedAndOneEligibleApprovalLetsItIn) 
   ASSERT_EQ(approved.exit_code, 0) << output_of(approved);
   const CommandResult deployed = deploy_until_allowed(web, 10s);
   EXPECT_EQ(deployed.exit_code, 0) << output_of(deployed);
+  // kubectl's table, as docs/approvals.md shows it (but the age), once
+  // windowguard has written the status columns.
+  const auto deadline = std::chrono::steady_clock::now() + 10s;
+  CommandResult table;
+  do {
+    std::this_thread::sleep_for(250ms);
+    table = cluster().kubectl({"get", "iap", "-n", "release-one", "-o", "wide"});
+  } while (table.out.find("approved") == std::string::npos && std::chrono::steady_clock::now() < deadline);
+  std::string but_the_age = table.out.substr(0, table.out.find_last_of(' '));
+  but_the_age.erase(but_the_age.find_last_not_of(' ') + 1);
+  EXPECT_EQ(but_the_age,
+            "NAME      APPLICATION   IMAGES                                  APPROVALS   STATE      PROMOTED-FROM   "
+            "REQUESTED-BY   AGE\n"
+            "web-2-0   web           [\"registry.example.com/shop/web:2.0\"]   1/1         approved                   "
+            "dev")
+      << output_of(table);
 
   // Scaling adds no image: it needs no approval.
   const CommandResult scaled =
