@@ -14,6 +14,7 @@ FROM debian:bookworm-slim
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
       tzdata libyaml-cpp0.7 libdate-tz3 libboost-program-options1.81.0 libssl3 libspdlog1.10 libfmt9 \
+      libical3 libicu72 \
  && rm -rf /var/lib/apt/lists/*
 COPY --from=build /src/build/windowguard /usr/local/bin/windowguard
 COPY --from=build /src/policies /etc/windowguard/policies

@@ -18,6 +18,7 @@ packages=(
   libyaml-cpp-dev
   libspdlog-dev
   libhowardhinnant-date-dev
+  libical-dev
   libgtest-dev
   libgmock-dev
   libbenchmark-dev

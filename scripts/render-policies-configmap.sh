@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Renders manifests/policies-configmap.yaml from policies/*.yaml (the example
+# Renders manifests/policies-configmap.yaml from policies/*.yaml and *.ics (the example
 # policies). Edit policies/, then run this; a test checks the two agree.
 # Usage: scripts/render-policies-configmap.sh [POLICY_DIR] > manifests/policies-configmap.yaml
 set -euo pipefail
@@ -17,7 +17,7 @@ metadata:
     app.kubernetes.io/name: windowguard
 data:
 HEAD
-for file in "$dir"/*.yaml "$dir"/*.yml; do
+for file in "$dir"/*.yaml "$dir"/*.yml "$dir"/*.ics; do
   [ -e "$file" ] || continue
   printf '  %s: |\n' "$(basename "$file")"
   sed 's/^/    /; s/^    $//' "$file"

@@ -32,7 +32,7 @@ VerbRun run(int (*verb)(const Arguments&, std::ostream&, std::ostream&), Argumen
 TEST(Lint, TheExamplePoliciesAreValid) {
   const VerbRun result = run(run_lint, {kPolicies, "--at", "2026-11-30T12:00:00Z"});
   EXPECT_EQ(result.code, kExitOk) << result.err;
-  EXPECT_EQ(result.out, kPolicies + ": valid (7 windows, 6 bindings)\n");
+  EXPECT_EQ(result.out, kPolicies + ": valid (8 windows, 7 bindings)\n");
 }
 
 TEST(Lint, ABrokenDirectoryExitsTwoWithEveryErrorLocated) {

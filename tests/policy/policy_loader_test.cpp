@@ -93,7 +93,7 @@ kind: Policy
     durations:
       - daily: {from: "01:00", to: "02:00"}
 )yaml",
-     {R"(p.yaml:6:5: unknown field "tyoe" in a window (did you mean "type"?); expected one of: name, description, type, timeZone, validFrom, validUntil, durations, exempt, actions, message, exceptions)"}},
+     {R"(p.yaml:6:5: unknown field "tyoe" in a window (did you mean "type"?); expected one of: name, description, type, timeZone, validFrom, validUntil, durations, except, exempt, actions, message, exceptions)"}},
     {"duplicate_key",
      kWindowA + R"yaml(    type: maintenance
     durations:
@@ -151,18 +151,18 @@ kind: Policy
     {"no_durations",
      kWindowA + R"yaml(    durations: []
 )yaml",
-     {R"(p.yaml:6:16: window "a" durations must be a non-empty list of durations (once, daily, weekly, weeklyRange, monthly, yearly or cron))"}},
+     {R"(p.yaml:6:16: window "a" durations must be a non-empty list of durations (once, daily, weekly, weeklyRange, monthly, yearly, cron or calendar))"}},
     {"two_kinds",
      kWindowA + R"yaml(    durations:
       - daily: {from: "01:00", to: "02:00"}
         weekly: {days: [Mon], from: "01:00", to: "02:00"}
 )yaml",
-     {R"(p.yaml:7:9: window "a" duration must have exactly one kind (once, daily, weekly, weeklyRange, monthly, yearly or cron), found 2)"}},
+     {R"(p.yaml:7:9: window "a" duration must have exactly one kind (once, daily, weekly, weeklyRange, monthly, yearly, cron or calendar), found 2)"}},
     {"unknown_kind",
      kWindowA + R"yaml(    durations:
       - hourly: {from: "01", to: "02"}
 )yaml",
-     {R"(p.yaml:7:9: unknown field "hourly" in window "a" duration; expected one of: once, daily, weekly, weeklyRange, monthly, yearly, cron)"}},
+     {R"(p.yaml:7:9: unknown field "hourly" in window "a" duration; expected one of: once, daily, weekly, weeklyRange, monthly, yearly, cron, calendar)"}},
     {"from_equals_to",
      kWindowA + R"yaml(    durations:
       - daily: {from: "02:00", to: "02:00"}

@@ -112,6 +112,17 @@ struct Expander {
       }
     }
   }
+
+  void operator()(const Calendar& calendar) const {
+    const auto begin = std::lower_bound(
+        calendar.occurrences.begin(), calendar.occurrences.end(), LocalTime{first},
+        [](const CalendarOccurrence& occurrence, LocalTime start) { return occurrence.interval.from < start; });
+    const LocalTime end = LocalTime{last + days{1}};
+    for (auto occurrence = begin; occurrence != calendar.occurrences.end() && occurrence->interval.from < end;
+         ++occurrence) {
+      out.push_back(occurrence->interval);
+    }
+  }
 };
 
 struct LongestSpan {
@@ -122,6 +133,7 @@ struct LongestSpan {
   seconds operator()(const Monthly&) const { return 2 * kLongestMonth; }
   seconds operator()(const Yearly&) const { return 2 * kLongestYear; }
   seconds operator()(const Cron& cron) const { return cron.duration; }
+  seconds operator()(const Calendar& calendar) const { return calendar.longest_span; }
 };
 
 }  // namespace

@@ -1,8 +1,10 @@
 #pragma once
-// The seven duration kinds of a window, as local wall-clock rules, and their
+// The eight duration kinds of a window, as local wall-clock rules, and their
 // expansion into local occurrences.  Turning local times into instants is the
 // schedule's job (schedule.hpp), so that DST is handled in one place.
 #include <bitset>
+#include <cstdint>
+#include <string>
 #include <variant>
 #include <vector>
 
@@ -63,12 +65,28 @@ struct Cron {
   seconds duration;  // wall-clock length of each occurrence
 };
 
-using Recurrence = std::variant<Once, Daily, Weekly, WeeklyRange, Monthly, Yearly, Cron>;
-
 struct LocalInterval {
   LocalTime from;
   LocalTime to;
 };
+
+// One occurrence of a calendar's event, in the window's zone.
+struct CalendarOccurrence {
+  LocalInterval interval;
+  std::uint32_t event;  // index into Calendar::summaries
+};
+
+// A `calendar:` duration: the events of an iCalendar file, expanded by the
+// policy loader (policy/calendar_reader.hpp, with libical) into local
+// occurrences in the window's zone.
+struct Calendar {
+  std::string file;
+  std::vector<CalendarOccurrence> occurrences;  // sorted by start, then end
+  std::vector<std::string> summaries;           // each event's SUMMARY, "" when it has none
+  seconds longest_span{0};                      // of any occurrence
+};
+
+using Recurrence = std::variant<Once, Daily, Weekly, WeeklyRange, Monthly, Yearly, Cron, Calendar>;
 
 // Appends every occurrence whose local start falls on a day in [first, last].
 void append_local_occurrences(const Recurrence& recurrence, LocalDay first, LocalDay last,

@@ -26,18 +26,38 @@ bool ends_later(const Occurrence& candidate, const std::optional<Occurrence>& be
   return !best || candidate.to > best->to || (candidate.to == best->to && candidate.from < best->from);
 }
 
+// The most occurrences of the calendar that start within any `span`.
+std::size_t densest_starts(const Calendar& calendar, seconds span) {
+  std::size_t most = 0;
+  std::size_t first = 0;
+  for (std::size_t last = 0; last < calendar.occurrences.size(); ++last) {
+    while (calendar.occurrences[last].interval.from - calendar.occurrences[first].interval.from > span) {
+      ++first;
+    }
+    most = std::max(most, last - first + 1);
+  }
+  return most;
+}
+
 }  // namespace
 
 Schedule::Schedule(TimeZone zone, std::vector<Recurrence> recurrences, std::optional<LocalTime> valid_from,
-                   std::optional<LocalTime> valid_until)
+                   std::optional<LocalTime> valid_until, std::vector<LocalDay> excluded_days)
     : zone_(std::move(zone)),
       recurrences_(std::move(recurrences)),
       valid_from_(valid_from ? zone_.to_instant(*valid_from) : Instant::min()),
-      valid_until_(valid_until ? zone_.to_instant(*valid_until) : Instant::max()) {
+      valid_until_(valid_until ? zone_.to_instant(*valid_until) : Instant::max()),
+      excluded_days_(std::move(excluded_days)) {
   longest_spans_.reserve(recurrences_.size());
   for (const Recurrence& recurrence : recurrences_) {
     longest_spans_.push_back(longest_local_span(recurrence));
   }
+  std::sort(excluded_days_.begin(), excluded_days_.end());
+  excluded_days_.erase(std::unique(excluded_days_.begin(), excluded_days_.end()), excluded_days_.end());
+}
+
+bool Schedule::excluded(LocalTime start) const {
+  return std::binary_search(excluded_days_.begin(), excluded_days_.end(), date::floor<days>(start));
 }
 
 std::optional<Occurrence> Schedule::clipped(Instant from, Instant to) const {
@@ -60,6 +80,9 @@ std::optional<Occurrence> Schedule::latest_ending_containing(const Recurrence& r
   std::optional<Occurrence> best;
   const auto consider = [&](LocalTime from, LocalTime to) {
     ++cost.expansions;
+    if (excluded(from)) {
+      return;
+    }
     const Instant start = zone_.to_instant(from);
     const Instant end = zone_.to_instant(to);
     if (start <= t && t < end) {
@@ -123,19 +146,63 @@ std::optional<Instant> Schedule::first_cron_start_after(const Cron& cron, Instan
   std::optional<Instant> earliest;
   std::optional<LocalTime> first_found;
   seconds shift_at_first{0};
+  // A firing on an excluded day skips to the next day that is not: one
+  // expansion per excluded stretch, not one per firing in it.
+  const auto next_after = [&](LocalTime fire) {
+    if (!excluded(fire)) {
+      return fire + minutes{1};
+    }
+    LocalDay day = date::floor<days>(fire) + days{1};
+    while (excluded(day)) {
+      day += days{1};
+    }
+    return LocalTime{day};
+  };
   for (auto fire = cron.schedule.first_fire_at_or_after(local_t - zone_.offset_change_near(local_t), last_day);
-       fire && *fire <= local_limit; fire = cron.schedule.first_fire_at_or_after(*fire + minutes{1}, last_day)) {
+       fire && *fire <= local_limit; fire = cron.schedule.first_fire_at_or_after(next_after(*fire), last_day)) {
     if (first_found && *fire > *first_found + shift_at_first) {
       break;
     }
     ++cost.expansions;
     const Instant start = zone_.to_instant(*fire);
-    if (start <= t || start >= limit || zone_.to_instant(*fire + cron.duration) <= start) {
+    if (start <= t || start >= limit || excluded(*fire) || zone_.to_instant(*fire + cron.duration) <= start) {
       continue;
     }
     if (!first_found) {
       first_found = *fire;
       shift_at_first = zone_.offset_change_near(*fire);
+    }
+    earliest = std::min(earliest.value_or(start), start);
+  }
+  return earliest;
+}
+
+// A calendar's occurrences are sorted by local start: from the first that
+// can start after `t`, the earliest start is no more than the offset change
+// near it after the first one found, as above.
+std::optional<Instant> Schedule::first_calendar_start_after(const Calendar& calendar, Instant t, LocalTime local_t,
+                                                            Instant limit, EvaluationCost& cost) const {
+  const LocalTime limit_local = zone_.to_local(limit);
+  const LocalTime local_limit = limit_local + zone_.offset_change_near(limit_local);
+  std::optional<Instant> earliest;
+  std::optional<LocalTime> first_found;
+  seconds shift_at_first{0};
+  for (auto occurrence = std::lower_bound(
+           calendar.occurrences.begin(), calendar.occurrences.end(), local_t - zone_.offset_change_near(local_t),
+           [](const CalendarOccurrence&each, LocalTime start) { return each.interval.from < start; });
+       occurrence != calendar.occurrences.end() && occurrence->interval.from <= local_limit; ++occurrence) {
+    const LocalInterval& interval = occurrence->interval;
+    if (first_found && interval.from > *first_found + shift_at_first) {
+      break;
+    }
+    ++cost.expansions;
+    const Instant start = zone_.to_instant(interval.from);
+    if (start <= t || start >= limit || excluded(interval.from) || zone_.to_instant(interval.to) <= start) {
+      continue;
+    }
+    if (!first_found) {
+      first_found = interval.from;
+      shift_at_first = zone_.offset_change_near(interval.from);
     }
     earliest = std::min(earliest.value_or(start), start);
   }
@@ -148,6 +215,9 @@ std::optional<Instant> Schedule::first_start_after(const Recurrence& recurrence,
   if (const Cron* cron = std::get_if<Cron>(&recurrence)) {
     return first_cron_start_after(*cron, t, local_t, limit, cost);
   }
+  if (const Calendar* calendar = std::get_if<Calendar>(&recurrence)) {
+    return first_calendar_start_after(*calendar, t, local_t, limit, cost);
+  }
   const LocalDay last_needed = date::floor<days>(zone_.to_local(limit)) + kShiftMargin;
   std::optional<Instant> earliest;
   std::optional<LocalTime> earliest_local;
@@ -159,7 +229,8 @@ std::optional<Instant> Schedule::first_start_after(const Recurrence& recurrence,
     for (const LocalInterval& interval : scratch) {
       ++cost.expansions;
       const Instant start = zone_.to_instant(interval.from);
-      if (start > t && start < limit && zone_.to_instant(interval.to) > start && start < earliest.value_or(limit)) {
+      if (start > t && start < limit && !excluded(interval.from) && zone_.to_instant(interval.to) > start &&
+          start < earliest.value_or(limit)) {
         earliest = start;
         earliest_local = interval.from;
       }
@@ -210,13 +281,32 @@ ScheduleState Schedule::state_at(Instant t, EvaluationCost& cost) const {
   return state;
 }
 
+std::size_t Schedule::longest_excluded_run(const Calendar& calendar) const {
+  std::size_t longest = 0;
+  std::size_t run = 0;
+  for (const CalendarOccurrence& occurrence : calendar.occurrences) {
+    run = excluded(occurrence.interval.from) ? run + 1 : 0;
+    longest = std::max(longest, run);
+  }
+  return longest;
+}
+
 std::size_t Schedule::most_expansions_per_state() const {
-  constexpr std::size_t kMostPerCalendarRecurrence = 64;
+  constexpr std::size_t kMostPerRuleRecurrence = 64;
   const auto firings_per_change =
       static_cast<std::size_t>(std::chrono::duration_cast<minutes>(zone_.longest_offset_change()).count()) + 1;
   std::size_t most = 0;
-  for (const Recurrence& recurrence : recurrences_) {
-    most += std::holds_alternative<Cron>(recurrence) ? 5 * firings_per_change : kMostPerCalendarRecurrence;
+  for (std::size_t i = 0; i < recurrences_.size(); ++i) {
+    if (const Calendar* calendar = std::get_if<Calendar>(&recurrences_[i])) {
+      most += 2 * densest_starts(*calendar, longest_spans_[i] + days{3}) + longest_excluded_run(*calendar) + 1;
+    } else {
+      // The search for the next start passes over each excluded day: at
+      // most one cron firing per day (it skips the rest of the day), and at
+      // most one occurrence per day of the other kinds in a range up to four
+      // times as long as what it has passed.
+      most += (std::holds_alternative<Cron>(recurrences_[i]) ? 5 * firings_per_change : kMostPerRuleRecurrence) +
+              4 * excluded_days_.size();
+    }
   }
   return most;
 }
@@ -245,6 +335,9 @@ std::vector<Occurrence> Schedule::occurrences_overlapping(Instant begin, Instant
     append_local_occurrences(recurrences_[i], first, last, local);
   }
   for (const LocalInterval& interval : local) {
+    if (excluded(interval.from)) {
+      continue;
+    }
     const Instant from = std::max(zone_.to_instant(interval.from), valid_from_);
     const Instant to = std::min(zone_.to_instant(interval.to), valid_until_);
     if (from < to && from < end && to > begin) {

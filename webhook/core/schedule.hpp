@@ -43,11 +43,14 @@ struct ScheduleState {
 class Schedule {
  public:
   // Validity bounds are local times in `zone`; `valid_until` is exclusive.
+  // An occurrence whose local start falls on one of `excluded_days` (the
+  // window's `except:`) does not happen, as iCalendar's EXDATE.
   Schedule(TimeZone zone, std::vector<Recurrence> recurrences, std::optional<LocalTime> valid_from,
-           std::optional<LocalTime> valid_until);
+           std::optional<LocalTime> valid_until, std::vector<LocalDay> excluded_days = {});
 
   const TimeZone& zone() const { return zone_; }
   const std::vector<Recurrence>& recurrences() const { return recurrences_; }
+  const std::vector<LocalDay>& excluded_days() const { return excluded_days_; }
 
   // Whether the window exists at `t` (inside its validity).
   bool valid_at(Instant t) const { return t >= valid_from_ && t < valid_until_; }
@@ -60,7 +63,10 @@ class Schedule {
 
   // The most occurrences state_at generates, whatever its instant: per cron,
   // five times the firings that fit in the zone's longest offset change (and
-  // one); per other recurrence, 64.
+  // one); per calendar, twice the most of its occurrences that start within
+  // its longest span and three days, and its longest run of excluded ones;
+  // per other recurrence, 64; and for every recurrence but a calendar, four
+  // per excluded day.
   std::size_t most_expansions_per_state() const;
 
   // The occurrence containing `t` that ends last, if the window is active at `t`.
@@ -93,12 +99,18 @@ class Schedule {
                                            LocalIntervals& scratch, EvaluationCost& cost) const;
   std::optional<Instant> first_cron_start_after(const Cron& cron, Instant t, LocalTime local_t, Instant limit,
                                                 EvaluationCost& cost) const;
+  std::optional<Instant> first_calendar_start_after(const Calendar& calendar, Instant t, LocalTime local_t,
+                                                    Instant limit, EvaluationCost& cost) const;
+  bool excluded(LocalTime start) const;
+  // The most consecutive occurrences of the calendar that start on excluded days.
+  std::size_t longest_excluded_run(const Calendar& calendar) const;
 
   TimeZone zone_;
   std::vector<Recurrence> recurrences_;
   Instant valid_from_;
   Instant valid_until_;
-  std::vector<seconds> longest_spans_;  // per recurrence: how far back an occurrence may start
+  std::vector<seconds> longest_spans_;   // per recurrence: how far back an occurrence may start
+  std::vector<LocalDay> excluded_days_;  // sorted, without repeats
 };
 
 }  // namespace windowguard::core

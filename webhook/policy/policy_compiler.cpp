@@ -83,10 +83,10 @@ Result<LoadedPolicy, Problems> compile_policy(const PolicyDocuments& documents, 
   std::vector<core::Window> windows;
   windows.reserve(documents.windows.size());
   for (const WindowDefinition& definition : documents.windows) {
-    windows.push_back(core::Window{
-        definition.name, definition.description, definition.type,
-        core::Schedule(definition.zone, definition.recurrences, definition.valid_from, definition.valid_until),
-        definition.exempt, definition.actions, definition.message, definition.exceptions});
+    windows.push_back(core::Window{definition.name, definition.description, definition.type,
+                                   core::Schedule(definition.zone, definition.recurrences, definition.valid_from,
+                                                  definition.valid_until, definition.excluded_days),
+                                   definition.exempt, definition.actions, definition.message, definition.exceptions});
   }
   loaded.policy = std::make_shared<const core::Policy>(std::move(windows), std::move(bindings),
                                                        documents.settings.value_or(core::Settings{}),

@@ -5,6 +5,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "policy/calendar_reader.hpp"
 #include "policy/policy_loader.hpp"
 
 namespace windowguard::policy {
@@ -22,7 +23,8 @@ std::vector<std::filesystem::path> list_policy_files(const std::filesystem::path
     const std::string name = entry.path().filename().string();
     const std::string extension = entry.path().extension().string();
     std::error_code not_a_file;
-    if (name.front() != '.' && (extension == ".yaml" || extension == ".yml") && entry.is_regular_file(not_a_file)) {
+    if (name.front() != '.' && (extension == ".yaml" || extension == ".yml" || extension == ".ics") &&
+        entry.is_regular_file(not_a_file)) {
       files.push_back(entry.path());
     }
   }
@@ -49,7 +51,8 @@ Result<LoadedPolicy, Problems> load_policy_directory(const std::filesystem::path
   if (problem) {
     return whole_file_problem(directory, "cannot be listed: " + problem.message());
   }
-  if (files.empty()) {
+  if (std::all_of(files.begin(), files.end(),
+                  [](const std::filesystem::path& file) { return is_calendar_file(file.filename().string()); })) {
     return whole_file_problem(directory, "holds no policy files (*.yaml or *.yml)");
   }
   std::vector<PolicySource> sources;

@@ -10,9 +10,10 @@
 
 namespace windowguard::policy {
 
-// The files a policy directory consists of: every *.yaml / *.yml file directly
-// in it (hidden names, such as a ConfigMap volume's "..data", are skipped), in
-// name order.
+// The files a policy directory consists of: every *.yaml / *.yml file and
+// every iCalendar file (*.ics, for `calendar:` durations) directly in it
+// (hidden names, such as a ConfigMap volume's "..data", are skipped), in name
+// order.
 std::vector<std::filesystem::path> list_policy_files(const std::filesystem::path& directory, std::error_code& error);
 
 // The folder holding one consistent version of a directory: for a ConfigMap

@@ -29,6 +29,7 @@ struct WindowDefinition {
   core::WindowType type = core::WindowType::Blackout;
   core::TimeZone zone;
   std::vector<core::Recurrence> recurrences;
+  std::vector<core::LocalDay> excluded_days;  // `except:`, in the window's zone
   std::optional<core::LocalTime> valid_from;
   std::optional<core::LocalTime> valid_until;
   core::Exemptions exempt;

@@ -5,6 +5,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "policy/binding_reader.hpp"
+#include "policy/calendar_reader.hpp"
 #include "policy/exception_reader.hpp"
 #include "policy/image_rules_reader.hpp"
 #include "policy/settings_reader.hpp"
@@ -48,7 +49,7 @@ void read_each(YamlReader& reader, const YamlReader::Fields& fields, std::string
   }
 }
 
-void read_document(YamlReader& reader, const YAML::Node& document, PolicyDocuments& into) {
+void read_document(YamlReader& reader, CalendarFiles& calendars, const YAML::Node& document, PolicyDocuments& into) {
   const auto fields = reader.fields_of(document, "a policy document", kDocumentFields);
   if (!fields) {
     return;
@@ -69,7 +70,7 @@ void read_document(YamlReader& reader, const YAML::Node& document, PolicyDocumen
     }
   }
   read_each(reader, *fields, "windows", [&](const YAML::Node& item) {
-    WindowReading reading = read_window(reader, item);
+    WindowReading reading = read_window(reader, calendars, item);
     if (reading.name) {
       into.window_names.push_back(std::move(*reading.name));
     }
@@ -103,7 +104,7 @@ void read_document(YamlReader& reader, const YAML::Node& document, PolicyDocumen
   });
 }
 
-void read_source(const PolicySource& source, PolicyDocuments& into, Problems& problems) {
+void read_source(const PolicySource& source, CalendarFiles& calendars, PolicyDocuments& into, Problems& problems) {
   YamlReader reader(source.file, problems);
   std::vector<YAML::Node> documents;
   try {
@@ -114,7 +115,7 @@ void read_source(const PolicySource& source, PolicyDocuments& into, Problems& pr
   }
   for (const YAML::Node& document : documents) {
     if (!document.IsNull()) {
-      read_document(reader, document, into);
+      read_document(reader, calendars, document, into);
     }
   }
 }
@@ -122,10 +123,19 @@ void read_source(const PolicySource& source, PolicyDocuments& into, Problems& pr
 }  // namespace
 
 Result<LoadedPolicy, Problems> load_policy(const std::vector<PolicySource>& sources) {
+  std::vector<CalendarFiles::Source> calendar_sources;
+  for (const PolicySource& source : sources) {
+    if (is_calendar_file(source.file)) {
+      calendar_sources.push_back({source.file, source.text});
+    }
+  }
+  CalendarFiles calendars(std::move(calendar_sources));
   PolicyDocuments documents;
   Problems problems;
   for (const PolicySource& source : sources) {
-    read_source(source, documents, problems);
+    if (!is_calendar_file(source.file)) {
+      read_source(source, calendars, documents, problems);
+    }
   }
   return compile_policy(documents, std::move(problems));
 }

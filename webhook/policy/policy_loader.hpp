@@ -14,7 +14,8 @@ struct PolicySource {
   std::string text;
 };
 
-// Loads the given texts as one policy (all documents of all files merged).
+// Loads the given texts as one policy (all documents of all files merged);
+// iCalendar files among them (*.ics) are the calendars its windows name.
 Result<LoadedPolicy, Problems> load_policy(const std::vector<PolicySource>& sources);
 
 }  // namespace windowguard::policy

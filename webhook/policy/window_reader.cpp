@@ -15,9 +15,9 @@ namespace {
 
 constexpr core::seconds kLongestCronDuration = core::hours{8760};
 
-constexpr std::array<std::string_view, 11> kWindowFields{"name",      "description", "type",      "timeZone",
-                                                         "validFrom", "validUntil",  "durations", "exempt",
-                                                         "actions",   "message",     "exceptions"};
+constexpr std::array<std::string_view, 12> kWindowFields{"name",      "description", "type",      "timeZone",
+                                                         "validFrom", "validUntil",  "durations", "except",
+                                                         "exempt",    "actions",     "message",   "exceptions"};
 constexpr std::array<std::string_view, 2> kFromTo{"from", "to"};
 constexpr std::array<std::string_view, 3> kDaysFromTo{"days", "from", "to"};
 constexpr std::array<std::string_view, 2> kCronFields{"schedule", "duration"};
@@ -49,16 +49,26 @@ std::optional<std::pair<T, T>> from_to(YamlReader& reader, const YAML::Node& nod
   return std::make_pair(*from, *to);
 }
 
-using RecurrenceReader = std::optional<core::Recurrence> (*)(YamlReader&, const YAML::Node&, const std::string&);
+// What a duration may need beyond its own fields: the window's zone (a
+// calendar's all-day events are its local days) and the directory's calendars.
+struct DurationContext {
+  const core::TimeZone& zone;
+  CalendarFiles& calendars;
+};
+
+using RecurrenceReader = std::optional<core::Recurrence> (*)(YamlReader&, const YAML::Node&, const std::string&,
+                                                             DurationContext&);
 
 // daily, weeklyRange, monthly and yearly: a {from, to} pair of one value form.
 template <typename Form, typename Kind, Result<Form> (*parse)(std::string_view)>
-std::optional<core::Recurrence> read_range(YamlReader& reader, const YAML::Node& body, const std::string& what) {
+std::optional<core::Recurrence> read_range(YamlReader& reader, const YAML::Node& body, const std::string& what,
+                                           DurationContext& /*context*/) {
   const auto range = from_to(reader, body, what, parse);
   return range ? std::optional<core::Recurrence>(Kind{range->first, range->second}) : std::nullopt;
 }
 
-std::optional<core::Recurrence> read_once(YamlReader& reader, const YAML::Node& body, const std::string& what) {
+std::optional<core::Recurrence> read_once(YamlReader& reader, const YAML::Node& body, const std::string& what,
+                                          DurationContext& /*context*/) {
   const auto range = from_to(reader, body, what, parse_local_date_time);
   if (range && range->second <= range->first) {
     reader.report(body["to"], what + " \"to\" must be after \"from\"");
@@ -67,7 +77,8 @@ std::optional<core::Recurrence> read_once(YamlReader& reader, const YAML::Node& 
   return range ? std::optional<core::Recurrence>(core::Once{range->first, range->second}) : std::nullopt;
 }
 
-std::optional<core::Recurrence> read_weekly(YamlReader& reader, const YAML::Node& body, const std::string& what) {
+std::optional<core::Recurrence> read_weekly(YamlReader& reader, const YAML::Node& body, const std::string& what,
+                                            DurationContext& /*context*/) {
   const auto range = from_to(reader, body, what, parse_clock_time, kDaysFromTo);
   if (!body.IsMap()) {
     return std::nullopt;  // reported by from_to
@@ -96,7 +107,8 @@ std::optional<core::Recurrence> read_weekly(YamlReader& reader, const YAML::Node
   return core::Weekly{days, range->first, range->second};
 }
 
-std::optional<core::Recurrence> read_cron(YamlReader& reader, const YAML::Node& body, const std::string& what) {
+std::optional<core::Recurrence> read_cron(YamlReader& reader, const YAML::Node& body, const std::string& what,
+                                          DurationContext& /*context*/) {
   const auto fields = reader.fields_of(body, what, kCronFields);
   if (!fields) {
     return std::nullopt;
@@ -126,12 +138,67 @@ std::optional<core::Recurrence> read_cron(YamlReader& reader, const YAML::Node& 
   return core::Cron{std::move(*schedule), *duration};
 }
 
+// The name of a calendar file of the directory, as a duration or an
+// `except:` entry gives it; reports a name that is no such file.
+std::optional<std::string> calendar_name(YamlReader& reader, const YAML::Node& node, const std::string& what,
+                                         const CalendarFiles& calendars) {
+  auto name = reader.text(node, what);
+  if (!name) {
+    return std::nullopt;
+  }
+  if (!is_calendar_file(*name) || name->find('/') != std::string::npos) {
+    reader.report(node, what + " " + in_quotes(*name) +
+                            " must name an iCalendar file (*.ics) in the policy directory, without a path");
+    return std::nullopt;
+  }
+  if (!calendars.holds(*name)) {
+    reader.report(node, what + " " + in_quotes(*name) + " is not in the policy directory (or its ConfigMap)");
+    return std::nullopt;
+  }
+  return name;
+}
+
+// Reports a calendar's own problems (at file:line) the first time it is
+// used, and at every use that its window cannot have it.
+template <typename Value>
+std::optional<Value> from_calendar(YamlReader& reader, const YAML::Node& node, const std::string& what,
+                                   std::optional<Value> (CalendarFiles::*read)(std::string_view, const core::TimeZone&,
+                                                                               Problems&),
+                                   const std::string& name, DurationContext& context) {
+  Problems problems;
+  std::optional<Value> value = (context.calendars.*read)(name, context.zone, problems);
+  for (Problem& problem : problems) {
+    reader.report(std::move(problem.where), std::move(problem.message));
+  }
+  if (!value) {
+    reader.report(node, what + " " + in_quotes(name) + " cannot be read (its problems are reported at the file)");
+  }
+  return value;
+}
+
+constexpr std::array<std::string_view, 1> kCalendarFields{"file"};
+
+std::optional<core::Recurrence> read_calendar(YamlReader& reader, const YAML::Node& body, const std::string& what,
+                                              DurationContext& context) {
+  const auto fields = reader.fields_of(body, what, kCalendarFields);
+  if (!fields) {
+    return std::nullopt;
+  }
+  const YAML::Node* file = reader.required(*fields, body, "file", what);
+  const auto name = file ? calendar_name(reader, *file, what + " file", context.calendars) : std::nullopt;
+  if (!name) {
+    return std::nullopt;
+  }
+  auto calendar = from_calendar(reader, *file, what + " file", &CalendarFiles::in_zone, *name, context);
+  return calendar ? std::optional<core::Recurrence>(std::move(*calendar)) : std::nullopt;
+}
+
 // The kinds of duration a window may list, each with its reader.
 struct DurationKind {
   std::string_view name;
   RecurrenceReader read;
 };
-constexpr std::array<DurationKind, 7> kDurationKinds{{
+constexpr std::array<DurationKind, 8> kDurationKinds{{
     {"once", read_once},
     {"daily", read_range<core::minutes, core::Daily, parse_clock_time>},
     {"weekly", read_weekly},
@@ -139,6 +206,7 @@ constexpr std::array<DurationKind, 7> kDurationKinds{{
     {"monthly", read_range<core::MonthDayTime, core::Monthly, parse_month_day_time>},
     {"yearly", read_range<core::YearDayTime, core::Yearly, parse_year_day_time>},
     {"cron", read_cron},
+    {"calendar", read_calendar},
 }};
 constexpr std::array<std::string_view, kDurationKinds.size()> kDurationKindNames = [] {
   std::array<std::string_view, kDurationKinds.size()> names{};
@@ -148,7 +216,7 @@ constexpr std::array<std::string_view, kDurationKinds.size()> kDurationKindNames
 }();
 
 std::optional<std::vector<core::Recurrence>> read_durations(YamlReader& reader, const YAML::Node& node,
-                                                            const std::string& what) {
+                                                            const std::string& what, DurationContext& context) {
   const std::string kinds = "(" + join_choices(kDurationKindNames) + ")";
   if (!node.IsSequence() || node.size() == 0) {
     reader.report(node, what + " durations must be a non-empty list of durations " + kinds);
@@ -170,11 +238,46 @@ std::optional<std::vector<core::Recurrence>> read_durations(YamlReader& reader, 
     const std::string& name = fields->begin()->first;
     const auto kind = std::find_if(kDurationKinds.begin(), kDurationKinds.end(),
                                    [&](const DurationKind& candidate) { return candidate.name == name; });
-    if (auto recurrence = kind->read(reader, fields->begin()->second, what + " " + name)) {
+    if (auto recurrence = kind->read(reader, fields->begin()->second, what + " " + name, context)) {
       recurrences.push_back(std::move(*recurrence));
     }
   }
   return recurrences;
+}
+
+constexpr std::array<std::string_view, 1> kExceptCalendarFields{"calendar"};
+
+// `except:` local dates ("2026-12-25") and {calendar: FILE} entries: every
+// day the file's events touch in the window's zone.
+std::vector<core::LocalDay> read_except(YamlReader& reader, const YAML::Node& node, const std::string& what,
+                                        DurationContext& context) {
+  std::vector<core::LocalDay> days;
+  if (!node.IsSequence()) {
+    reader.report(node, what + " except must be a list of dates (\"2026-12-25\") and {calendar: FILE} entries");
+    return days;
+  }
+  for (const YAML::Node& item : node) {
+    if (item.IsMap()) {
+      const auto fields = reader.fields_of(item, what + " except entry", kExceptCalendarFields);
+      const YAML::Node* file = fields ? reader.required(*fields, item, "calendar", what + " except entry") : nullptr;
+      const auto name =
+          file ? calendar_name(reader, *file, what + " except calendar", context.calendars) : std::nullopt;
+      if (name) {
+        if (auto touched =
+                from_calendar(reader, *file, what + " except calendar", &CalendarFiles::days_touched, *name, context)) {
+          days.insert(days.end(), touched->begin(), touched->end());
+        }
+      }
+      continue;
+    }
+    const auto value = reader.value_form(item, what + " except date", parse_date_or_date_time);
+    if (value && !value->date_only) {
+      reader.report(item, what + " except date must be a local date such as \"2026-12-25\", not a date-time");
+    } else if (value) {
+      days.push_back(date::floor<core::days>(value->time));
+    }
+  }
+  return days;
 }
 
 std::optional<core::TimeZone> read_time_zone(YamlReader& reader, const YAML::Node& node, const std::string& what) {
@@ -272,7 +375,7 @@ core::ExceptionRule read_exception_rule(YamlReader& reader, const YAML::Node& no
   return rule;
 }
 
-WindowReading read_window(YamlReader& reader, const YAML::Node& node) {
+WindowReading read_window(YamlReader& reader, CalendarFiles& calendars, const YAML::Node& node) {
   const std::size_t problems_before = reader.problem_count();
   const auto fields = reader.fields_of(node, "a window", kWindowFields);
   if (!fields) {
@@ -328,8 +431,16 @@ WindowReading read_window(YamlReader& reader, const YAML::Node& node) {
     }
   }
   std::optional<std::vector<core::Recurrence>> recurrences;
+  std::vector<core::LocalDay> excluded_days;
+  // With a zone that cannot be read, the rest is still read in UTC, so
+  // that its problems are reported too.
+  const core::TimeZone reading_zone = zone ? *zone : core::TimeZone::utc();
+  DurationContext context{reading_zone, calendars};
   if (const YAML::Node* durations = reader.required(*fields, node, "durations", what)) {
-    recurrences = read_durations(reader, *durations, what);
+    recurrences = read_durations(reader, *durations, what, context);
+  }
+  if (const YAML::Node* except = YamlReader::optional(*fields, "except")) {
+    excluded_days = read_except(reader, *except, what, context);
   }
   core::Exemptions exempt;
   if (const YAML::Node* exempt_node = YamlReader::optional(*fields, "exempt")) {
@@ -353,6 +464,7 @@ WindowReading read_window(YamlReader& reader, const YAML::Node& node) {
                                       window_type,
                                       std::move(*zone),
                                       std::move(*recurrences),
+                                      std::move(excluded_days),
                                       valid_from,
                                       valid_until,
                                       std::move(exempt),

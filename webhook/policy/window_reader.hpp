@@ -4,6 +4,7 @@
 #include <optional>
 
 #include "core/policy.hpp"
+#include "policy/calendar_reader.hpp"
 #include "policy/policy_documents.hpp"
 #include "policy/yaml_reader.hpp"
 
@@ -14,7 +15,9 @@ struct WindowReading {
   std::optional<WindowDefinition> window;  // when the entry has no problem
 };
 
-WindowReading read_window(YamlReader& reader, const YAML::Node& node);
+// `calendars`: the iCalendar files of the directory, for `calendar:`
+// durations and `except:` entries.
+WindowReading read_window(YamlReader& reader, CalendarFiles& calendars, const YAML::Node& node);
 
 // Shapes that exceptions share with windows.  Each reports its problems and
 // returns what it could read.
