@@ -224,6 +224,30 @@ TEST(Windows, ApplicationNarrowsTheListing) {
   EXPECT_EQ(other.out.find("product-launch"), std::string::npos);
 }
 
+// A calendar's occurrences carry their event's SUMMARY; the holiday nights
+// of the maintenance window that excepts the same calendar are left out.
+TEST(Windows, CalendarOccurrencesAreNamedByTheirEventAndExceptedNightsLeftOut) {
+  const VerbRun result = run(run_windows, {"--policies", kPolicies, "--environment", "storefront-us", "--at",
+                                           "2026-11-20T00:00:00Z", "--days", "40"});
+  ASSERT_EQ(result.code, kExitOk) << result.err;
+  EXPECT_EQ(result.out,
+            "WINDOW       TYPE         ACTIVE  START                      END                        START (UTC)  "
+            "         END (UTC)             ZONE              EVENT\n"
+            "us-holidays  blackout     no      2026-11-26T00:00:00-05:00  2026-11-28T00:00:00-05:00  "
+            "2026-11-26T05:00:00Z  2026-11-28T05:00:00Z  America/New_York  Thanksgiving (and the day after)\n"
+            "us-holidays  blackout     no      2026-12-25T00:00:00-05:00  2026-12-26T00:00:00-05:00  "
+            "2026-12-25T05:00:00Z  2026-12-26T05:00:00Z  America/New_York  Christmas Day\n");
+  const VerbRun json = run(run_windows, {"--policies", kPolicies, "--environment", "storefront-us", "--at",
+                                         "2026-12-20T00:00:00Z", "--days", "10", "--output", "json"});
+  EXPECT_EQ(parse_json(json.out)[0]["event"].GetString(), std::string("Christmas Day"));
+  const VerbRun nights = run(run_windows, {"--policies", kPolicies, "--environment", "batch", "--at",
+                                           "2026-12-24T12:00:00Z", "--days", "2", "--output", "json"});
+  const rapidjson::Document listed = parse_json(nights.out);
+  ASSERT_EQ(listed.Size(), 1U);  // the night starting on the 25th is excepted
+  EXPECT_EQ(listed[0]["start"].GetString(), std::string("2026-12-24T22:00:00-05:00"));
+  EXPECT_FALSE(listed[0].HasMember("event"));
+}
+
 TEST(Windows, TextOutputIsATableWithZoneAndUtcTimes) {
   const VerbRun result = run(
       run_windows, {"--policies", kPolicies, "--environment", "batch", "--at", "2026-11-21T12:00:00Z", "--days", "1"});

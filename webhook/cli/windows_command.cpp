@@ -18,12 +18,22 @@ void write_text(const core::Policy& policy, const std::vector<core::ListedOccurr
     return;
   }
   std::size_t name_width = 6;
+  std::size_t zone_width = 0;
+  bool events = false;
   for (const core::ListedOccurrence& item : listed) {
     name_width = std::max(name_width, policy.windows()[item.window].name.size());
+    zone_width = std::max(zone_width, policy.windows()[item.window].schedule.zone().name().size());
+    events = events || !item.event.empty();
   }
   out << std::left << std::setw(static_cast<int>(name_width)) << "WINDOW"
       << "  TYPE         ACTIVE  START                      END                        START (UTC)           END (UTC) "
-         "            ZONE\n";
+         "            ";
+  if (events) {
+    out << std::setw(static_cast<int>(zone_width)) << "ZONE"
+        << "  EVENT\n";
+  } else {
+    out << "ZONE\n";
+  }
   for (const core::ListedOccurrence& item : listed) {
     const core::Window& window = policy.windows()[item.window];
     const core::TimeZone& zone = window.schedule.zone();
@@ -32,7 +42,12 @@ void write_text(const core::Policy& policy, const std::vector<core::ListedOccurr
         << std::setw(25) << core::format_in_zone(item.occurrence.from, zone) << "  " << std::setw(25)
         << core::format_in_zone(item.occurrence.to, zone) << "  " << std::setw(20)
         << core::format_utc(item.occurrence.from) << "  " << std::setw(20) << core::format_utc(item.occurrence.to)
-        << "  " << zone.name() << '\n';
+        << "  ";
+    if (events) {
+      out << std::setw(static_cast<int>(zone_width)) << zone.name() << "  " << item.event << '\n';
+    } else {
+      out << zone.name() << '\n';
+    }
   }
 }
 

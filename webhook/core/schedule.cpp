@@ -350,6 +350,26 @@ std::vector<Occurrence> Schedule::occurrences_overlapping(Instant begin, Instant
   return result;
 }
 
+std::string_view Schedule::event_starting_at(Instant from) const {
+  const LocalTime local = zone_.to_local(from);
+  const seconds shift = zone_.offset_change_near(local);
+  for (const Recurrence& recurrence : recurrences_) {
+    const Calendar* calendar = std::get_if<Calendar>(&recurrence);
+    if (calendar == nullptr) {
+      continue;
+    }
+    for (auto occurrence = std::lower_bound(
+             calendar->occurrences.begin(), calendar->occurrences.end(), local - shift,
+             [](const CalendarOccurrence&each, LocalTime start) { return each.interval.from < start; });
+         occurrence != calendar->occurrences.end() && occurrence->interval.from <= local + shift; ++occurrence) {
+      if (zone_.to_instant(occurrence->interval.from) == from) {
+        return calendar->summaries[occurrence->event];
+      }
+    }
+  }
+  return {};
+}
+
 std::optional<Instant> Schedule::next_change_after(Instant t, Instant limit, std::size_t most_states) const {
   limit = std::min(limit, t + kSearchHorizon);
   EvaluationCost cost;

@@ -3,6 +3,7 @@
 // validity, evaluated at instants.  Pure and clock-free.
 #include <cstddef>
 #include <optional>
+#include <string_view>
 #include <vector>
 
 #include "core/recurrence.hpp"
@@ -76,6 +77,10 @@ class Schedule {
   // validity, sorted by start then end.  Costs in proportion to the
   // occurrences that start in the interval or up to a duration before it.
   std::vector<Occurrence> occurrences_overlapping(Instant begin, Instant end) const;
+
+  // The SUMMARY of a calendar event with an occurrence that starts at
+  // `from` ("Christmas Day"), for listings; empty when none does.
+  std::string_view event_starting_at(Instant from) const;
 
   // The first instant after `t`, up to `limit` (inclusive), at which the
   // window turns active or inactive, or enters or leaves its validity:

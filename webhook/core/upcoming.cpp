@@ -22,7 +22,8 @@ std::vector<ListedOccurrence> list_occurrences(const Policy& policy, const Listi
     std::optional<Occurrence> merged;
     const auto flush = [&] {
       if (merged) {
-        listed.push_back({index, *merged, merged->from <= request.at && request.at < merged->to});
+        listed.push_back({index, *merged, merged->from <= request.at && request.at < merged->to,
+                          window.schedule.event_starting_at(merged->from)});
       }
     };
     for (const Occurrence& occurrence : window.schedule.occurrences_overlapping(request.at, request.at + ahead)) {

@@ -3,6 +3,7 @@
 // (`windowguard windows` and the webhook's GET /windows).
 #include <cstddef>
 #include <optional>
+#include <string_view>
 #include <vector>
 
 #include "core/policy.hpp"
@@ -16,7 +17,8 @@ inline constexpr int kMostListedDays = static_cast<int>(Schedule::kSearchHorizon
 struct ListedOccurrence {
   std::size_t window;  // index into Policy::windows()
   Occurrence occurrence;
-  bool active;  // contains the listing's instant
+  bool active;             // contains the listing's instant
+  std::string_view event;  // the calendar event it starts with ("Christmas Day"), or empty
 };
 
 struct ListingRequest {

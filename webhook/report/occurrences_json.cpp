@@ -28,6 +28,9 @@ std::string occurrences_json(const core::Policy& policy, const std::vector<core:
     field("endUtc", core::format_utc(item.occurrence.to));
     writer.Key("active");
     writer.Bool(item.active);
+    if (!item.event.empty()) {
+      field("event", std::string(item.event));
+    }
     writer.EndObject();
   }
   writer.EndArray();
