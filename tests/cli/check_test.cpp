@@ -1,9 +1,16 @@
 #include <gtest/gtest.h>
 #include <rapidjson/document.h>
 
+#include <algorithm>
+#include <chrono>
+#include <csignal>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <thread>
+
+#include <date/date.h>
+#include <unistd.h>
 
 #include "cli/commands.hpp"
 #include "support/fixtures.hpp"
@@ -473,6 +480,79 @@ TEST(Check, ABrokenPolicyIsAnInputError) {
   const CheckRun run = check({"--policies", "/nonexistent/policies", "--review", kRealCreate});
   EXPECT_EQ(run.code, kExitUsage);
   EXPECT_EQ(run.err, "/nonexistent/policies: is not a readable directory of policy files\n");
+}
+
+// check --wait, against the real clock: a policy made at the start of the
+// test blocks every deploy from the start of the current minute for as long
+// as the test asks, so that the block lifts that many seconds from now.
+class CheckWait : public ManifestFiles {
+ protected:
+  // A policy directory with one blackout that ends `seconds` from now.
+  std::string blackout_ending_in(int seconds) {
+    const auto now = date::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+    const auto minute = date::floor<std::chrono::minutes>(now);
+    const date::hh_mm_ss<std::chrono::minutes> clock{minute - date::floor<date::days>(minute)};
+    const auto duration = (now - minute).count() + seconds;
+    std::filesystem::create_directories(directory_ / "policies");
+    write("policies/p.yaml",
+          "apiVersion: windowguard.dev/v1\nkind: WindowPolicy\nwindows:\n  - name: brief\n"
+          "    type: blackout\n    durations:\n      - cron: {schedule: \"" +
+              std::to_string(clock.minutes().count()) + " " + std::to_string(clock.hours().count()) +
+              " * * *\", duration: " + std::to_string(duration) +
+              "s}\nbindings:\n  - windows: [brief]\n"
+              "    environments: [\"*\"]\n");
+    return (directory_ / "policies").string();
+  }
+  std::string manifest() { return write("web.yaml", deployment_yaml(1, "nginx:1.25", "  namespace: prod\n")); }
+};
+
+TEST_F(CheckWait, AllowsOnceABlockThatLiftsWithinSecondsHasLifted) {
+  const std::string policies = blackout_ending_in(3);
+  const CheckRun run = check({"--policies", policies, "--manifest", manifest(), "--user", "dev", "--wait"});
+  EXPECT_EQ(run.code, kExitOk) << run.err;
+  EXPECT_EQ(run.out, "ALLOWED: deploy of Deployment prod/web is allowed: no window blocks it.\n");
+  EXPECT_NE(run.err.find("windowguard check: denied; waiting until "), std::string::npos) << run.err;
+  EXPECT_NE(run.err.find(", when the block lifts; giving up at "), std::string::npos) << run.err;
+}
+
+TEST_F(CheckWait, IsStillDeniedAtTheTimeoutOfABlockThatOutlastsIt) {
+  const std::string policies = blackout_ending_in(600);
+  const CheckRun run =
+      check({"--policies", policies, "--manifest", manifest(), "--user", "dev", "--wait", "--timeout", "2s"});
+  EXPECT_EQ(run.code, kExitDenied) << run.err;
+  EXPECT_EQ(run.out.rfind("DENIED: deploy of Deployment prod/web is blocked by blackout window \"brief\"", 0), 0U)
+      << run.out;
+  // It slept (at most a minute at a time, never past the timeout) instead of
+  // deciding again and again: one line per sleep.
+  const auto waits = std::count(run.err.begin(), run.err.end(), '\n');
+  EXPECT_GE(waits, 1);
+  EXPECT_LE(waits, 2) << run.err;
+}
+
+TEST_F(CheckWait, StopsWaitingOnSigterm) {
+  const std::string policies = blackout_ending_in(600);
+  std::thread terminator([] {
+    // Held back here too, so that the signal waits for the check's sigtimedwait.
+    sigset_t signals;
+    sigemptyset(&signals);
+    sigaddset(&signals, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+    std::this_thread::sleep_for(std::chrono::milliseconds{500});
+    kill(getpid(), SIGTERM);
+  });
+  const CheckRun run = check({"--policies", policies, "--manifest", manifest(), "--user", "dev", "--wait"});
+  terminator.join();
+  EXPECT_EQ(run.code, kExitDenied) << run.err;
+  EXPECT_NE(run.err.find("windowguard check: stopped while waiting; still denied"), std::string::npos) << run.err;
+}
+
+TEST_F(CheckWait, TakesNoAtAndATimeoutOnlyWithWait) {
+  const std::string policies = blackout_ending_in(600);
+  EXPECT_EQ(check({"--policies", policies, "--manifest", manifest(), "--wait", "--at", kSaturday}).err,
+            "windowguard check: --wait decides at the clock's time, so it takes no --at\n");
+  EXPECT_EQ(check({"--policies", policies, "--manifest", manifest(), "--timeout", "5m"}).err,
+            "windowguard check: --timeout goes with --wait\n");
+  EXPECT_EQ(check({"--policies", policies, "--manifest", manifest(), "--wait", "--timeout", "soon"}).code, kExitUsage);
 }
 
 }  // namespace

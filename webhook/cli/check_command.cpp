@@ -1,3 +1,7 @@
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <csignal>
 #include <fstream>
 #include <iostream>
 #include <iterator>
@@ -14,6 +18,7 @@
 #include "cli/manifest_review.hpp"
 #include "cli/options.hpp"
 #include "core/time_text.hpp"
+#include "policy/value_forms.hpp"
 
 namespace windowguard::cli {
 namespace {
@@ -134,6 +139,45 @@ Result<ManifestReviews> manifest_reviews(const po::variables_map& values, const 
   return reviews_from_manifests(request);
 }
 
+// While `check --wait` waits: SIGTERM and SIGINT are held back, so that one
+// that arrives while deciding is not lost, and taken by sigtimedwait.
+class TerminationSignals {
+ public:
+  TerminationSignals() {
+    sigemptyset(&signals_);
+    sigaddset(&signals_, SIGTERM);
+    sigaddset(&signals_, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &signals_, &before_);
+  }
+  TerminationSignals(const TerminationSignals&) = delete;
+  TerminationSignals& operator=(const TerminationSignals&) = delete;
+  ~TerminationSignals() { pthread_sigmask(SIG_SETMASK, &before_, nullptr); }
+
+  // Sleeps for `duration` (no polling); true when a signal ended it.
+  bool arrived_within(std::chrono::milliseconds duration) const {
+    const auto whole = std::chrono::duration_cast<std::chrono::seconds>(duration);
+    timespec timeout{static_cast<time_t>(whole.count()),
+                     static_cast<long>(std::chrono::nanoseconds(duration - whole).count())};
+    while (true) {
+      const int taken = sigtimedwait(&signals_, nullptr, &timeout);
+      if (taken >= 0) {
+        return true;
+      }
+      if (errno != EINTR) {
+        return false;  // EAGAIN: the time is up
+      }
+    }
+  }
+
+ private:
+  sigset_t signals_{};
+  sigset_t before_{};
+};
+
+// How long `check --wait` sleeps at most between two decisions: a block
+// with no end in sight may still be lifted by an edit of the policy.
+constexpr core::minutes kLongestWaitBetweenDecisions{1};
+
 std::string join(const std::vector<std::string>& names) {
   std::string joined;
   for (const std::string& name : names) {
@@ -150,6 +194,7 @@ int run_check(const Arguments& arguments, std::istream& in, std::ostream& out, s
       "Decides offline, exactly as the webhook would: one review, or each governed object of a manifest;\n"
       "with --objects, as the webhook with cluster access would (WindowExceptions, ImageApprovals,\n"
       "namespace labels); without it, no image counts as approved.\n"
+      "With --wait, a denied check waits for the block to lift (pipelines that queue a deploy).\n"
       "Exit 0 allowed, 1 any denied, 2 error.\n\noptions");
   options.add_options()                                                                                    //
       ("help,h", "show this help")                                                                         //
@@ -164,7 +209,9 @@ int run_check(const Arguments& arguments, std::istream& in, std::ostream& out, s
       ("namespace", po::value<std::string>(), "with --manifest: the namespace of objects that name none")  //
       ("objects", po::value<std::string>(),
        "the cluster's WindowExceptions, ImageApprovals and Namespaces: kubectl get wex,iap,ns -A -o yaml")  //
-      ("output", po::value<std::string>()->default_value("text"), "text or json");
+      ("output", po::value<std::string>()->default_value("text"), "text or json")                           //
+      ("wait", "when denied, wait until the block lifts, reload the policy and decide again")               //
+      ("timeout", po::value<std::string>(), "with --wait: give up after this long (Go duration; default 1h)");
   const ParsedOptions parsed = parse_options("check", options, arguments, out, err);
   if (parsed.exit_code) {
     return *parsed.exit_code;
@@ -185,6 +232,20 @@ int run_check(const Arguments& arguments, std::istream& in, std::ostream& out, s
   const std::string output = values["output"].as<std::string>();
   if (output != "text" && output != "json") {
     return usage_error("--output must be text or json");
+  }
+  if (values.count("wait") != 0 && values.count("at") != 0) {
+    return usage_error("--wait decides at the clock's time, so it takes no --at");
+  }
+  if (values.count("timeout") != 0 && values.count("wait") == 0) {
+    return usage_error("--timeout goes with --wait");
+  }
+  Result<core::seconds> timeout = core::seconds{core::hours{1}};
+  if (values.count("timeout") != 0) {
+    timeout = policy::parse_go_duration(values["timeout"].as<std::string>());
+    if (!timeout || *timeout <= core::seconds{0}) {
+      return usage_error("--timeout must be a positive Go duration such as 30m or 2h, not \"" +
+                         values["timeout"].as<std::string>() + "\"");
+    }
   }
   const Result<core::Instant> at_option = instant_option(values);
   if (!at_option) {
@@ -241,29 +302,84 @@ int run_check(const Arguments& arguments, std::istream& in, std::ostream& out, s
   if (!policy) {
     return kExitUsage;
   }
-  bool all_allowed = true;
-  for (const admission::DecodedReview& review : decoded) {
-    admission::AdmissionRequest request = review.request();
-    if (values.count("user") != 0) {
-      request.username = values["user"].as<std::string>();
-    }
-    if (values.count("group") != 0) {
-      request.groups.assign(groups.begin(), groups.end());
-    }
-    const admission::AdmissionDecision outcome = admission::evaluate_request(
-        *policy, request, at, nullptr,
-        {cluster.exceptions.get(), cluster.namespaces.get(), {}, nullptr, cluster.image_approvals.get()});
-    if (output == "json") {
-      write_json(*policy, outcome, request, out);
-    } else {
-      out << (outcome.allowed ? "ALLOWED: " : "DENIED: ") << outcome.message << '\n';
-      for (const std::string& warning : outcome.warnings) {
-        out << "Warning: " << warning << '\n';
+  // Decides every review at `now`; prints the decisions when `print`.  The
+  // instant every denial lifts at, when each says (nullopt: allowed, or no
+  // end in sight).
+  struct Round {
+    bool allowed = true;
+    std::optional<core::Instant> lifts_at;
+  };
+  const auto decide_all = [&](const core::Policy& in_force, core::Instant now, bool print) {
+    Round round;
+    bool every_denial_ends = true;
+    for (const admission::DecodedReview& review : decoded) {
+      admission::AdmissionRequest request = review.request();
+      if (values.count("user") != 0) {
+        request.username = values["user"].as<std::string>();
       }
+      if (values.count("group") != 0) {
+        request.groups.assign(groups.begin(), groups.end());
+      }
+      const admission::AdmissionDecision outcome = admission::evaluate_request(
+          in_force, request, now, nullptr,
+          {cluster.exceptions.get(), cluster.namespaces.get(), {}, nullptr, cluster.image_approvals.get()});
+      if (print && output == "json") {
+        write_json(in_force, outcome, request, out);
+      } else if (print) {
+        out << (outcome.allowed ? "ALLOWED: " : "DENIED: ") << outcome.message << '\n';
+        for (const std::string& warning : outcome.warnings) {
+          out << "Warning: " << warning << '\n';
+        }
+      }
+      if (!outcome.allowed) {
+        const auto& blocked_until = outcome.decision ? outcome.decision->blocked_until : std::nullopt;
+        every_denial_ends = every_denial_ends && blocked_until.has_value();
+        if (blocked_until) {
+          round.lifts_at = std::max(round.lifts_at.value_or(*blocked_until), *blocked_until);
+        }
+      }
+      round.allowed = round.allowed && outcome.allowed;
     }
-    all_allowed = all_allowed && outcome.allowed;
+    if (!every_denial_ends) {
+      round.lifts_at.reset();
+    }
+    return round;
+  };
+  if (values.count("wait") == 0) {
+    return decide_all(*policy, at, true).allowed ? kExitOk : kExitDenied;
   }
-  return all_allowed ? kExitOk : kExitDenied;
+
+  // --wait: decide, and while denied sleep until the block lifts (at most a
+  // minute, at most until the timeout), reload the policy, decide again.
+  const auto clock_now = [] { return date::floor<core::seconds>(std::chrono::system_clock::now()); };
+  const TerminationSignals signals;
+  const core::Instant deadline = clock_now() + *timeout;
+  std::shared_ptr<const core::Policy> in_force = policy;
+  while (true) {
+    const core::Instant now = clock_now();
+    const Round round = decide_all(*in_force, now, false);
+    if (round.allowed || now >= deadline) {
+      return decide_all(*in_force, now, true).allowed ? kExitOk : kExitDenied;
+    }
+    const core::Instant wake =
+        std::min({round.lifts_at.value_or(core::Instant::max()), now + kLongestWaitBetweenDecisions, deadline});
+    err << "windowguard check: denied; waiting until " << core::format_utc(wake)
+        << (round.lifts_at && wake == *round.lifts_at ? ", when the block lifts"
+            : round.lifts_at ? " to decide again (the block lifts at " + core::format_utc(*round.lifts_at) + ")"
+                             : " to decide again (no end of the block in sight)")
+        << "; giving up at " << core::format_utc(deadline) << '\n';
+    const auto sleep = std::chrono::ceil<std::chrono::milliseconds>(wake - std::chrono::system_clock::now());
+    if (signals.arrived_within(std::max(sleep, std::chrono::milliseconds{0}))) {
+      decide_all(*in_force, clock_now(), true);
+      err << "windowguard check: stopped while waiting; still denied\n";
+      return kExitDenied;
+    }
+    if (std::shared_ptr<const core::Policy> reloaded = load_policies_option(values, err)) {
+      in_force = std::move(reloaded);
+    } else {
+      err << "windowguard check: the policy no longer loads; deciding with the one loaded before\n";
+    }
+  }
 }
 
 }  // namespace windowguard::cli
