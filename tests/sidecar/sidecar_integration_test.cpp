@@ -159,6 +159,16 @@ TEST_F(SidecarTest, PublishesAndReportsHealthReadinessAndMetrics) {
                 .find("windowguard_sidecar_versions_total{result=\"rejected\"} 1\n"),
             std::string::npos);
   EXPECT_EQ(plain_get(sidecar_->port(), "/readyz").result_int(), 200);  // the published version still stands
+  // The source changed after the last success: what an alert compares.
+  const std::string after = plain_get(sidecar_->port(), "/metrics").body();
+  const auto value_of = [&after](const std::string& name) {
+    const std::size_t at = after.find("\n" + name + " ");
+    return at == std::string::npos ? -1 : std::stoll(after.substr(at + name.size() + 2));
+  };
+  EXPECT_GT(value_of("windowguard_sidecar_last_success_timestamp_seconds"), 0) << after;
+  EXPECT_GE(value_of("windowguard_sidecar_source_changed_timestamp_seconds"),
+            value_of("windowguard_sidecar_last_success_timestamp_seconds"))
+      << after;
   sidecar_->signal(SIGTERM);
   EXPECT_EQ(sidecar_->wait_for_exit(5s), 0);
 }

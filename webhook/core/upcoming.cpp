@@ -5,6 +5,30 @@
 
 namespace windowguard::core {
 
+WindowForecast forecast(const Schedule& schedule, Instant at) {
+  // Each state read ends where the window's activity may change, or at the
+  // horizon: occurrences chained end to end take one state each.
+  constexpr std::size_t kMostStates = 16;
+  WindowForecast forecast;
+  EvaluationCost cost;
+  const Instant horizon_end = at + Schedule::kSearchHorizon;
+  const ScheduleState first = schedule.state_at(at, cost);
+  bool active = first.occurrence.has_value();
+  Instant next = first.activity_holds_until;
+  for (std::size_t states = 1; states < kMostStates && next <= horizon_end; ++states) {
+    const ScheduleState then = schedule.state_at(next, cost);
+    if (then.occurrence.has_value() != active) {
+      active = !active;
+      (active ? forecast.next_active : forecast.next_inactive) = next;
+      if (forecast.next_active && forecast.next_inactive) {
+        break;
+      }
+    }
+    next = then.activity_holds_until;
+  }
+  return forecast;
+}
+
 std::vector<ListedOccurrence> list_occurrences(const Policy& policy, const ListingRequest& request) {
   std::vector<std::size_t> windows;
   if (request.subject) {

@@ -29,6 +29,16 @@ struct ListingRequest {
   std::optional<days> ahead;
 };
 
+// When a window next turns active and next turns inactive after `at`
+// (chained and overlapping occurrences count as one), for the metrics of
+// what is coming.  Each is empty when it does not happen within
+// Schedule::kSearchHorizon, or within the states the search may read.
+struct WindowForecast {
+  std::optional<Instant> next_active;
+  std::optional<Instant> next_inactive;
+};
+WindowForecast forecast(const Schedule& schedule, Instant at);
+
 // Occurrences overlapping [at, at + ahead), overlapping or touching ones of the
 // same window merged into one, sorted by start then window order.
 std::vector<ListedOccurrence> list_occurrences(const Policy& policy, const ListingRequest& request);

@@ -29,8 +29,13 @@ struct State {
   std::atomic<std::uint64_t> rejected{0};
   std::atomic<std::uint64_t> failed{0};
   std::atomic<std::int64_t> last_success{0};
+  std::atomic<std::int64_t> last_change{0};  // when the source last held a version not yet published
   std::atomic<bool> ready{false};
 };
+
+std::int64_t unix_now() {
+  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
 
 std::string render_metrics(const State& state) {
   std::string out;
@@ -42,6 +47,11 @@ std::string render_metrics(const State& state) {
   out += "# HELP windowguard_sidecar_last_success_timestamp_seconds When a version was last published (Unix time).\n";
   out += "# TYPE windowguard_sidecar_last_success_timestamp_seconds gauge\n";
   out += "windowguard_sidecar_last_success_timestamp_seconds " + std::to_string(state.last_success.load()) + "\n";
+  out +=
+      "# HELP windowguard_sidecar_source_changed_timestamp_seconds When the source last held a version other than "
+      "the published one (Unix time): later than the last success while a rejected version waits.\n";
+  out += "# TYPE windowguard_sidecar_source_changed_timestamp_seconds gauge\n";
+  out += "windowguard_sidecar_source_changed_timestamp_seconds " + std::to_string(state.last_change.load()) + "\n";
   out += "# HELP windowguard_sidecar_ready 1 when a valid version is published.\n";
   out += "# TYPE windowguard_sidecar_ready gauge\n";
   out += std::string("windowguard_sidecar_ready ") + (state.ready.load() ? "1" : "0") + "\n";
@@ -152,9 +162,7 @@ class Poller {
     switch (outcome.result) {
       case PublishOutcome::Result::Published:
         ++state_.accepted;
-        state_.last_success =
-            std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
-                .count();
+        state_.last_success = state_.last_change = unix_now();
         state_.ready = true;
         LogLine(spdlog::level::info, "policy version published")
             .field("source", config_.source)
@@ -166,6 +174,7 @@ class Poller {
         return;
       case PublishOutcome::Result::Rejected: {
         ++state_.rejected;
+        state_.last_change = unix_now();
         std::vector<std::string> errors;
         for (const Problem& error : outcome.errors) {
           errors.push_back(error.to_string());
@@ -178,6 +187,7 @@ class Poller {
       }
       case PublishOutcome::Result::Failed:
         ++state_.failed;
+        state_.last_change = unix_now();
         LogLine(spdlog::level::err, "publishing failed; the published version stays")
             .field("publish", config_.publish)
             .field("error", outcome.failure)

@@ -1,0 +1,73 @@
+// What /metrics says of what is coming, at fixed instants: when each window
+// next turns active and inactive, and each environment's next blackout.
+#include "server/metrics.hpp"
+
+#include <gtest/gtest.h>
+
+#include "policy/policy_loader.hpp"
+#include "support/time_helpers.hpp"
+
+namespace windowguard::server {
+namespace {
+
+using testing::utc;
+
+std::string seconds_of(const char* instant) { return std::to_string(utc(instant).time_since_epoch().count()); }
+
+TEST(Metrics, ForecastWhenEachWindowTurnsActiveAndInactiveAndEachEnvironmentsNextBlackout) {
+  auto loaded = policy::load_policy({{"p.yaml", R"yaml(apiVersion: windowguard.dev/v1
+kind: WindowPolicy
+windows:
+  - name: nightly
+    type: maintenance
+    durations:
+      - daily: {from: "22:00", to: "06:00"}
+  # Two occurrences end to end: one activity, from Friday 18:00 to Monday 06:00.
+  - name: weekend
+    type: blackout
+    durations:
+      - weeklyRange: {from: "Fri 18:00", to: "Sun 00:00"}
+      - weeklyRange: {from: "Sun 00:00", to: "Mon 06:00"}
+  - name: launch
+    type: blackout
+    durations:
+      - once: {from: "2026-12-07 09:00", to: "2026-12-07 12:00"}
+  - name: past
+    type: blackout
+    durations:
+      - once: {from: "2020-01-01 00:00", to: "2020-01-02 00:00"}
+bindings:
+  - windows: [weekend, launch, nightly]
+    environments: ["prod-*"]
+  - windows: [weekend, past]
+    environments: [staging]
+)yaml"}});
+  ASSERT_TRUE(loaded);
+  const Metrics metrics;
+  // Saturday 5 December 2026, 12:00 UTC: the weekend blackout is active.
+  const std::string text = metrics.render(loaded->policy.get(), utc("2026-12-05T12:00:00Z"));
+  for (const std::string& line : {
+           "windowguard_window_next_active_timestamp_seconds{window=\"nightly\",type=\"maintenance\"} " +
+               seconds_of("2026-12-05T22:00:00Z"),
+           "windowguard_window_next_inactive_timestamp_seconds{window=\"nightly\",type=\"maintenance\"} " +
+               seconds_of("2026-12-06T06:00:00Z"),
+           "windowguard_window_next_active_timestamp_seconds{window=\"weekend\",type=\"blackout\"} " +
+               seconds_of("2026-12-11T18:00:00Z"),
+           "windowguard_window_next_inactive_timestamp_seconds{window=\"weekend\",type=\"blackout\"} " +
+               seconds_of("2026-12-07T06:00:00Z"),
+           "windowguard_window_next_active_timestamp_seconds{window=\"launch\",type=\"blackout\"} " +
+               seconds_of("2026-12-07T09:00:00Z"),
+           "windowguard_environment_next_blackout_timestamp_seconds{environment=\"prod-*\",window=\"launch\"} " +
+               seconds_of("2026-12-07T09:00:00Z"),
+           "windowguard_environment_next_blackout_timestamp_seconds{environment=\"staging\",window=\"weekend\"} " +
+               seconds_of("2026-12-11T18:00:00Z"),
+       }) {
+    EXPECT_NE(text.find(line + "\n"), std::string::npos) << line << "\nin\n" << text;
+  }
+  // A window that never occurs again has no forecast.
+  EXPECT_EQ(text.find("next_active_timestamp_seconds{window=\"past\""), std::string::npos);
+  EXPECT_EQ(text.find("next_inactive_timestamp_seconds{window=\"past\""), std::string::npos);
+}
+
+}  // namespace
+}  // namespace windowguard::server
