@@ -156,8 +156,7 @@ void render_exceptions(std::string& out, const core::Policy& policy, core::Insta
   }
 }
 
-void render_cluster_view(std::string& out, const cluster::ClusterView& cluster) {
-  const cluster::ClusterViewStatus status = cluster.status();
+void render_cluster_view(std::string& out, const cluster::ClusterViewStatus& status) {
   const std::pair<const char*, const cluster::ReflectorStatus*> watches[] = {
       {"windowexceptions", &status.exceptions},
       {"imageapprovals", &status.image_approvals},
@@ -246,7 +245,7 @@ void render_forecasts(std::string& out, const core::Policy& policy, core::Instan
 }  // namespace
 
 std::string Metrics::render(const core::Policy* policy, core::Instant now, const core::ExceptionBook* exceptions,
-                            const cluster::ClusterView* cluster) const {
+                            const cluster::ClusterViewStatus* cluster) const {
   std::string out;
   out.reserve(8192);
   header(out, "windowguard_admission_requests_total", "counter",

@@ -49,7 +49,7 @@ class Metrics {
   // Exception gauges come from `exceptions` and the cluster view's state from
   // `cluster` (both null without cluster access).
   std::string render(const core::Policy* policy, core::Instant now, const core::ExceptionBook* exceptions = nullptr,
-                     const cluster::ClusterView* cluster = nullptr) const;
+                     const cluster::ClusterViewStatus* cluster = nullptr) const;
 
  private:
   static constexpr std::size_t kActionSlots = core::kAllActions.size() + 1;  // + not governed

@@ -291,9 +291,13 @@ Handled route(Request& request, Endpoint endpoint, std::string_view query, const
       return reason.empty() ? text(request, http::status::ok, "ready")
                             : text(request, http::status::service_unavailable, "not ready: " + reason);
     }
-    case Endpoint::Metrics:
-      return respond(request, http::status::ok, "text/plain; version=0.0.4; charset=utf-8",
-                     context.metrics.render(context.policy, context.now, context.exceptions, context.cluster));
+    case Endpoint::Metrics: {
+      const std::optional<cluster::ClusterViewStatus> cluster =
+          context.cluster != nullptr ? std::optional(context.cluster->status()) : std::nullopt;
+      return respond(
+          request, http::status::ok, "text/plain; version=0.0.4; charset=utf-8",
+          context.metrics.render(context.policy, context.now, context.exceptions, cluster ? &*cluster : nullptr));
+    }
     default:
       return windows(request, query, context);
   }

@@ -13,6 +13,7 @@
 #include "server/file_fingerprint.hpp"
 #include "server/log.hpp"
 #include "sidecar/publisher.hpp"
+#include "sidecar/sidecar_state.hpp"
 
 namespace windowguard::sidecar {
 namespace {
@@ -24,44 +25,10 @@ using server::LogLine;
 
 constexpr std::chrono::seconds kRequestTimeout{5};
 
-struct State {
-  std::atomic<std::uint64_t> accepted{0};
-  std::atomic<std::uint64_t> rejected{0};
-  std::atomic<std::uint64_t> failed{0};
-  std::atomic<std::int64_t> last_success{0};
-  std::atomic<std::int64_t> last_change{0};  // when the source last held a version not yet published
-  std::atomic<bool> ready{false};
-};
-
-std::int64_t unix_now() {
-  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
-
-std::string render_metrics(const State& state) {
-  std::string out;
-  out += "# HELP windowguard_sidecar_versions_total Policy versions seen in the source, by result.\n";
-  out += "# TYPE windowguard_sidecar_versions_total counter\n";
-  out += "windowguard_sidecar_versions_total{result=\"accepted\"} " + std::to_string(state.accepted.load()) + "\n";
-  out += "windowguard_sidecar_versions_total{result=\"rejected\"} " + std::to_string(state.rejected.load()) + "\n";
-  out += "windowguard_sidecar_versions_total{result=\"failed\"} " + std::to_string(state.failed.load()) + "\n";
-  out += "# HELP windowguard_sidecar_last_success_timestamp_seconds When a version was last published (Unix time).\n";
-  out += "# TYPE windowguard_sidecar_last_success_timestamp_seconds gauge\n";
-  out += "windowguard_sidecar_last_success_timestamp_seconds " + std::to_string(state.last_success.load()) + "\n";
-  out +=
-      "# HELP windowguard_sidecar_source_changed_timestamp_seconds When the source last held a version other than "
-      "the published one (Unix time): later than the last success while a rejected version waits.\n";
-  out += "# TYPE windowguard_sidecar_source_changed_timestamp_seconds gauge\n";
-  out += "windowguard_sidecar_source_changed_timestamp_seconds " + std::to_string(state.last_change.load()) + "\n";
-  out += "# HELP windowguard_sidecar_ready 1 when a valid version is published.\n";
-  out += "# TYPE windowguard_sidecar_ready gauge\n";
-  out += std::string("windowguard_sidecar_ready ") + (state.ready.load() ? "1" : "0") + "\n";
-  return out;
-}
-
 // One plain-HTTP exchange, then close: only probes and scrapes come here.
 class ProbeSession : public std::enable_shared_from_this<ProbeSession> {
  public:
-  ProbeSession(asio::ip::tcp::socket socket, const State& state) : stream_(std::move(socket)), state_(state) {}
+  ProbeSession(asio::ip::tcp::socket socket, const SidecarState& state) : stream_(std::move(socket)), state_(state) {}
 
   void start() {
     stream_.expires_after(kRequestTimeout);
@@ -91,7 +58,7 @@ class ProbeSession : public std::enable_shared_from_this<ProbeSession> {
     } else if (path == "/metrics") {
       response_.result(http::status::ok);
       response_.set(http::field::content_type, "text/plain; version=0.0.4; charset=utf-8");
-      response_.body() = render_metrics(state_);
+      response_.body() = state_.render_metrics();
     } else {
       response_.result(http::status::not_found);
       response_.body() = "not found\n";
@@ -107,10 +74,10 @@ class ProbeSession : public std::enable_shared_from_this<ProbeSession> {
   beast::flat_buffer buffer_;
   http::request<http::string_body> request_;
   http::response<http::string_body> response_;
-  const State& state_;
+  const SidecarState& state_;
 };
 
-void accept(asio::ip::tcp::acceptor& acceptor, const State& state) {
+void accept(asio::ip::tcp::acceptor& acceptor, const SidecarState& state) {
   acceptor.async_accept([&acceptor, &state](boost::system::error_code error, asio::ip::tcp::socket socket) {
     if (error == asio::error::operation_aborted) {
       return;
@@ -124,7 +91,7 @@ void accept(asio::ip::tcp::acceptor& acceptor, const State& state) {
 
 class Poller {
  public:
-  Poller(const SidecarConfig& config, State& state, asio::io_context& io)
+  Poller(const SidecarConfig& config, SidecarState& state, asio::io_context& io)
       : config_(config), state_(state), timer_(io), publisher_(config.source, config.publish) {}
 
   void start() {
@@ -197,7 +164,7 @@ class Poller {
   }
 
   const SidecarConfig& config_;
-  State& state_;
+  SidecarState& state_;
   asio::steady_timer timer_;
   Publisher publisher_;
   std::string fingerprint_;
@@ -207,7 +174,7 @@ class Poller {
 
 int run_sidecar(const SidecarConfig& config) {
   asio::io_context io{1};
-  State state;
+  SidecarState state;
   asio::ip::tcp::acceptor acceptor(io);
   try {
     const asio::ip::tcp::endpoint endpoint(asio::ip::make_address(config.listen_host), config.listen_port);
