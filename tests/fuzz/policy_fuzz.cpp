@@ -1,8 +1,11 @@
 // Untrusted bytes as a policy file: the loader must report errors, never crash,
 // and a policy it accepts must be usable, and decided within the engine's
 // bound on work (support/decision_bounds.hpp) in each environment it binds.
+// From a line "BEGIN:VCALENDAR" on, the bytes are the iCalendar file
+// "holidays.ics" beside it, which its windows may name.
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "core/decision.hpp"
 #include "core/upcoming.hpp"
@@ -11,7 +14,13 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace windowguard;
-  const auto result = policy::load_policy({{"fuzz.yaml", std::string(reinterpret_cast<const char*>(data), size)}});
+  const std::string input(reinterpret_cast<const char*>(data), size);
+  const std::size_t calendar = input.find("BEGIN:VCALENDAR");
+  std::vector<policy::PolicySource> sources{{"fuzz.yaml", input.substr(0, calendar)}};
+  if (calendar != std::string::npos) {
+    sources.push_back({"holidays.ics", input.substr(calendar)});
+  }
+  const auto result = policy::load_policy(sources);
   if (result) {
     const core::Policy& loaded = *result->policy;
     core::ListingRequest request;

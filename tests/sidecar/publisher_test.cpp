@@ -67,6 +67,28 @@ TEST_F(PublisherTest, PublishesAValidVersionLaidOutLikeAConfigMapVolume) {
   EXPECT_EQ(window_names(publish()), std::vector<std::string>{"first"});
 }
 
+// A window's calendar is published with the YAML that names it, and a
+// broken calendar is a broken version.
+TEST_F(PublisherTest, PublishesTheCalendarsAWindowNamesAndRejectsABrokenOne) {
+  const std::string yaml =
+      "apiVersion: windowguard.dev/v1\nkind: WindowPolicy\nwindows:\n  - name: holidays\n    type: blackout\n"
+      "    durations:\n      - calendar: {file: holidays.ics}\n";
+  const std::string calendar =
+      "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nDTSTART;VALUE=DATE:20261225\r\nSUMMARY:Christmas "
+      "Day\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
+  source_->publish({{"a.yaml", yaml}, {"holidays.ics", calendar}});
+  Publisher publisher(source_->path(), publish());
+  ASSERT_EQ(publisher.publish_if_valid().result, PublishOutcome::Result::Published);
+  EXPECT_EQ(fs::read_symlink(publish() / "holidays.ics"), fs::path("..data/holidays.ics"));
+  EXPECT_EQ(window_names(publish()), std::vector<std::string>{"holidays"});
+
+  source_->publish({{"a.yaml", yaml}, {"holidays.ics", calendar.substr(0, calendar.find("END:VEVENT"))}});
+  const PublishOutcome broken = publisher.publish_if_valid();
+  ASSERT_EQ(broken.result, PublishOutcome::Result::Rejected);
+  EXPECT_NE(broken.errors.front().to_string().find("holidays.ics:3:1: BEGIN:VEVENT is never closed"), std::string::npos)
+      << broken.errors.front().to_string();
+}
+
 TEST_F(PublisherTest, ABrokenVersionIsRejectedWithSourceLocationsAndChangesNothing) {
   source_->publish(policy_with_window("first"));
   Publisher publisher(source_->path(), publish());
