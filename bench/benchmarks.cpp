@@ -24,6 +24,7 @@
 #include "policy/policy_directory.hpp"
 #include "policy/policy_loader.hpp"
 #include "policy_generator.hpp"
+#include "server/metrics.hpp"
 #include "server/published.hpp"
 
 namespace windowguard::bench {
@@ -424,6 +425,19 @@ void BM_List90Days(benchmark::State& state) {
   }
 }
 BENCHMARK(BM_List90Days)->Unit(benchmark::kMillisecond);
+
+// A scrape of /metrics: every window's state and forecast (its next
+// activation and deactivation) and each environment's next blackout, for
+// policies of 100 to 10,000 windows.
+void BM_MetricsScrape(benchmark::State& state) {
+  const core::Policy& policy = policy_of(static_cast<int>(state.range(0)));
+  const server::Metrics metrics;
+  for (auto _ : state) {
+    std::string text = metrics.render(&policy, kAt);
+    benchmark::DoNotOptimize(text.data());
+  }
+}
+BENCHMARK(BM_MetricsScrape)->Arg(100)->Arg(1000)->Arg(10000)->Unit(benchmark::kMillisecond);
 
 }  // namespace
 }  // namespace windowguard::bench

@@ -115,6 +115,25 @@ TEST(Calendar, ExdateRemovesAnOccurrenceAndRdateAddsOne) {
                                       "2026-03-16T13:00:00Z/2026-03-16T14:00:00Z"}));
 }
 
+// An EXDATE of one date-time removes that occurrence only, even of an
+// event that occurs several times a day; a UTC EXDATE matches by instant.
+TEST(Calendar, AnExdateRemovesOnlyTheOccurrenceItNames) {
+  const std::vector<std::string> lines = {
+      "BEGIN:VEVENT",
+      "DTSTART;TZID=Europe/Berlin:20261201T090000",
+      "DURATION:PT30M",
+      "RRULE:FREQ=HOURLY;INTERVAL=4;COUNT=4",
+      "EXDATE;TZID=Europe/Berlin:20261201T130000",
+      "EXDATE:20261201T160000Z",
+      "SUMMARY:Checks",
+      "END:VEVENT",
+  };
+  EXPECT_EQ(occurrences(load_window("UTC", kCalendarDuration, calendar_of(lines)), "2026-12-01T00:00:00Z",
+                        "2026-12-02T00:00:00Z"),
+            (std::vector<std::string>{"2026-12-01T08:00:00Z/2026-12-01T08:30:00Z",
+                                      "2026-12-01T20:00:00Z/2026-12-01T20:30:00Z"}));
+}
+
 const std::vector<std::string> kChristmas = {
     "BEGIN:VEVENT",      "DTSTART;VALUE=DATE:20201225", "DTEND;VALUE=DATE:20201226",
     "RRULE:FREQ=YEARLY", "SUMMARY:Christmas Day",       "END:VEVENT",

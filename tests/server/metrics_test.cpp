@@ -64,6 +64,22 @@ bindings:
        }) {
     EXPECT_NE(text.find(line + "\n"), std::string::npos) << line << "\nin\n" << text;
   }
+  // A later scrape (forecasts are remembered until they come true) sees
+  // what changed since: the launch has begun, the weekend and a night are over.
+  const std::string monday = metrics.render(loaded->policy.get(), utc("2026-12-07T10:00:00Z"));
+  for (const std::string& line : {
+           "windowguard_window_next_inactive_timestamp_seconds{window=\"launch\",type=\"blackout\"} " +
+               seconds_of("2026-12-07T12:00:00Z"),
+           "windowguard_window_next_active_timestamp_seconds{window=\"nightly\",type=\"maintenance\"} " +
+               seconds_of("2026-12-07T22:00:00Z"),
+           "windowguard_window_next_inactive_timestamp_seconds{window=\"weekend\",type=\"blackout\"} " +
+               seconds_of("2026-12-14T06:00:00Z"),
+           "windowguard_environment_next_blackout_timestamp_seconds{environment=\"prod-*\",window=\"weekend\"} " +
+               seconds_of("2026-12-11T18:00:00Z"),
+       }) {
+    EXPECT_NE(monday.find(line + "\n"), std::string::npos) << line << "\nin\n" << monday;
+  }
+  EXPECT_EQ(monday.find("next_active_timestamp_seconds{window=\"launch\""), std::string::npos);
   // A window that never occurs again has no forecast.
   EXPECT_EQ(text.find("next_active_timestamp_seconds{window=\"past\""), std::string::npos);
   EXPECT_EQ(text.find("next_inactive_timestamp_seconds{window=\"past\""), std::string::npos);

@@ -29,6 +29,21 @@ WindowForecast forecast(const Schedule& schedule, Instant at) {
   return forecast;
 }
 
+const WindowForecast& ForecastMemo::of(const Policy& policy, std::size_t window, Instant at) {
+  if (policy.identity() != policy_) {
+    policy_ = policy.identity();
+    windows_.assign(policy.windows().size(), std::nullopt);
+  }
+  std::optional<Kept>& kept = windows_[window];
+  if (!kept || at < kept->from || at >= kept->until) {
+    const WindowForecast forecast = core::forecast(policy.windows()[window].schedule, at);
+    const Instant until = std::min(
+        {forecast.next_active.value_or(Instant::max()), forecast.next_inactive.value_or(Instant::max()), at + days{1}});
+    kept = Kept{forecast, at, until};
+  }
+  return kept->forecast;
+}
+
 std::vector<ListedOccurrence> list_occurrences(const Policy& policy, const ListingRequest& request) {
   std::vector<std::size_t> windows;
   if (request.subject) {

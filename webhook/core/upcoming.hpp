@@ -2,6 +2,7 @@
 // Active and upcoming occurrences, for "when can I deploy?" listings
 // (`windowguard windows` and the webhook's GET /windows).
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string_view>
 #include <vector>
@@ -38,6 +39,25 @@ struct WindowForecast {
   std::optional<Instant> next_inactive;
 };
 WindowForecast forecast(const Schedule& schedule, Instant at);
+
+// Each window's forecast, kept until the first change it foresees (or a day,
+// when it foresees none: a change just past the horizon comes within it
+// later), so that a scrape recomputes only the windows that changed since
+// the last one.  Exact.  A different policy (by identity) resets it.  Not
+// thread-safe.
+class ForecastMemo {
+ public:
+  const WindowForecast& of(const Policy& policy, std::size_t window, Instant at);
+
+ private:
+  struct Kept {
+    WindowForecast forecast;
+    Instant from;
+    Instant until;  // exclusive
+  };
+  std::uint64_t policy_ = 0;
+  std::vector<std::optional<Kept>> windows_;
+};
 
 // Occurrences overlapping [at, at + ahead), overlapping or touching ones of the
 // same window merged into one, sorted by start then window order.

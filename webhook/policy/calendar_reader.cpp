@@ -1,6 +1,7 @@
 #include "policy/calendar_reader.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <filesystem>
 #include <memory>
 #include <sstream>
@@ -159,8 +160,20 @@ Result<TimeFrame> frame_of(icalproperty* property, const icaltimetype& time, ica
 
 // A start as the event's frame reads it, for comparing with EXDATEs.
 struct Start {
-  core::LocalTime local;
-  core::Instant instant;
+  bool date_only = false;
+  bool has_instant = false;
+  core::LocalTime local;  // the wall-clock fields, in the time's own frame
+  core::Instant instant;  // when has_instant
+
+  // An EXDATE matches a start at the same instant, or at the same local
+  // time when either is floating, or on the same date when either is a
+  // date (RFC 5545: a DATE EXDATE for all-day events).
+  bool matches(const Start& other) const {
+    if (date_only || other.date_only) {
+      return date::floor<core::days>(local) == date::floor<core::days>(other.local);
+    }
+    return has_instant && other.has_instant ? instant == other.instant : local == other.local;
+  }
 };
 
 class EventExpander {
@@ -247,8 +260,9 @@ class EventExpander {
     return start_.is_date != 0 ? core::seconds{core::days{1}} : core::seconds{0};
   }
 
-  Start start_of(const TimeFrame& frame, const icaltimetype& time) const {
-    return frame.instants() ? Start{{}, frame.to_instant(time)} : Start{local_time_of(time), {}};
+  static Start start_of(const TimeFrame& frame, const icaltimetype& time) {
+    return Start{time.is_date != 0, frame.instants(), local_time_of(time),
+                 frame.instants() ? frame.to_instant(time) : core::Instant{}};
   }
 
   Result<std::vector<Start>> read_exdates() const {
@@ -267,11 +281,7 @@ class EventExpander {
 
   bool excluded(const icaltimetype& time) const {
     const Start start = start_of(frame_, time);
-    return std::any_of(exdates_.begin(), exdates_.end(), [&](const Start& exdate) {
-      return frame_.instants() ? exdate.instant == start.instant || exdate.local == local_time_of(time)
-                               : exdate.local == start.local ||
-                                     date::floor<core::days>(exdate.local) == date::floor<core::days>(start.local);
-    });
+    return std::any_of(exdates_.begin(), exdates_.end(), [&](const Start& exdate) { return exdate.matches(start); });
   }
 
   std::optional<std::string> add(const icaltimetype& start, core::seconds length) {

@@ -5,6 +5,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -12,6 +13,7 @@
 #include "cluster/cluster_view.hpp"
 #include "core/action.hpp"
 #include "core/policy.hpp"
+#include "core/upcoming.hpp"
 
 namespace windowguard::server {
 
@@ -52,6 +54,9 @@ class Metrics {
                      const cluster::ClusterViewStatus* cluster = nullptr) const;
 
  private:
+  // Each window's next activation and deactivation, for render (under the mutex).
+  void render_forecasts(std::string& out, const core::Policy& policy, core::Instant now) const;
+
   static constexpr std::size_t kActionSlots = core::kAllActions.size() + 1;  // + not governed
   static constexpr std::size_t kEndpoints = 6;
   static constexpr std::size_t kOutcomes = 4;
@@ -68,6 +73,8 @@ class Metrics {
   std::atomic<std::int64_t> certificate_expiry_{0};
   std::atomic<std::int64_t> open_connections_{0};
   std::atomic<std::uint64_t> refused_connections_{0};
+  mutable std::mutex forecasts_mutex_;
+  mutable core::ForecastMemo forecasts_;
 };
 
 }  // namespace windowguard::server
