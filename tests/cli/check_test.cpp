@@ -507,7 +507,7 @@ class CheckWait : public ManifestFiles {
 };
 
 TEST_F(CheckWait, AllowsOnceABlockThatLiftsWithinSecondsHasLifted) {
-  const std::string policies = blackout_ending_in(3);
+  const std::string policies = blackout_ending_in(5);
   const CheckRun run = check({"--policies", policies, "--manifest", manifest(), "--user", "dev", "--wait"});
   EXPECT_EQ(run.code, kExitOk) << run.err;
   EXPECT_EQ(run.out, "ALLOWED: deploy of Deployment prod/web is allowed: no window blocks it.\n");
