@@ -16,10 +16,7 @@ case "$mode" in
   *) echo "usage: $0 address|thread [targets...]" >&2; exit 2 ;;
 esac
 scripts/install-deps.sh clang libclang-rt-14-dev
-# Line tables are all a sanitizer's report needs (file:line in each frame);
-# full debug info only makes the build slower.
 CC=clang CXX=clang++ cmake -S . -B "build-$mode" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-  -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O2 -gline-tables-only -DNDEBUG" \
   -DWINDOWGUARD_BUILD_BENCHMARKS=OFF "${options[@]}" >/dev/null
 targets=()
 for target in "$@"; do targets+=(--target "$target"); done
