@@ -101,7 +101,7 @@ core::LocalTime local_time_of(const icaltimetype& time) {
 }
 
 // How an event's times become instants: by the tz database for an IANA
-// TZID (by SPEC's gap and overlap rules, as every local time here), by the
+// TZID (by the gap and overlap rules of every local time, docs/policy.md), by the
 // file's VTIMEZONE for another, as UTC for a "Z" time; floating and all-day
 // times stay local, for the window's zone to place.
 struct TimeFrame {
