@@ -114,12 +114,9 @@ struct Expander {
   }
 
   void operator()(const Calendar& calendar) const {
-    const auto begin = std::lower_bound(
-        calendar.occurrences.begin(), calendar.occurrences.end(), LocalTime{first},
-        [](const CalendarOccurrence& occurrence, LocalTime start) { return occurrence.interval.from < start; });
     const LocalTime end = LocalTime{last + days{1}};
-    for (auto occurrence = begin; occurrence != calendar.occurrences.end() && occurrence->interval.from < end;
-         ++occurrence) {
+    for (auto occurrence = calendar.first_starting_from(LocalTime{first});
+         occurrence != calendar.occurrences.end() && occurrence->interval.from < end; ++occurrence) {
       out.push_back(occurrence->interval);
     }
   }
@@ -137,6 +134,11 @@ struct LongestSpan {
 };
 
 }  // namespace
+
+std::vector<CalendarOccurrence>::const_iterator Calendar::first_starting_from(LocalTime start) const {
+  return std::lower_bound(occurrences.begin(), occurrences.end(), start,
+                          [](const CalendarOccurrence& each, LocalTime at) { return each.interval.from < at; });
+}
 
 void append_local_occurrences(const Recurrence& recurrence, LocalDay first, LocalDay last,
                               std::vector<LocalInterval>& out) {

@@ -84,6 +84,9 @@ struct Calendar {
   std::vector<CalendarOccurrence> occurrences;  // sorted by start, then end
   std::vector<std::string> summaries;           // each event's SUMMARY, "" when it has none
   seconds longest_span{0};                      // of any occurrence
+
+  // The first occurrence that starts at or after `start` (end() if none).
+  std::vector<CalendarOccurrence>::const_iterator first_starting_from(LocalTime start) const;
 };
 
 using Recurrence = std::variant<Once, Daily, Weekly, WeeklyRange, Monthly, Yearly, Cron, Calendar>;

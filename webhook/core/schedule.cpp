@@ -187,9 +187,7 @@ std::optional<Instant> Schedule::first_calendar_start_after(const Calendar& cale
   std::optional<Instant> earliest;
   std::optional<LocalTime> first_found;
   seconds shift_at_first{0};
-  for (auto occurrence = std::lower_bound(
-           calendar.occurrences.begin(), calendar.occurrences.end(), local_t - zone_.offset_change_near(local_t),
-           [](const CalendarOccurrence&each, LocalTime start) { return each.interval.from < start; });
+  for (auto occurrence = calendar.first_starting_from(local_t - zone_.offset_change_near(local_t));
        occurrence != calendar.occurrences.end() && occurrence->interval.from <= local_limit; ++occurrence) {
     const LocalInterval& interval = occurrence->interval;
     if (first_found && interval.from > *first_found + shift_at_first) {
@@ -358,9 +356,7 @@ std::string_view Schedule::event_starting_at(Instant from) const {
     if (calendar == nullptr) {
       continue;
     }
-    for (auto occurrence = std::lower_bound(
-             calendar->occurrences.begin(), calendar->occurrences.end(), local - shift,
-             [](const CalendarOccurrence&each, LocalTime start) { return each.interval.from < start; });
+    for (auto occurrence = calendar->first_starting_from(local - shift);
          occurrence != calendar->occurrences.end() && occurrence->interval.from <= local + shift; ++occurrence) {
       if (zone_.to_instant(occurrence->interval.from) == from) {
         return calendar->summaries[occurrence->event];
