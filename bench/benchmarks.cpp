@@ -26,6 +26,7 @@
 #include "policy_generator.hpp"
 #include "server/metrics.hpp"
 #include "server/published.hpp"
+#include "support/build_paths.hpp"
 
 namespace windowguard::bench {
 namespace {
@@ -36,7 +37,7 @@ namespace {
 const core::Instant kAt = *core::parse_rfc3339("2026-11-25T12:00:00Z");
 
 std::string read_review(const std::string& label) {
-  std::ifstream file(std::string(WINDOWGUARD_SOURCE_DIR) + "/bench/data/review-" + label + ".json");
+  std::ifstream file(std::string(build_paths::source_dir) + "/bench/data/review-" + label + ".json");
   std::ostringstream text;
   text << file.rdbuf();
   return text.str();
@@ -383,7 +384,7 @@ BENCHMARK(BM_DecideMemo)->Arg(100)->Arg(1000)->Arg(10000);
 // `windowguard check` decides and as a server thread decides first.  Reports
 // the window states read and the occurrences generated per decision.
 void BM_AdversarialDecision(benchmark::State& state) {
-  static const std::vector<AdversarialPolicy> policies = load_adversarial_policies(WINDOWGUARD_SOURCE_DIR);
+  static const std::vector<AdversarialPolicy> policies = load_adversarial_policies(build_paths::source_dir);
   const AdversarialPolicy& adversarial = policies.at(static_cast<std::size_t>(state.range(0)));
   const core::DecisionInput input = adversarial_request(adversarial.denied_at);
   core::EvaluationCost cost;

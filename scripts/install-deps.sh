@@ -7,6 +7,8 @@ set -euo pipefail
 packages=(
   ca-certificates
   cmake
+  ninja-build
+  ccache
   g++
   make
   tzdata

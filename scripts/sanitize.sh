@@ -3,15 +3,24 @@
 # and UBSan, then the tests that exercise the server's and the sidecar's threads
 # (they start the real, sanitized binary) with ThreadSanitizer.
 # Any sanitizer report fails the test that triggered it, and so this script.
+# Each step prints its wall time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 export TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:suppressions=$PWD/tests/tsan.suppressions"
 
-scripts/sanitized-build.sh address
-ctest --test-dir build-address --output-on-failure --timeout 600 -j "$(nproc)"
+timed() {  # timed NAME COMMAND...
+  local name="$1" started=$SECONDS
+  shift
+  "$@"
+  echo "sanitize: $name took $((SECONDS - started)) s"
+}
 
-scripts/sanitized-build.sh thread windowguard server_test sidecar_test
-ctest --test-dir build-thread --output-on-failure --timeout 600 -j "$(nproc)" -R '^(ServerTest|AdversarialServerTest|SidecarTest|PublisherTest|FaultTest)'
+timed "ASan+UBSan build" scripts/sanitized-build.sh address
+timed "ASan+UBSan tests" ctest --test-dir build-address --output-on-failure --timeout 600 -j "$(nproc)"
+
+timed "TSan build" scripts/sanitized-build.sh thread windowguard server_test sidecar_test
+timed "TSan tests" ctest --test-dir build-thread --output-on-failure --timeout 600 -j "$(nproc)" \
+  -R '^(ServerTest|AdversarialServerTest|SidecarTest|PublisherTest|FaultTest)'
 echo "sanitizers: clean"

@@ -1,4 +1,5 @@
 #include "admission/admission_decision.hpp"
+#include "support/build_paths.hpp"
 
 #include <gtest/gtest.h>
 
@@ -18,7 +19,7 @@ using testing::utc;
 
 const core::Policy& test_policy() {
   static const auto loaded =
-      policy::load_policy_directory(std::string(WINDOWGUARD_SOURCE_DIR) + "/tests/admission/policies");
+      policy::load_policy_directory(std::string(build_paths::source_dir) + "/tests/admission/policies");
   if (!loaded) {
     throw std::runtime_error(loaded.error().front().to_string());
   }

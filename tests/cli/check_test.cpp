@@ -13,13 +13,14 @@
 #include <unistd.h>
 
 #include "cli/commands.hpp"
+#include "support/build_paths.hpp"
 #include "support/fixtures.hpp"
 
 namespace windowguard::cli {
 namespace {
 
-const std::string kTestPolicies = std::string(WINDOWGUARD_SOURCE_DIR) + "/tests/admission/policies";
-const std::string kExamplePolicies = std::string(WINDOWGUARD_SOURCE_DIR) + "/policies";
+const std::string kTestPolicies = std::string(build_paths::source_dir) + "/tests/admission/policies";
+const std::string kExamplePolicies = std::string(build_paths::source_dir) + "/policies";
 const std::string kRealCreate = testing::fixtures_dir() + "/apiserver-1.24/001-CREATE-deployments-api.json";
 constexpr const char* kSaturday = "2024-05-04T12:00:00Z";
 constexpr const char* kWednesday = "2024-05-08T12:00:00Z";
@@ -64,7 +65,7 @@ std::string deployment_yaml(int replicas, const std::string& image, const std::s
 // The README's CI recipe, run as it is written there: its commands, its
 // manifest, and the output it shows.
 TEST(Check, TheReadmesRecipePrintsWhatTheReadmeShows) {
-  const std::string source = WINDOWGUARD_SOURCE_DIR;
+  const std::string source = build_paths::source_dir;
   const std::string readme = testing::read_text(source + "/README.md");
   const std::string manifest = source + "/examples/storefront.yaml";
   for (const auto& [at, code] : {std::pair{"2026-12-01T12:00:00Z", kExitDenied}, {"2026-12-08T12:00:00Z", kExitOk}}) {

@@ -8,11 +8,12 @@
 #include <vector>
 
 #include "cli/commands.hpp"
+#include "support/build_paths.hpp"
 
 namespace windowguard::cli {
 namespace {
 
-const std::string kPolicies = std::string(WINDOWGUARD_SOURCE_DIR) + "/policies";
+const std::string kPolicies = std::string(build_paths::source_dir) + "/policies";
 
 struct VerbRun {
   int code;
@@ -459,7 +460,7 @@ TEST(WebhookConfig, UsageAndPolicyErrorsExitTwoAndPrintNothing) {
 }
 
 TEST(Binary, PrintsTheVersionTheBuildWasMadeWith) {
-  std::FILE* pipe = popen((std::string(WINDOWGUARD_BINARY) + " --version").c_str(), "r");
+  std::FILE* pipe = popen((std::string(build_paths::windowguard_binary) + " --version").c_str(), "r");
   ASSERT_NE(pipe, nullptr);
   std::string printed;
   char chunk[256];
@@ -471,7 +472,7 @@ TEST(Binary, PrintsTheVersionTheBuildWasMadeWith) {
 }
 
 TEST(Binary, DispatchesVerbsAndReportsUnknownOnes) {
-  const std::string binary = WINDOWGUARD_BINARY;
+  const std::string binary = build_paths::windowguard_binary;
   EXPECT_EQ(exit_code_of(binary + " lint " + kPolicies), kExitOk);
   EXPECT_EQ(exit_code_of(binary + " --help"), kExitOk);
   EXPECT_EQ(exit_code_of(binary), kExitUsage);

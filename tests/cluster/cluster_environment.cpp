@@ -1,4 +1,5 @@
 #include "cluster/cluster_environment.hpp"
+#include "support/build_paths.hpp"
 
 #include <chrono>
 #include <cstdlib>
@@ -133,7 +134,7 @@ fs::path ClusterEnvironment::policies() const { return cluster_->directory() / "
 // The CRD and the roles, as manifests/ ships them; the webhook acts as a user
 // of its own bound to the webhook's ClusterRole, approvers get theirs.
 void ClusterEnvironment::install_windowguard_objects() {
-  const fs::path manifests = fs::path(WINDOWGUARD_SOURCE_DIR) / "manifests";
+  const fs::path manifests = fs::path(build_paths::source_dir) / "manifests";
   for (const std::vector<std::string>& arguments :
        {std::vector<std::string>{"apply", "-f", (manifests / "crds/windowexceptions.yaml").string()},
         std::vector<std::string>{"apply", "-f", (manifests / "crds/imageapprovals.yaml").string()},
@@ -170,7 +171,7 @@ void ClusterEnvironment::register_webhook() {
   // Only by URL, on 127.0.0.1: never a Service, which the API server would
   // dial on a cluster IP.
   const CommandResult rendered =
-      run_command({WINDOWGUARD_BINARY, "webhook-config", "--policies", policies().string(), "--url",
+      run_command({build_paths::windowguard_binary, "webhook-config", "--policies", policies().string(), "--url",
                    "https://127.0.0.1:" + std::to_string(webhook_->port()) + "/validate", "--ca-bundle",
                    cluster_->pki("ca.crt").string()},
                   "", 30s);

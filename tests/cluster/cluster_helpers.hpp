@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "cluster/cluster_environment.hpp"
+#include "support/build_paths.hpp"
 #include "support/tls_client.hpp"
 
 namespace windowguard::testing {
@@ -81,7 +82,7 @@ inline CommandResult windowguard_as(const Identity& who, const std::vector<std::
                                     const std::vector<std::string>& environment = {}) {
   std::vector<std::string> argv{"env", "KUBECONFIG=" + ClusterEnvironment::shared().cluster().kubeconfig(who).string()};
   argv.insert(argv.end(), environment.begin(), environment.end());
-  argv.emplace_back(WINDOWGUARD_BINARY);
+  argv.emplace_back(build_paths::windowguard_binary);
   argv.insert(argv.end(), arguments.begin(), arguments.end());
   return run_command(argv, "", 60s);
 }

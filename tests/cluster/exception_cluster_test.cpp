@@ -11,6 +11,7 @@
 #include <iterator>
 
 #include "cluster/cluster_helpers.hpp"
+#include "support/build_paths.hpp"
 #include "support/tls_client.hpp"
 
 namespace windowguard::testing {
@@ -233,7 +234,7 @@ TEST_F(Cluster, WithoutTheCrdThereAreNoExceptionsAndDecisionsGoOn) {
   EXPECT_NE(denied.err.find(kDenied), std::string::npos) << output_of(denied);
 
   const std::filesystem::path crd =
-      std::filesystem::path(WINDOWGUARD_SOURCE_DIR) / "manifests" / "crds" / "windowexceptions.yaml";
+      std::filesystem::path(build_paths::source_dir) / "manifests" / "crds" / "windowexceptions.yaml";
   ASSERT_EQ(cluster().kubectl({"apply", "-f", crd.string()}).exit_code, 0);
   ASSERT_EQ(
       cluster()
@@ -314,7 +315,7 @@ TEST_F(Cluster, TheCommandLineRequestsApprovesWithdrawsAndCancels) {
   // Installed as kubectl-windowguard, it is a kubectl plugin.
   const std::filesystem::path plugins = cluster().directory() / "plugins";
   std::filesystem::create_directories(plugins);
-  std::filesystem::create_symlink(WINDOWGUARD_BINARY, plugins / "kubectl-windowguard");
+  std::filesystem::create_symlink(build_paths::windowguard_binary, plugins / "kubectl-windowguard");
   const CommandResult plugin = run_command(
       {"env", "PATH=" + plugins.string() + ":" + std::getenv("PATH"),
        "KUBECONFIG=" + cluster().kubeconfig(kAdmin).string(), "kubectl", "windowguard", "requests", "-n", "frozen-cli"},
@@ -341,7 +342,7 @@ TEST_F(Cluster, TwoApproversAtOnceKeepBothApprovals) {
     std::ofstream script(wrapper);
     script << "#!/bin/sh\nif [ \"$1\" = patch ] && [ ! -e \"$0.done\" ]; then\n  : > \"$0.done\"\n"
            << "  env -u WINDOWGUARD_KUBECTL KUBECONFIG=" << cluster().kubeconfig(rival).string() << ' '
-           << WINDOWGUARD_BINARY << " approve exception race-fix -n frozen-race >&2 || exit 3\nfi\n"
+           << build_paths::windowguard_binary << " approve exception race-fix -n frozen-race >&2 || exit 3\nfi\n"
            << "echo \"$1\" >> \"$0.calls\"\nexec kubectl \"$@\"\n";
   }
   std::filesystem::permissions(wrapper, std::filesystem::perms::owner_all);

@@ -9,6 +9,7 @@
 #include "core/decision.hpp"
 #include "core/decision_memo.hpp"
 #include "policy/policy_loader.hpp"
+#include "support/build_paths.hpp"
 #include "support/decision_bounds.hpp"
 #include "support/time_helpers.hpp"
 
@@ -43,7 +44,7 @@ const AdversarialCase kAdversarialCases[] = {
 };
 
 TEST(BoundedCost, EachAdversarialPolicyIsDeniedWithinTheBound) {
-  const std::vector<bench::AdversarialPolicy> policies = bench::load_adversarial_policies(WINDOWGUARD_SOURCE_DIR);
+  const std::vector<bench::AdversarialPolicy> policies = bench::load_adversarial_policies(build_paths::source_dir);
   ASSERT_EQ(policies.size(), std::size(kAdversarialCases));
   for (std::size_t i = 0; i < policies.size(); ++i) {
     const bench::AdversarialPolicy& adversarial = policies[i];

@@ -14,6 +14,7 @@
 #include "cli/commands.hpp"
 #include "core/policy.hpp"
 #include "policy/policy_loader.hpp"
+#include "support/build_paths.hpp"
 #include "support/fixtures.hpp"
 #include "support/server_process.hpp"
 #include "support/tls_client.hpp"
@@ -24,7 +25,7 @@ namespace {
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 
-const fs::path kSource = WINDOWGUARD_SOURCE_DIR;
+const fs::path kSource = build_paths::source_dir;
 
 // Every document of every YAML file under `directory`, keyed "Kind/name".
 std::map<std::string, YAML::Node> load_objects(const fs::path& directory) {

@@ -19,13 +19,14 @@
 #include "policy/policy_loader.hpp"
 #include "server/metrics.hpp"
 #include "sidecar/sidecar_state.hpp"
+#include "support/build_paths.hpp"
 
 namespace windowguard {
 namespace {
 
 namespace fs = std::filesystem;
 
-const fs::path kSource = WINDOWGUARD_SOURCE_DIR;
+const fs::path kSource = build_paths::source_dir;
 const fs::path kMonitoring = kSource / "manifests/monitoring";
 
 std::string read_text(const fs::path& path) {

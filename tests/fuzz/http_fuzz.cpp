@@ -5,11 +5,12 @@
 
 #include "policy/policy_directory.hpp"
 #include "server/request_handler.hpp"
+#include "support/build_paths.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace windowguard;
   namespace http = boost::beast::http;
-  static const auto loaded = policy::load_policy_directory(WINDOWGUARD_SOURCE_DIR "/policies");
+  static const auto loaded = policy::load_policy_directory(std::string(build_paths::source_dir) + "/policies");
   static server::Metrics metrics;
   static core::DecisionMemo memo;
   http::request_parser<http::string_body> parser;

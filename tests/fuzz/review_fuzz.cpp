@@ -7,10 +7,12 @@
 #include "admission/response_encoder.hpp"
 #include "admission/review_decoder.hpp"
 #include "policy/policy_directory.hpp"
+#include "support/build_paths.hpp"
 
 namespace {
 const windowguard::core::Policy& example_policy() {
-  static const auto loaded = windowguard::policy::load_policy_directory(WINDOWGUARD_SOURCE_DIR "/policies");
+  static const auto loaded =
+      windowguard::policy::load_policy_directory(std::string(windowguard::build_paths::source_dir) + "/policies");
   return *loaded.value().policy;
 }
 }  // namespace

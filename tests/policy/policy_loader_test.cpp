@@ -1,4 +1,5 @@
 #include "policy/policy_loader.hpp"
+#include "support/build_paths.hpp"
 
 #include "policy/policy_directory.hpp"
 
@@ -843,7 +844,7 @@ TEST_F(PolicyDirectory, AMissingDirectoryIsAnError) {
 }
 
 TEST(ExamplePolicies, AllPassLintAndCoverEveryDurationKindAndBothTypes) {
-  const LoadResult result = load_policy_directory(std::filesystem::path(WINDOWGUARD_SOURCE_DIR) / "policies");
+  const LoadResult result = load_policy_directory(std::filesystem::path(build_paths::source_dir) / "policies");
   ASSERT_TRUE(result.ok()) << errors_of(result).front();
   std::set<std::size_t> kinds;
   std::set<core::WindowType> types;

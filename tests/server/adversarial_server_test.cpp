@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "adversarial_policies.hpp"
+#include "support/build_paths.hpp"
 #include "support/server_fixture.hpp"
 
 namespace windowguard::testing {
@@ -19,7 +20,7 @@ using Clock = std::chrono::steady_clock;
 class AdversarialServerTest : public ServerFixture {};
 
 TEST_F(AdversarialServerTest, ReviewsAndHealthProbesAreAnsweredPromptlyUnderEveryAdversarialPolicy) {
-  const std::vector<fs::path> files = bench::adversarial_policy_files(WINDOWGUARD_SOURCE_DIR);
+  const std::vector<fs::path> files = bench::adversarial_policy_files(build_paths::source_dir);
   ASSERT_GE(files.size(), 10U);
   const std::string body = review("prod", "dev");
   for (const fs::path& file : files) {

@@ -1,6 +1,7 @@
 // The webhook's HTTP semantics without sockets: routing, methods, content
 // types, readiness and status codes, straight through handle_request.
 #include "server/request_handler.hpp"
+#include "support/build_paths.hpp"
 
 #include <gtest/gtest.h>
 
@@ -18,7 +19,7 @@ using testing::fixture;
 
 const core::Policy& test_policy() {
   static const auto loaded =
-      policy::load_policy_directory(std::string(WINDOWGUARD_SOURCE_DIR) + "/tests/admission/policies");
+      policy::load_policy_directory(std::string(build_paths::source_dir) + "/tests/admission/policies");
   return *loaded.value().policy;
 }
 

@@ -12,6 +12,7 @@
 #include <fstream>
 #include <thread>
 
+#include "support/build_paths.hpp"
 #include "support/config_map_directory.hpp"
 #include "support/fixtures.hpp"
 #include "support/server_process.hpp"
@@ -108,7 +109,8 @@ class SidecarTest : public ::testing::Test {
     const std::string certs = (root_ / "certs").string();
     if (!fs::exists(root_ / "certs")) {
       ASSERT_EQ(
-          std::system((std::string(WINDOWGUARD_SOURCE_DIR) + "/tests/support/make-test-certs.sh " + certs).c_str()), 0);
+          std::system((std::string(build_paths::source_dir) + "/tests/support/make-test-certs.sh " + certs).c_str()),
+          0);
     }
     webhook_ = std::make_unique<ServerProcess>(
         "serve",

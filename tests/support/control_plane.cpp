@@ -1,4 +1,5 @@
 #include "support/control_plane.hpp"
+#include "support/build_paths.hpp"
 
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -110,8 +111,8 @@ ControlPlane::ControlPlane(KubeAssets assets) : assets_(std::move(assets)) {
   directory_ = pattern;
   try {
     const CommandResult made_pki = run_command(
-        {std::string(WINDOWGUARD_SOURCE_DIR) + "/tests/support/make-cluster-pki.sh", (directory_ / "pki").string()}, "",
-        kCommandDeadline);
+        {std::string(build_paths::source_dir) + "/tests/support/make-cluster-pki.sh", (directory_ / "pki").string()},
+        "", kCommandDeadline);
     if (made_pki.exit_code != 0) {
       throw std::runtime_error("make-cluster-pki.sh failed: " + made_pki.err);
     }
@@ -269,7 +270,7 @@ fs::path ControlPlane::kubeconfig_for(const Identity& who) {
     return known->second;
   }
   const std::string certificate_name = "user-" + std::to_string(certificate_kubeconfigs_.size());
-  std::vector<std::string> argv{std::string(WINDOWGUARD_SOURCE_DIR) + "/tests/support/make-cluster-pki.sh",
+  std::vector<std::string> argv{std::string(build_paths::source_dir) + "/tests/support/make-cluster-pki.sh",
                                 (directory_ / "pki").string(), "user", certificate_name, who.user};
   argv.insert(argv.end(), who.groups.begin(), who.groups.end());
   const CommandResult made = run_command(argv, "", kCommandDeadline);

@@ -6,9 +6,11 @@
 #include <stdexcept>
 #include <string>
 
+#include "support/build_paths.hpp"
+
 namespace windowguard::testing {
 
-inline std::string fixtures_dir() { return std::string(WINDOWGUARD_SOURCE_DIR) + "/tests/fixtures"; }
+inline std::string fixtures_dir() { return std::string(build_paths::source_dir) + "/tests/fixtures"; }
 
 inline std::string read_text(const std::string& path) {
   std::ifstream file(path, std::ios::binary);

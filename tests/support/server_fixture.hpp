@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "support/build_paths.hpp"
 #include "support/config_map_directory.hpp"
 #include "support/fixtures.hpp"
 #include "support/server_process.hpp"
@@ -61,7 +62,7 @@ class ServerFixture : public ::testing::Test {
   static void SetUpTestSuite() {
     certs_ = new fs::path(temp_dir("certs"));
     const std::string command =
-        std::string(WINDOWGUARD_SOURCE_DIR) + "/tests/support/make-test-certs.sh " + certs_->string();
+        std::string(build_paths::source_dir) + "/tests/support/make-test-certs.sh " + certs_->string();
     ASSERT_EQ(std::system(command.c_str()), 0);
   }
   static void TearDownTestSuite() {

@@ -1,4 +1,5 @@
 #include "support/server_process.hpp"
+#include "support/build_paths.hpp"
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -20,7 +21,7 @@ ServerProcess::ServerProcess(const std::string& verb, const std::vector<std::str
     throw std::runtime_error("pipe failed");
   }
   std::vector<std::string> argv_text = launcher;
-  argv_text.insert(argv_text.end(), {WINDOWGUARD_BINARY, verb, "--listen", "127.0.0.1:0"});
+  argv_text.insert(argv_text.end(), {build_paths::windowguard_binary, verb, "--listen", "127.0.0.1:0"});
   argv_text.insert(argv_text.end(), arguments.begin(), arguments.end());
   process_ = std::make_unique<ChildProcess>(argv_text, STDIN_FILENO, pipe_ends[1], pipe_ends[1]);
   close(pipe_ends[1]);

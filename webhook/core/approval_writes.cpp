@@ -7,8 +7,6 @@
 namespace windowguard::core {
 namespace {
 
-std::string quoted(std::string_view text) { return "\"" + std::string(text) + "\""; }
-
 bool same_approval(const Approval& a, const Approval& b) {
   return a.user == b.user && a.at == b.at && a.groups == b.groups;
 }
@@ -34,7 +32,8 @@ std::optional<std::string> refuse_added(const StatusChange& change, const Approv
                                         const ApproverCheck& refuse_approver) {
   const std::vector<Approval>& others = *change.before;
   if (std::any_of(others.begin(), others.end(), [&](const Approval& other) { return other.user == approval.user; })) {
-    return "you (" + quoted(change.username) + ") have approved this " + std::string(change.object_kind) + " already";
+    return "you (" + in_quotes(change.username) + ") have approved this " + std::string(change.object_kind) +
+           " already";
   }
   const seconds skew = approval.at > change.now ? approval.at - change.now : change.now - approval.at;
   if (skew > kApprovalClockSkew) {
@@ -43,7 +42,7 @@ std::optional<std::string> refuse_added(const StatusChange& change, const Approv
   }
   for (const std::string& group : approval.groups) {
     if (std::find(change.groups.begin(), change.groups.end(), group) == change.groups.end()) {
-      return "the approval names group " + quoted(group) + ", which you (" + quoted(change.username) +
+      return "the approval names group " + in_quotes(group) + ", which you (" + in_quotes(change.username) +
              ") are not a member of";
     }
   }
@@ -51,6 +50,13 @@ std::optional<std::string> refuse_added(const StatusChange& change, const Approv
 }
 
 }  // namespace
+
+std::string in_quotes(std::string_view text) {
+  std::string quoted;
+  quoted.reserve(text.size() + 2);
+  quoted.append(1, '"').append(text).append(1, '"');
+  return quoted;
+}
 
 std::string describe_people(const Policy& policy, const People& people) {
   std::string text;
@@ -79,14 +85,14 @@ std::optional<std::string> refuse_status_change(const StatusChange& change, cons
   }
   if (const Approval* added = the_one_more(after, before)) {
     if (added->user != change.username) {
-      return "the approval is for " + quoted(added->user) + ", but you are " + quoted(change.username) +
+      return "the approval is for " + in_quotes(added->user) + ", but you are " + in_quotes(change.username) +
              ": only your own approval may be added";
     }
     return refuse_added(change, *added, refuse_approver);
   }
   if (const Approval* removed = the_one_more(before, after)) {
     if (removed->user != change.username) {
-      return "the approval removed is " + quoted(removed->user) + "'s, but you are " + quoted(change.username) +
+      return "the approval removed is " + in_quotes(removed->user) + "'s, but you are " + in_quotes(change.username) +
              ": only your own approval may be withdrawn";
     }
     return std::nullopt;

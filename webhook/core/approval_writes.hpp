@@ -39,6 +39,9 @@ struct StatusChange {
 // rules; nullopt when they accept the approver.
 using ApproverCheck = std::function<std::optional<std::string>(const Approval&)>;
 
+// "text", as the refusals of writes name people, groups and objects.
+std::string in_quotes(std::string_view text);
+
 // "members of system:masters, bob, members of sre-leads", or "nobody".
 std::string describe_people(const Policy& policy, const People& people);
 

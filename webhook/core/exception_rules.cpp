@@ -11,8 +11,6 @@ namespace {
 constexpr std::size_t kShortestReason = 10;
 constexpr std::size_t kLongestReason = 1024;
 
-std::string quoted(std::string_view text) { return "\"" + std::string(text) + "\""; }
-
 std::string duration_text(seconds duration) {
   const auto whole_hours = std::chrono::duration_cast<hours>(duration);
   const auto rest = std::chrono::duration_cast<minutes>(duration - whole_hours);
@@ -37,12 +35,12 @@ WindowRules rules_of(const Policy& policy, const WindowException& exception) {
   for (const std::string& name : exception.scope.windows) {
     const std::optional<std::size_t> index = policy.window_named(name);
     if (!index) {
-      found.problem = "window " + quoted(name) + " is not in the policy";
+      found.problem = "window " + in_quotes(name) + " is not in the policy";
       return found;
     }
     const Window& window = policy.windows()[*index];
     if (!window.exceptions) {
-      found.problem = "window " + quoted(name) + " does not allow exceptions";
+      found.problem = "window " + in_quotes(name) + " does not allow exceptions";
       return found;
     }
     found.rules.emplace_back(&window, &*window.exceptions);
@@ -53,7 +51,7 @@ WindowRules rules_of(const Policy& policy, const WindowException& exception) {
 std::optional<std::string> refuse_create(const Policy& policy, const ExceptionWrite& write) {
   const WindowException& exception = *write.object;
   if (exception.requested_by != write.username) {
-    return "spec.requestedBy " + quoted(exception.requested_by) + " must be you (" + quoted(write.username) +
+    return "spec.requestedBy " + in_quotes(exception.requested_by) + " must be you (" + in_quotes(write.username) +
            "): an exception is requested by the person who creates it";
   }
   if (exception.reason.size() < kShortestReason || exception.reason.size() > kLongestReason) {
@@ -75,7 +73,7 @@ std::optional<std::string> refuse_create(const Policy& policy, const ExceptionWr
   for (const auto& [window, rule] : found.rules) {
     if (exception.scope.until - exception.scope.from > rule->max_duration) {
       return "spec.until - spec.from is " + duration_text(exception.scope.until - exception.scope.from) +
-             ", longer than window " + quoted(window->name) + " allows (maxDuration " +
+             ", longer than window " + in_quotes(window->name) + " allows (maxDuration " +
              duration_text(rule->max_duration) + ")";
     }
   }
@@ -91,10 +89,10 @@ std::optional<std::string> refuse_approver(const Policy& policy, const Exception
   }
   for (const auto& [window, rule] : found.rules) {
     if (approval.user == exception.requested_by && !rule->allow_requester_to_approve) {
-      return "you requested this exception: window " + quoted(window->name) + " needs the approval of someone else";
+      return "you requested this exception: window " + in_quotes(window->name) + " needs the approval of someone else";
     }
     if (!may_approve(policy, *rule, approval.user, approval.groups, exception.requested_by)) {
-      return "you (" + quoted(write.username) + ") may not approve exceptions to window " + quoted(window->name) +
+      return "you (" + in_quotes(write.username) + ") may not approve exceptions to window " + in_quotes(window->name) +
              "; its approvers are " + describe_people(policy, rule->approvers);
     }
   }

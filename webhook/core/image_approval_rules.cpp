@@ -9,34 +9,32 @@
 namespace windowguard::core {
 namespace {
 
-std::string quoted(std::string_view text) { return "\"" + std::string(text) + "\""; }
-
 std::optional<std::string> refuse_create(const Policy& policy, const ImageApprovalWrite& write) {
   const ImageApproval& request = *write.object;
   if (request.requested_by != write.username) {
-    return "spec.requestedBy " + quoted(request.requested_by) + " must be you (" + quoted(write.username) +
+    return "spec.requestedBy " + in_quotes(request.requested_by) + " must be you (" + in_quotes(write.username) +
            "): an image approval is requested by the person who creates it";
   }
   if (!request.approvals.empty()) {
     return "a new image approval must have no approvals: approvers add theirs to its status";
   }
   if (rules_governing(policy, request.namespace_name, request.application).empty()) {
-    return "no approvals rule of the policy governs application " + quoted(request.application) + " in " +
-           quoted(request.namespace_name) + ": there is nothing to approve";
+    return "no approvals rule of the policy governs application " + in_quotes(request.application) + " in " +
+           in_quotes(request.namespace_name) + ": there is nothing to approve";
   }
   if (request.promoted_from.empty()) {
     return std::nullopt;
   }
   if (!write.running_in_source) {
-    return "spec.promotedFrom " + quoted(request.promoted_from) + ": windowguard could not read what runs there (" +
+    return "spec.promotedFrom " + in_quotes(request.promoted_from) + ": windowguard could not read what runs there (" +
            write.unread_source + ")";
   }
   for (const ImageReference& image : request.images) {
     const bool runs = std::any_of(write.running_in_source->begin(), write.running_in_source->end(),
                                   [&](const ImageReference& running) { return names_image(image, running); });
     if (!runs) {
-      return "image " + image.normalized() + " does not run in " + quoted(request.promoted_from) +
-             " now: no Deployment, StatefulSet or DaemonSet of application " + quoted(request.application) +
+      return "image " + image.normalized() + " does not run in " + in_quotes(request.promoted_from) +
+             " now: no Deployment, StatefulSet or DaemonSet of application " + in_quotes(request.application) +
              " there uses it";
     }
   }
@@ -51,19 +49,20 @@ std::optional<std::string> refuse_approver(const Policy& policy, const ImageAppr
   const ImageApproval& request = *write.object;
   const std::vector<const ApprovalRule*> rules = rules_governing(policy, request.namespace_name, request.application);
   if (rules.empty()) {
-    return "no approvals rule of the policy governs application " + quoted(request.application) + " in " +
-           quoted(request.namespace_name);
+    return "no approvals rule of the policy governs application " + in_quotes(request.application) + " in " +
+           in_quotes(request.namespace_name);
   }
   std::string refusal;
   for (const ApprovalRule* rule : rules) {
     if (approval.user == request.requested_by && !rule->allow_requester_to_approve) {
       refusal =
-          "you requested these images: approvals rule " + quoted(rule->name) + " needs the approval of someone else";
+          "you requested these images: approvals rule " + in_quotes(rule->name) + " needs the approval of someone else";
     } else if (!request.built_by.empty() && approval.user == request.built_by && !rule->allow_builder_to_approve) {
-      refusal = "you built these images: approvals rule " + quoted(rule->name) + " needs the approval of someone else";
+      refusal =
+          "you built these images: approvals rule " + in_quotes(rule->name) + " needs the approval of someone else";
     } else if (!is_among(policy, rule->approvers, approval.user, approval.groups)) {
-      refusal = "you (" + quoted(write.username) + ") may not approve images under approvals rule " +
-                quoted(rule->name) + "; its approvers are " + describe_people(policy, rule->approvers);
+      refusal = "you (" + in_quotes(write.username) + ") may not approve images under approvals rule " +
+                in_quotes(rule->name) + "; its approvers are " + describe_people(policy, rule->approvers);
     } else {
       return std::nullopt;
     }
