@@ -1,12 +1,12 @@
 # windowguard container image.
 # Build stage: Debian bookworm with exactly the packages of scripts/install-deps.sh
-# and the same build command as CI (scripts/build.sh).
+# and the same build command as CI (scripts/build.sh), for the binary alone.
 FROM debian:bookworm AS build
 WORKDIR /src
 COPY scripts/install-deps.sh scripts/
 RUN scripts/install-deps.sh && rm -rf /var/lib/apt/lists/*
 COPY . .
-RUN rm -rf build && WINDOWGUARD_WERROR=ON scripts/build.sh && build/windowguard lint policies
+RUN rm -rf build && WINDOWGUARD_WERROR=ON scripts/build.sh windowguard && build/windowguard lint policies
 
 # Runtime stage: the binary, its shared libraries and the time zone database
 # (tzdata is required at run time: every window's zone is read from it).

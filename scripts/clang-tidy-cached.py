@@ -31,7 +31,9 @@ def compile_commands(build_dir):
 
 
 def preprocessing_command(entry):
-    """The unit's compile command, made to print its preprocessed text with comments."""
+    """The unit's compile command, made to print its preprocessed text with comments
+    (-C: those of the source; -CC, which keeps them in macro expansions too, breaks
+    the token pasting of Boost.MPL)."""
     arguments = shlex.split(entry["command"]) if "command" in entry else list(entry["arguments"])
     kept = []
     skip_next = False
@@ -42,7 +44,7 @@ def preprocessing_command(entry):
             skip_next = True
         elif argument != "-c":
             kept.append(argument)
-    return kept + ["-E", "-CC"], arguments
+    return kept + ["-E", "-C"], arguments
 
 
 def unit_key(entry, fixed_part, checkout):
