@@ -23,8 +23,12 @@ timed "ASan+UBSan build" scripts/sanitized-build.sh address
 # lowest priority, taking the CPU they leave idle (the cluster suite mostly
 # waits) without slowing them.
 tsan_build_log="$(mktemp)"
-nice -n 19 setsid scripts/sanitized-build.sh thread windowguard server_test sidecar_test >"$tsan_build_log" 2>&1 &
+# A process group of its own (set -m) lets a failure stop it whole; a session
+# of its own (setsid) would not do, as it would escape its niceness.
+set -m
+nice -n 19 scripts/sanitized-build.sh thread windowguard server_test sidecar_test >"$tsan_build_log" 2>&1 &
 tsan_build=$!
+set +m
 trap 'kill -- -"$tsan_build" 2>/dev/null || true' EXIT  # its process group: ninja and the compilers too
 finish_tsan_build() {
   local status=0
