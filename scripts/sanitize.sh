@@ -19,25 +19,13 @@ timed() {  # timed NAME COMMAND...
 
 timed "ASan+UBSan build" scripts/sanitized-build.sh address
 
-# The TSan build needs nothing of the ASan tests: it runs beside them at the
-# lowest priority, taking the CPU they leave idle (the cluster suite mostly
-# waits) without slowing them.
+# The TSan build needs nothing of the ASan tests: it runs beside them.
+source scripts/beside.sh
 tsan_build_log="$(mktemp)"
-# A process group of its own (set -m) lets a failure stop it whole; a session
-# of its own (setsid) would not do, as it would escape its niceness.
-set -m
-nice -n 19 scripts/sanitized-build.sh thread windowguard server_test sidecar_test >"$tsan_build_log" 2>&1 &
-tsan_build=$!
-set +m
-trap 'kill -- -"$tsan_build" 2>/dev/null || true' EXIT  # its process group: ninja and the compilers too
-finish_tsan_build() {
-  local status=0
-  wait "$tsan_build" || status=$?
-  tail -n 40 "$tsan_build_log"
-  return "$status"
-}
+start_beside tsan_build "$tsan_build_log" scripts/sanitized-build.sh thread windowguard server_test sidecar_test
+trap 'stop_beside "$tsan_build"' EXIT
 timed "ASan+UBSan tests" ctest --test-dir build-address --output-on-failure --timeout 600 -j "$(nproc)"
-timed "TSan build (what was left of it)" finish_tsan_build
+timed "TSan build (what was left of it)" finish_beside "$tsan_build" "$tsan_build_log"
 timed "TSan tests" ctest --test-dir build-thread --output-on-failure --timeout 600 -j "$(nproc)" \
   -R '^(ServerTest|AdversarialServerTest|SidecarTest|PublisherTest|FaultTest)'
 echo "sanitizers: clean"
