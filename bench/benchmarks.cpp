@@ -314,8 +314,7 @@ void BM_FullPathWithImageApprovals(benchmark::State& state) {
   const admission::AdmissionDecision decision =
       admission::evaluate_request(policy_with_image_rules(), decoded.value().request(), kAt, nullptr,
                                   admission::ClusterFacts{.image_approvals = &book});
-  const bool checked = std::any_of(decision.audit_annotations.begin(), decision.audit_annotations.end(),
-                                   [](const auto& annotation) { return annotation.first == "image-approvals"; });
+  const bool checked = decision.audit_annotations.find(admission::AuditKey::ImageApprovals) != nullptr;
   if (!decision.allowed || !checked) {
     state.SkipWithError(("the review is not let in by its ImageApproval: " + decision.message).c_str());
     return;

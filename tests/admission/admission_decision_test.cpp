@@ -335,9 +335,9 @@ TEST(AdmissionDecision, ExemptRequestersPassWithAWarningAndAnAuditAnnotation) {
               "\"weekend-freeze\".");
     EXPECT_EQ(decision.warnings, std::vector<std::string>{"windowguard: deploy allowed only because you are exempt "
                                                           "from blackout window \"weekend-freeze\""});
-    EXPECT_EQ(decision.audit_annotations,
-              (AuditAnnotations{
-                  {"action", "deploy"}, {"decision", "allowed-exempt"}, {"bypassed-windows", "weekend-freeze"}}));
+    EXPECT_EQ(decision.audit_annotations, (AuditAnnotations{{AuditKey::Action, "deploy"},
+                                                            {AuditKey::Decision, "allowed-exempt"},
+                                                            {AuditKey::BypassedWindows, "weekend-freeze"}}));
   }
   // system:masters is not a super-admin group in this policy.
   EXPECT_FALSE(decide_review(body, kSaturday, {"admin", std::vector<std::string_view>{"system:masters"}}).allowed);
@@ -346,7 +346,8 @@ TEST(AdmissionDecision, ExemptRequestersPassWithAWarningAndAnAuditAnnotation) {
 TEST(AdmissionDecision, DenialsCarryAuditAnnotationsNamingTheWindow) {
   const AdmissionDecision decision = decide_review(fixture("generated/deployment-create.json"), kSaturday);
   EXPECT_EQ(decision.audit_annotations,
-            (AuditAnnotations{{"action", "deploy"}, {"decision", "denied"}, {"window", "weekend-freeze"}}));
+            (AuditAnnotations{
+                {AuditKey::Action, "deploy"}, {AuditKey::Decision, "denied"}, {AuditKey::Window, "weekend-freeze"}}));
 }
 
 TEST(AdmissionDecision, EveryDefaultTrustedRequesterIsNeverGoverned) {
@@ -462,7 +463,7 @@ TEST(AdmissionDecision, NotGovernedRequestsAreAllowedAndAnnotated) {
   const AdmissionDecision decision = decide_review(fixture("generated/deployment-label-only.json"), kSaturday);
   EXPECT_TRUE(decision.allowed);
   EXPECT_FALSE(decision.decision);
-  EXPECT_EQ(decision.audit_annotations, (AuditAnnotations{{"decision", "not-governed"}}));
+  EXPECT_EQ(decision.audit_annotations, (AuditAnnotations{{AuditKey::Decision, "not-governed"}}));
 }
 
 }  // namespace

@@ -91,8 +91,9 @@ TEST(Explanation, AnAllowanceNamesEveryWindowTheRequesterIsExemptFrom) {
             "deploy of Deployment team-a/api is allowed: the requester is exempt from blackout window \"weekend\", "
             "maintenance window \"nights\".");
   EXPECT_EQ(audit_annotations_for(policy, decision, core::Action::Deploy),
-            (AuditAnnotations{
-                {"action", "deploy"}, {"decision", "allowed-exempt"}, {"bypassed-windows", "weekend, nights"}}));
+            (AuditAnnotations{{AuditKey::Action, "deploy"},
+                              {AuditKey::Decision, "allowed-exempt"},
+                              {AuditKey::BypassedWindows, "weekend, nights"}}));
 }
 
 // A blackout in Berlin that the user is exempt from, and one that an
@@ -138,10 +139,10 @@ TEST(Explanation, AnExceptionIsNamedWithItsReasonApproversAndEnd) {
                 "lifts blackout window \"weekend-freeze\"",
                 "windowguard: deploy allowed only because you are exempt from blackout window \"quiet\""}));
   EXPECT_EQ(audit_annotations_for(policy, decision, core::Action::Deploy),
-            (AuditAnnotations{{"action", "deploy"},
-                              {"decision", "allowed-exception"},
-                              {"bypassed-windows", "weekend-freeze, quiet"},
-                              {"exceptions", "payments-prod/inc-4711"}}));
+            (AuditAnnotations{{AuditKey::Action, "deploy"},
+                              {AuditKey::Decision, "allowed-exception"},
+                              {AuditKey::BypassedWindows, "weekend-freeze, quiet"},
+                              {AuditKey::Exceptions, "payments-prod/inc-4711"}}));
 }
 
 TEST(Explanation, APolicysOwnExceptionSaysSoAndHasNoApprovers) {

@@ -71,13 +71,9 @@ class ImageAdmission : public ::testing::Test {
     decoded_ = std::make_unique<DecodedReview>(std::move(decode_review(body)).value());
     return evaluate_request(policy, decoded_->request(), kWednesday, nullptr, ClusterFacts{.image_approvals = book});
   }
-  std::string annotation(const AdmissionDecision& decision, std::string_view key) {
-    for (const auto& [name, value] : decision.audit_annotations) {
-      if (name == key) {
-        return value;
-      }
-    }
-    return "(none)";
+  std::string annotation(const AdmissionDecision& decision, AuditKey key) {
+    const std::string* value = decision.audit_annotations.find(key);
+    return value != nullptr ? *value : "(none)";
   }
 
   std::shared_ptr<const core::Policy> policy_ = load(kApprovalsPolicy);
@@ -111,8 +107,8 @@ TEST_F(ImageAdmission, AnUnapprovedImageIsDeniedWithTheCommandThatRequestsIt) {
             "deploy of Deployment prod-eu-1/api is denied by its images. Image nginx:1.26 needs an approval under "
             "approvals rule \"prod-release\": no ImageApproval of api in prod-eu-1 names it. Request one with: "
             "windowguard image request api-1-26 -n prod-eu-1 --application api --image nginx:1.26.");
-  EXPECT_EQ(annotation(decision, "decision"), "denied");
-  EXPECT_EQ(annotation(decision, "unapproved-images"), "nginx:1.26");
+  EXPECT_EQ(annotation(decision, AuditKey::Decision), "denied");
+  EXPECT_EQ(annotation(decision, AuditKey::UnapprovedImages), "nginx:1.26");
 }
 
 TEST_F(ImageAdmission, ARequestWithTooFewApprovalsNamesItsCountAndTheApproveCommand) {
@@ -129,7 +125,7 @@ TEST_F(ImageAdmission, AnApprovedImageIsAllowedAndTheAuditNamesItsApproval) {
   const core::ImageApprovalBook book({request_for("docker.io/library/nginx:1.26", {"bob"})});
   const AdmissionDecision decision = decide(fixture("generated/deployment-set-image.json"), &book, *policy_);
   EXPECT_TRUE(decision.allowed) << decision.message;
-  EXPECT_EQ(annotation(decision, "image-approvals"), "nginx:1.26 by prod-eu-1/api-1-26 (approved by bob)");
+  EXPECT_EQ(annotation(decision, AuditKey::ImageApprovals), "nginx:1.26 by prod-eu-1/api-1-26 (approved by bob)");
 }
 
 TEST_F(ImageAdmission, AnImagePolicyRefusesLatestWithItsMessage) {
@@ -141,7 +137,7 @@ TEST_F(ImageAdmission, AnImagePolicyRefusesLatestWithItsMessage) {
   EXPECT_EQ(decision.message,
             "deploy of Deployment prod-eu-1/api is denied by its images. Image nginx is refused by image policy "
             "\"no-latest\": it matches the fail condition {tag: latest}. Pin a version.");
-  EXPECT_EQ(annotation(decision, "refused-images"), "nginx (no-latest)");
+  EXPECT_EQ(annotation(decision, AuditKey::RefusedImages), "nginx (no-latest)");
 }
 
 TEST_F(ImageAdmission, ScalingNeedsNoApproval) {
@@ -157,8 +153,8 @@ TEST_F(ImageAdmission, ADenialNamesTheWindowAndTheImagesAlike) {
   EXPECT_FALSE(decision.allowed);
   EXPECT_NE(decision.message.find("is blocked by blackout window \"freeze\""), std::string::npos) << decision.message;
   EXPECT_NE(decision.message.find("Image nginx:1.26 needs an approval"), std::string::npos) << decision.message;
-  EXPECT_EQ(annotation(decision, "window"), "freeze");
-  EXPECT_EQ(annotation(decision, "unapproved-images"), "nginx:1.26");
+  EXPECT_EQ(annotation(decision, AuditKey::Window), "freeze");
+  EXPECT_EQ(annotation(decision, AuditKey::UnapprovedImages), "nginx:1.26");
 }
 
 // A window's exempt lifts windows only: an exempt developer's unapproved
@@ -173,8 +169,8 @@ TEST_F(ImageAdmission, AnExemptionFromTheWindowsLiftsNoApproval) {
   const AdmissionDecision decision = decide(fixture("generated/deployment-set-image.json"), &book, *exempt);
   EXPECT_FALSE(decision.allowed);
   EXPECT_TRUE(decision.warnings.empty()) << decision.warnings.front();
-  EXPECT_EQ(annotation(decision, "bypassed-windows"), "(none)");
-  EXPECT_EQ(annotation(decision, "unapproved-images"), "nginx:1.26");
+  EXPECT_EQ(annotation(decision, AuditKey::BypassedWindows), "(none)");
+  EXPECT_EQ(annotation(decision, AuditKey::UnapprovedImages), "nginx:1.26");
 }
 
 TEST_F(ImageAdmission, ARollbackToAnImageStillApprovedIsAllowed) {

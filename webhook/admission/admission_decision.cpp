@@ -23,7 +23,7 @@ void add_image_verdict(const core::ImageVerdict& verdict, const RequestSubject& 
     if (result.allowed) {
       // What the windows said of an allowed request (exempt, a block soon)
       // no longer applies to a denied one.
-      result.audit_annotations = {{"action", std::string(subject.what)}, {"decision", "denied"}};
+      result.audit_annotations = {{AuditKey::Action, std::string(subject.what)}, {AuditKey::Decision, "denied"}};
       result.warnings.clear();
     }
     result.allowed = false;
@@ -43,7 +43,7 @@ AdmissionDecision evaluate_request(const core::Policy& policy, const AdmissionRe
   const Classification& classification = result.classification;
   if (classification.actions.empty()) {
     result.message = explain_not_governed({operation_name(request.operation), classification, request.name});
-    result.audit_annotations.emplace_back("decision", "not-governed");
+    result.audit_annotations.set(AuditKey::Decision, "not-governed");
     return result;
   }
   for (core::Action action : classification.actions) {

@@ -135,7 +135,7 @@ AdmissionDecision review_object_write(const core::Policy& policy, const Admissio
   const std::string subject = std::string(operation_name(request.operation)) + " of " + std::string(kind) + " " +
                               std::string(request.namespace_name) + "/" + std::string(request.name);
   result.message = refusal ? *refusal : subject + " is allowed";
-  result.audit_annotations.emplace_back("decision", refusal ? "denied" : "allowed");
+  result.audit_annotations.set(AuditKey::Decision, refusal ? "denied" : "allowed");
   return result;
 }
 

@@ -229,19 +229,19 @@ std::vector<std::string> warnings_for(const core::Policy& policy, const core::De
 AuditAnnotations audit_annotations_for(const core::Policy& policy, const core::Decision& decision,
                                        core::Action action) {
   AuditAnnotations annotations;
-  annotations.emplace_back("action", std::string(core::action_name(action)));
+  annotations.set(AuditKey::Action, std::string(core::action_name(action)));
   if (!decision.allowed) {
-    annotations.emplace_back("decision", "denied");
-    annotations.emplace_back("window", policy.windows()[*decision.deciding_window].name);
+    annotations.set(AuditKey::Decision, "denied");
+    annotations.set(AuditKey::Window, policy.windows()[*decision.deciding_window].name);
   } else if (!decision.bypassed.empty()) {
     std::vector<std::string> names;
     for (std::size_t index : decision.bypassed) {
       names.push_back(policy.windows()[index].name);
     }
-    annotations.emplace_back("decision", decision.exceptions.empty() ? "allowed-exempt" : "allowed-exception");
+    annotations.set(AuditKey::Decision, decision.exceptions.empty() ? "allowed-exempt" : "allowed-exception");
     std::string joined;
     append_joined(joined, names);
-    annotations.emplace_back("bypassed-windows", std::move(joined));
+    annotations.set(AuditKey::BypassedWindows, std::move(joined));
     if (!decision.exceptions.empty()) {
       std::vector<std::string> labels;
       for (const core::ExceptionGrant& grant : decision.exceptions) {
@@ -249,10 +249,10 @@ AuditAnnotations audit_annotations_for(const core::Policy& policy, const core::D
       }
       std::string exceptions;
       append_joined(exceptions, labels);
-      annotations.emplace_back("exceptions", std::move(exceptions));
+      annotations.set(AuditKey::Exceptions, std::move(exceptions));
     }
   } else {
-    annotations.emplace_back("decision", "allowed");
+    annotations.set(AuditKey::Decision, "allowed");
   }
   return annotations;
 }
@@ -354,7 +354,7 @@ std::string explain_image_denial(const core::ImageVerdict& verdict, const Reques
 }
 
 void add_image_annotations(const core::ImageVerdict& verdict, AuditAnnotations& annotations) {
-  const auto add = [&](std::string key, const auto& images, const auto& describe) {
+  const auto add = [&](AuditKey key, const auto& images, const auto& describe) {
     if (images.empty()) {
       return;
     }
@@ -363,12 +363,12 @@ void add_image_annotations(const core::ImageVerdict& verdict, AuditAnnotations& 
       value += value.empty() ? "" : "; ";
       value += describe(image);
     }
-    annotations.emplace_back(std::move(key), std::move(value));
+    annotations.set(key, std::move(value));
   };
-  add("unapproved-images", verdict.unapproved, [](const core::UnapprovedImage& image) { return image.image; });
-  add("refused-images", verdict.refused,
+  add(AuditKey::UnapprovedImages, verdict.unapproved, [](const core::UnapprovedImage& image) { return image.image; });
+  add(AuditKey::RefusedImages, verdict.refused,
       [](const core::RefusedImage& image) { return image.image + " (" + image.policy + ")"; });
-  add("image-approvals", verdict.approved, [](const core::ApprovedImage& image) {
+  add(AuditKey::ImageApprovals, verdict.approved, [](const core::ApprovedImage& image) {
     std::string text;
     text.reserve(image.image.size() + image.request->namespace_name.size() + image.request->name.size() + 32 +
                  16 * image.approvers.size());

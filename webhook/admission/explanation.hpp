@@ -5,8 +5,7 @@
 #include <utility>
 #include <vector>
 
-#include <boost/container/static_vector.hpp>
-
+#include "admission/audit_annotations.hpp"
 #include "admission/classifier.hpp"
 #include "core/decision.hpp"
 #include "core/image_check.hpp"
@@ -30,11 +29,6 @@ std::string explain(const core::Policy& policy, const core::Decision& decision, 
 
 std::vector<std::string> warnings_for(const core::Policy& policy, const core::Decision& decision, core::Action action,
                                       core::Instant at);
-
-// Key and value, at most seven (action, decision, the window or the bypassed
-// windows, the exceptions, and the images unapproved, refused and approved);
-// held inline, so that a request allocates no list.
-using AuditAnnotations = boost::container::static_vector<std::pair<std::string, std::string>, 7>;
 
 AuditAnnotations audit_annotations_for(const core::Policy& policy, const core::Decision& decision, core::Action action);
 

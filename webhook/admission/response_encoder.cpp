@@ -5,7 +5,6 @@
 #include <cstring>
 
 #include "admission/utf8.hpp"
-#include "core/qualified_name.hpp"
 
 namespace windowguard::admission {
 namespace {
@@ -116,8 +115,6 @@ std::vector<std::string> within_warning_limits(const std::vector<std::string>& w
   return kept;
 }
 
-bool is_valid_audit_key(std::string_view key) { return core::is_qualified_name(key); }
-
 std::string encode_response(std::string_view uid, const AdmissionDecision& decision) {
   std::string out;
   out.reserve(kResponseCapacity);
@@ -141,15 +138,13 @@ std::string encode_response(std::string_view uid, const AdmissionDecision& decis
   if (!decision.audit_annotations.empty()) {
     out += R"(,"auditAnnotations":{)";
     bool first = true;
-    for (const auto& [key, value] : decision.audit_annotations) {
-      if (is_valid_audit_key(key)) {
-        out += first ? "" : ",";
-        first = false;
-        append_json_string(out, key);
-        out += ':';
-        append_json_string(out, value);
-      }
-    }
+    decision.audit_annotations.for_each([&](std::string_view key, const std::string& value) {
+      out += first ? "" : ",";
+      first = false;
+      append_json_string(out, key);
+      out += ':';
+      append_json_string(out, value);
+    });
     out += '}';
   }
   out += "}}";

@@ -1,6 +1,6 @@
 #pragma once
 // The AdmissionReview v1 response, within the API server's limits on
-// warnings and audit annotation keys.
+// warnings.
 #include <string>
 #include <string_view>
 
@@ -14,9 +14,5 @@ std::string encode_response(std::string_view uid, const AdmissionDecision& decis
 // cuts each to 256 characters past 4096 in total, and drops duplicates;
 // windowguard sends what will arrive intact.
 std::vector<std::string> within_warning_limits(const std::vector<std::string>& warnings);
-
-// An audit annotation key is stored as "<webhook>/<key>": at most 63
-// characters of [A-Za-z0-9-_.], starting and ending alphanumeric.
-bool is_valid_audit_key(std::string_view key);
 
 }  // namespace windowguard::admission
