@@ -350,9 +350,9 @@ TEST(AdmissionDecision, DenialsCarryAuditAnnotationsNamingTheWindow) {
                 {AuditKey::Action, "deploy"}, {AuditKey::Decision, "denied"}, {AuditKey::Window, "weekend-freeze"}}));
 }
 
-TEST(AdmissionDecision, EveryDefaultTrustedRequesterIsNeverGoverned) {
+TEST(AdmissionDecision, EveryBuiltInTrustedRequesterIsNeverGoverned) {
   const std::string body = fixture("generated/pod-delete.json");
-  for (std::string user : core::Settings::default_trusted_requesters()) {
+  for (std::string user : core::Settings::builtin_trusted_requesters()) {
     user = replace_all(user, "*", "worker-1");
     const AdmissionDecision decision = decide_review(body, kSaturday, {user, std::vector<std::string_view>{}});
     EXPECT_TRUE(decision.allowed) << user;

@@ -140,6 +140,32 @@ const ClassifierCase kClassifierCases[] = {
     {"generated/pod-eviction.json", {Action::Restart}, "pod evicted", "Pod", "prod-eu-1", "", true},
     // A Namespace is its own environment.
     {"generated/namespace-delete.json", {Action::Delete}, "namespace deleted", "Namespace", "prod-eu-1", "", true},
+    // The doors beside the workloads.  A bare Pod's, Job's or CronJob's
+    // application is its own label's, else its template's.
+    {"generated/pod-create.json", {Action::Deploy}, "pod created", "Pod", "prod-eu-1", "web"},
+    {"generated/pod-create-generate-name.json", {Action::Deploy}, "pod created", "Pod", "prod-eu-1", "web"},
+    {"generated/pod-set-image.json", {Action::Deploy}, "a container image changed", "Pod", "prod-eu-1", "web"},
+    {"generated/pod-label-only.json", {}, "no container image changed", "Pod", "prod-eu-1", "web"},
+    // kubectl debug: how an incident is looked into.
+    {"generated/pod-debug.json",
+     {},
+     "the pods/ephemeralcontainers subresource is not governed",
+     "Pod",
+     "prod-eu-1",
+     "web"},
+    {"generated/job-create.json", {Action::Deploy}, "created", "Job", "prod-eu-1", "api"},
+    {"generated/job-delete.json", {Action::Delete}, "deleted", "Job", "prod-eu-1", "api"},
+    {"generated/cronjob-create.json", {Action::Deploy}, "created", "CronJob", "prod-eu-1", "api"},
+    {"generated/cronjob-set-image.json", {Action::Deploy}, "spec.jobTemplate changed", "CronJob", "prod-eu-1", "api"},
+    {"generated/cronjob-suspend.json", {Action::Hibernate}, "suspended", "CronJob", "prod-eu-1", "api"},
+    {"generated/cronjob-resume.json", {Action::Unhibernate}, "resumed", "CronJob", "prod-eu-1", "api"},
+    {"generated/cronjob-label-only.json",
+     {},
+     "neither spec.jobTemplate nor spec.suspend changed",
+     "CronJob",
+     "prod-eu-1",
+     "api"},
+    {"generated/cronjob-delete.json", {Action::Delete}, "deleted", "CronJob", "prod-eu-1", "api"},
 };
 
 INSTANTIATE_TEST_SUITE_P(Table, ClassifiedFixture, ::testing::ValuesIn(kClassifierCases));
@@ -164,6 +190,60 @@ TEST(Classifier, OnlyTheConfiguredRestartAnnotationsMakeARestart) {
       classify_text(testing::fixture("generated/deployment-rollout-restart.json"), settings);
   EXPECT_EQ(Actions(classification.actions.begin(), classification.actions.end()), Actions{Action::Deploy});
   EXPECT_EQ(classification.reason, "spec.template changed");
+}
+
+// What image rules read: the pod spec each kind runs.
+TEST(Classifier, ADeployNamesThePodSpecItRunsAndTheOneItReplaces) {
+  const auto first_image = [](const rapidjson::Value* pod_spec) -> std::string {
+    if (pod_spec == nullptr) {
+      return "(none)";
+    }
+    return (*pod_spec)["containers"][0]["image"].GetString();
+  };
+  const Classification pod = classify_text(testing::fixture("generated/pod-set-image.json"));
+  EXPECT_EQ(first_image(pod.pod_spec), "registry.example.com/evil/y:latest");
+  EXPECT_EQ(first_image(pod.old_pod_spec), "registry.example.com/shop/web:latest");
+  const Classification job = classify_text(testing::fixture("generated/job-create.json"));
+  EXPECT_EQ(first_image(job.pod_spec), "registry.example.com/shop/web:latest");
+  EXPECT_EQ(first_image(job.old_pod_spec), "(none)");
+  const Classification cronjob = classify_text(testing::fixture("generated/cronjob-set-image.json"));
+  EXPECT_EQ(first_image(cronjob.pod_spec), "nginx:1.26");
+  EXPECT_EQ(first_image(cronjob.old_pod_spec), "nginx:1.25");
+  const Classification deployment = classify_text(testing::fixture("generated/deployment-set-image.json"));
+  EXPECT_EQ(first_image(deployment.pod_spec), "nginx:1.26");
+  EXPECT_EQ(first_image(deployment.old_pod_spec), "nginx:1.25");
+  // Not a deploy: nothing for image rules to read.
+  EXPECT_EQ(first_image(classify_text(testing::fixture("generated/cronjob-suspend.json")).pod_spec), "(none)");
+}
+
+// settings.workloads: a kind of another group, read at its own paths.
+TEST(Classifier, AConfiguredWorkloadIsClassifiedAsADeploymentIs) {
+  core::Settings settings;
+  settings.workloads = {{"argoproj.io",
+                         "v1alpha1",
+                         "rollouts",
+                         "Rollout",
+                         core::ResourceShape::Workload,
+                         {"spec", "template"},
+                         {"spec", "replicas"},
+                         true}};
+  const auto as_rollout = [](const std::string& body) {
+    return testing::replace_all(body, "\"group\": \"apps\",\n      \"resource\": \"deployments\"",
+                                "\"group\": \"argoproj.io\",\n      \"resource\": \"rollouts\"");
+  };
+  const Classification set_image =
+      classify_text(as_rollout(testing::fixture("generated/deployment-set-image.json")), settings);
+  EXPECT_EQ(Actions(set_image.actions.begin(), set_image.actions.end()), Actions{Action::Deploy});
+  EXPECT_EQ(set_image.kind, "Rollout");
+  const Classification to_zero =
+      classify_text(as_rollout(testing::fixture("generated/deployment-scale-to-zero.json")), settings);
+  EXPECT_EQ(Actions(to_zero.actions.begin(), to_zero.actions.end()), Actions{Action::Hibernate});
+  EXPECT_TRUE(classify_text(as_rollout(testing::fixture("generated/deployment-create.json"))).actions.empty())
+      << "a kind the settings do not name is not governed";
+  settings.workloads[0].template_path = {"spec", "workloadTemplate"};
+  EXPECT_TRUE(
+      classify_text(as_rollout(testing::fixture("generated/deployment-set-image.json")), settings).actions.empty())
+      << "the template is read where the settings say it is";
 }
 
 TEST(Classifier, OtherResourcesAreNotGoverned) {

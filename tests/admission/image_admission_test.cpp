@@ -83,7 +83,7 @@ class ImageAdmission : public ::testing::Test {
 TEST_F(ImageAdmission, TheImagesATemplateAddsAreThoseTheOldOneDidNotRun) {
   const std::string set_image = fixture("generated/deployment-set-image.json");
   auto decoded = decode_review(set_image);
-  const TemplateImages images = template_images(decoded->request());
+  const TemplateImages images = template_images(classify(decoded->request(), core::Settings{}));
   EXPECT_EQ(std::vector<std::string_view>(images.images.begin(), images.images.end()),
             std::vector<std::string_view>{"nginx:1.26"});
   EXPECT_EQ(std::vector<std::string_view>(images.added.begin(), images.added.end()),
@@ -92,9 +92,9 @@ TEST_F(ImageAdmission, TheImagesATemplateAddsAreThoseTheOldOneDidNotRun) {
                                                R"("image": "nginx:1.26"}, {"name": "proxy", "image": "envoy:v1")");
   auto decoded_sidecar = decode_review(with_sidecar);
   ASSERT_TRUE(decoded_sidecar) << decoded_sidecar.error().message;
-  EXPECT_EQ(template_images(decoded_sidecar->request()).images.size(), 2U);
+  EXPECT_EQ(template_images(classify(decoded_sidecar->request(), core::Settings{})).images.size(), 2U);
   auto created = decode_review(fixture("generated/deployment-create.json"));
-  const TemplateImages create_images = template_images(created->request());
+  const TemplateImages create_images = template_images(classify(created->request(), core::Settings{}));
   EXPECT_EQ(std::vector<std::string_view>(create_images.added.begin(), create_images.added.end()),
             std::vector<std::string_view>{"nginx:1.25"});
 }

@@ -24,21 +24,32 @@ TEST(WebhookConfiguration, TrustedNamesAndPrefixGlobsBecomeOneMatchCondition) {
   settings.trusted_requesters = {"system:kube-scheduler", "system:node:*", "ci-*", "robot-?", "*-bot"};
   const WebhookConfiguration rendered = render_webhook_configuration(settings, service_client(), "test");
   const std::string trusted = condition(webhook_of(rendered), "not-a-trusted-requester");
-  EXPECT_EQ(trusted,
-            "!(request.userInfo.username in [\n  'system:kube-scheduler'\n] ||\n"
-            "request.userInfo.username.startsWith('system:node:') ||\n"
-            "request.userInfo.username.startsWith('ci-'))");
+  // The built-in base first, each name once, then what the policy adds.
+  EXPECT_EQ(trusted.rfind("!(request.userInfo.username in [\n  'system:kube-controller-manager',\n", 0), 0U) << trusted;
+  const std::size_t scheduler = trusted.find("'system:kube-scheduler'");
+  EXPECT_NE(scheduler, std::string::npos);
+  EXPECT_EQ(trusted.find("'system:kube-scheduler'", scheduler + 1), std::string::npos);
+  EXPECT_NE(trusted.find("'system:serviceaccount:kube-system:job-controller'"), std::string::npos);
+  const std::string tail =
+      "] ||\nrequest.userInfo.username.startsWith('system:node:') ||\n"
+      "request.userInfo.username.startsWith('ci-'))";
+  EXPECT_EQ(trusted.substr(trusted.size() - tail.size()), tail);
   EXPECT_EQ(rendered.left_to_the_webhook, (std::vector<std::string>{"robot-?", "*-bot"}));
   EXPECT_NE(rendered.yaml.find("# trusted requester \"robot-?\" has no CEL form: the webhook allows it."),
             std::string::npos);
 }
 
-TEST(WebhookConfiguration, WithoutTrustedRequestersOnlyTheGovernedRequestConditionIsLeft) {
+TEST(WebhookConfiguration, AnEmptyTrustedListStillSkipsKubernetesOwnControllers) {
   core::Settings settings;
   settings.trusted_requesters.clear();
   const YAML::Node webhook = webhook_of(render_webhook_configuration(settings, service_client(), "test"));
-  ASSERT_EQ(webhook["matchConditions"].size(), 1U);
-  EXPECT_EQ(webhook["matchConditions"][0]["name"].as<std::string>(), "a-governed-request");
+  ASSERT_EQ(webhook["matchConditions"].size(), 2U);
+  for (const char* controller : {"job-controller", "cronjob-controller", "replicaset-controller"}) {
+    EXPECT_NE(condition(webhook, "not-a-trusted-requester")
+                  .find(std::string("'system:serviceaccount:kube-system:") + controller + "'"),
+              std::string::npos)
+        << controller;
+  }
   EXPECT_EQ(condition(webhook, "a-governed-request").rfind("request.operation != 'UPDATE' ||", 0), 0U);
 }
 
@@ -91,10 +102,48 @@ TEST(WebhookConfiguration, RulesSendEveryGovernedRequestAndNothingElse) {
       expected.push_back(std::string("apps ") + resource + " " + operation);
     }
   }
-  expected.insert(expected.end(), {" pods DELETE", " pods/eviction CREATE", " namespaces DELETE"});
+  expected.insert(expected.end(), {" pods CREATE", " pods UPDATE", " pods DELETE", " pods/eviction CREATE",
+                                   "batch jobs CREATE", "batch jobs DELETE", "batch cronjobs CREATE",
+                                   "batch cronjobs UPDATE", "batch cronjobs DELETE", " namespaces DELETE"});
   EXPECT_EQ(covered, expected);
   EXPECT_EQ(webhook["failurePolicy"].as<std::string>(), "Fail");
   EXPECT_EQ(webhook["sideEffects"].as<std::string>(), "None");
+}
+
+// A configured kind gets its rule, its scale subresource, and a branch of the
+// UPDATE condition that reads its own paths.
+TEST(WebhookConfiguration, AConfiguredWorkloadIsSentAsADeploymentIs) {
+  core::Settings settings;
+  settings.workloads = {{"argoproj.io",
+                         "v1alpha1",
+                         "rollouts",
+                         "Rollout",
+                         core::ResourceShape::Workload,
+                         {"spec", "template"},
+                         {"spec", "replicas"},
+                         true},
+                        {"example.com",
+                         "v1",
+                         "batchruns",
+                         "BatchRun",
+                         core::ResourceShape::Workload,
+                         {"spec", "run", "podTemplate"},
+                         {},
+                         false}};
+  const YAML::Node webhook = webhook_of(render_webhook_configuration(settings, service_client(), "test"));
+  const std::vector<std::string> covered = covered_by(webhook);
+  for (const char* request :
+       {"argoproj.io rollouts CREATE", "argoproj.io rollouts/scale UPDATE", "example.com batchruns DELETE"}) {
+    EXPECT_NE(std::find(covered.begin(), covered.end(), request), covered.end()) << request;
+  }
+  EXPECT_EQ(std::find(covered.begin(), covered.end(), "example.com batchruns/scale UPDATE"), covered.end());
+  const std::string updates = condition(webhook, "a-governed-request");
+  // Rollouts share the Deployments' paths, so their last branch.
+  EXPECT_EQ(updates.find("'rollouts'"), std::string::npos);
+  EXPECT_NE(updates.find("request.resource.group == 'example.com' && request.resource.resource == 'batchruns'\n"
+                         "  ? (has(object.spec) && has(object.spec.run) && has(object.spec.run.podTemplate))"),
+            std::string::npos)
+      << updates;
 }
 
 // WindowException writes go to a webhook of their own: every create and

@@ -316,9 +316,9 @@ TEST_F(ManifestFiles, UsageAndInputErrorsExitTwo) {
       {{"--policies", kTestPolicies, "--manifest", manifest, "--operation", "PATCH"},
        "windowguard check: --operation must be CREATE, UPDATE or DELETE\n"},
       {{"--policies", kTestPolicies, "--manifest", config_map},
-       "windowguard check: --manifest is a v1 ConfigMap; windowguard governs apps/v1 Deployment, StatefulSet, "
-       "DaemonSet, ReplicaSet, v1 Pod and v1 Namespace (for a scale subresource request, pass the AdmissionReview "
-       "with --review)\n"},
+       "windowguard check: --manifest is a v1 ConfigMap; windowguard governs apps/v1 Deployment, apps/v1 "
+       "StatefulSet, apps/v1 DaemonSet, apps/v1 ReplicaSet, v1 Pod, batch/v1 Job, batch/v1 CronJob, v1 Namespace "
+       "(for a scale subresource request, pass the AdmissionReview with --review)\n"},
       {{"--policies", kTestPolicies, "--manifest", two, "--old-manifest", manifest},
        "windowguard check: --old-manifest and --manifest must each hold one object: an UPDATE changes one object\n"},
       {{"--policies", kTestPolicies, "--manifest", empty},

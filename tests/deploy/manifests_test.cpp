@@ -312,10 +312,15 @@ TEST_F(Manifests, WebhookRulesCoverEveryGovernedRequest) {
   for (const char* scalable : {"deployments/scale", "statefulsets/scale", "replicasets/scale"}) {
     EXPECT_TRUE(covered.count(std::string("apps ") + scalable + " UPDATE")) << scalable;
   }
-  EXPECT_TRUE(covered.count(" pods DELETE"));
+  for (const char* operation : {"CREATE", "UPDATE", "DELETE"}) {
+    EXPECT_TRUE(covered.count(std::string(" pods ") + operation)) << operation;
+    EXPECT_TRUE(covered.count(std::string("batch cronjobs ") + operation)) << operation;
+  }
   EXPECT_TRUE(covered.count(" pods/eviction CREATE"));
+  EXPECT_TRUE(covered.count("batch jobs CREATE"));
+  EXPECT_TRUE(covered.count("batch jobs DELETE"));
   EXPECT_TRUE(covered.count(" namespaces DELETE"));
-  EXPECT_FALSE(covered.count(" pods CREATE"));  // pods are governed on deletion and eviction only
+  EXPECT_FALSE(covered.count(" pods/ephemeralcontainers UPDATE"));  // kubectl debug is how incidents are looked into
 
   const YAML::Node excluded = webhook["namespaceSelector"]["matchExpressions"][0];
   EXPECT_EQ(excluded["key"].as<std::string>(), "kubernetes.io/metadata.name");
@@ -325,11 +330,11 @@ TEST_F(Manifests, WebhookRulesCoverEveryGovernedRequest) {
   EXPECT_NE(std::find(values.begin(), values.end(), "windowguard"), values.end());
 }
 
-TEST_F(Manifests, MatchConditionsSkipEveryDefaultTrustedRequester) {
+TEST_F(Manifests, MatchConditionsSkipEveryBuiltInTrustedRequester) {
   const std::string expression =
       object("ValidatingWebhookConfiguration/windowguard")["webhooks"][0]["matchConditions"][0]["expression"]
           .as<std::string>();
-  for (const std::string& requester : core::Settings::default_trusted_requesters()) {
+  for (const std::string& requester : core::Settings::builtin_trusted_requesters()) {
     if (requester.back() == '*') {
       EXPECT_NE(expression.find("startsWith('" + requester.substr(0, requester.size() - 1) + "')"), std::string::npos)
           << requester;

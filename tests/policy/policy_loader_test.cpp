@@ -9,6 +9,7 @@
 #include <fstream>
 #include <set>
 
+#include "core/exemption_index.hpp"
 #include "core/time_text.hpp"
 #include "support/time_helpers.hpp"
 
@@ -482,6 +483,10 @@ settings:
   clusterName: prod-eu-1
   upcomingDays: {blackout: 30, maintenance: 7}
   warnBeforeMinutes: 15
+  workloads:
+    - {group: argoproj.io, version: v1alpha1, resource: rollouts, kind: Rollout, template: spec.template,
+       replicas: spec.replicas, scale: true}
+    - {group: example.com, version: v1, resource: batchruns, kind: BatchRun, template: spec.run.podTemplate}
 windows:
   - name: every-kind
     description: All seven kinds
@@ -518,6 +523,26 @@ bindings:
   EXPECT_EQ(settings.super_admin_groups, std::vector<std::string>{"platform-admins"});
   EXPECT_EQ(settings.app_label_keys, std::vector<std::string>{"app"});
   EXPECT_EQ(settings.trusted_requesters, std::vector<std::string>{"ci-*"});
+  // The policy adds to the built-in base; it does not replace it.
+  EXPECT_TRUE(policy.exemptions().is_trusted("ci-deployer"));
+  EXPECT_TRUE(policy.exemptions().is_trusted("system:serviceaccount:kube-system:job-controller"));
+  ASSERT_EQ(settings.workloads.size(), 2U);
+  EXPECT_EQ(settings.workloads[0], (core::GovernedResource{"argoproj.io",
+                                                           "v1alpha1",
+                                                           "rollouts",
+                                                           "Rollout",
+                                                           core::ResourceShape::Workload,
+                                                           {"spec", "template"},
+                                                           {"spec", "replicas"},
+                                                           true}));
+  EXPECT_EQ(settings.workloads[1], (core::GovernedResource{"example.com",
+                                                           "v1",
+                                                           "batchruns",
+                                                           "BatchRun",
+                                                           core::ResourceShape::Workload,
+                                                           {"spec", "run", "podTemplate"},
+                                                           {},
+                                                           false}));
   EXPECT_EQ(settings.restart_annotations, std::vector<std::string>{"example.com/restart"});
   EXPECT_EQ(settings.cluster_name, "prod-eu-1");
   EXPECT_EQ(settings.upcoming_days.blackout, 30);
@@ -725,7 +750,33 @@ TEST(PolicyLoader, DefaultsWhenFieldsAreOmitted) {
   }
   EXPECT_FALSE(window.exempt.super_admins);
   EXPECT_EQ(result->policy->settings().warn_before_minutes, 30);
-  EXPECT_EQ(result->policy->settings().trusted_requesters, core::Settings::default_trusted_requesters());
+  EXPECT_TRUE(result->policy->settings().trusted_requesters.empty());
+  EXPECT_EQ(result->policy->settings().all_trusted_requesters(), core::Settings::builtin_trusted_requesters());
+}
+
+TEST(PolicyLoader, RefusesWorkloadsItCannotGovern) {
+  const auto errors = [](const std::string& workloads) {
+    return errors_of(load_policy({{"p.yaml", std::string(kHeader) + "settings:\n  workloads:\n" + workloads}}));
+  };
+  EXPECT_EQ(
+      errors("    - {group: apps, version: v1, resource: deployments, kind: Deployment, template: spec.template}\n"),
+      std::vector<std::string>{R"(p.yaml:5:7: workloads entry "deployments.apps" is governed already)"});
+  EXPECT_EQ(errors("    - {group: a.io, version: v1, resource: rs, kind: R, template: spec.template}\n"
+                   "    - {group: a.io, version: v1, resource: rs, kind: R, template: spec.template}\n"),
+            std::vector<std::string>{R"(p.yaml:6:7: workloads entry "rs.a.io" is listed twice)"});
+  EXPECT_EQ(errors("    - {group: a.io, version: v1, resource: rs, kind: R, template: spec.pod-template}\n"),
+            std::vector<std::string>{
+                R"(p.yaml:5:67: workloads entry "rs.a.io" template "spec.pod-template" must be field names joined by )"
+                R"('.', each a letter or '_' then letters, digits or '_' ("spec.template"))"});
+  EXPECT_EQ(
+      errors("    - {group: a.io, version: v1, resource: rs, kind: R, template: spec.template, scale: true}\n"),
+      std::vector<std::string>{
+          R"(p.yaml:5:89: workloads entry "rs.a.io": scale needs replicas, the field the scale subresource sets)"});
+  EXPECT_EQ(
+      errors("    - {group: a.io, version: v1, resource: Rs, kind: R}\n"),
+      (std::vector<std::string>{
+          R"(p.yaml:5:7: workloads entry "Rs.a.io": resource must be the plural, lower-case name the API serves ("rollouts"))",
+          R"(p.yaml:5:7: workloads entry "Rs.a.io" is missing the required field "template")"}));
 }
 
 // Every enumeration is matched without regard to case, as day and month

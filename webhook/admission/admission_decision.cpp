@@ -76,7 +76,7 @@ AdmissionDecision evaluate_request(const core::Policy& policy, const AdmissionRe
   const bool deploys = std::find(classification.actions.begin(), classification.actions.end(), core::Action::Deploy) !=
                        classification.actions.end();
   if (deploys && core::governs_images(policy)) {
-    const TemplateImages images = template_images(request);
+    const TemplateImages images = template_images(classification);
     core::ImageCheckInput input;
     input.environment = classification.environment;
     input.application = classification.application;

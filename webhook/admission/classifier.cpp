@@ -11,15 +11,6 @@ namespace {
 
 using rapidjson::Value;
 
-struct Workload {
-  std::string_view resource;
-  std::string_view kind;
-};
-constexpr std::array<Workload, 4> kWorkloads{{{"deployments", "Deployment"},
-                                              {"statefulsets", "StatefulSet"},
-                                              {"daemonsets", "DaemonSet"},
-                                              {"replicasets", "ReplicaSet"}}};
-
 const Value* path(const Value* root, std::initializer_list<std::string_view> names) {
   const Value* at = root;
   for (std::string_view name : names) {
@@ -54,20 +45,29 @@ ObjectLabels labels_of_selector(std::string_view selector) {
   return labels;
 }
 
-// An object's spec.replicas, or `when_absent` when it has a spec without it:
-// a workload's count defaults to 1 (the API server fills it in before
-// admission; a DaemonSet has none), while an autoscaling/v1 Scale omits a
-// count of 0.
-std::optional<std::int64_t> replicas_of(const Value* spec, std::int64_t when_absent) {
-  if (spec == nullptr) {
+// The count at `path` (its last member) of an object, or `when_absent` when
+// the member holding it is there without it: a workload's count defaults to 1
+// (the API server fills it in before admission), while an autoscaling/v1
+// Scale omits a count of 0.  None for a kind without a count.
+std::optional<std::int64_t> replicas_of(const Value* object, const core::FieldPath& path, std::int64_t when_absent) {
+  if (path.empty()) {
     return std::nullopt;
   }
-  const Value* replicas = json_member(spec, "replicas");
+  const Value* holder = object;
+  for (std::size_t i = 0; i + 1 < path.size() && holder != nullptr; ++i) {
+    holder = json_member(holder, path[i]);
+  }
+  if (holder == nullptr) {
+    return std::nullopt;
+  }
+  const Value* replicas = json_member(holder, path.back());
   if (replicas == nullptr || replicas->IsNull()) {
     return when_absent;
   }
   return replicas->IsInt64() ? std::optional(replicas->GetInt64()) : std::nullopt;
 }
+
+const core::FieldPath kScaleReplicas{"spec", "replicas"};
 
 constexpr std::int64_t kWorkloadDefaultReplicas = 1;
 constexpr std::int64_t kScaleOmittedReplicas = 0;
@@ -152,10 +152,27 @@ void classify_replicas(std::optional<std::int64_t> before, std::optional<std::in
   }
 }
 
-void classify_workload_update(const AdmissionRequest& request, const core::Settings& settings, Classification& result) {
-  const Value* spec_new = json_member(request.object, "spec");
-  const Value* spec_old = json_member(request.old_object, "spec");
-  switch (template_change(json_member(spec_new, "template"), json_member(spec_old, "template"), settings)) {
+const Value* pod_spec_of(const Value* object, const core::FieldPath& template_path) {
+  return json_member(at_path(object, template_path), "spec");
+}
+
+// A deploy runs the new pod spec in place of the old.
+void add_deploy(const AdmissionRequest& request, const core::FieldPath& template_path, std::string reason,
+                Classification& result) {
+  result.actions.push_back(core::Action::Deploy);
+  result.reason = std::move(reason);
+  result.pod_spec =
+      template_path.empty() ? json_member(request.object, "spec") : pod_spec_of(request.object, template_path);
+  if (request.operation == Operation::Update) {
+    result.old_pod_spec = template_path.empty() ? json_member(request.old_object, "spec")
+                                                : pod_spec_of(request.old_object, template_path);
+  }
+}
+
+void classify_workload_update(const AdmissionRequest& request, const core::Settings& settings,
+                              const core::GovernedResource& workload, Classification& result) {
+  switch (template_change(at_path(request.object, workload.template_path),
+                          at_path(request.old_object, workload.template_path), settings)) {
     case TemplateChange::None:
       break;
     case TemplateChange::RestartOnly:
@@ -163,51 +180,95 @@ void classify_workload_update(const AdmissionRequest& request, const core::Setti
       result.reason = "pod template restart annotation changed";
       break;
     case TemplateChange::Other:
-      result.actions.push_back(core::Action::Deploy);
-      result.reason = "spec.template changed";
+      add_deploy(request, workload.template_path, core::dotted(workload.template_path) + " changed", result);
       break;
   }
-  classify_replicas(replicas_of(spec_old, kWorkloadDefaultReplicas), replicas_of(spec_new, kWorkloadDefaultReplicas),
-                    result);
+  classify_replicas(replicas_of(request.old_object, workload.replicas_path, kWorkloadDefaultReplicas),
+                    replicas_of(request.object, workload.replicas_path, kWorkloadDefaultReplicas), result);
   if (result.actions.empty()) {
     result.reason = "neither spec.template nor a scale to or from zero changed";
   }
 }
 
-void classify_workload(const AdmissionRequest& request, const core::Settings& settings, Classification& result) {
-  const Value* subject = request.operation == Operation::Delete ? request.old_object : request.object;
-  if (request.sub_resource == "scale") {
-    const Value* selector = path(subject, {"status", "selector"});
-    if (selector != nullptr && selector->IsString()) {
-      result.labels = labels_of_selector(json_text(*selector));
+// A bare Pod's, Job's or CronJob's application: from its own labels first,
+// then from its pod template's (`kubectl create job` labels only the
+// template).  The labels are those that named it.
+void name_application(const Value* object, const core::FieldPath& template_path, const core::Settings& settings,
+                      Classification& result) {
+  result.labels = labels_of(object);
+  result.application = application_of(result.labels, settings);
+  if (result.application.empty() && !template_path.empty()) {
+    ObjectLabels template_labels = labels_of(at_path(object, template_path));
+    const std::string_view application = application_of(template_labels, settings);
+    if (!application.empty()) {
+      result.labels = std::move(template_labels);
+      result.application = application;
     }
+  }
+}
+
+// Whether any container's or init container's image differs, by position:
+// the API server lets an UPDATE of a Pod change images, not add containers.
+bool images_changed(const Value* spec_new, const Value* spec_old) {
+  for (std::string_view list : {"containers", "initContainers"}) {
+    const Value* now = json_member(spec_new, list);
+    const Value* before = json_member(spec_old, list);
+    const bool now_listed = now != nullptr && now->IsArray();
+    const bool before_listed = before != nullptr && before->IsArray();
+    if (now_listed != before_listed) {
+      return true;
+    }
+    if (!now_listed) {
+      continue;
+    }
+    if (now->Size() != before->Size()) {
+      return true;
+    }
+    for (rapidjson::SizeType i = 0; i < now->Size(); ++i) {
+      const Value* image_now = json_member(&(*now)[i], "image");
+      const Value* image_before = json_member(&(*before)[i], "image");
+      if (image_now == nullptr || image_before == nullptr ? image_now != image_before
+                                                          : !same_json(*image_now, *image_before)) {
+        return true;
+      }
+    }
+  }
+  return false;
+}
+
+void classify_pod(const AdmissionRequest& request, const rapidjson::Value* evicted_pod, const core::Settings& settings,
+                  Classification& result) {
+  name_application(request.operation == Operation::Delete ? request.old_object : request.object, {}, settings, result);
+  if (is_eviction(request)) {
+    // An Eviction names its Pod but carries none of its labels: they come
+    // from the Pod, read from the API server.  Unread, the Pod's
+    // application is unknown and every binding of the environment
+    // applies, as for a Namespace DELETE.
+    result.actions.push_back(core::Action::Restart);
+    result.reason = "pod evicted";
+    result.labels = labels_of(evicted_pod);
     result.application = application_of(result.labels, settings);
-    if (request.operation == Operation::Update) {
-      classify_replicas(replicas_of(json_member(request.old_object, "spec"), kScaleOmittedReplicas),
-                        replicas_of(json_member(request.object, "spec"), kScaleOmittedReplicas), result);
-    }
-    if (result.actions.empty()) {
-      result.reason = "scale between non-zero replica counts";
-    }
+    result.whole_environment = evicted_pod == nullptr;
     return;
   }
-  result.labels = labels_of(subject);
-  result.application = application_of(result.labels, settings);
   if (!request.sub_resource.empty()) {
-    result.reason = "the " + std::string(request.sub_resource) + " subresource is not governed";
+    result.reason = "the pods/" + std::string(request.sub_resource) + " subresource is not governed";
     return;
   }
   switch (request.operation) {
     case Operation::Create:
-      result.actions.push_back(core::Action::Deploy);
-      result.reason = "created";
-      return;
-    case Operation::Delete:
-      result.actions.push_back(core::Action::Delete);
-      result.reason = "deleted";
+      add_deploy(request, {}, "pod created", result);
       return;
     case Operation::Update:
-      classify_workload_update(request, settings, result);
+      if (images_changed(json_member(request.object, "spec"), json_member(request.old_object, "spec"))) {
+        add_deploy(request, {}, "a container image changed", result);
+      } else {
+        result.reason = "no container image changed";
+      }
+      return;
+    case Operation::Delete:
+      result.actions.push_back(core::Action::Restart);
+      result.reason = "pod deleted";
       return;
     case Operation::Connect:
       result.reason = "CONNECT is not governed";
@@ -215,7 +276,101 @@ void classify_workload(const AdmissionRequest& request, const core::Settings& se
   }
 }
 
+bool suspended(const Value* cronjob) {
+  const Value* suspend = json_member(json_member(cronjob, "spec"), "suspend");
+  return suspend != nullptr && suspend->IsBool() && suspend->GetBool();
+}
+
+void classify_cronjob_update(const AdmissionRequest& request, const core::GovernedResource& cronjob,
+                             Classification& result) {
+  const Value* template_new = json_member(json_member(request.object, "spec"), "jobTemplate");
+  const Value* template_old = json_member(json_member(request.old_object, "spec"), "jobTemplate");
+  if (template_new == nullptr || template_old == nullptr ? template_new != template_old
+                                                         : !same_json(*template_new, *template_old)) {
+    add_deploy(request, cronjob.template_path, "spec.jobTemplate changed", result);
+  }
+  const bool was = suspended(request.old_object);
+  const bool is = suspended(request.object);
+  if (was != is) {
+    result.actions.push_back(is ? core::Action::Hibernate : core::Action::Unhibernate);
+    const char* what = is ? "suspended" : "resumed";
+    result.reason += result.reason.empty() ? what : std::string(" and ") + what;
+  }
+  if (result.actions.empty()) {
+    result.reason = "neither spec.jobTemplate nor spec.suspend changed";
+  }
+}
+
+// A kind with a pod template: a workload, a Job or a CronJob.
+void classify_templated(const AdmissionRequest& request, const core::Settings& settings,
+                        const core::GovernedResource& workload, Classification& result) {
+  const Value* subject = request.operation == Operation::Delete ? request.old_object : request.object;
+  if (request.sub_resource == "scale" && workload.scale) {
+    const Value* selector = path(subject, {"status", "selector"});
+    if (selector != nullptr && selector->IsString()) {
+      result.labels = labels_of_selector(json_text(*selector));
+    }
+    result.application = application_of(result.labels, settings);
+    if (request.operation == Operation::Update) {
+      classify_replicas(replicas_of(request.old_object, kScaleReplicas, kScaleOmittedReplicas),
+                        replicas_of(request.object, kScaleReplicas, kScaleOmittedReplicas), result);
+    }
+    if (result.actions.empty()) {
+      result.reason = "scale between non-zero replica counts";
+    }
+    return;
+  }
+  // A Job's or CronJob's application may be its template's alone.
+  const bool own_labels_only = workload.shape == core::ResourceShape::Workload;
+  name_application(subject, own_labels_only ? core::FieldPath{} : workload.template_path, settings, result);
+  if (!request.sub_resource.empty()) {
+    result.reason = "the " + std::string(request.sub_resource) + " subresource is not governed";
+    return;
+  }
+  switch (request.operation) {
+    case Operation::Create:
+      add_deploy(request, workload.template_path, "created", result);
+      return;
+    case Operation::Delete:
+      result.actions.push_back(core::Action::Delete);
+      result.reason = "deleted";
+      return;
+    case Operation::Update:
+      if (workload.shape == core::ResourceShape::Workload) {
+        classify_workload_update(request, settings, workload, result);
+      } else if (workload.shape == core::ResourceShape::CronJob) {
+        classify_cronjob_update(request, workload, result);
+      } else {
+        result.reason = "a Job's template cannot change";
+      }
+      return;
+    case Operation::Connect:
+      result.reason = "CONNECT is not governed";
+      return;
+  }
+}
+
+void classify_namespace(const AdmissionRequest& request, Classification& result) {
+  result.environment = request.name;
+  result.whole_environment = true;
+  result.object_is_the_environment = true;
+  if (request.operation == Operation::Delete && request.sub_resource.empty()) {
+    result.actions.push_back(core::Action::Delete);
+    result.reason = "namespace deleted";
+  } else {
+    result.reason = "only namespace deletion is governed";
+  }
+}
+
 }  // namespace
+
+const Value* at_path(const Value* root, const core::FieldPath& path) {
+  const Value* at = root;
+  for (const std::string& name : path) {
+    at = json_member(at, name);
+  }
+  return at;
+}
 
 ObjectLabels labels_of(const Value* object) {
   ObjectLabels labels;
@@ -251,55 +406,28 @@ Classification classify(const AdmissionRequest& request, const core::Settings& s
                         const rapidjson::Value* evicted_pod) {
   Classification result;
   result.environment = request.namespace_name;
-  const GroupVersionResource& resource = request.resource;
-  if (resource.group == "apps") {
-    const auto workload = std::find_if(kWorkloads.begin(), kWorkloads.end(), [&](const Workload& candidate) {
-      return candidate.resource == resource.resource;
-    });
-    if (workload != kWorkloads.end()) {
-      // The workload's kind, also for its scale subresource (whose object is a Scale).
-      result.kind = workload->kind;
-      classify_workload(request, settings, result);
-      return result;
-    }
-  }
-  if (resource.group.empty() && resource.resource == "pods") {
-    result.kind = "Pod";
-    result.labels = labels_of(request.operation == Operation::Delete ? request.old_object : request.object);
-    result.application = application_of(result.labels, settings);
-    if (request.operation == Operation::Delete && request.sub_resource.empty()) {
-      result.actions.push_back(core::Action::Restart);
-      result.reason = "pod deleted";
-    } else if (is_eviction(request)) {
-      // An Eviction names its Pod but carries none of its labels: they come
-      // from the Pod, read from the API server.  Unread, the Pod's
-      // application is unknown and every binding of the environment
-      // applies, as for a Namespace DELETE.
-      result.actions.push_back(core::Action::Restart);
-      result.reason = "pod evicted";
-      result.labels = labels_of(evicted_pod);
-      result.application = application_of(result.labels, settings);
-      result.whole_environment = evicted_pod == nullptr;
-    } else {
-      result.reason = "only pod deletion and eviction are governed";
-    }
+  const core::GovernedResource* governed =
+      core::find_governed(settings, request.resource.group, request.resource.resource);
+  if (governed == nullptr) {
+    result.kind = request.kind.kind;
+    result.reason = "resource " + std::string(request.resource.resource) + " is not governed";
     return result;
   }
-  if (resource.group.empty() && resource.resource == "namespaces") {
-    result.kind = "Namespace";
-    result.environment = request.name;
-    result.whole_environment = true;
-    result.object_is_the_environment = true;
-    if (request.operation == Operation::Delete && request.sub_resource.empty()) {
-      result.actions.push_back(core::Action::Delete);
-      result.reason = "namespace deleted";
-    } else {
-      result.reason = "only namespace deletion is governed";
-    }
-    return result;
+  // The governed kind, also for a scale subresource (whose object is a Scale).
+  result.kind = governed->kind;
+  switch (governed->shape) {
+    case core::ResourceShape::Workload:
+    case core::ResourceShape::Job:
+    case core::ResourceShape::CronJob:
+      classify_templated(request, settings, *governed, result);
+      break;
+    case core::ResourceShape::Pod:
+      classify_pod(request, evicted_pod, settings, result);
+      break;
+    case core::ResourceShape::Namespace:
+      classify_namespace(request, result);
+      break;
   }
-  result.kind = request.kind.kind;
-  result.reason = "resource " + std::string(resource.resource) + " is not governed";
   return result;
 }
 

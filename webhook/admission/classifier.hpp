@@ -8,6 +8,7 @@
 
 #include "admission/review_decoder.hpp"
 #include "core/action.hpp"
+#include "core/governed_resources.hpp"
 #include "core/labels.hpp"
 #include "core/policy.hpp"
 
@@ -18,7 +19,8 @@ namespace windowguard::admission {
 using ObjectLabels = boost::container::small_vector<core::Label, 16>;
 
 // A request's governed actions, held inline: at most two (an UPDATE with a
-// new image and a scale to zero).
+// new image and a scale to zero, or a CronJob's new job template and
+// suspension).
 using ClassifiedActions = boost::container::static_vector<core::Action, 2>;
 
 struct Classification {
@@ -35,6 +37,10 @@ struct Classification {
   // read (the review does not carry its labels).
   bool whole_environment = false;
   bool object_is_the_environment = false;  // a Namespace
+  // The pod spec that a deploy would run, and the one it replaces (null for
+  // a CREATE): what image rules read.
+  const rapidjson::Value* pod_spec = nullptr;
+  const rapidjson::Value* old_pod_spec = nullptr;
 
   core::Subject subject() const {
     return {environment, application, {labels.data(), labels.size()}, whole_environment};
@@ -43,6 +49,8 @@ struct Classification {
 
 // An object's metadata.labels (none for a null object), viewing its strings.
 ObjectLabels labels_of(const rapidjson::Value* object);
+// The member at `path` from `root`; null where any step is missing.
+const rapidjson::Value* at_path(const rapidjson::Value* root, const core::FieldPath& path);
 // The application its labels name (settings.appLabelKeys, in order); empty
 // when none does.
 std::string_view application_of(const ObjectLabels& labels, const core::Settings& settings);

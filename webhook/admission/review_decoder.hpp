@@ -36,7 +36,9 @@ struct AdmissionRequest {
   GroupVersionResource resource;
   std::string_view sub_resource;  // empty for the main resource
   std::string_view namespace_name;
-  std::string_view name;  // falls back to oldObject.metadata.name (deletecollection)
+  // Falls back to the object's metadata.name: a CREATE with generateName, a
+  // deletecollection.
+  std::string_view name;
   Operation operation = Operation::Create;
   std::string_view username;
   RequesterGroups groups;

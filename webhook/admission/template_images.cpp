@@ -12,9 +12,8 @@ bool holds(const ImageList& list, std::string_view image) {
   return std::find(list.begin(), list.end(), image) != list.end();
 }
 
-ImageList images_of(const rapidjson::Value* object) {
+ImageList images_of_pod_spec(const rapidjson::Value* pod_spec) {
   ImageList images;
-  const rapidjson::Value* pod_spec = json_member(json_member(json_member(object, "spec"), "template"), "spec");
   for (std::string_view containers : {"containers", "initContainers"}) {
     const rapidjson::Value* list = json_member(pod_spec, containers);
     if (list == nullptr || !list->IsArray()) {
@@ -28,6 +27,10 @@ ImageList images_of(const rapidjson::Value* object) {
     }
   }
   return images;
+}
+
+ImageList images_of(const rapidjson::Value* workload) {
+  return images_of_pod_spec(json_member(json_member(json_member(workload, "spec"), "template"), "spec"));
 }
 
 }  // namespace
@@ -52,9 +55,9 @@ std::vector<core::ImageReference> application_images(const rapidjson::Value& lis
   return images;
 }
 
-TemplateImages template_images(const AdmissionRequest& request) {
-  TemplateImages result{images_of(request.object), {}};
-  const ImageList old_images = images_of(request.old_object);
+TemplateImages template_images(const Classification& classification) {
+  TemplateImages result{images_of_pod_spec(classification.pod_spec), {}};
+  const ImageList old_images = images_of_pod_spec(classification.old_pod_spec);
   for (std::string_view image : result.images) {
     if (!holds(old_images, image)) {
       result.added.push_back(image);

@@ -1,5 +1,5 @@
 #pragma once
-// The images a workload's pod template runs, and those a deploy adds
+// The images a pod template runs, and those a deploy adds
 // (docs/approvals.md, "Which images need an approval").
 #include <string_view>
 #include <vector>
@@ -7,7 +7,7 @@
 #include <rapidjson/document.h>
 #include <boost/container/small_vector.hpp>
 
-#include "admission/review_decoder.hpp"
+#include "admission/classifier.hpp"
 #include "core/image_reference.hpp"
 #include "core/policy.hpp"
 
@@ -21,8 +21,9 @@ struct TemplateImages {
   ImageList added;   // those the old template did not run: all of them for a CREATE
 };
 
-// The images of spec.template.spec of the request's object and old object.
-TemplateImages template_images(const AdmissionRequest& request);
+// The images of a deploy's new and old pod spec (Classification::pod_spec):
+// a workload's or Job's template, a CronJob's job template, a Pod.
+TemplateImages template_images(const Classification& classification);
 
 // The images the application's workloads in a list (a DeploymentList, ...)
 // run; an image that is no valid reference is left out, as nothing can

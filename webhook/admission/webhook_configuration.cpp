@@ -1,10 +1,13 @@
 #include "admission/webhook_configuration.hpp"
 
 #include <cstdio>
+#include <string>
+#include <vector>
 
 #include <yaml-cpp/yaml.h>
 
 #include "core/glob.hpp"
+#include "core/governed_resources.hpp"
 
 namespace windowguard::admission {
 namespace {
@@ -60,22 +63,157 @@ std::string trusted_expression(const TrustedConditions& conditions) {
   return expression + ")";
 }
 
-// The UPDATEs docs/admission.md governs: a workload's pod template changed,
-// or its replica count went to or from zero (a workload without
-// spec.replicas has 1; an autoscaling/v1 Scale leaves out a count of 0).
-// Every other request is sent.  Each field is tested with has() first (the
-// API server leaves out empty ones, such as request.subResource), because
-// with failurePolicy Fail an expression that fails denies the request.
-constexpr const char* kGovernedUpdateExpression =
-    R"(request.operation != 'UPDATE' ||
+// `has()` of every step of `path` from `root`: with failurePolicy Fail an
+// expression that reads a missing field fails, and denies the request.
+std::string present(std::string_view root, const core::FieldPath& path) {
+  std::string terms;
+  std::string at(root);
+  for (const std::string& name : path) {
+    at += "." + name;
+    terms += (terms.empty() ? "has(" : " && has(") + at + ")";
+  }
+  return "(" + terms + ")";
+}
+
+// A workload's UPDATE is sent when its template changed or its replica
+// count went to or from zero (a count left out is 1).
+std::string workload_update(const core::GovernedResource& workload) {
+  const std::string template_path = core::dotted(workload.template_path);
+  std::string expression = present("object", workload.template_path) +
+                           " != " + present("oldObject", workload.template_path) + " ||\n    (" +
+                           present("object", workload.template_path) + " && object." + template_path +
+                           " != oldObject." + template_path + ")";
+  if (!workload.replicas_path.empty()) {
+    const std::string replicas = core::dotted(workload.replicas_path);
+    expression += " ||\n    (!" + present("oldObject", workload.replicas_path) + " || oldObject." + replicas +
+                  " != 0) !=\n    (!" + present("object", workload.replicas_path) + " || object." + replicas + " != 0)";
+  }
+  return expression;
+}
+
+bool in_core_group(const core::GovernedResource& resource) { return resource.group.empty(); }
+
+std::string resource_test(const core::GovernedResource& resource) {
+  const std::string group = in_core_group(resource) ? "(!has(request.resource.group) || request.resource.group == '')"
+                                                    : "has(request.resource.group) && request.resource.group == " +
+                                                          cel_string_literal(resource.group);
+  return group + " && request.resource.resource == " + cel_string_literal(resource.resource);
+}
+
+// The UPDATEs docs/admission.md governs, one branch per shape: a workload's
+// template or a scale to or from zero (an autoscaling/v1 Scale leaves out a
+// count of 0); a Pod's containers; a CronJob's job template or suspension.
+// Jobs and Namespaces are not sent their UPDATEs at all.  Each field is
+// tested with has() first (the API server leaves out empty ones, such as
+// request.subResource).
+std::string governed_update_expression(const core::Settings& settings) {
+  std::string expression = R"(request.operation != 'UPDATE' ||
 (has(request.subResource) && request.subResource == 'scale'
   ? (has(oldObject.spec.replicas) && oldObject.spec.replicas != 0) !=
     (has(object.spec.replicas) && object.spec.replicas != 0)
-  : !has(object.spec) || !has(oldObject.spec) ||
-    has(object.spec.template) != has(oldObject.spec.template) ||
-    (has(object.spec.template) && object.spec.template != oldObject.spec.template) ||
-    (!has(oldObject.spec.replicas) || oldObject.spec.replicas != 0) !=
-    (!has(object.spec.replicas) || object.spec.replicas != 0)))";
+)";
+  const core::GovernedResource* default_workload = nullptr;
+  for (const core::GovernedResource* resource : core::governed_resources(settings)) {
+    switch (resource->shape) {
+      case core::ResourceShape::Pod:
+        expression += "  : " + resource_test(*resource) + R"(
+  ? object.spec.containers != oldObject.spec.containers ||
+    has(object.spec.initContainers) != has(oldObject.spec.initContainers) ||
+    (has(object.spec.initContainers) && object.spec.initContainers != oldObject.spec.initContainers)
+)";
+        break;
+      case core::ResourceShape::CronJob:
+        expression += "  : " + resource_test(*resource) + R"(
+  ? object.spec.jobTemplate != oldObject.spec.jobTemplate ||
+    (has(object.spec.suspend) && object.spec.suspend) != (has(oldObject.spec.suspend) && oldObject.spec.suspend)
+)";
+        break;
+      case core::ResourceShape::Workload:
+        // The first kind is a Deployment: every kind with its paths, or with
+        // its template and no count (a left-out count is 1 on both sides),
+        // shares the last branch.
+        if (default_workload == nullptr) {
+          default_workload = resource;
+        } else if (resource->template_path != default_workload->template_path ||
+                   (!resource->replicas_path.empty() && resource->replicas_path != default_workload->replicas_path)) {
+          expression += "  : " + resource_test(*resource) + "\n  ? " + workload_update(*resource) + "\n";
+        }
+        break;
+      case core::ResourceShape::Job:
+      case core::ResourceShape::Namespace:
+        break;
+    }
+  }
+  return expression + "  : " + workload_update(*default_workload) + ")";
+}
+
+// The requests each kind is sent: docs/admission.md's table.
+struct RuleEntry {
+  const core::GovernedResource* resource;
+  std::string operations;
+  std::vector<std::string> resources;
+};
+
+std::vector<RuleEntry> rule_entries(const core::Settings& settings) {
+  std::vector<RuleEntry> entries;
+  for (const core::GovernedResource* resource : core::governed_resources(settings)) {
+    const std::string& name = resource->resource;
+    switch (resource->shape) {
+      case core::ResourceShape::Workload:
+        entries.push_back({resource, "[CREATE, UPDATE, DELETE]", {name}});
+        if (resource->scale) {
+          entries.back().resources.push_back(name + "/scale");
+        }
+        break;
+      case core::ResourceShape::Pod:
+        entries.push_back({resource, "[CREATE, UPDATE, DELETE]", {name}});
+        entries.push_back({resource, "[CREATE]", {name + "/eviction"}});  // kubectl drain, the eviction API
+        break;
+      case core::ResourceShape::Job:
+        entries.push_back({resource, "[CREATE, DELETE]", {name}});
+        break;
+      case core::ResourceShape::CronJob:
+        entries.push_back({resource, "[CREATE, UPDATE, DELETE]", {name}});
+        break;
+      case core::ResourceShape::Namespace:
+        entries.push_back({resource, "[DELETE]", {name}});
+        break;
+    }
+  }
+  return entries;
+}
+
+// One rule per group, version, operations and scope, in the table's order.
+void append_rules(std::string& out, const core::Settings& settings) {
+  out += "    rules:\n";
+  std::vector<RuleEntry> entries = rule_entries(settings);
+  std::vector<bool> written(entries.size(), false);
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    if (written[i]) {
+      continue;
+    }
+    const core::GovernedResource& first = *entries[i].resource;
+    const bool cluster_scoped = first.shape == core::ResourceShape::Namespace;
+    std::vector<std::string> resources;
+    for (std::size_t j = i; j < entries.size(); ++j) {
+      const core::GovernedResource& other = *entries[j].resource;
+      if (!written[j] && other.group == first.group && other.version == first.version &&
+          entries[j].operations == entries[i].operations &&
+          (other.shape == core::ResourceShape::Namespace) == cluster_scoped) {
+        resources.insert(resources.end(), entries[j].resources.begin(), entries[j].resources.end());
+        written[j] = true;
+      }
+    }
+    out += "      - apiGroups: [" + yaml_quoted(first.group) + "]\n";
+    out += "        apiVersions: [" + yaml_quoted(first.version) + "]\n";
+    out += "        operations: " + entries[i].operations + "\n";
+    out += "        resources:\n";
+    for (const std::string& resource : resources) {
+      out += "          - " + yaml_quoted(resource) + "\n";
+    }
+    out += std::string("        scope: ") + (cluster_scoped ? "Cluster" : "Namespaced") + "\n";
+  }
+}
 
 void append_block(std::string& out, const std::string& expression, const std::string& indent) {
   out += "|-\n";
@@ -133,36 +271,7 @@ webhooks:
     matchPolicy: Equivalent
 )";
 
-constexpr const char* kRules = R"(    rules:
-      - apiGroups: [apps]
-        apiVersions: [v1]
-        operations: [CREATE, UPDATE, DELETE]
-        resources:
-          - deployments
-          - deployments/scale
-          - statefulsets
-          - statefulsets/scale
-          - daemonsets
-          - replicasets
-          - replicasets/scale
-        scope: Namespaced
-      - apiGroups: [""]
-        apiVersions: [v1]
-        operations: [DELETE]
-        resources: [pods]
-        scope: Namespaced
-      # kubectl drain and the eviction API.
-      - apiGroups: [""]
-        apiVersions: [v1]
-        operations: [CREATE]
-        resources: [pods/eviction]
-        scope: Namespaced
-      - apiGroups: [""]
-        apiVersions: [v1]
-        operations: [DELETE]
-        resources: [namespaces]
-        scope: Cluster
-    namespaceSelector:
+constexpr const char* kSelection = R"(    namespaceSelector:
       matchExpressions:
         - key: kubernetes.io/metadata.name
           operator: NotIn
@@ -218,7 +327,7 @@ std::string cel_string_literal(std::string_view text) {
 
 WebhookConfiguration render_webhook_configuration(const core::Settings& settings, const WebhookClient& client,
                                                   const std::string& rendered_by) {
-  const TrustedConditions trusted = trusted_conditions(settings.trusted_requesters);
+  const TrustedConditions trusted = trusted_conditions(settings.all_trusted_requesters());
   WebhookConfiguration rendered;
   rendered.left_to_the_webhook = trusted.left_to_the_webhook;
   std::string& out = rendered.yaml;
@@ -227,7 +336,8 @@ WebhookConfiguration render_webhook_configuration(const core::Settings& settings
         "# change the policy and render it again rather than editing this file.\n";
   out += kHead;
   append_client_config(out, client);
-  out += kRules;
+  append_rules(out, settings);
+  out += kSelection;
   const std::string trusted_condition = trusted_expression(trusted);
   if (!trusted_condition.empty()) {
     out += "      - name: not-a-trusted-requester\n        expression: ";
@@ -237,7 +347,7 @@ WebhookConfiguration render_webhook_configuration(const core::Settings& settings
     out += "      # trusted requester " + yaml_quoted(pattern) + " has no CEL form: the webhook allows it.\n";
   }
   out += "      - name: a-governed-request\n        expression: ";
-  append_block(out, kGovernedUpdateExpression, "          ");
+  append_block(out, governed_update_expression(settings), "          ");
   out += kExceptionsHead;
   append_client_config(out, client);
   out += kExceptionsRules;

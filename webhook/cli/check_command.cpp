@@ -114,7 +114,7 @@ void write_json(const core::Policy& policy, const admission::AdmissionDecision& 
 
 // The reviews of --manifest (and --old-manifest), as the API server would send them.
 Result<ManifestReviews> manifest_reviews(const po::variables_map& values, const std::vector<std::string>& groups,
-                                         std::istream& standard_input) {
+                                         const core::Settings& settings, std::istream& standard_input) {
   ManifestRequest request;
   auto manifest = read_input(values, "manifest", standard_input);
   if (!manifest) {
@@ -136,7 +136,7 @@ Result<ManifestReviews> manifest_reviews(const po::variables_map& values, const 
   }
   request.username = values.count("user") != 0 ? values["user"].as<std::string>() : "";
   request.groups = groups;
-  return reviews_from_manifests(request);
+  return reviews_from_manifests(request, settings);
 }
 
 // While `check --wait` waits: SIGTERM and SIGINT are held back, so that one
@@ -255,6 +255,11 @@ int run_check(const Arguments& arguments, std::istream& in, std::ostream& out, s
   const std::vector<std::string> groups =
       values.count("group") != 0 ? values["group"].as<std::vector<std::string>>() : std::vector<std::string>{};
 
+  // Read first: its settings.workloads name kinds that --manifest may hold.
+  const std::shared_ptr<const core::Policy> policy = load_policies_option(values, err);
+  if (!policy) {
+    return kExitUsage;
+  }
   std::vector<std::string> reviews;
   if (values.count("review") != 0) {
     auto text = read_input(values, "review", in);
@@ -263,7 +268,7 @@ int run_check(const Arguments& arguments, std::istream& in, std::ostream& out, s
     }
     reviews.push_back(std::move(text).value());
   } else {
-    auto made = manifest_reviews(values, groups, in);
+    auto made = manifest_reviews(values, groups, policy->settings(), in);
     if (!made) {
       return usage_error(made.error().message);
     }
@@ -297,10 +302,6 @@ int run_check(const Arguments& arguments, std::istream& in, std::ostream& out, s
       err << "windowguard check: --objects: neither WindowException, ImageApproval nor Namespace, so ignored: "
           << join(cluster.ignored) << '\n';
     }
-  }
-  const std::shared_ptr<const core::Policy> policy = load_policies_option(values, err);
-  if (!policy) {
-    return kExitUsage;
   }
   // Decides every review at `now`; prints the decisions when `print`.  The
   // instant every denial lifts at, when each says (nullopt: allowed, or no

@@ -21,22 +21,6 @@ using rapidjson::Document;
 using rapidjson::Value;
 using Allocator = Document::AllocatorType;
 
-struct Resource {
-  const char* api_version;
-  const char* kind;
-  const char* group;
-  const char* resource;
-};
-
-constexpr std::array<Resource, 6> kResources{{
-    {"apps/v1", "Deployment", "apps", "deployments"},
-    {"apps/v1", "StatefulSet", "apps", "statefulsets"},
-    {"apps/v1", "DaemonSet", "apps", "daemonsets"},
-    {"apps/v1", "ReplicaSet", "apps", "replicasets"},
-    {"v1", "Pod", "", "pods"},
-    {"v1", "Namespace", "", "namespaces"},
-}};
-
 bool is_plain(const YAML::Node& node) { return node.Tag() == "?"; }
 
 // A YAML scalar as JSON, typed by YAML 1.2's core schema when unquoted.
@@ -154,15 +138,6 @@ std::string scalar_at(const YAML::Node& object, const char* section, const char*
   return inner && inner.IsScalar() ? inner.Scalar() : std::string{};
 }
 
-const Resource* governed_resource(const YAML::Node& object) {
-  const std::string api_version = object["apiVersion"].Scalar();
-  const std::string kind = object["kind"].Scalar();
-  const auto found = std::find_if(kResources.begin(), kResources.end(), [&](const Resource& candidate) {
-    return api_version == candidate.api_version && kind == candidate.kind;
-  });
-  return found == kResources.end() ? nullptr : &*found;
-}
-
 // "Deployment web", as kubectl names an object.
 std::string object_label(const YAML::Node& object) {
   const std::string name = scalar_at(object, "metadata", "name");
@@ -192,7 +167,7 @@ Value text(const std::string& value, Allocator& allocator) {
 }
 
 struct ReviewParts {
-  const Resource& resource;
+  const core::GovernedResource& resource;
   const std::string& operation;
   const std::string& namespace_name;  // empty for a cluster-scoped kind
   const YAML::Node& object;
@@ -204,11 +179,11 @@ std::string review_json(const ReviewParts& parts, const ManifestRequest& request
   Allocator& allocator = review.GetAllocator();
   Value gvk(rapidjson::kObjectType);
   gvk.AddMember("group", text(parts.resource.group, allocator), allocator);
-  gvk.AddMember("version", "v1", allocator);
+  gvk.AddMember("version", text(parts.resource.version, allocator), allocator);
   gvk.AddMember("kind", text(parts.resource.kind, allocator), allocator);
   Value gvr(rapidjson::kObjectType);
   gvr.AddMember("group", text(parts.resource.group, allocator), allocator);
-  gvr.AddMember("version", "v1", allocator);
+  gvr.AddMember("version", text(parts.resource.version, allocator), allocator);
   gvr.AddMember("resource", text(parts.resource.resource, allocator), allocator);
   Value user(rapidjson::kObjectType);
   user.AddMember("username", text(request.username, allocator), allocator);
@@ -251,7 +226,7 @@ std::string review_json(const ReviewParts& parts, const ManifestRequest& request
 
 }  // namespace
 
-Result<ManifestReviews> reviews_from_manifests(const ManifestRequest& request) {
+Result<ManifestReviews> reviews_from_manifests(const ManifestRequest& request, const core::Settings& settings) {
   auto objects = parse_objects(request.manifest, "--manifest");
   if (!objects) {
     return objects.error();
@@ -279,18 +254,23 @@ Result<ManifestReviews> reviews_from_manifests(const ManifestRequest& request) {
   }
   ManifestReviews made;
   for (const YAML::Node& object : *objects) {
-    const Resource* resource = governed_resource(object);
+    const core::GovernedResource* resource =
+        core::find_governed_kind(settings, object["apiVersion"].Scalar(), object["kind"].Scalar());
     if (resource == nullptr && objects->size() == 1) {
+      std::string governed;
+      for (const core::GovernedResource* kind : core::governed_resources(settings)) {
+        governed += (governed.empty() ? "" : ", ") + kind->api_version() + " " + kind->kind;
+      }
       return Problem("--manifest is a " + object["apiVersion"].Scalar() + " " + object["kind"].Scalar() +
-                     "; windowguard governs apps/v1 Deployment, StatefulSet, DaemonSet, ReplicaSet, v1 Pod and v1 "
-                     "Namespace (for a scale subresource request, pass the AdmissionReview with --review)");
+                     "; windowguard governs " + governed +
+                     " (for a scale subresource request, pass the AdmissionReview with --review)");
     }
     if (resource == nullptr) {
       made.skipped.push_back(object["apiVersion"].Scalar() + " " + object_label(object));
       continue;
     }
     std::string namespace_name;
-    if (std::string_view(resource->kind) != "Namespace") {
+    if (resource->shape != core::ResourceShape::Namespace) {
       auto found = namespace_for(object, request.namespace_name);
       if (!found) {
         return found.error();

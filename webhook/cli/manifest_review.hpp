@@ -9,6 +9,7 @@
 
 #include "core/image_rules.hpp"
 #include "core/namespace_labels.hpp"
+#include "core/policy.hpp"
 #include "core/result.hpp"
 #include "core/window_exception.hpp"
 
@@ -34,7 +35,8 @@ struct ManifestReviews {
 
 // The reviews, or why the manifests cannot make them: a problem naming the
 // object, or the option, at fault.
-Result<ManifestReviews> reviews_from_manifests(const ManifestRequest& request);
+// `settings`: the kinds settings.workloads adds are governed too.
+Result<ManifestReviews> reviews_from_manifests(const ManifestRequest& request, const core::Settings& settings);
 
 // `check --objects`: the cluster as the webhook's view would hold it, from
 // what `kubectl get windowexceptions,imageapprovals,namespaces -A -o yaml`

@@ -17,7 +17,7 @@ std::span<const std::size_t> windows_named(const Index& index, std::string_view 
 
 ExemptionIndex::ExemptionIndex(const std::vector<Window>& windows, const Settings& settings)
     : super_admin_groups_(settings.super_admin_groups.begin(), settings.super_admin_groups.end()) {
-  for (const std::string& requester : settings.trusted_requesters) {
+  for (const std::string& requester : settings.all_trusted_requesters()) {
     if (literal_prefix_length(requester) == std::string::npos) {
       trusted_names_.insert(requester);
     } else {

@@ -19,7 +19,8 @@ class ExemptionIndex {
  public:
   ExemptionIndex(const std::vector<Window>& windows, const Settings& settings);
 
-  // Whether settings.trusted_requesters matches the user: the literal names
+  // Whether a trusted requester (the built-in base or
+  // settings.trusted_requesters) matches the user: the literal names
   // (all but one of the defaults) are looked up, only the patterns matched.
   bool is_trusted(std::string_view username) const;
 

@@ -1,5 +1,7 @@
 #include "core/policy.hpp"
 
+#include <algorithm>
+
 #include "core/binding_index.hpp"
 #include "core/exemption_index.hpp"
 #include "core/identity.hpp"
@@ -8,15 +10,29 @@ namespace windowguard::core {
 
 std::string_view window_type_name(WindowType type) { return type == WindowType::Blackout ? "blackout" : "maintenance"; }
 
-std::vector<std::string> Settings::default_trusted_requesters() {
-  std::vector<std::string> trusted{"system:kube-controller-manager", "system:kube-scheduler", "system:node:*"};
-  for (const char* controller :
-       {"deployment-controller", "replicaset-controller", "statefulset-controller", "daemon-set-controller",
-        "generic-garbage-collector", "namespace-controller", "horizontal-pod-autoscaler", "disruption-controller",
-        "node-controller", "pod-garbage-collector", "cluster-autoscaler"}) {
-    trusted.push_back(std::string("system:serviceaccount:kube-system:") + controller);
-  }
+const std::vector<std::string>& Settings::builtin_trusted_requesters() {
+  static const std::vector<std::string> trusted = [] {
+    std::vector<std::string> names{"system:kube-controller-manager", "system:kube-scheduler", "system:node:*"};
+    for (const char* controller :
+         {"deployment-controller", "replicaset-controller", "replication-controller", "statefulset-controller",
+          "daemon-set-controller", "job-controller", "cronjob-controller", "ttl-after-finished-controller",
+          "generic-garbage-collector", "namespace-controller", "horizontal-pod-autoscaler", "disruption-controller",
+          "node-controller", "pod-garbage-collector", "cluster-autoscaler"}) {
+      names.push_back(std::string("system:serviceaccount:kube-system:") + controller);
+    }
+    return names;
+  }();
   return trusted;
+}
+
+std::vector<std::string> Settings::all_trusted_requesters() const {
+  std::vector<std::string> all = builtin_trusted_requesters();
+  for (const std::string& added : trusted_requesters) {
+    if (std::find(all.begin(), all.end(), added) == all.end()) {
+      all.push_back(added);
+    }
+  }
+  return all;
 }
 
 Policy::Policy(std::vector<Window> windows, std::vector<Binding> bindings, Settings settings,

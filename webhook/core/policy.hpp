@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/action.hpp"
+#include "core/governed_resources.hpp"
 #include "core/image_rules.hpp"
 #include "core/labels.hpp"
 #include "core/schedule.hpp"
@@ -51,13 +52,20 @@ struct UpcomingDays {
 struct Settings {
   std::vector<std::string> super_admin_groups{"system:masters"};
   std::vector<std::string> app_label_keys{"app.kubernetes.io/name", "app", "argocd.argoproj.io/instance"};
-  std::vector<std::string> trusted_requesters = default_trusted_requesters();
+  // Added to builtin_trusted_requesters(), which a policy cannot drop.
+  std::vector<std::string> trusted_requesters;
   std::vector<std::string> restart_annotations{"kubectl.kubernetes.io/restartedAt"};
   std::string cluster_name;  // empty: environments are bare namespaces
   UpcomingDays upcoming_days;
   int warn_before_minutes = 30;
+  // Workload kinds governed as a Deployment is (Argo Rollouts, ...).
+  std::vector<GovernedResource> workloads;
 
-  static std::vector<std::string> default_trusted_requesters();
+  // Kubernetes' own controllers, nodes and the cluster autoscaler: blocking
+  // them would freeze a rollout half way or stop garbage collection.
+  static const std::vector<std::string>& builtin_trusted_requesters();
+  // The built-in base, then trusted_requesters.
+  std::vector<std::string> all_trusted_requesters() const;
 };
 
 // What a request is about, as far as bindings are concerned.

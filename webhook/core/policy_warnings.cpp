@@ -99,10 +99,33 @@ std::vector<PolicyWarning> unreachable_approvals(const Policy& policy) {
   return warnings;
 }
 
+// An old list that spelt the defaults out, from when trustedRequesters
+// replaced them: harmless, but it reads as if the policy could drop them.
+std::optional<PolicyWarning> restated_trusted_requesters(const Settings& settings) {
+  const std::vector<std::string>& builtin = Settings::builtin_trusted_requesters();
+  std::string restated;
+  for (const std::string& name : settings.trusted_requesters) {
+    if (std::find(builtin.begin(), builtin.end(), name) != builtin.end()) {
+      restated += restated.empty() ? "" : ", ";
+      restated += name;
+    }
+  }
+  if (restated.empty()) {
+    return std::nullopt;
+  }
+  return PolicyWarning{std::nullopt, "settings.trustedRequesters restates requesters that are always trusted (" +
+                                         restated +
+                                         "): Kubernetes' own controllers are a built-in base that no policy can drop; "
+                                         "list only the requesters to add"};
+}
+
 }  // namespace
 
 std::vector<PolicyWarning> find_policy_warnings(const Policy& policy, Instant now) {
   std::vector<PolicyWarning> warnings = unreachable_approvals(policy);
+  if (auto restated = restated_trusted_requesters(policy.settings())) {
+    warnings.push_back(std::move(*restated));
+  }
   if (policy.windows().empty()) {
     if (!governs_images(policy)) {
       warnings.push_back({std::nullopt, "the policy has no window: it blocks nothing"});

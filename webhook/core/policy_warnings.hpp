@@ -21,7 +21,8 @@ struct PolicyWarning {
 // occurs again; a blackout whose occurrences chain without a gap, so that
 // once active it never ends; a maintenance window that blackouts bound with it
 // cover whenever it is open; an approvals rule whose approvers can never
-// reach its `required`.
+// reach its `required`; a trustedRequesters list that restates the built-in
+// base.
 std::vector<PolicyWarning> find_policy_warnings(const Policy& policy, Instant now);
 
 }  // namespace windowguard::core
