@@ -123,6 +123,35 @@ inline std::size_t decisions_about(const std::string& user, const std::string& n
   return count;
 }
 
+// One governed request of docs/admission.md's table, made by the developer
+// during the freeze: denied, with the words kubectl prints, and sent to the
+// webhook (no matchCondition may skip it).
+struct GovernedRow {
+  const char* name;
+  std::vector<std::string> arguments;
+  std::string object;  // the name the webhook logs
+  std::vector<std::string> printed;
+  std::string input = {};  // kubectl's standard input
+};
+
+inline void expect_denied_and_reviewed(const GovernedRow& row, const Identity& who = kDeveloper) {
+  SCOPED_TRACE(row.name);
+  const std::size_t before = decisions_about(who.user, row.object);
+  const CommandResult result = ClusterEnvironment::shared().cluster().kubectl(who, row.arguments, row.input);
+  EXPECT_NE(result.exit_code, 0) << output_of(result);
+  EXPECT_NE(result.err.find("admission webhook \"windows.windowguard.dev\" denied the request"), std::string::npos)
+      << output_of(result);
+  for (const std::string& words : row.printed) {
+    EXPECT_NE(output_of(result).find(words), std::string::npos)
+        << "missing \"" << words << "\" in " << output_of(result);
+  }
+  const auto deadline = std::chrono::steady_clock::now() + 5s;
+  while (decisions_about(who.user, row.object) == before && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(20ms);
+  }
+  EXPECT_GT(decisions_about(who.user, row.object), before) << "the webhook never saw it";
+}
+
 class Cluster : public ClusterTest {
  protected:
   static void admin_apply(const std::string& manifest) {
