@@ -169,5 +169,17 @@ TEST(Explanation, APolicysOwnExceptionSaysSoAndHasNoApprovers) {
       "until Sat 2026-12-05 21:00 UTC (reason: INC-4711).");
 }
 
+// A name kubectl accepts for a new ImageApproval: the tag, also where a
+// digest stands beside it, else the digest's start.
+TEST(Explanation, ASuggestedRequestNameNamesTheTagElseTheDigest) {
+  const std::string digest = "sha256:" + std::string(64, 'a');
+  EXPECT_EQ(suggested_request_name("checkout", "registry.example.com/payments/checkout:2.3.1"), "checkout-2-3-1");
+  EXPECT_EQ(suggested_request_name("checkout", "registry.example.com/payments/checkout:2.3.1@" + digest),
+            "checkout-2-3-1");
+  EXPECT_EQ(suggested_request_name("checkout", "registry.example.com/payments/checkout@" + digest),
+            "checkout-aaaaaaaaaaaa");
+  EXPECT_EQ(suggested_request_name("", "registry.example.com:5000/nginx"), "nginx-latest");
+}
+
 }  // namespace
 }  // namespace windowguard::admission

@@ -115,14 +115,35 @@ TEST(ImageApprovalAdmission, APromotionIsAcceptedOnlyForImagesThatRunInItsSource
             "spec.promotedFrom \"payments-staging\": windowguard could not read what runs there (windowguard has no "
             "cluster access)");
   SourceImages running;
-  running.images = std::vector<core::ImageReference>{*core::parse_image_reference(kImage)};
+  running.images = core::RunningImages{{*core::parse_image_reference(kImage)}, {}};
   EXPECT_TRUE(decide(review("CREATE", "", "alice", "", promotion, ""), running).allowed);
   SourceImages other;
   other.images =
-      std::vector<core::ImageReference>{*core::parse_image_reference("registry.example.com/payments/checkout:2.3.0")};
+      core::RunningImages{{*core::parse_image_reference("registry.example.com/payments/checkout:2.3.0")}, {}};
   EXPECT_EQ(decide(review("CREATE", "", "alice", "", promotion, ""), other).message,
             "image registry.example.com/payments/checkout:2.3.1 does not run in \"payments-staging\" now: no "
-            "Deployment, StatefulSet or DaemonSet of application \"checkout\" there uses it");
+            "workload of application \"checkout\" there names it in its pod template");
+}
+
+// A digest runs in the source when one of its Pods reports it: a template
+// naming the tag vouches for no digest.
+TEST(ImageApprovalAdmission, APromotedDigestRunsInTheSourceWhenAPodReportsIt) {
+  const std::string digest = "sha256:" + std::string(64, 'a');
+  const std::string pinned = "registry.example.com/payments/checkout:2.3.1@" + digest;
+  const std::string promotion = object(R"({"requestedBy":"alice","application":"checkout","images":[")" + pinned +
+                                           R"("],"promotedFrom":"payments-staging"})",
+                                       "");
+  SourceImages tag_only;
+  tag_only.images = core::RunningImages{{*core::parse_image_reference(kImage)}, {}};
+  EXPECT_EQ(decide(review("CREATE", "", "alice", "", promotion, ""), tag_only).message,
+            "image " + pinned +
+                " does not run in \"payments-staging\" now: no Pod of application \"checkout\" there reports that "
+                "digest, and no workload's pod template names it");
+  SourceImages reported;
+  reported.images =
+      core::RunningImages{{*core::parse_image_reference(kImage)},
+                          {*core::parse_image_reference("registry.example.com/payments/checkout@" + digest)}};
+  EXPECT_TRUE(decide(review("CREATE", "", "alice", "", promotion, ""), reported).allowed);
 }
 
 TEST(ImageApprovalAdmission, ADeleteIsLeftToRbac) {

@@ -336,13 +336,22 @@ class FakeKubectl : public ::testing::Test {
     std::ofstream(directory_ / "kubectl") << R"(#!/bin/sh
 case "$1 $2" in
   "auth whoami") echo '{"status":{"userInfo":{"username":"alice","groups":["developers"]}}}' ;;
-  "get deployments,statefulsets,daemonsets")
+  "get deployments.apps,statefulsets.apps,daemonsets.apps,replicasets.apps,pods")
     echo '{"kind":"List","items":[
-      {"kind":"Deployment","metadata":{"name":"web","labels":{"app":"web"}},"spec":{"template":{"spec":{
+      {"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"web","labels":{"app":"web"}},"spec":{"template":{"spec":{
         "initContainers":[{"name":"migrate","image":"registry.example.com/shop/migrate:7"}],
         "containers":[{"name":"web","image":"registry.example.com/shop/web:2.1"},{"name":"proxy","image":"envoy:v1"}]}}}},
-      {"kind":"Deployment","metadata":{"name":"api","labels":{"app":"api"}},"spec":{"template":{"spec":{
-        "containers":[{"name":"api","image":"api:9"}]}}}}]}' ;;
+      {"apiVersion":"apps/v1","kind":"ReplicaSet","metadata":{"name":"web-old","labels":{"app":"web"},
+        "ownerReferences":[{"kind":"Deployment","name":"web"}]},"spec":{"template":{"spec":{
+        "containers":[{"name":"web","image":"registry.example.com/shop/web:2.0"}]}}}},
+      {"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"api","labels":{"app":"api"}},"spec":{"template":{"spec":{
+        "containers":[{"name":"api","image":"api:9"}]}}}},
+      {"apiVersion":"v1","kind":"Pod","metadata":{"name":"web-1","labels":{"app":"web"}},"status":{"containerStatuses":[
+        {"name":"web","image":"registry.example.com/shop/web:2.1","imageID":"registry.example.com/shop/web@sha256:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"},
+        {"name":"proxy","image":"docker.io/library/envoy:v1","imageID":"docker.io/library/envoy@sha256:eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee"}]}},
+      {"apiVersion":"v1","kind":"Pod","metadata":{"name":"web-2","labels":{"app":"web"}},"status":{"containerStatuses":[
+        {"name":"web","image":"registry.example.com/shop/web:2.1","imageID":"docker-pullable://registry.example.com/shop/web@sha256:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"},
+        {"name":"proxy","image":"docker.io/library/envoy:v1","imageID":"docker.io/library/envoy@sha256:ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff"}]}}]}' ;;
   "create -f") cat > "$(dirname "$0")/created.json"; echo "imageapproval.windowguard.dev/created" ;;
   *) echo "unexpected kubectl $*" >&2; exit 3 ;;
 esac
@@ -365,20 +374,22 @@ esac
       ("windowguard-fake-kubectl-" + std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
 };
 
+// Each image is pinned to the digest every source Pod reports for it (web),
+// else named as the template names it: the Pods disagree (envoy) or report
+// none (migrate).  An old ReplicaSet's template is not what runs.
 TEST_F(FakeKubectl, PromoteFilesARequestForTheImagesTheApplicationRunsInTheSource) {
   const VerbRun promoted = run(run_promote, {"--application", "web", "--from", "staging", "--to", "prod"});
   ASSERT_EQ(promoted.code, kExitOk) << promoted.err;
   EXPECT_EQ(
       created(),
       R"({"apiVersion":"windowguard.dev/v1","kind":"ImageApproval","metadata":{"name":"web-2-1","namespace":"prod"},)"
-      R"("spec":{"requestedBy":"alice","application":"web","images":["registry.example.com/shop/web:2.1",)"
+      R"("spec":{"requestedBy":"alice","application":"web","images":["registry.example.com/shop/web:2.1@sha256:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",)"
       R"("docker.io/library/envoy:v1","registry.example.com/shop/migrate:7"],"promotedFrom":"staging"}})");
   EXPECT_NE(promoted.out.find("Ask an approver to run: windowguard approve image web-2-1 -n prod"), std::string::npos)
       << promoted.out;
   const VerbRun nothing = run(run_promote, {"--application", "ledger", "--from", "staging", "--to", "prod"});
   EXPECT_EQ(nothing.code, kExitDenied);
-  EXPECT_NE(nothing.err.find("no Deployment, StatefulSet or DaemonSet of application \"ledger\" runs in staging"),
-            std::string::npos)
+  EXPECT_NE(nothing.err.find("no workload of application \"ledger\" runs in staging"), std::string::npos)
       << nothing.err;
 }
 

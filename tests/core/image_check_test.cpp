@@ -268,7 +268,11 @@ TEST(ImageCheck, ARuleWithPromotedFromCountsOnlyPromotionsFromAMatchingEnvironme
   EXPECT_TRUE(check(policy, &promotions).allowed());
 }
 
-TEST(ImageCheck, ARequestNamesAnImageBySameRepositoryAndDigestElseTag) {
+// A digest approval approves that digest whatever tag stands beside it; a
+// tag approval approves that tag only without a digest: a tag never vouches
+// for what a digest pins, since any build of the repository could be pushed
+// under an approved tag.
+TEST(ImageCheck, AnApprovalApprovesExactlyTheReferenceItNames) {
   const Policy policy = policy_with({{prod_release(1)}, {}});
   const std::string by_digest = "registry.example.com/payments/checkout@" + kDigest;
   const ImageApprovalBook digest_book({request_for({by_digest}, {approval_by("bob")})});
@@ -278,9 +282,13 @@ TEST(ImageCheck, ARequestNamesAnImageBySameRepositoryAndDigestElseTag) {
       check(policy, &digest_book, Deploy{.images = {tagged_with_digest}, .added = {tagged_with_digest}}).allowed());
   EXPECT_FALSE(check(policy, &digest_book, Deploy{.images = {other_digest}, .added = {other_digest}}).allowed());
   EXPECT_FALSE(check(policy, &digest_book).allowed());  // a tag alone is not the digest approved
+  const std::string other_tag_same_digest = "registry.example.com/payments/checkout:9.9.9@" + kDigest;
+  EXPECT_TRUE(check(policy, &digest_book, Deploy{.images = {other_tag_same_digest}, .added = {other_tag_same_digest}})
+                  .allowed());
   const ImageApprovalBook tag_book({request_for({kCheckout}, {approval_by("bob")})});
-  EXPECT_TRUE(
+  EXPECT_FALSE(
       check(policy, &tag_book, Deploy{.images = {tagged_with_digest}, .added = {tagged_with_digest}}).allowed());
+  EXPECT_TRUE(check(policy, &tag_book).allowed());
   constexpr std::string_view other_tag = "registry.example.com/payments/checkout:2.3.2";
   EXPECT_FALSE(check(policy, &tag_book, Deploy{.images = {other_tag}, .added = {other_tag}}).allowed());
   constexpr std::string_view mirror = "mirror.example.com/payments/checkout:2.3.1";

@@ -101,5 +101,19 @@ TEST(ImageReference, TwoSpellingsOfOneImageShareTheirName) {
   EXPECT_NE(parse_image_reference("nginx")->name(), parse_image_reference("quay.io/nginx")->name());
 }
 
+// What a Pod's status.containerStatuses[].imageID reports, by runtime.
+TEST(ImageReference, AReportedImageIdIsARepositoryDigestOrNothing) {
+  const std::string digest = "sha256:" + std::string(64, 'b');
+  const std::optional<ImageReference> containerd = reported_digest("docker.io/library/nginx@" + digest);
+  ASSERT_TRUE(containerd);
+  EXPECT_EQ(containerd->normalized(), "docker.io/library/nginx@" + digest);
+  const std::optional<ImageReference> docker = reported_digest("docker-pullable://nginx@" + digest);
+  ASSERT_TRUE(docker);
+  EXPECT_EQ(docker->normalized(), "docker.io/library/nginx@" + digest);
+  EXPECT_FALSE(reported_digest(digest)) << "a bare image ID names no repository";
+  EXPECT_FALSE(reported_digest("docker.io/library/nginx:1.25")) << "a tag is no digest";
+  EXPECT_FALSE(reported_digest(""));
+}
+
 }  // namespace
 }  // namespace windowguard::core

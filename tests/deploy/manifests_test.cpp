@@ -210,9 +210,10 @@ TEST_F(Manifests, TheExceptionRolesGrantWhatEachPartyNeedsAndNoMore) {
                                       "windowguard.dev imageapprovals list", "windowguard.dev imageapprovals watch",
                                       "windowguard.dev windowexceptions/status patch",
                                       "windowguard.dev imageapprovals/status patch", " namespaces get",
-                                      " namespaces list", " namespaces watch", " pods get", "apps deployments get",
-                                      "apps deployments list", "apps statefulsets get", "apps statefulsets list",
-                                      "apps daemonsets get", "apps daemonsets list"}));
+                                      " namespaces list", " namespaces watch", " pods get", " pods list",
+                                      "apps deployments get", "apps deployments list", "apps statefulsets get",
+                                      "apps statefulsets list", "apps daemonsets get", "apps daemonsets list",
+                                      "apps replicasets get", "apps replicasets list"}));
   const YAML::Node binding = object("ClusterRoleBinding/windowguard-webhook");
   EXPECT_EQ(binding["subjects"][0]["kind"].as<std::string>(), "ServiceAccount");
   EXPECT_EQ(binding["subjects"][0]["name"].as<std::string>(), "windowguard");

@@ -216,20 +216,26 @@ approvals:
     return std::get<PendingReview>(std::move(handled));
   };
   const auto deployments_running = [](const std::string& app, const std::string& image) {
-    return R"({"kind":"DeploymentList","items":[{"metadata":{"name":"web","labels":{"app":")" + app +
-           R"("}},"spec":{"template":{"spec":{"containers":[{"name":"web","image":")" + image + R"("}]}}}}]})";
+    return R"({"apiVersion":"apps/v1","kind":"DeploymentList","items":[{"metadata":{"name":"web","labels":{"app":")" +
+           app + R"("}},"spec":{"template":{"spec":{"containers":[{"name":"web","image":")" + image + R"("}]}}}}]})";
   };
-  const std::string empty = R"({"kind":"StatefulSetList","items":[]})";
+  const std::string empty = R"({"apiVersion":"apps/v1","kind":"StatefulSetList","items":[]})";
+  const std::string no_pods = R"({"apiVersion":"v1","kind":"PodList","items":[]})";
 
   PendingReview running = pending_promotion();
   EXPECT_EQ(running.reads, (std::vector<std::string>{"/apis/apps/v1/namespaces/shop-staging/deployments",
                                                      "/apis/apps/v1/namespaces/shop-staging/statefulsets",
-                                                     "/apis/apps/v1/namespaces/shop-staging/daemonsets"}));
+                                                     "/apis/apps/v1/namespaces/shop-staging/daemonsets",
+                                                     "/apis/apps/v1/namespaces/shop-staging/replicasets",
+                                                     "/api/v1/namespaces/shop-staging/pods"}));
   const Response allowed = answer_review(
-      running, std::vector<std::string>{deployments_running("web", "docker.io/library/web:2"), empty, empty}, context);
+      running,
+      std::vector<std::string>{deployments_running("web", "docker.io/library/web:2"), empty, empty, empty, no_pods},
+      context);
   EXPECT_NE(allowed.body().find("\"allowed\":true"), std::string::npos) << allowed.body();
   const Response other_app = answer_review(
-      pending_promotion(), std::vector<std::string>{deployments_running("api", "web:2"), empty, empty}, context);
+      pending_promotion(), std::vector<std::string>{deployments_running("api", "web:2"), empty, empty, empty, no_pods},
+      context);
   EXPECT_NE(other_app.body().find("does not run in \\\"shop-staging\\\" now"), std::string::npos) << other_app.body();
   const Response unread = answer_review(pending_promotion(), Problem("GET ...: HTTP 403"), context);
   EXPECT_NE(unread.body().find("could not read what runs there (GET ...: HTTP 403)"), std::string::npos)

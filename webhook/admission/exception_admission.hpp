@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "admission/review_decoder.hpp"
+#include "core/image_approval_rules.hpp"
 #include "core/image_reference.hpp"
 #include "core/policy.hpp"
 
@@ -29,7 +30,7 @@ std::optional<PromotionSource> promotion_source(const AdmissionRequest& request)
 // What a promotion request's source runs now: its application's images, or
 // why they could not be read.
 struct SourceImages {
-  std::optional<std::vector<core::ImageReference>> images;
+  std::optional<core::RunningImages> images;
   std::string unread = "windowguard has no cluster access";
 };
 

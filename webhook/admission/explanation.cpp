@@ -317,6 +317,8 @@ std::string suggested_request_name(std::string_view application, std::string_vie
   std::string_view version = mark == std::string_view::npos ? std::string_view("latest") : last.substr(mark + 1);
   if (version.starts_with("sha256:")) {
     version = version.substr(7, 12);
+  } else {
+    version = version.substr(0, version.find('@'));  // the tag, when a digest stands beside it
   }
   std::string name = application.empty() ? std::string(last.substr(0, mark)) : std::string(application);
   name += '-';

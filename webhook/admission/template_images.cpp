@@ -29,30 +29,126 @@ ImageList images_of_pod_spec(const rapidjson::Value* pod_spec) {
   return images;
 }
 
-ImageList images_of(const rapidjson::Value* workload) {
-  return images_of_pod_spec(json_member(json_member(json_member(workload, "spec"), "template"), "spec"));
+// The item's kind and apiVersion: its own (kubectl's List), else its list's
+// ("DeploymentList" from the API server, whose items name neither).
+const core::GovernedResource* governed_kind_of(const rapidjson::Value& item, const rapidjson::Value& list,
+                                               const core::Settings& settings) {
+  const auto text_of = [](const rapidjson::Value* value) {
+    return value != nullptr && value->IsString() ? json_text(*value) : std::string_view{};
+  };
+  std::string_view kind = text_of(json_member(&item, "kind"));
+  std::string_view api_version = text_of(json_member(&item, "apiVersion"));
+  if (kind.empty()) {
+    kind = text_of(json_member(&list, "kind"));
+    if (kind.ends_with("List")) {
+      kind.remove_suffix(4);
+    }
+    api_version = text_of(json_member(&list, "apiVersion"));
+  }
+  return core::find_governed_kind(settings, api_version, kind);
+}
+
+template <typename Visit>
+void for_each_item(const rapidjson::Value& list, Visit visit) {
+  const rapidjson::Value* items = json_member(&list, "items");
+  if (items != nullptr && items->IsArray()) {
+    for (const rapidjson::Value& item : items->GetArray()) {
+      visit(item);
+    }
+  }
+}
+
+// Each container status of a Pod: its image as the runtime names it, and
+// the repository digest it reports, if any.
+template <typename Visit>
+void for_each_status(const rapidjson::Value& pod, Visit visit) {
+  const rapidjson::Value* status = json_member(&pod, "status");
+  for (std::string_view list : {"containerStatuses", "initContainerStatuses"}) {
+    const rapidjson::Value* statuses = json_member(status, list);
+    if (statuses == nullptr || !statuses->IsArray()) {
+      continue;
+    }
+    for (const rapidjson::Value& container : statuses->GetArray()) {
+      const rapidjson::Value* image = json_member(&container, "image");
+      const rapidjson::Value* image_id = json_member(&container, "imageID");
+      visit(image != nullptr && image->IsString() ? json_text(*image) : std::string_view{},
+            image_id != nullptr && image_id->IsString() ? core::reported_digest(json_text(*image_id)) : std::nullopt);
+    }
+  }
+}
+
+bool same_image(const core::ImageReference& a, const core::ImageReference& b) {
+  return a.registry == b.registry && a.repository == b.repository && a.tag == b.tag;
 }
 
 }  // namespace
 
-std::vector<core::ImageReference> application_images(const rapidjson::Value& list, std::string_view application,
-                                                     const core::Settings& settings) {
-  std::vector<core::ImageReference> images;
-  const rapidjson::Value* items = json_member(&list, "items");
-  if (items == nullptr || !items->IsArray()) {
-    return images;
-  }
-  for (const rapidjson::Value& item : items->GetArray()) {
-    if (application_of(labels_of(&item), settings) != application) {
-      continue;
+void add_running_images(const rapidjson::Value& list, std::string_view application, const core::Settings& settings,
+                        core::RunningImages& running) {
+  for_each_item(list, [&](const rapidjson::Value& item) {
+    const core::GovernedResource* kind = governed_kind_of(item, list, settings);
+    if (kind == nullptr || application_of(labels_of(&item), settings) != application) {
+      return;
     }
-    for (std::string_view text : images_of(&item)) {
+    if (kind->shape == core::ResourceShape::Pod) {
+      for_each_status(item, [&](std::string_view, std::optional<core::ImageReference> digest) {
+        if (digest) {
+          running.reported.push_back(std::move(*digest));
+        }
+      });
+      return;
+    }
+    // A Deployment's ReplicaSets keep its old templates: what a controller
+    // owns is read through its owner.
+    if (json_member(json_member(&item, "metadata"), "ownerReferences") != nullptr) {
+      return;
+    }
+    for (std::string_view text : images_of_pod_spec(json_member(at_path(&item, kind->template_path), "spec"))) {
       if (Result<core::ImageReference> image = core::parse_image_reference(text)) {
-        images.push_back(std::move(image).value());
+        running.named.push_back(std::move(image).value());
       }
     }
+  });
+}
+
+std::vector<core::ImageReference> images_to_promote(const rapidjson::Value& list, std::string_view application,
+                                                    const core::Settings& settings) {
+  core::RunningImages running;
+  add_running_images(list, application, settings, running);
+  std::vector<const rapidjson::Value*> pods;
+  for_each_item(list, [&](const rapidjson::Value& item) {
+    const core::GovernedResource* kind = governed_kind_of(item, list, settings);
+    if (kind != nullptr && kind->shape == core::ResourceShape::Pod &&
+        application_of(labels_of(&item), settings) == application) {
+      pods.push_back(&item);
+    }
+  });
+  std::vector<core::ImageReference> promoted;
+  for (core::ImageReference image : running.named) {
+    // The digest each Pod reports for a container of this image; one Pod
+    // without one leaves the reference as the template names it.
+    std::optional<std::string> digest;
+    bool every_pod_agrees = !pods.empty() && image.digest.empty();
+    for (const rapidjson::Value* pod : pods) {
+      std::optional<std::string> reported;
+      for_each_status(*pod, [&](std::string_view status_image, const std::optional<core::ImageReference>& pinned) {
+        const Result<core::ImageReference> ran = core::parse_image_reference(status_image);
+        if (ran && same_image(*ran, image) && pinned && pinned->registry == image.registry &&
+            pinned->repository == image.repository) {
+          reported = pinned->digest;
+        }
+      });
+      every_pod_agrees = every_pod_agrees && reported && (!digest || *digest == *reported);
+      digest = reported;
+    }
+    if (every_pod_agrees) {
+      image.digest = *digest;
+    }
+    if (std::find(promoted.begin(), promoted.end(), image) == promoted.end()) {
+      promoted.push_back(std::move(image));
+    }
   }
-  return images;
+  return promoted;
 }
 
 TemplateImages template_images(const Classification& classification) {

@@ -8,6 +8,7 @@
 #include <boost/container/small_vector.hpp>
 
 #include "admission/classifier.hpp"
+#include "core/image_approval_rules.hpp"
 #include "core/image_reference.hpp"
 #include "core/policy.hpp"
 
@@ -25,10 +26,19 @@ struct TemplateImages {
 // a workload's or Job's template, a CronJob's job template, a Pod.
 TemplateImages template_images(const Classification& classification);
 
-// The images the application's workloads in a list (a DeploymentList, ...)
-// run; an image that is no valid reference is left out, as nothing can
+// What the application runs, from lists the API server or kubectl gives (a
+// DeploymentList, a PodList, kubectl's List of both): the references its
+// governed workloads' pod templates name, and the repository digests its
+// Pods report.  A reference that is not valid is left out, as nothing can
 // approve it.
-std::vector<core::ImageReference> application_images(const rapidjson::Value& list, std::string_view application,
-                                                     const core::Settings& settings);
+void add_running_images(const rapidjson::Value& list, std::string_view application, const core::Settings& settings,
+                        core::RunningImages& running);
+
+// What `windowguard promote` records for the application, from kubectl's
+// List of its source's workloads and Pods: each reference its pod templates
+// name, pinned to the repository digest every one of its Pods reports for
+// it when they all report one and the same, else as the template names it.
+std::vector<core::ImageReference> images_to_promote(const rapidjson::Value& list, std::string_view application,
+                                                    const core::Settings& settings);
 
 }  // namespace windowguard::admission

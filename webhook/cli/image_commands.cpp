@@ -160,7 +160,15 @@ int run_promote(const Arguments& arguments, std::ostream& out, std::ostream& err
   }
   const std::string application = values["application"].as<std::string>();
   const std::string from = values["from"].as<std::string>();
-  const auto listed = run_kubectl({"get", "deployments,statefulsets,daemonsets", "-n", from, "-o", "json"});
+  // The built-in workload kinds and the Pods, whose digests pin the images.
+  const core::Settings settings;
+  std::string kinds;
+  for (const core::GovernedResource* kind : core::governed_resources(settings)) {
+    if (kind->shape == core::ResourceShape::Workload || kind->shape == core::ResourceShape::Pod) {
+      kinds += (kinds.empty() ? "" : ",") + kind->resource + (kind->group.empty() ? "" : "." + kind->group);
+    }
+  }
+  const auto listed = run_kubectl({"get", kinds, "-n", from, "-o", "json"});
   if (const int failed = kubectl_failed(listed, err); failed != kExitOk) {
     return failed;
   }
@@ -171,15 +179,14 @@ int run_promote(const Arguments& arguments, std::ostream& out, std::ostream& err
     return kExitUsage;
   }
   std::vector<std::string> images;
-  for (const core::ImageReference& image : admission::application_images(list, application, core::Settings{})) {
+  for (const core::ImageReference& image : admission::images_to_promote(list, application, settings)) {
     const std::string normalized = image.normalized();
     if (std::find(images.begin(), images.end(), normalized) == images.end()) {
       images.push_back(normalized);
     }
   }
   if (images.empty()) {
-    err << "windowguard promote: no Deployment, StatefulSet or DaemonSet of application \"" << application
-        << "\" runs in " << from << '\n';
+    err << "windowguard promote: no workload of application \"" << application << "\" runs in " << from << '\n';
     return kExitDenied;
   }
   ImageRequest request{

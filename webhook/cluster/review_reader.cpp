@@ -71,13 +71,17 @@ std::optional<std::vector<std::string>> ReviewReader::pod_targets(const std::str
   return std::vector<std::string>{"/api/v1/namespaces/" + namespace_name + "/pods/" + name};
 }
 
-std::optional<std::vector<std::string>> ReviewReader::workload_targets(const std::string& namespace_name) {
+std::optional<std::vector<std::string>> ReviewReader::promotion_targets(const std::string& namespace_name,
+                                                                        const core::Settings& settings) {
   if (!is_object_name(namespace_name)) {
     return std::nullopt;
   }
   std::vector<std::string> targets;
-  for (const char* resource : {"deployments", "statefulsets", "daemonsets"}) {
-    targets.push_back("/apis/apps/v1/namespaces/" + namespace_name + "/" + resource);
+  for (const core::GovernedResource* kind : core::governed_resources(settings)) {
+    if (kind->shape == core::ResourceShape::Workload || kind->shape == core::ResourceShape::Pod) {
+      targets.push_back((kind->group.empty() ? "/api/" : "/apis/" + kind->group + "/") + kind->version +
+                        "/namespaces/" + namespace_name + "/" + kind->resource);
+    }
   }
   return targets;
 }

@@ -17,6 +17,7 @@
 
 #include "cluster/api_client.hpp"
 #include "cluster/credentials.hpp"
+#include "core/policy.hpp"
 #include "core/result.hpp"
 
 namespace windowguard::cluster {
@@ -26,11 +27,13 @@ class ReviewReader {
   // Each target's JSON, in order, or why one could not be had.
   using Done = std::function<void(Result<std::vector<std::string>>)>;
 
-  // The API paths of a Pod, and of the Deployments, StatefulSets and
-  // DaemonSets of a namespace; nullopt for a name that is no object's.
+  // The API paths of a Pod; and what a promotion reads of its source
+  // namespace: the workload kinds that settings govern (built-in and
+  // configured), and the Pods.  Nullopt for a name that is no object's.
   static std::optional<std::vector<std::string>> pod_targets(const std::string& namespace_name,
                                                              const std::string& name);
-  static std::optional<std::vector<std::string>> workload_targets(const std::string& namespace_name);
+  static std::optional<std::vector<std::string>> promotion_targets(const std::string& namespace_name,
+                                                                   const core::Settings& settings);
 
   // At most `queue_limit` reads wait at once; a read beyond them fails at once.
   ReviewReader(Credentials credentials, std::size_t workers, std::size_t queue_limit);

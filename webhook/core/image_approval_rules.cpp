@@ -9,6 +9,10 @@
 namespace windowguard::core {
 namespace {
 
+bool same_repository(const ImageReference& a, const ImageReference& b) {
+  return a.registry == b.registry && a.repository == b.repository;
+}
+
 std::optional<std::string> refuse_create(const Policy& policy, const ImageApprovalWrite& write) {
   const ImageApproval& request = *write.object;
   if (request.requested_by != write.username) {
@@ -30,12 +34,12 @@ std::optional<std::string> refuse_create(const Policy& policy, const ImageApprov
            write.unread_source + ")";
   }
   for (const ImageReference& image : request.images) {
-    const bool runs = std::any_of(write.running_in_source->begin(), write.running_in_source->end(),
-                                  [&](const ImageReference& running) { return names_image(image, running); });
-    if (!runs) {
-      return "image " + image.normalized() + " does not run in " + in_quotes(request.promoted_from) +
-             " now: no Deployment, StatefulSet or DaemonSet of application " + in_quotes(request.application) +
-             " there uses it";
+    if (!runs_in(*write.running_in_source, image)) {
+      return "image " + image.normalized() + " does not run in " + in_quotes(request.promoted_from) + " now: " +
+             (image.digest.empty() ? "no workload of application " + in_quotes(request.application) +
+                                         " there names it in its pod template"
+                                   : "no Pod of application " + in_quotes(request.application) +
+                                         " there reports that digest, and no workload's pod template names it");
     }
   }
   return std::nullopt;
@@ -72,9 +76,23 @@ std::optional<std::string> refuse_approver(const Policy& policy, const ImageAppr
 
 }  // namespace
 
-bool names_image(const ImageReference& approved, const ImageReference& image) {
-  return approved.registry == image.registry && approved.repository == image.repository &&
-         (approved.digest.empty() ? approved.tag == image.tag : approved.digest == image.digest);
+bool approves(const ImageReference& approved, const ImageReference& image) {
+  return same_repository(approved, image) &&
+         (approved.digest.empty() ? image.digest.empty() && approved.tag == image.tag
+                                  : approved.digest == image.digest);
+}
+
+bool runs_in(const RunningImages& source, const ImageReference& image) {
+  const auto same_digest = [&](const ImageReference& running) {
+    return same_repository(running, image) && running.digest == image.digest;
+  };
+  if (!image.digest.empty()) {
+    return std::any_of(source.reported.begin(), source.reported.end(), same_digest) ||
+           std::any_of(source.named.begin(), source.named.end(), same_digest);
+  }
+  return std::any_of(source.named.begin(), source.named.end(), [&](const ImageReference& named) {
+    return same_repository(named, image) && named.tag == image.tag;
+  });
 }
 
 bool covers(const Policy& policy, const std::vector<std::string>& environments,

@@ -18,6 +18,18 @@
 
 namespace windowguard::core {
 
+// What an application runs in a namespace: the references its workloads'
+// pod templates name, and the repository digests its Pods report
+// (status.containerStatuses[].imageID).
+struct RunningImages {
+  std::vector<ImageReference> named;
+  std::vector<ImageReference> reported;  // each with a digest
+};
+
+// Whether `image` runs there: a digest that a Pod reports or a template
+// names; a reference without a digest, when a template names its tag.
+bool runs_in(const RunningImages& source, const ImageReference& image);
+
 struct ImageApprovalWrite {
   WriteKind kind = WriteKind::Create;
   std::string_view username;
@@ -27,10 +39,9 @@ struct ImageApprovalWrite {
   const ImageApproval* old_object = nullptr;  // Update, UpdateStatus
   bool spec_changed = false;
   bool by_windowguard = false;
-  // A Create with promotedFrom: the images the application's Deployments,
-  // StatefulSets and DaemonSets run in that namespace now, or why they could
-  // not be read.
-  std::optional<std::vector<ImageReference>> running_in_source = std::nullopt;
+  // A Create with promotedFrom: what the application runs in that namespace
+  // now, or why it could not be read.
+  std::optional<RunningImages> running_in_source = std::nullopt;
   std::string unread_source = {};
 };
 
@@ -38,9 +49,11 @@ struct ImageApprovalWrite {
 // accepted.
 std::optional<std::string> refuse_image_approval_write(const Policy& policy, const ImageApprovalWrite& write);
 
-// Whether `approved` names `image`: the same registry and repository, and the
-// same digest where it names one, else the same tag.
-bool names_image(const ImageReference& approved, const ImageReference& image);
+// Whether an approval of `approved` approves `image`, exactly: the same
+// registry and repository, and the same digest where it names one (whatever
+// tag stands beside it); an approval of a tag alone approves only that tag
+// without a digest, as a tag never vouches for what a digest pins.
+bool approves(const ImageReference& approved, const ImageReference& image);
 
 // Whether a rule's environments and applications (an approvals rule's or an
 // image policy's) cover the application in the namespace: an environment

@@ -11,9 +11,9 @@
 namespace windowguard::core {
 namespace {
 
-bool names_image(const ImageApproval& request, const ImageReference& image) {
+bool approves(const ImageApproval& request, const ImageReference& image) {
   return std::any_of(request.images.begin(), request.images.end(),
-                     [&](const ImageReference& approved) { return names_image(approved, image); });
+                     [&](const ImageReference& approved) { return approves(approved, image); });
 }
 
 std::string join(const std::vector<std::string>& names) {
@@ -79,7 +79,7 @@ Candidate best_request(const Policy& policy, const ApprovalRule& rule, const Ima
     return best;
   }
   for (const ImageApproval& request : input.approvals->in_namespace(input.environment)) {
-    if (request.application != input.application || !names_image(request, image)) {
+    if (request.application != input.application || !approves(request, image)) {
       continue;
     }
     holds_until = std::min(holds_until, first_expiry(rule, request, input.at));

@@ -202,4 +202,16 @@ Result<ImageReference> parse_image_reference(std::string_view text) {
   return image;
 }
 
+std::optional<ImageReference> reported_digest(std::string_view image_id) {
+  constexpr std::string_view kDockerPullable = "docker-pullable://";
+  if (image_id.starts_with(kDockerPullable)) {
+    image_id.remove_prefix(kDockerPullable.size());
+  }
+  Result<ImageReference> reference = parse_image_reference(image_id);
+  if (!reference || reference->digest.empty()) {
+    return std::nullopt;
+  }
+  return std::move(reference).value();
+}
+
 }  // namespace windowguard::core

@@ -3,6 +3,7 @@
 // (docs/approvals.md, "Image references"): registry, repository, tag and
 // digest, with Docker's defaults filled in so that two spellings of one
 // image compare equal.
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -34,5 +35,11 @@ inline constexpr std::size_t kLongestImageReference = 4096;
 // The reference as `docker pull` would read it, or why it is not one
 // ("repository name must be lowercase", ...).
 Result<ImageReference> parse_image_reference(std::string_view text);
+
+// The repository digest a Pod's status.containerStatuses[].imageID reports
+// ("docker.io/library/nginx@sha256:...", also behind "docker-pullable://");
+// nullopt for an ID that names no repository (a bare "sha256:...", an image
+// built on the node).
+std::optional<ImageReference> reported_digest(std::string_view image_id);
 
 }  // namespace windowguard::core

@@ -168,8 +168,7 @@ Response answer_eviction(const PendingReview& pending, const Result<std::vector<
 }
 
 // A promotion request is decided with the images its application runs in
-// the namespace it names, read from its Deployments, StatefulSets and
-// DaemonSets.
+// the namespace it names, read from its workloads and Pods.
 Response answer_promotion(const PendingReview& pending, const Result<std::vector<std::string>>& read,
                           const HandlerContext& context) {
   const std::optional<admission::PromotionSource> source = admission::promotion_source(pending.review.request());
@@ -178,16 +177,14 @@ Response answer_promotion(const PendingReview& pending, const Result<std::vector
   }
   admission::SourceImages images;
   std::string unread = read ? "" : read.error().message;
-  std::vector<core::ImageReference> running;
+  core::RunningImages running;
   for (const std::string& body : read ? *read : std::vector<std::string>{}) {
     rapidjson::Document list;
     if (list.Parse(body.c_str()).HasParseError() || !list.IsObject()) {
       unread = "the API server's answer is not a list's JSON";
       break;
     }
-    std::vector<core::ImageReference> more =
-        admission::application_images(list, source->application, context.policy->settings());
-    running.insert(running.end(), std::make_move_iterator(more.begin()), std::make_move_iterator(more.end()));
+    admission::add_running_images(list, source->application, context.policy->settings(), running);
   }
   if (unread.empty()) {
     images.images = std::move(running);
@@ -227,7 +224,7 @@ Handled validate(Request& request, const HandlerContext& context) {
     reads = cluster::ReviewReader::pod_targets(std::string(admission_request.namespace_name),
                                                std::string(admission_request.name));
   } else if (const auto source = admission::promotion_source(admission_request)) {
-    reads = cluster::ReviewReader::workload_targets(source->namespace_name);
+    reads = cluster::ReviewReader::promotion_targets(source->namespace_name, context.policy->settings());
   } else {
     return decide_review(review, context, nullptr);
   }
