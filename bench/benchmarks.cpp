@@ -205,8 +205,8 @@ void BM_ThousandExceptionsMemory(benchmark::State& state) {
 }
 BENCHMARK(BM_ThousandExceptionsMemory)->Iterations(3)->Unit(benchmark::kMillisecond);
 
-void full_path(benchmark::State& state, bool decide_afresh) {
-  const std::string body = read_review(kSizes[state.range(0)]);
+void full_path(benchmark::State& state, bool decide_afresh, const std::string& kind = "") {
+  const std::string body = read_review(kind + kSizes[state.range(0)]);
   FullPathRequests requests(body, decide_afresh);
   const InstructionsPerIteration counted(state);
   for (auto _ : state) {
@@ -219,6 +219,10 @@ void BM_FullPath(benchmark::State& state) { full_path(state, false); }
 BENCHMARK(BM_FullPath)->DenseRange(0, 2);
 void BM_FullPathDecidingAfresh(benchmark::State& state) { full_path(state, true); }
 BENCHMARK(BM_FullPathDecidingAfresh)->DenseRange(0, 2);
+// The same `kubectl set image` on a bare Pod that runs the Deployment's
+// template: a Pod's review against a Deployment's, like for like.
+void BM_FullPathPod(benchmark::State& state) { full_path(state, false, "pod-"); }
+BENCHMARK(BM_FullPathPod)->DenseRange(0, 2);
 
 // The full path / floor time ratio in pairs, within one process: each
 // iteration times 32 parses, 64 full-path requests and 32 parses again, block

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Instructions per request of the parse floor, the full path and the full path
-# deciding afresh (4 KB review unless told), counted by valgrind's callgrind
+# Instructions per request of the parse floor, the full path, the full path
+# deciding afresh, and a bare Pod's full path (4 KB review unless told), counted by valgrind's callgrind
 # over each benchmark's loop: the count bench/run.sh takes from perf events,
 # for machines without hardware counters (perf stat says "not supported").
 # Each loop's one-off setup (reading the review, loading the policy) is
@@ -53,8 +53,10 @@ for size in "${sizes[@]}"; do
   floor=$(instructions "BM_ParseFloor/$size" '*BM_ParseFloor*' parse_body_in_place)
   full=$(instructions "BM_FullPath/$size" '*full_path*' decode_review)
   afresh=$(instructions "BM_FullPathDecidingAfresh/$size" '*full_path*' decode_review)
+  pod=$(instructions "BM_FullPathPod/$size" '*full_path*' decode_review)
   python3 -c "
-f, a, b = $floor, $full, $afresh
+f, a, b, p = $floor, $full, $afresh, $pod
 print(f'${labels[$size]}: floor {f / 1000:.1f} k, full path {a / 1000:.1f} k ({a / f:.2f} x), '
-      f'deciding afresh {b / 1000:.1f} k ({b / f:.2f} x) instructions per request')"
+      f'deciding afresh {b / 1000:.1f} k ({b / f:.2f} x), '
+      f'a Pod\'s full path {p / 1000:.1f} k ({p / a:.2f} x a Deployment\'s) instructions per request')"
 done

@@ -2,7 +2,10 @@
 """Generates bench/data/review-{4k,30k,200k}.json: UPDATE AdmissionReviews
 (a `kubectl set image`) of kubectl-made Deployments, grown the way real ones
 grow: more containers, environment variables, a last-applied-configuration
-annotation and managedFields.  Run from the repository root:
+annotation and managedFields.  And bench/data/review-pod-*.json: the same
+`kubectl set image` on a bare Pod that runs the Deployment's pod template,
+with the same metadata, so that a Pod's review and a Deployment's compare
+like for like.  Run from the repository root:
     python3 bench/make_reviews.py"""
 import copy
 import json
@@ -64,6 +67,29 @@ def review(containers):
         "options": {"apiVersion": "meta.k8s.io/v1", "kind": "UpdateOptions", "fieldManager": "argocd-controller"}}}
 
 
+def as_pod(deployment):
+    """A bare Pod running the Deployment's template, with its metadata."""
+    meta = copy.deepcopy(deployment["metadata"])
+    meta["name"] = "checkout-7d9c4b6f5-x2x7k"
+    meta["labels"].update(deployment["spec"]["template"]["metadata"]["labels"])
+    return {"apiVersion": "v1", "kind": "Pod", "metadata": meta,
+            "spec": copy.deepcopy(deployment["spec"]["template"]["spec"]),
+            "status": {"phase": "Running"}}
+
+
+def pod_review(deployment_review):
+    body = copy.deepcopy(deployment_review)
+    request = body["request"]
+    request["object"] = as_pod(request["object"])
+    request["oldObject"] = as_pod(request["oldObject"])
+    request["name"] = request["object"]["metadata"]["name"]
+    for field in ("kind", "requestKind"):
+        request[field] = {"group": "", "version": "v1", "kind": "Pod"}
+    for field in ("resource", "requestResource"):
+        request[field] = {"group": "", "version": "v1", "resource": "pods"}
+    return body
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     for label, containers in (("4k", 0), ("30k", 5), ("200k", 33)):
@@ -77,6 +103,10 @@ def main():
         with open(os.path.join(OUT, f"review-{label}.json"), "w") as file:
             file.write(body)
         print(f"review-{label}.json: {len(body)} bytes")
+        pod_body = json.dumps(pod_review(json.loads(body)), separators=(",", ":"))
+        with open(os.path.join(OUT, f"review-pod-{label}.json"), "w") as file:
+            file.write(pod_body)
+        print(f"review-pod-{label}.json: {len(pod_body)} bytes")
 
 
 if __name__ == "__main__":

@@ -200,43 +200,47 @@ TEST_F(ImageApprovals, ATagNeverVouchesForADigest) {
   ASSERT_NO_FATAL_FAILURE(file(image_request("web-1-1", "release-one", "registry.example.com/shop/web:1.1")));
   ASSERT_EQ(approve(kRita, "web-1-1", "release-one").exit_code, 0);
   const std::string any_digest = "@sha256:" + std::string(64, '9');
-  const CommandResult pinned = deploy_until_denied(
-      deployment("web", "release-one", 1, "registry.example.com/shop/web:1.1" + any_digest), 10s);
+  const CommandResult pinned =
+      deploy_until_denied(deployment("web", "release-one", 1, "registry.example.com/shop/web:1.1" + any_digest), 10s);
   EXPECT_NE(pinned.err.find("needs an approval under approvals rule \"release\""), std::string::npos)
       << output_of(pinned);
-  EXPECT_EQ(deploy_until_allowed(deployment("web", "release-one", 1, "registry.example.com/shop/web:1.1"), 10s)
-                .exit_code,
-            0);
+  EXPECT_EQ(
+      deploy_until_allowed(deployment("web", "release-one", 1, "registry.example.com/shop/web:1.1"), 10s).exit_code, 0);
 }
 
 // No kubelet runs here: the test plays it, reporting each Pod's image digest.
+// The source's Pods are bare ones of the application, beside its Deployment
+// (scaled to 0): promote reads both, by the application's label.
 TEST_F(ImageApprovals, PromoteRecordsTheDigestTheSourcesPodsReportAndOnlyThatDigestGetsIn) {
   make_namespace("release-staging");
   make_namespace("release-prod");
   const std::string image = "registry.example.com/shop/cart:3";
   const std::string digest = "sha256:" + std::string(64, 'c');
-  admin_apply(deployment("cart", "release-staging", 2, image));
-  const std::vector<std::string> pods = wait_for_pods("release-staging", "cart", 2);
-  ASSERT_EQ(pods.size(), 2U);
+  admin_apply(deployment("cart", "release-staging", 0, image));
+  const std::vector<std::string> pods{"cart-1", "cart-2"};
   for (const std::string& pod : pods) {
-    const CommandResult reported = cluster().kubectl(
-        {"patch", "pod", pod, "-n", "release-staging", "--subresource=status", "--type=merge", "-p",
-         R"({"status":{"containerStatuses":[{"name":"app","image":")" + image +
-             R"(","imageID":"registry.example.com/shop/cart@)" + digest +
-             R"(","ready":true,"restartCount":0,"state":{"running":{}}}]}})"});
+    admin_apply("apiVersion: v1\nkind: Pod\nmetadata: {name: " + pod +
+                ", namespace: release-staging, labels: {app: cart}}\nspec:\n  containers:\n    - name: app\n"
+                "      image: " +
+                image + "\n");
+    const CommandResult reported =
+        cluster().kubectl({"patch", "pod", pod, "-n", "release-staging", "--subresource=status", "--type=merge", "-p",
+                           R"({"status":{"containerStatuses":[{"name":"app","image":")" + image +
+                               R"(","imageID":"registry.example.com/shop/cart@)" + digest +
+                               R"(","ready":true,"restartCount":0,"state":{"running":{}}}]}})"});
     ASSERT_EQ(reported.exit_code, 0) << output_of(reported);
   }
   const CommandResult promoted = windowguard_as(
       kDeveloper, {"promote", "cart-3", "--application", "cart", "--from", "release-staging", "--to", "release-prod"});
   ASSERT_EQ(promoted.exit_code, 0) << output_of(promoted);
-  const CommandResult recorded = cluster().kubectl(
-      {"get", "imageapproval", "cart-3", "-n", "release-prod", "-o", "jsonpath={.spec.images[0]}"});
+  const CommandResult recorded =
+      cluster().kubectl({"get", "imageapproval", "cart-3", "-n", "release-prod", "-o", "jsonpath={.spec.images[0]}"});
   EXPECT_EQ(recorded.out, image + "@" + digest);
   ASSERT_EQ(approve(kRita, "cart-3", "release-prod").exit_code, 0);
   EXPECT_EQ(deploy_until_allowed(deployment("cart", "release-prod", 1, image + "@" + digest), 10s).exit_code, 0);
   for (const std::string& other : {image, image + "@sha256:" + std::string(64, 'd')}) {
-    const CommandResult denied = cluster().kubectl(kDeveloper, {"apply", "-f", "-"},
-                                                   deployment("cart", "release-prod", 1, other));
+    const CommandResult denied =
+        cluster().kubectl(kDeveloper, {"apply", "-f", "-"}, deployment("cart", "release-prod", 1, other));
     EXPECT_NE(denied.err.find("needs an approval under approvals rule \"release-promoted\""), std::string::npos)
         << other << ": " << output_of(denied);
   }

@@ -145,14 +145,15 @@ ControlPlane::ControlPlane(KubeAssets assets) : assets_(std::move(assets)) {
     write_kubeconfig(directory_ / "controller-manager.kubeconfig", "controller-manager");
     wait_until_api_server_ready();
     const std::string manager_kubeconfig = (directory_ / "controller-manager.kubeconfig").string();
-    start("kube-controller-manager",
-          {assets_.kube_controller_manager.string(), "--kubeconfig=" + manager_kubeconfig,
-           "--authentication-kubeconfig=" + manager_kubeconfig, "--authorization-kubeconfig=" + manager_kubeconfig,
-           // Each controller acts as its own service account, as it reaches a webhook in a real cluster.
-           "--use-service-account-credentials=true",
-           "--service-account-private-key-file=" + pki_file("service-accounts.key"),
-           "--root-ca-file=" + pki_file("ca.crt"), "--controllers=*,-service,-cloud-node-lifecycle",
-           "--leader-elect=false", "--bind-address=127.0.0.1", "--secure-port=0"});
+    controller_manager_argv_ = {
+        assets_.kube_controller_manager.string(), "--kubeconfig=" + manager_kubeconfig,
+        "--authentication-kubeconfig=" + manager_kubeconfig, "--authorization-kubeconfig=" + manager_kubeconfig,
+        // Each controller acts as its own service account, as it reaches a webhook in a real cluster.
+        "--use-service-account-credentials=true",
+        "--service-account-private-key-file=" + pki_file("service-accounts.key"),
+        "--root-ca-file=" + pki_file("ca.crt"), "--controllers=*,-service,-cloud-node-lifecycle",
+        "--leader-elect=false", "--bind-address=127.0.0.1", "--secure-port=0"};
+    start("kube-controller-manager", controller_manager_argv_);
     wait_until(
         "the controller manager made the default service account",
         [this] {
@@ -211,18 +212,30 @@ void ControlPlane::stop_api_server() {
   }
 }
 
-void ControlPlane::start_api_server() {
-  const fs::path log = directory_ / "kube-apiserver.log";
+void ControlPlane::restart(const std::string& name, const std::vector<std::string>& argv) {
+  const fs::path log = directory_ / (name + ".log");
   const int output = open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
   const int input = open("/dev/null", O_RDONLY | O_CLOEXEC);
-  for (auto& [name, process] : processes_) {
-    if (name == "kube-apiserver" && !process) {
-      process = std::make_unique<ChildProcess>(api_server_argv_, input, output, output);
+  for (auto& [started, process] : processes_) {
+    if (started == name) {
+      if (process) {
+        process->stop(10s);
+      }
+      process = std::make_unique<ChildProcess>(argv, input, output, output);
     }
   }
   close(output);
   close(input);
+}
+
+void ControlPlane::start_api_server() {
+  restart("kube-apiserver", api_server_argv_);
   wait_until_api_server_ready();
+  // The controller manager outlives an outage but its controllers stop
+  // acting (seen: no ServiceAccount in a new namespace, no Pods for a new
+  // ReplicaSet, 30 s on): start it again, as the tests after an outage need
+  // controllers that work.
+  restart("kube-controller-manager", controller_manager_argv_);
 }
 
 void ControlPlane::wait_until(const std::string& what, const std::function<bool()>& ready,

@@ -66,7 +66,8 @@ class ControlPlane {
   unsigned short api_server_port() const { return api_server_port_; }
 
   // Stops the API server (an outage: etcd and the controller manager stay),
-  // and starts it again on the same port, waiting (bounded) until it is ready.
+  // and starts it again on the same port, waiting (bounded) until it is
+  // ready; then starts the controller manager again.
   void stop_api_server();
   void start_api_server();
 
@@ -83,6 +84,9 @@ class ControlPlane {
   std::filesystem::path kubeconfig_for(const Identity& who);
   void write_kubeconfig(const std::filesystem::path& path, const std::string& certificate_name) const;
   void start(const std::string& name, const std::vector<std::string>& argv);
+  // Stops the process started as `name`, if it runs, and starts `argv` in
+  // its place, appending to its log.
+  void restart(const std::string& name, const std::vector<std::string>& argv);
   void wait_until_api_server_ready();
   void wait_until(const std::string& what, const std::function<bool()>& ready, std::chrono::seconds timeout);
   std::string log_tails() const;
@@ -93,6 +97,7 @@ class ControlPlane {
   unsigned short api_server_port_ = 0;
   std::vector<std::pair<std::string, std::unique_ptr<ChildProcess>>> processes_;  // in start order
   std::vector<std::string> api_server_argv_;
+  std::vector<std::string> controller_manager_argv_;
   std::map<std::string, std::filesystem::path> certificate_kubeconfigs_;  // by user and groups
 };
 
