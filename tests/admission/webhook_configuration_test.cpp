@@ -146,6 +146,27 @@ TEST(WebhookConfiguration, AConfiguredWorkloadIsSentAsADeploymentIs) {
       << updates;
 }
 
+// The API server allows 64 matchConditions: however many kinds and trusted
+// requesters a policy names, windowguard renders two.
+TEST(WebhookConfiguration, ManyKindsAndRequestersStillMakeTwoMatchConditions) {
+  core::Settings settings;
+  for (int i = 0; i < 100; ++i) {
+    settings.workloads.push_back({"example.com",
+                                  "v1",
+                                  "kind" + std::to_string(i) + "s",
+                                  "Kind" + std::to_string(i),
+                                  core::ResourceShape::Workload,
+                                  {"spec", "t" + std::to_string(i)},
+                                  {},
+                                  false});
+    settings.trusted_requesters.push_back("robot-" + std::to_string(i));
+    settings.trusted_requesters.push_back("team-" + std::to_string(i) + "-*");
+  }
+  const YAML::Node webhook = webhook_of(render_webhook_configuration(settings, service_client(), "test"));
+  EXPECT_EQ(webhook["matchConditions"].size(), 2U);
+  EXPECT_NE(condition(webhook, "a-governed-request").find("request.resource.resource == 'kind99s'"), std::string::npos);
+}
+
 // WindowException writes go to a webhook of their own: every create and
 // update, whoever makes it and in whatever namespace, to the same client.
 TEST(WebhookConfiguration, EveryWriteToWindowguardsObjectsIsSentWithoutPreFilter) {

@@ -29,6 +29,11 @@ kind: WindowPolicy
 settings:
   superAdminGroups: [system:masters]
   warnBeforeMinutes: 30
+  trustedRequesters: ["system:serviceaccount:argo-rollouts:argo-rollouts"]
+  workloads:
+    - {group: argoproj.io, version: v1alpha1, resource: rollouts, kind: Rollout, template: spec.template,
+       replicas: spec.replicas, scale: true}
+    - {group: example.com, version: v1, resource: batchruns, kind: BatchRun, template: spec.run.podTemplate}
 windows:
   - name: change-freeze
     type: blackout

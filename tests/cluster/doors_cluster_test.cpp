@@ -145,5 +145,116 @@ TEST_F(Cluster, ImageRulesReadEveryPodTemplate) {
   EXPECT_EQ(pinned.exit_code, 0) << output_of(pinned);
 }
 
+// Two kinds of settings.workloads, as CRDs: Argo Rollouts' shape (a
+// Deployment's paths and a scale subresource) and one whose template lies
+// elsewhere.  The rendered configuration sends their governed requests and
+// skips the rest, through branches the real API server evaluates.
+std::string crd(const std::string& group, const std::string& plural, const std::string& kind,
+                const std::string& version, bool scale) {
+  std::string text = "apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata: {name: " + plural +
+                     "." + group + "}\nspec:\n  group: " + group +
+                     "\n  scope: Namespaced\n  names: {plural: " + plural +
+                     ", singular: " + plural.substr(0, plural.size() - 1) + ", kind: " + kind +
+                     "}\n  versions:\n    - name: " + version +
+                     "\n      served: true\n      storage: true\n      schema:\n        openAPIV3Schema:\n"
+                     "          type: object\n          x-kubernetes-preserve-unknown-fields: true\n";
+  if (scale) {
+    text +=
+        "      subresources:\n        scale: {specReplicasPath: .spec.replicas, statusReplicasPath: "
+        ".status.replicas}\n";
+  }
+  return text;
+}
+
+std::string rollout(const std::string& name, const std::string& ns, int replicas, const std::string& image) {
+  return "apiVersion: argoproj.io/v1alpha1\nkind: Rollout\nmetadata: {name: " + name + ", namespace: " + ns +
+         ", labels: {app: " + name + "}}\nspec:\n  replicas: " + std::to_string(replicas) +
+         "\n  template:\n    metadata: {labels: {app: " + name +
+         "}}\n    spec:\n      containers: [{name: app, image: \"" + image + "\"}]\n";
+}
+
+std::string batch_run(const std::string& name, const std::string& ns, const std::string& image,
+                      const std::string& note) {
+  return "apiVersion: example.com/v1\nkind: BatchRun\nmetadata: {name: " + name + ", namespace: " + ns +
+         ", labels: {app: " + name + "}}\nspec:\n  note: " + note +
+         "\n  run:\n    podTemplate:\n      spec:\n        containers: [{name: app, image: \"" + image + "\"}]\n";
+}
+
+TEST_F(Cluster, ConfiguredWorkloadKindsAreGovernedAsDeploymentsAre) {
+  const std::string ns = "frozen-rollouts";
+  admin_apply(crd("argoproj.io", "rollouts", "Rollout", "v1alpha1", true) + "---\n" +
+              crd("example.com", "batchruns", "BatchRun", "v1", false));
+  const CommandResult established = cluster().kubectl({"wait", "--for=condition=Established", "--timeout=30s",
+                                                       "crd/rollouts.argoproj.io", "crd/batchruns.example.com"});
+  ASSERT_EQ(established.exit_code, 0) << output_of(established);
+  make_namespace(ns);
+  admin_apply(
+      "apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata: {name: custom-workloads, namespace: " + ns +
+      "}\nrules:\n  - {apiGroups: [argoproj.io, example.com], resources: [rollouts, rollouts/scale, "
+      "batchruns], verbs: [\"*\"]}\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\n"
+      "metadata: {name: custom-workloads, namespace: " +
+      ns +
+      "}\nroleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: custom-workloads}\n"
+      "subjects: [{apiGroup: rbac.authorization.k8s.io, kind: User, name: dev}]\n---\n"
+      "apiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata: {name: rollouts-controller, "
+      "namespace: " +
+      ns +
+      "}\nroleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: edit}\n"
+      "subjects: [{kind: ServiceAccount, name: argo-rollouts, namespace: argo-rollouts}]\n");
+  admin_apply(rollout("shop", ns, 2, "nginx:1.25") + "---\n" + batch_run("nightly", ns, "nginx:1.25", "first"));
+  const std::vector<GovernedRow> rows{
+      {"a Rollout created",
+       {"create", "-f", "-"},
+       "new",
+       {"deploy of Rollout frozen-rollouts/new is blocked by blackout window \"change-freeze\""},
+       rollout("new", ns, 1, "nginx:1.25")},
+      {"a Rollout's new image",
+       {"apply", "-f", "-"},
+       "shop",
+       {"deploy of Rollout frozen-rollouts/shop is blocked"},
+       rollout("shop", ns, 2, "nginx:1.26")},
+      {"a Rollout scaled to 0 by its scale subresource",
+       {"scale", "rollout.argoproj.io/shop", "--replicas=0", "-n", ns},
+       "shop",
+       {"hibernate of Rollout frozen-rollouts/shop is blocked"}},
+      {"a Rollout deleted",
+       {"delete", "rollout.argoproj.io/shop", "-n", ns, "--wait=false"},
+       "shop",
+       {"delete of Rollout frozen-rollouts/shop is blocked"}},
+      {"a BatchRun's template, where its settings say it is",
+       {"apply", "-f", "-"},
+       "nightly",
+       {"deploy of BatchRun frozen-rollouts/nightly is blocked"},
+       batch_run("nightly", ns, "nginx:1.26", "first")},
+  };
+  for (const GovernedRow& row : rows) {
+    expect_denied_and_reviewed(row);
+  }
+  // Not governed, so not sent: a label, a scale between non-zero counts, a
+  // BatchRun field beside its template.
+  const std::size_t shop_before = decisions_about(kDeveloper.user, "shop");
+  const std::size_t nightly_before = decisions_about(kDeveloper.user, "nightly");
+  for (const std::vector<std::string>& arguments :
+       {std::vector<std::string>{"label", "rollout.argoproj.io/shop", "tier=front", "-n", ns},
+        std::vector<std::string>{"scale", "rollout.argoproj.io/shop", "--replicas=3", "-n", ns}}) {
+    const CommandResult result = cluster().kubectl(kDeveloper, arguments);
+    EXPECT_EQ(result.exit_code, 0) << arguments[0] << ": " << output_of(result);
+  }
+  const CommandResult noted =
+      cluster().kubectl(kDeveloper, {"apply", "-f", "-"}, batch_run("nightly", ns, "nginx:1.25", "second"));
+  EXPECT_EQ(noted.exit_code, 0) << output_of(noted);
+  expect_denied_and_reviewed(
+      {"marker", {"apply", "-f", "-"}, "nightly", {}, batch_run("nightly", ns, "nginx:1.27", "x")});
+  EXPECT_EQ(decisions_about(kDeveloper.user, "shop"), shop_before) << "an UPDATE that is not governed was sent";
+  EXPECT_EQ(decisions_about(kDeveloper.user, "nightly"), nightly_before + 1)
+      << "an UPDATE that is not governed was sent";
+  // The Rollouts controller is trusted, as the Deployment controller is: it
+  // makes the ReplicaSets of a rollout that began before the freeze.
+  const CommandResult replicas =
+      cluster().kubectl(Identity::impersonating("system:serviceaccount:argo-rollouts:argo-rollouts"),
+                        {"apply", "-f", "-"}, workload("ReplicaSet", "shop-7d9c4b6f5", ns));
+  EXPECT_EQ(replicas.exit_code, 0) << output_of(replicas);
+}
+
 }  // namespace
 }  // namespace windowguard::testing
