@@ -162,6 +162,42 @@ TEST_F(ManifestFiles, AManifestIsCheckedAsItsCreate) {
   EXPECT_EQ(allowed.code, kExitOk) << allowed.err;
 }
 
+// The doors beside the workloads, as `kubectl apply` would send them; a
+// policy's settings.workloads kind too.
+TEST_F(ManifestFiles, PodsJobsCronJobsAndConfiguredKindsAreCheckedToo) {
+  const std::string doors =
+      write("doors.yaml",
+            "apiVersion: v1\nkind: Pod\nmetadata: {name: sneaky, namespace: prod-eu-1, labels: {app: api}}\n"
+            "spec:\n  containers: [{name: app, image: nginx:latest}]\n---\n"
+            "apiVersion: batch/v1\nkind: Job\nmetadata: {name: migrate, namespace: prod-eu-1}\n"
+            "spec:\n  template:\n    metadata: {labels: {app: api}}\n    spec:\n      restartPolicy: Never\n"
+            "      containers: [{name: app, image: nginx:1.25}]\n---\n"
+            "apiVersion: batch/v1\nkind: CronJob\nmetadata: {name: nightly, namespace: prod-eu-1, labels: {app: api}}\n"
+            "spec:\n  schedule: \"0 2 * * *\"\n  jobTemplate:\n    spec:\n      template:\n        spec:\n"
+            "          restartPolicy: Never\n          containers: [{name: app, image: nginx:1.25}]\n---\n"
+            "apiVersion: argoproj.io/v1alpha1\nkind: Rollout\nmetadata: {name: shop, namespace: prod-eu-1}\n"
+            "spec:\n  template:\n    spec:\n      containers: [{name: app, image: nginx:1.25}]\n");
+  const CheckRun denied = check({"--policies", kTestPolicies, "--manifest", doors, "--at", kSaturday});
+  EXPECT_EQ(denied.code, kExitDenied) << denied.err;
+  for (const char* line : {"DENIED: deploy of Pod prod-eu-1/sneaky is blocked",
+                           "DENIED: deploy of Job prod-eu-1/migrate", "DENIED: deploy of CronJob prod-eu-1/nightly"}) {
+    EXPECT_NE(denied.out.find(line), std::string::npos) << denied.out;
+  }
+  EXPECT_NE(denied.err.find("not governed, so not decided: argoproj.io/v1alpha1 Rollout shop"), std::string::npos)
+      << denied.err;
+  std::filesystem::create_directories(directory_ / "policies");
+  write("policies/policy.yaml",
+        "apiVersion: windowguard.dev/v1\nkind: WindowPolicy\nsettings:\n  workloads:\n    - {group: argoproj.io, "
+        "version: v1alpha1, resource: rollouts, kind: Rollout,"
+        " template: spec.template}\nwindows:\n  - name: freeze\n    type: blackout\n    durations:\n"
+        "      - once: {from: \"2024-05-04 00:00\", to: \"2024-05-05 00:00\"}\n"
+        "bindings:\n  - windows: [freeze]\n    environments: [prod-eu-1]\n");
+  const CheckRun configured =
+      check({"--policies", (directory_ / "policies").string(), "--manifest", doors, "--at", kSaturday});
+  EXPECT_NE(configured.out.find("DENIED: deploy of Rollout prod-eu-1/shop is blocked"), std::string::npos)
+      << configured.out << configured.err;
+}
+
 TEST_F(ManifestFiles, AnOldManifestMakesAnUpdate) {
   const std::string ns = "  namespace: prod-eu-1\n";
   const std::string before = write("before.yaml", deployment_yaml(2, "nginx:1.25", ns));
