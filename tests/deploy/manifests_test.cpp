@@ -205,15 +205,27 @@ std::vector<std::string> permissions_of(const YAML::Node& role) {
 // whom the platform team binds itself.
 TEST_F(Manifests, TheExceptionRolesGrantWhatEachPartyNeedsAndNoMore) {
   EXPECT_EQ(permissions_of(object("ClusterRole/windowguard-webhook")),
-            (std::vector<std::string>{"windowguard.dev windowexceptions get", "windowguard.dev windowexceptions list",
-                                      "windowguard.dev windowexceptions watch", "windowguard.dev imageapprovals get",
-                                      "windowguard.dev imageapprovals list", "windowguard.dev imageapprovals watch",
+            (std::vector<std::string>{"windowguard.dev windowexceptions get",
+                                      "windowguard.dev windowexceptions list",
+                                      "windowguard.dev windowexceptions watch",
+                                      "windowguard.dev imageapprovals get",
+                                      "windowguard.dev imageapprovals list",
+                                      "windowguard.dev imageapprovals watch",
                                       "windowguard.dev windowexceptions/status patch",
-                                      "windowguard.dev imageapprovals/status patch", " namespaces get",
-                                      " namespaces list", " namespaces watch", " pods get", " pods list",
-                                      "apps deployments get", "apps deployments list", "apps statefulsets get",
-                                      "apps statefulsets list", "apps daemonsets get", "apps daemonsets list",
-                                      "apps replicasets get", "apps replicasets list"}));
+                                      "windowguard.dev imageapprovals/status patch",
+                                      " namespaces get",
+                                      " namespaces list",
+                                      " namespaces watch",
+                                      " pods get",
+                                      " pods list",
+                                      "apps deployments get",
+                                      "apps deployments list",
+                                      "apps statefulsets get",
+                                      "apps statefulsets list",
+                                      "apps daemonsets get",
+                                      "apps daemonsets list",
+                                      "apps replicasets get",
+                                      "apps replicasets list"}));
   const YAML::Node binding = object("ClusterRoleBinding/windowguard-webhook");
   EXPECT_EQ(binding["subjects"][0]["kind"].as<std::string>(), "ServiceAccount");
   EXPECT_EQ(binding["subjects"][0]["name"].as<std::string>(), "windowguard");

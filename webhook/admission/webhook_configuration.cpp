@@ -112,7 +112,9 @@ std::string governed_update_expression(const core::Settings& settings) {
   ? (has(oldObject.spec.replicas) && oldObject.spec.replicas != 0) !=
     (has(object.spec.replicas) && object.spec.replicas != 0)
 )";
-  const core::GovernedResource* default_workload = nullptr;
+  // Every kind with a Deployment's paths, or with its template and no count
+  // (a left-out count is 1 on both sides), shares the last branch.
+  const core::GovernedResource& deployment = core::builtin_governed_resources().front();
   for (const core::GovernedResource* resource : core::governed_resources(settings)) {
     switch (resource->shape) {
       case core::ResourceShape::Pod:
@@ -129,13 +131,8 @@ std::string governed_update_expression(const core::Settings& settings) {
 )";
         break;
       case core::ResourceShape::Workload:
-        // The first kind is a Deployment: every kind with its paths, or with
-        // its template and no count (a left-out count is 1 on both sides),
-        // shares the last branch.
-        if (default_workload == nullptr) {
-          default_workload = resource;
-        } else if (resource->template_path != default_workload->template_path ||
-                   (!resource->replicas_path.empty() && resource->replicas_path != default_workload->replicas_path)) {
+        if (resource->template_path != deployment.template_path ||
+            (!resource->replicas_path.empty() && resource->replicas_path != deployment.replicas_path)) {
           expression += "  : " + resource_test(*resource) + "\n  ? " + workload_update(*resource) + "\n";
         }
         break;
@@ -144,7 +141,7 @@ std::string governed_update_expression(const core::Settings& settings) {
         break;
     }
   }
-  return expression + "  : " + workload_update(*default_workload) + ")";
+  return expression + "  : " + workload_update(deployment) + ")";
 }
 
 // The requests each kind is sent: docs/admission.md's table.

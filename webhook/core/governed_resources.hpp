@@ -37,8 +37,9 @@ struct GovernedResource {
   friend bool operator==(const GovernedResource&, const GovernedResource&) = default;
 };
 
-// Deployments, StatefulSets, DaemonSets, ReplicaSets, Pods, Jobs, CronJobs
-// and Namespaces.
+// Deployments (first: the shape the other workload kinds are compared
+// with), StatefulSets, DaemonSets, ReplicaSets, Pods, Jobs, CronJobs and
+// Namespaces.
 const std::vector<GovernedResource>& builtin_governed_resources();
 
 // The built-in kinds, then settings.workloads.
