@@ -1,14 +1,15 @@
 #pragma once
-// The audit annotations of one response: each key at most once, so the
-// storage is one slot per key and setting one can never overflow it, however
-// many keys are added to AuditKey (docs/admission.md, "What people see").
+// The audit annotations of one response: each key at most once, so room for
+// one entry per key is room enough, however many keys are added to AuditKey
+// (docs/admission.md, "What people see").
 #include <array>
-#include <bitset>
 #include <cstddef>
 #include <initializer_list>
 #include <string>
 #include <string_view>
 #include <utility>
+
+#include <boost/container/static_vector.hpp>
 
 namespace windowguard::admission {
 
@@ -45,36 +46,46 @@ class AuditAnnotations {
     }
   }
 
-  // Replaces the key's value if it has one.
+  // Replaces the key's value if it has one.  Each key holds one entry, so
+  // the entries never outnumber the keys, and setting one never overflows.
+  // They are kept in AuditKey's order.
   void set(AuditKey key, std::string value) {
-    const auto slot = static_cast<std::size_t>(key);
-    values_[slot] = std::move(value);
-    present_.set(slot);
+    auto at = entries_.begin();
+    while (at != entries_.end() && at->first < key) {
+      ++at;
+    }
+    if (at != entries_.end() && at->first == key) {
+      at->second = std::move(value);
+    } else {
+      entries_.emplace(at, key, std::move(value));
+    }
   }
 
   // Null when the key is not set.
   [[nodiscard]] const std::string* find(AuditKey key) const {
-    const auto slot = static_cast<std::size_t>(key);
-    return present_.test(slot) ? &values_[slot] : nullptr;
+    for (const auto& [held, text] : entries_) {
+      if (held == key) {
+        return &text;
+      }
+    }
+    return nullptr;
   }
 
-  [[nodiscard]] bool empty() const { return present_.none(); }
+  [[nodiscard]] bool empty() const { return entries_.empty(); }
 
   // Calls visit(name, value) for each key set, in AuditKey's order.
   template <typename Visit>
   void for_each(Visit&& visit) const {
-    for (std::size_t slot = 0; slot < kAuditKeyCount; ++slot) {
-      if (present_.test(slot)) {
-        visit(audit_key_name(static_cast<AuditKey>(slot)), values_[slot]);
-      }
+    for (const auto& [key, value] : entries_) {
+      visit(audit_key_name(key), value);
     }
   }
 
   friend bool operator==(const AuditAnnotations&, const AuditAnnotations&) = default;
 
  private:
-  std::array<std::string, kAuditKeyCount> values_;
-  std::bitset<kAuditKeyCount> present_;
+  // Held inline, so that a request allocates no list.
+  boost::container::static_vector<std::pair<AuditKey, std::string>, kAuditKeyCount> entries_;
 };
 
 }  // namespace windowguard::admission

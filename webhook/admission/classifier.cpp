@@ -45,29 +45,29 @@ ObjectLabels labels_of_selector(std::string_view selector) {
   return labels;
 }
 
-// The count at `path` (its last member) of an object, or `when_absent` when
-// the member holding it is there without it: a workload's count defaults to 1
-// (the API server fills it in before admission), while an autoscaling/v1
-// Scale omits a count of 0.  None for a kind without a count.
-std::optional<std::int64_t> replicas_of(const Value* object, const core::FieldPath& path, std::int64_t when_absent) {
-  if (path.empty()) {
-    return std::nullopt;
+// The member that holds `path`'s last name (the root itself for a path of
+// one name).
+const Value* holder_at(const Value* root, const core::FieldPath& path) {
+  const Value* at = root;
+  for (std::size_t i = 0; i + 1 < path.size(); ++i) {
+    at = json_member(at, path[i]);
   }
-  const Value* holder = object;
-  for (std::size_t i = 0; i + 1 < path.size() && holder != nullptr; ++i) {
-    holder = json_member(holder, path[i]);
-  }
+  return at;
+}
+
+// The count named `name` in `holder`, or `when_absent` when the holder is
+// there without it: a workload's count defaults to 1 (the API server fills
+// it in before admission), while an autoscaling/v1 Scale omits a count of 0.
+std::optional<std::int64_t> replicas_of(const Value* holder, std::string_view name, std::int64_t when_absent) {
   if (holder == nullptr) {
     return std::nullopt;
   }
-  const Value* replicas = json_member(holder, path.back());
+  const Value* replicas = json_member(holder, name);
   if (replicas == nullptr || replicas->IsNull()) {
     return when_absent;
   }
   return replicas->IsInt64() ? std::optional(replicas->GetInt64()) : std::nullopt;
 }
-
-const core::FieldPath kScaleReplicas{"spec", "replicas"};
 
 constexpr std::int64_t kWorkloadDefaultReplicas = 1;
 constexpr std::int64_t kScaleOmittedReplicas = 0;
@@ -152,27 +152,29 @@ void classify_replicas(std::optional<std::int64_t> before, std::optional<std::in
   }
 }
 
-const Value* pod_spec_of(const Value* object, const core::FieldPath& template_path) {
-  return json_member(at_path(object, template_path), "spec");
-}
-
-// A deploy runs the new pod spec in place of the old.
-void add_deploy(const AdmissionRequest& request, const core::FieldPath& template_path, std::string reason,
-                Classification& result) {
+// A deploy runs the new pod template's spec in place of the old one's (a
+// Pod is its own template; a CREATE has no old one).
+void add_deploy(const Value* template_new, const Value* template_old, std::string reason, Classification& result) {
   result.actions.push_back(core::Action::Deploy);
   result.reason = std::move(reason);
-  result.pod_spec =
-      template_path.empty() ? json_member(request.object, "spec") : pod_spec_of(request.object, template_path);
-  if (request.operation == Operation::Update) {
-    result.old_pod_spec = template_path.empty() ? json_member(request.old_object, "spec")
-                                                : pod_spec_of(request.old_object, template_path);
-  }
+  result.pod_spec = json_member(template_new, "spec");
+  result.old_pod_spec = json_member(template_old, "spec");
+}
+
+void add_deploy(const AdmissionRequest& request, const core::FieldPath& template_path, std::string reason,
+                Classification& result) {
+  add_deploy(at_path(request.object, template_path), at_path(request.old_object, template_path), std::move(reason),
+             result);
 }
 
 void classify_workload_update(const AdmissionRequest& request, const core::Settings& settings,
                               const core::GovernedResource& workload, Classification& result) {
-  switch (template_change(at_path(request.object, workload.template_path),
-                          at_path(request.old_object, workload.template_path), settings)) {
+  const core::FieldPath& template_path = workload.template_path;
+  const Value* template_holder_new = holder_at(request.object, template_path);
+  const Value* template_holder_old = holder_at(request.old_object, template_path);
+  const Value* template_new = json_member(template_holder_new, template_path.back());
+  const Value* template_old = json_member(template_holder_old, template_path.back());
+  switch (template_change(template_new, template_old, settings)) {
     case TemplateChange::None:
       break;
     case TemplateChange::RestartOnly:
@@ -180,11 +182,20 @@ void classify_workload_update(const AdmissionRequest& request, const core::Setti
       result.reason = "pod template restart annotation changed";
       break;
     case TemplateChange::Other:
-      add_deploy(request, workload.template_path, core::dotted(workload.template_path) + " changed", result);
+      add_deploy(template_new, template_old, core::dotted(workload.template_path) + " changed", result);
       break;
   }
-  classify_replicas(replicas_of(request.old_object, workload.replicas_path, kWorkloadDefaultReplicas),
-                    replicas_of(request.object, workload.replicas_path, kWorkloadDefaultReplicas), result);
+  const core::FieldPath& replicas_path = workload.replicas_path;
+  if (!replicas_path.empty()) {
+    // A Deployment's count lies beside its template, in `spec`: read once.
+    const bool beside =
+        std::equal(template_path.begin(), template_path.end() - 1, replicas_path.begin(), replicas_path.end() - 1);
+    classify_replicas(replicas_of(beside ? template_holder_old : holder_at(request.old_object, replicas_path),
+                                  replicas_path.back(), kWorkloadDefaultReplicas),
+                      replicas_of(beside ? template_holder_new : holder_at(request.object, replicas_path),
+                                  replicas_path.back(), kWorkloadDefaultReplicas),
+                      result);
+  }
   if (result.actions.empty()) {
     result.reason = "neither spec.template nor a scale to or from zero changed";
   }
@@ -312,8 +323,8 @@ void classify_templated(const AdmissionRequest& request, const core::Settings& s
     }
     result.application = application_of(result.labels, settings);
     if (request.operation == Operation::Update) {
-      classify_replicas(replicas_of(request.old_object, kScaleReplicas, kScaleOmittedReplicas),
-                        replicas_of(request.object, kScaleReplicas, kScaleOmittedReplicas), result);
+      classify_replicas(replicas_of(json_member(request.old_object, "spec"), "replicas", kScaleOmittedReplicas),
+                        replicas_of(json_member(request.object, "spec"), "replicas", kScaleOmittedReplicas), result);
     }
     if (result.actions.empty()) {
       result.reason = "scale between non-zero replica counts";
