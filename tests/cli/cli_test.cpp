@@ -113,6 +113,14 @@ const WarningCase kWarningCases[] = {
      "    approvers: {superAdmins: false, users: [bob, bob]}\n",
      "DIR/p.yaml:4:11: warning: approvals rule \"prod-release\" requires 2 approvals but its approvers are 1 user and "
      "no groups: no image can ever be approved under it\n"},
+    // A list from when trustedRequesters replaced the defaults.
+    {"trusted-restated",
+     "settings:\n  trustedRequesters: [system:kube-scheduler, ci-bot, \"system:node:*\"]\n"
+     "windows:\n  - name: w\n    type: blackout\n    durations:\n      - daily: {from: \"01:00\", to: \"02:00\"}\n"
+     "bindings:\n  - windows: [w]\n    environments: [prod]\n",
+     "DIR: warning: settings.trustedRequesters restates requesters that are always trusted (system:kube-scheduler, "
+     "system:node:*): Kubernetes' own controllers are a built-in base that no policy can drop; list only the "
+     "requesters to add\n"},
     {"bound-nowhere",
      "windows:\n  - name: lonely\n    type: blackout\n    durations:\n      - daily: {from: \"01:00\", to: "
      "\"02:00\"}\n",
