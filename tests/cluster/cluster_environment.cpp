@@ -156,6 +156,48 @@ void ClusterEnvironment::install_windowguard_objects() {
       throw std::runtime_error("kubectl " + arguments.front() + " failed: " + done.err);
     }
   }
+  install_configured_workload_kinds();
+}
+
+// The kinds of the policy's settings.workloads, as CRDs, and what docs/policy.md
+// asks for them: the webhook may list them, to see what a promotion's source
+// runs.  Rollouts have Argo Rollouts' shape (a Deployment's paths and a scale
+// subresource); a BatchRun keeps its template elsewhere.
+void ClusterEnvironment::install_configured_workload_kinds() {
+  const auto crd = [](const std::string& group, const std::string& plural, const std::string& kind,
+                      const std::string& version, bool scale) {
+    std::string text =
+        "apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata: {name: " + plural + "." +
+        group + "}\nspec:\n  group: " + group + "\n  scope: Namespaced\n  names: {plural: " + plural +
+        ", singular: " + plural.substr(0, plural.size() - 1) + ", kind: " + kind +
+        "}\n  versions:\n    - name: " + version +
+        "\n      served: true\n      storage: true\n      schema:\n        openAPIV3Schema:\n"
+        "          type: object\n          x-kubernetes-preserve-unknown-fields: true\n";
+    if (scale) {
+      text +=
+          "      subresources:\n        scale: {specReplicasPath: .spec.replicas, statusReplicasPath: "
+          ".status.replicas}\n";
+    }
+    return text;
+  };
+  const std::string grant =
+      "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: {name: "
+      "windowguard-configured-workloads}\n"
+      "rules:\n  - {apiGroups: [argoproj.io], resources: [rollouts], verbs: [get, list]}\n"
+      "  - {apiGroups: [example.com], resources: [batchruns], verbs: [get, list]}\n---\n"
+      "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding\n"
+      "metadata: {name: windowguard-configured-workloads}\n"
+      "roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: windowguard-configured-workloads}\n"
+      "subjects: [{apiGroup: rbac.authorization.k8s.io, kind: User, name: " +
+      std::string(kWebhookUser) + "}]\n";
+  const CommandResult applied = cluster_->kubectl(
+      {"apply", "-f", "-"}, crd("argoproj.io", "rollouts", "Rollout", "v1alpha1", true) + "---\n" +
+                                crd("example.com", "batchruns", "BatchRun", "v1", false) + "---\n" + grant);
+  const CommandResult established = cluster_->kubectl({"wait", "--for=condition=Established", "--timeout=30s",
+                                                       "crd/rollouts.argoproj.io", "crd/batchruns.example.com"});
+  if (applied.exit_code != 0 || established.exit_code != 0) {
+    throw std::runtime_error("the configured workload kinds were not installed: " + applied.err + established.err);
+  }
 }
 
 void ClusterEnvironment::start_webhook() {

@@ -40,6 +40,7 @@ class ClusterEnvironment : public ::testing::Environment {
  private:
   std::filesystem::path policies() const;
   void install_windowguard_objects();
+  void install_configured_workload_kinds();
   void register_webhook();
 
   std::string skip_reason_;

@@ -145,27 +145,11 @@ TEST_F(Cluster, ImageRulesReadEveryPodTemplate) {
   EXPECT_EQ(pinned.exit_code, 0) << output_of(pinned);
 }
 
-// Two kinds of settings.workloads, as CRDs: Argo Rollouts' shape (a
-// Deployment's paths and a scale subresource) and one whose template lies
-// elsewhere.  The rendered configuration sends their governed requests and
-// skips the rest, through branches the real API server evaluates.
-std::string crd(const std::string& group, const std::string& plural, const std::string& kind,
-                const std::string& version, bool scale) {
-  std::string text = "apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata: {name: " + plural +
-                     "." + group + "}\nspec:\n  group: " + group +
-                     "\n  scope: Namespaced\n  names: {plural: " + plural +
-                     ", singular: " + plural.substr(0, plural.size() - 1) + ", kind: " + kind +
-                     "}\n  versions:\n    - name: " + version +
-                     "\n      served: true\n      storage: true\n      schema:\n        openAPIV3Schema:\n"
-                     "          type: object\n          x-kubernetes-preserve-unknown-fields: true\n";
-  if (scale) {
-    text +=
-        "      subresources:\n        scale: {specReplicasPath: .spec.replicas, statusReplicasPath: "
-        ".status.replicas}\n";
-  }
-  return text;
-}
-
+// The two kinds of the cluster policy's settings.workloads (installed as CRDs
+// by the environment): Argo Rollouts' shape (a Deployment's paths and a scale
+// subresource) and one whose template lies elsewhere.  The rendered
+// configuration sends their governed requests and skips the rest, through
+// branches the real API server evaluates.
 std::string rollout(const std::string& name, const std::string& ns, int replicas, const std::string& image) {
   return "apiVersion: argoproj.io/v1alpha1\nkind: Rollout\nmetadata: {name: " + name + ", namespace: " + ns +
          ", labels: {app: " + name + "}}\nspec:\n  replicas: " + std::to_string(replicas) +
@@ -182,11 +166,6 @@ std::string batch_run(const std::string& name, const std::string& ns, const std:
 
 TEST_F(Cluster, ConfiguredWorkloadKindsAreGovernedAsDeploymentsAre) {
   const std::string ns = "frozen-rollouts";
-  admin_apply(crd("argoproj.io", "rollouts", "Rollout", "v1alpha1", true) + "---\n" +
-              crd("example.com", "batchruns", "BatchRun", "v1", false));
-  const CommandResult established = cluster().kubectl({"wait", "--for=condition=Established", "--timeout=30s",
-                                                       "crd/rollouts.argoproj.io", "crd/batchruns.example.com"});
-  ASSERT_EQ(established.exit_code, 0) << output_of(established);
   make_namespace(ns);
   admin_apply(
       "apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata: {name: custom-workloads, namespace: " + ns +
