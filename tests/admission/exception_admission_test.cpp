@@ -90,6 +90,27 @@ TEST(ExceptionAdmission, AForgedRequesterASelfApprovalAndAChangedSpecAreRefused)
   EXPECT_EQ(changed.message, "the spec of an exception cannot change: cancel it and request a new one");
 }
 
+// The reproduction: an approver's patch that adds their approval and also
+// writes the summary windowguard keeps ("2/2", "in force").
+TEST(ExceptionAdmission, AnApproversStatusWriteChangesNothingButTheirApproval) {
+  const std::string filed = object(kSpec, "");
+  const std::string bob = R"({"user":"bob","at":"2026-12-05T18:01:00Z","groups":["sre-leads"]})";
+  std::string spoofed = object(kSpec, bob);
+  spoofed.replace(spoofed.rfind("]}}"), 3, R"(],"approved":"2/2","state":"in force"}})");
+  const AdmissionDecision refused =
+      decide(review("UPDATE", "status", "bob", R"("sre-leads","system:authenticated")", spoofed, filed));
+  EXPECT_FALSE(refused.allowed);
+  EXPECT_EQ(refused.message,
+            "status.approved and status.state are windowguard's to write: your status update may add or remove your "
+            "own approval and change nothing else");
+  // The same summary, unchanged beside the approval, is not a change.
+  std::string summarised = object(kSpec, "");
+  summarised.replace(summarised.rfind("]}}"), 3, R"(],"approved":"0/1","state":"pending"}})");
+  std::string approved = object(kSpec, bob);
+  approved.replace(approved.rfind("]}}"), 3, R"(],"approved":"0/1","state":"pending"}})");
+  EXPECT_TRUE(decide(review("UPDATE", "status", "bob", R"("sre-leads")", approved, summarised)).allowed);
+}
+
 TEST(ExceptionAdmission, AMalformedObjectIsRefusedNamingTheField) {
   const AdmissionDecision no_until = decide(review(
       "CREATE", "", "alice", "",

@@ -158,6 +158,29 @@ TEST_F(Cluster, AForgedRequesterIsRefused) {
       << output_of(too_long);
 }
 
+// The reproduction: an approver's patch that also wrote "2/2 in force" was
+// accepted, and kubectl showed it until windowguard rewrote it.
+TEST_F(Cluster, AnApproverCannotWriteTheSummaryWindowguardKeeps) {
+  make_namespace("frozen-summary");
+  const CommandResult filed =
+      cluster().kubectl(kDeveloper, {"create", "-f", "-"},
+                        exception_request("inc-9", "frozen-summary", "dev", std::chrono::system_clock::now() + 1h));
+  ASSERT_EQ(filed.exit_code, 0) << output_of(filed);
+  EXPECT_EQ(columns_within("inc-9", "frozen-summary", "0/1 pending", 10s), "0/1 pending");
+  std::string spoofed = approval_patch("lena", R"("sre-leads")");
+  spoofed.replace(spoofed.rfind("}}"), 2, R"(,"approved":"2/2","state":"in force"}})");
+  const CommandResult refused = patch_status(kLeadLena, "inc-9", "frozen-summary", spoofed);
+  EXPECT_NE(refused.exit_code, 0);
+  EXPECT_NE(refused.err.find(kRefused), std::string::npos) << output_of(refused);
+  EXPECT_NE(refused.err.find("status.approved and status.state are windowguard's to write"), std::string::npos)
+      << output_of(refused);
+  EXPECT_EQ(columns_within("inc-9", "frozen-summary", "0/1 pending", 1s), "0/1 pending");
+  const CommandResult approved =
+      patch_status(kLeadLena, "inc-9", "frozen-summary", approval_patch("lena", R"("sre-leads")"));
+  ASSERT_EQ(approved.exit_code, 0) << output_of(approved);
+  EXPECT_EQ(columns_within("inc-9", "frozen-summary", "1/1 in force", 10s), "1/1 in force");
+}
+
 TEST_F(Cluster, AnExceptionStopsCountingAtItsUntil) {
   make_namespace("frozen-brief");
   const auto until = std::chrono::system_clock::now() + 20s;

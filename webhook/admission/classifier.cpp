@@ -77,37 +77,6 @@ bool is_restart_annotation(std::string_view key, const core::Settings& settings)
          settings.restart_annotations.end();
 }
 
-// Whether `a` and `b` are equal as JSON objects once the members that `skip`
-// accepts are left out of both.
-template <typename Skip>
-bool equal_objects_except(const Value* a, const Value* b, Skip skip) {
-  const auto kept_members = [&](const Value* object) {
-    std::size_t count = 0;
-    if (object != nullptr && object->IsObject()) {
-      for (const auto& member : object->GetObject()) {
-        count += skip(json_text(member.name)) ? 0 : 1;
-      }
-    }
-    return count;
-  };
-  if (kept_members(a) != kept_members(b)) {
-    return false;
-  }
-  if (a == nullptr || !a->IsObject()) {
-    return true;  // both empty
-  }
-  for (const auto& member : a->GetObject()) {
-    if (skip(json_text(member.name))) {
-      continue;
-    }
-    const Value* other = json_member(b, json_text(member.name));
-    if (other == nullptr || !same_json(member.value, *other)) {
-      return false;
-    }
-  }
-  return true;
-}
-
 // What an update did to the pod template.
 enum class TemplateChange { None, RestartOnly, Other };
 

@@ -29,6 +29,11 @@ bool spec_changed(const AdmissionRequest& request) {
   return !same_json(*spec, *old_spec);
 }
 
+bool status_beside_approvals_changed(const AdmissionRequest& request) {
+  return !equal_objects_except(json_member(request.object, "status"), json_member(request.old_object, "status"),
+                               [](std::string_view key) { return key == "approvals"; });
+}
+
 // The object and old object a write of this kind carries, decoded.
 template <typename Object>
 struct DecodedWrite {
@@ -123,14 +128,17 @@ AdmissionDecision review_object_write(const core::Policy& policy, const Admissio
   const bool by_windowguard = !windowguard_user.empty() && request.username == windowguard_user;
   const bool changed = write_kind != core::WriteKind::Create && write_kind != core::WriteKind::Delete &&
                        request.object != nullptr && request.old_object != nullptr && spec_changed(request);
+  const bool status_changed =
+      write_kind == core::WriteKind::UpdateStatus && status_beside_approvals_changed(request);
   const std::optional<std::string> refusal =
       image_approval ? refuse_image_approval(policy, request,
                                              core::ImageApprovalWrite{write_kind, request.username, groups, now,
-                                                                      nullptr, nullptr, changed, by_windowguard},
+                                                                      nullptr, nullptr, changed, by_windowguard,
+                                                                      status_changed},
                                              source)
                      : refuse_exception(policy, request,
                                         core::ExceptionWrite{write_kind, request.username, groups, now, nullptr,
-                                                             nullptr, changed, by_windowguard});
+                                                             nullptr, changed, by_windowguard, status_changed});
   result.allowed = !refusal.has_value();
   const std::string subject = std::string(operation_name(request.operation)) + " of " + std::string(kind) + " " +
                               std::string(request.namespace_name) + "/" + std::string(request.name);

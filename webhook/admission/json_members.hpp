@@ -40,4 +40,35 @@ std::string json_string_at(const rapidjson::Value* object, std::initializer_list
 // server have it), so that equal objects compare in one pass.
 bool same_json(const rapidjson::Value& a, const rapidjson::Value& b);
 
+// Whether `a` and `b` are equal as JSON objects once the members that `skip`
+// accepts are left out of both.
+template <typename Skip>
+bool equal_objects_except(const rapidjson::Value* a, const rapidjson::Value* b, Skip skip) {
+  const auto kept_members = [&](const rapidjson::Value* object) {
+    std::size_t count = 0;
+    if (object != nullptr && object->IsObject()) {
+      for (const auto& member : object->GetObject()) {
+        count += skip(json_text(member.name)) ? 0 : 1;
+      }
+    }
+    return count;
+  };
+  if (kept_members(a) != kept_members(b)) {
+    return false;
+  }
+  if (a == nullptr || !a->IsObject()) {
+    return true;  // both empty
+  }
+  for (const auto& member : a->GetObject()) {
+    if (skip(json_text(member.name))) {
+      continue;
+    }
+    const rapidjson::Value* other = json_member(b, json_text(member.name));
+    if (other == nullptr || !same_json(member.value, *other)) {
+      return false;
+    }
+  }
+  return true;
+}
+
 }  // namespace windowguard::admission

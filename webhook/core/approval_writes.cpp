@@ -83,6 +83,10 @@ std::optional<std::string> refuse_status_change(const StatusChange& change, cons
     return same ? std::nullopt
                 : std::optional<std::string>("windowguard keeps the approved and state fields; it never approves");
   }
+  if (change.status_beside_approvals_changed) {
+    return "status.approved and status.state are windowguard's to write: your status update may add or remove your "
+           "own approval and change nothing else";
+  }
   if (const Approval* added = the_one_more(after, before)) {
     if (added->user != change.username) {
       return "the approval is for " + in_quotes(added->user) + ", but you are " + in_quotes(change.username) +

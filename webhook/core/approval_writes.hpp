@@ -33,6 +33,9 @@ struct StatusChange {
   // status.state): it may change the status but for its approvals.
   bool by_windowguard = false;
   std::string_view object_kind;  // "exception", "image approval"
+  // The status changes beside its approvals (status.approved, status.state,
+  // anything else): windowguard's alone to write.
+  bool status_beside_approvals_changed = false;
 };
 
 // Why an approval added by its own approver is refused by the object's

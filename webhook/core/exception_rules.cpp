@@ -107,7 +107,7 @@ std::optional<std::string> refuse_exception_write(const Policy& policy, const Ex
       [&] {
         const StatusChange change{
             write.username,           write.groups,         write.now,  &write.old_object->approvals,
-            &write.object->approvals, write.by_windowguard, "exception"};
+            &write.object->approvals, write.by_windowguard, "exception", write.status_beside_approvals_changed};
         return refuse_status_change(change,
                                     [&](const Approval& approval) { return refuse_approver(policy, write, approval); });
       });

@@ -27,6 +27,8 @@ struct ExceptionWrite {
   // The write is windowguard's own (keeping status.approved and
   // status.state): it may change the status but for its approvals.
   bool by_windowguard = false;
+  // UpdateStatus: the status changes beside its approvals.
+  bool status_beside_approvals_changed = false;
 };
 
 // Why the write is refused, in words for whoever made it; nullopt when it is

@@ -121,7 +121,7 @@ std::optional<std::string> refuse_image_approval_write(const Policy& policy, con
       [&] {
         const StatusChange change{
             write.username,           write.groups,         write.now,       &write.old_object->approvals,
-            &write.object->approvals, write.by_windowguard, "image approval"};
+            &write.object->approvals, write.by_windowguard, "image approval", write.status_beside_approvals_changed};
         return refuse_status_change(change,
                                     [&](const Approval& approval) { return refuse_approver(policy, write, approval); });
       });

@@ -39,6 +39,8 @@ struct ImageApprovalWrite {
   const ImageApproval* old_object = nullptr;  // Update, UpdateStatus
   bool spec_changed = false;
   bool by_windowguard = false;
+  // UpdateStatus: the status changes beside its approvals.
+  bool status_beside_approvals_changed = false;
   // A Create with promotedFrom: what the application runs in that namespace
   // now, or why it could not be read.
   std::optional<RunningImages> running_in_source = std::nullopt;
