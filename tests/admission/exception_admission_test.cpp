@@ -129,9 +129,21 @@ TEST(ExceptionAdmission, AMalformedObjectIsRefusedNamingTheField) {
             "unhibernate");
 }
 
-TEST(ExceptionAdmission, ADeleteIsLeftToRbac) {
-  const AdmissionDecision cancelled = decide(review("DELETE", "", "alice", "", "", object(kSpec, "")));
-  EXPECT_TRUE(cancelled.allowed) << cancelled.message;
+// A request belongs to its people: its requester, an approver of it, a
+// super admin, and the controllers that empty a deleted namespace may cancel
+// it; a colleague with the same RBAC may not.
+TEST(ExceptionAdmission, OnlyItsPeopleMayCancelARequest) {
+  const std::string filed = object(kSpec, "");
+  EXPECT_TRUE(decide(review("DELETE", "", "alice", "", "", filed)).allowed);
+  EXPECT_TRUE(decide(review("DELETE", "", "bob", R"("sre-leads")", "", filed)).allowed);
+  EXPECT_TRUE(decide(review("DELETE", "", "root", R"("system:masters")", "", filed)).allowed);
+  EXPECT_TRUE(
+      decide(review("DELETE", "", "system:serviceaccount:kube-system:namespace-controller", "", "", filed)).allowed);
+  const AdmissionDecision refused = decide(review("DELETE", "", "mallory", R"("developers")", "", filed));
+  EXPECT_FALSE(refused.allowed);
+  EXPECT_EQ(refused.message,
+            "only its requester (\"alice\"), an approver of it or a super admin may cancel this exception; you are "
+            "\"mallory\"");
 }
 
 TEST(WindowExceptionJson, DefaultsFromToCreationAndUsersToTheRequester) {

@@ -146,8 +146,14 @@ TEST(ImageApprovalAdmission, APromotedDigestRunsInTheSourceWhenAPodReportsIt) {
   EXPECT_TRUE(decide(review("CREATE", "", "alice", "", promotion, ""), reported).allowed);
 }
 
-TEST(ImageApprovalAdmission, ADeleteIsLeftToRbac) {
-  EXPECT_TRUE(decide(review("DELETE", "", "mallory", "", "", object(spec(), ""))).allowed);
+TEST(ImageApprovalAdmission, OnlyItsPeopleMayCancelARequest) {
+  const std::string filed = object(spec(), "");
+  EXPECT_TRUE(decide(review("DELETE", "", "alice", "", "", filed)).allowed);
+  const AdmissionDecision refused = decide(review("DELETE", "", "mallory", "", "", filed));
+  EXPECT_FALSE(refused.allowed);
+  EXPECT_EQ(refused.message,
+            "only its requester (\"alice\"), an approver of it or a super admin may cancel this image approval; you "
+            "are \"mallory\"");
 }
 
 }  // namespace

@@ -167,10 +167,13 @@ TEST(WebhookConfiguration, ManyKindsAndRequestersStillMakeTwoMatchConditions) {
   EXPECT_NE(condition(webhook, "a-governed-request").find("request.resource.resource == 'kind99s'"), std::string::npos);
 }
 
-// WindowException writes go to a webhook of their own: every create and
-// update, whoever makes it and in whatever namespace, to the same client.
-TEST(WebhookConfiguration, EveryWriteToWindowguardsObjectsIsSentWithoutPreFilter) {
+// Writes to windowguard's own objects go to a webhook of their own: every
+// create, update and delete, in whatever namespace, to the same client,
+// whoever makes it but Kubernetes' own controllers.  A policy's trusted
+// requesters are sent: a trusted CI token must not file requests unchecked.
+TEST(WebhookConfiguration, EveryWriteToWindowguardsObjectsIsSentButKubernetesOwn) {
   core::Settings settings;
+  settings.trusted_requesters = {"ci-bot"};
   const YAML::Node webhooks =
       YAML::Load(render_webhook_configuration(settings, service_client(), "test").yaml)["webhooks"];
   ASSERT_EQ(webhooks.size(), 2U);
@@ -179,10 +182,15 @@ TEST(WebhookConfiguration, EveryWriteToWindowguardsObjectsIsSentWithoutPreFilter
   EXPECT_EQ(covered_by(exceptions),
             (std::vector<std::string>{
                 "windowguard.dev windowexceptions CREATE", "windowguard.dev windowexceptions UPDATE",
-                "windowguard.dev windowexceptions/status CREATE", "windowguard.dev windowexceptions/status UPDATE",
+                "windowguard.dev windowexceptions DELETE", "windowguard.dev windowexceptions/status CREATE",
+                "windowguard.dev windowexceptions/status UPDATE", "windowguard.dev windowexceptions/status DELETE",
                 "windowguard.dev imageapprovals CREATE", "windowguard.dev imageapprovals UPDATE",
-                "windowguard.dev imageapprovals/status CREATE", "windowguard.dev imageapprovals/status UPDATE"}));
-  EXPECT_FALSE(exceptions["matchConditions"]);
+                "windowguard.dev imageapprovals DELETE", "windowguard.dev imageapprovals/status CREATE",
+                "windowguard.dev imageapprovals/status UPDATE", "windowguard.dev imageapprovals/status DELETE"}));
+  ASSERT_EQ(exceptions["matchConditions"].size(), 1U);
+  const std::string skipped = exceptions["matchConditions"][0]["expression"].as<std::string>();
+  EXPECT_NE(skipped.find("'system:serviceaccount:kube-system:namespace-controller'"), std::string::npos);
+  EXPECT_EQ(skipped.find("ci-bot"), std::string::npos) << skipped;
   EXPECT_FALSE(exceptions["namespaceSelector"]);
   EXPECT_EQ(exceptions["failurePolicy"].as<std::string>(), "Fail");
   EXPECT_EQ(exceptions["clientConfig"]["service"]["path"].as<std::string>(), "/validate");

@@ -181,6 +181,29 @@ TEST_F(Cluster, AnApproverCannotWriteTheSummaryWindowguardKeeps) {
   EXPECT_EQ(columns_within("inc-9", "frozen-summary", "1/1 in force", 10s), "1/1 in force");
 }
 
+// The reproduction: a developer with `edit` deleted someone else's approved
+// request.  Now only its requester, an approver of it or a super admin may,
+// and a namespace that holds requests is still deleted whole.
+TEST_F(Cluster, ARequestBelongsToItsPeople) {
+  make_namespace("frozen-owned");
+  file_and_approve("alice-fix", "frozen-owned", std::chrono::system_clock::now() + 1h);
+  const CommandResult colleague =
+      cluster().kubectl(kOnCall, {"delete", "windowexception", "alice-fix", "-n", "frozen-owned"});
+  EXPECT_NE(colleague.exit_code, 0);
+  EXPECT_NE(colleague.err.find(kRefused), std::string::npos) << output_of(colleague);
+  EXPECT_NE(colleague.err.find("only its requester (\"dev\"), an approver of it or a super admin may cancel this "
+                               "exception; you are \"olivia\""),
+            std::string::npos)
+      << output_of(colleague);
+  const CommandResult approver =
+      cluster().kubectl(kLeadLena, {"delete", "windowexception", "alice-fix", "-n", "frozen-owned"});
+  EXPECT_EQ(approver.exit_code, 0) << output_of(approver);
+  file_and_approve("left-behind", "frozen-owned", std::chrono::system_clock::now() + 1h);
+  const CommandResult deleted = cluster().kubectl({"delete", "namespace", "frozen-owned", "--timeout=60s"});
+  EXPECT_EQ(deleted.exit_code, 0) << output_of(deleted);
+  EXPECT_NE(cluster().kubectl({"get", "namespace", "frozen-owned"}).exit_code, 0);
+}
+
 TEST_F(Cluster, AnExceptionStopsCountingAtItsUntil) {
   make_namespace("frozen-brief");
   const auto until = std::chrono::system_clock::now() + 20s;

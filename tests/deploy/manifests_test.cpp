@@ -242,8 +242,9 @@ TEST_F(Manifests, TheExceptionRolesGrantWhatEachPartyNeedsAndNoMore) {
   EXPECT_EQ(permissions_of(approver),
             (std::vector<std::string>{
                 "windowguard.dev windowexceptions get", "windowguard.dev windowexceptions list",
-                "windowguard.dev windowexceptions watch", "windowguard.dev imageapprovals get",
-                "windowguard.dev imageapprovals list", "windowguard.dev imageapprovals watch",
+                "windowguard.dev windowexceptions watch", "windowguard.dev windowexceptions delete",
+                "windowguard.dev imageapprovals get", "windowguard.dev imageapprovals list",
+                "windowguard.dev imageapprovals watch", "windowguard.dev imageapprovals delete",
                 "windowguard.dev windowexceptions/status get", "windowguard.dev windowexceptions/status update",
                 "windowguard.dev windowexceptions/status patch", "windowguard.dev imageapprovals/status get",
                 "windowguard.dev imageapprovals/status update", "windowguard.dev imageapprovals/status patch"}));

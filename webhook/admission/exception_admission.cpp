@@ -46,6 +46,13 @@ template <typename Object, typename Decode>
 DecodedWrite<Object> decode_write(const AdmissionRequest& request, core::WriteKind kind, Decode decode) {
   DecodedWrite<Object> decoded;
   if (kind == core::WriteKind::Delete) {
+    // A DELETE carries the object deleted as its oldObject.  One that cannot
+    // be read is still deleted by those who may delete any request.
+    if (request.old_object != nullptr) {
+      if (auto old_object = decode(*request.old_object)) {
+        decoded.old_object = std::move(old_object).value();
+      }
+    }
     return decoded;
   }
   if (request.object == nullptr) {
@@ -128,17 +135,16 @@ AdmissionDecision review_object_write(const core::Policy& policy, const Admissio
   const bool by_windowguard = !windowguard_user.empty() && request.username == windowguard_user;
   const bool changed = write_kind != core::WriteKind::Create && write_kind != core::WriteKind::Delete &&
                        request.object != nullptr && request.old_object != nullptr && spec_changed(request);
-  const bool status_changed =
-      write_kind == core::WriteKind::UpdateStatus && status_beside_approvals_changed(request);
+  const bool status_changed = write_kind == core::WriteKind::UpdateStatus && status_beside_approvals_changed(request);
   const std::optional<std::string> refusal =
-      image_approval ? refuse_image_approval(policy, request,
-                                             core::ImageApprovalWrite{write_kind, request.username, groups, now,
-                                                                      nullptr, nullptr, changed, by_windowguard,
-                                                                      status_changed},
-                                             source)
-                     : refuse_exception(policy, request,
-                                        core::ExceptionWrite{write_kind, request.username, groups, now, nullptr,
-                                                             nullptr, changed, by_windowguard, status_changed});
+      image_approval
+          ? refuse_image_approval(policy, request,
+                                  core::ImageApprovalWrite{write_kind, request.username, groups, now, nullptr, nullptr,
+                                                           changed, by_windowguard, status_changed},
+                                  source)
+          : refuse_exception(policy, request,
+                             core::ExceptionWrite{write_kind, request.username, groups, now, nullptr, nullptr, changed,
+                                                  by_windowguard, status_changed});
   result.allowed = !refusal.has_value();
   const std::string subject = std::string(operation_name(request.operation)) + " of " + std::string(kind) + " " +
                               std::string(request.namespace_name) + "/" + std::string(request.name);

@@ -281,9 +281,12 @@ constexpr const char* kSelection = R"(    namespaceSelector:
     matchConditions:
 )";
 
-// WindowException writes: every one is checked, whoever makes it (no
-// trusted requester is skipped, no update pre-filtered), in every namespace.
-// DELETE (cancelling a request) is left to RBAC.
+// Writes to WindowExceptions and ImageApprovals, cancellations (DELETE)
+// included: every one is checked, in every namespace, whoever makes it but
+// Kubernetes' own controllers (the namespace controller and the garbage
+// collector delete what a namespace holds).  A policy's own trusted
+// requesters are checked: a trusted CI token must not file or approve
+// requests unchecked.
 constexpr const char* kExceptionsHead = R"(  - name: exceptions.windowguard.dev
     admissionReviewVersions: [v1]
     sideEffects: None
@@ -297,10 +300,12 @@ constexpr const char* kExceptionsHead = R"(  - name: exceptions.windowguard.dev
 constexpr const char* kExceptionsRules = R"(    rules:
       - apiGroups: [windowguard.dev]
         apiVersions: [v1]
-        operations: [CREATE, UPDATE]
+        operations: [CREATE, UPDATE, DELETE]
         resources: [windowexceptions, windowexceptions/status, imageapprovals, imageapprovals/status]
         scope: Namespaced
-)";
+    matchConditions:
+      - name: not-kubernetes-own-controller
+        expression: )";
 
 }  // namespace
 
@@ -348,6 +353,8 @@ WebhookConfiguration render_webhook_configuration(const core::Settings& settings
   out += kExceptionsHead;
   append_client_config(out, client);
   out += kExceptionsRules;
+  append_block(out, trusted_expression(trusted_conditions(core::Settings::builtin_trusted_requesters())),
+               "          ");
   return rendered;
 }
 

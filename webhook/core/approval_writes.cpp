@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "core/exception_standing.hpp"
+#include "core/exemption_index.hpp"
 #include "core/time_text.hpp"
 
 namespace windowguard::core {
@@ -105,11 +107,10 @@ std::optional<std::string> refuse_status_change(const StatusChange& change, cons
 }
 
 std::optional<std::string> refuse_write_of_kind(WriteKind kind, bool spec_changed, std::string_view object_kind,
-                                                const std::function<std::optional<std::string>()>& create_check,
-                                                const std::function<std::optional<std::string>()>& status_check) {
+                                                const WriteChecks& checks) {
   switch (kind) {
     case WriteKind::Create:
-      return create_check();
+      return checks.create_check();
     case WriteKind::Update:
     case WriteKind::UpdateStatus:
       if (spec_changed) {
@@ -118,11 +119,25 @@ std::optional<std::string> refuse_write_of_kind(WriteKind kind, bool spec_change
       if (kind == WriteKind::Update) {
         return std::nullopt;  // metadata; the status is its subresource's
       }
-      return status_check();
+      return checks.status_check();
     case WriteKind::Delete:
-      return std::nullopt;  // cancelling is left to RBAC
+      return checks.delete_check();
   }
   return std::nullopt;
+}
+
+std::optional<std::string> refuse_cancel(const Policy& policy, std::string_view username,
+                                         std::span<const std::string_view> groups, std::string_view requested_by,
+                                         std::string_view object_kind, const ApproverTest& is_approver) {
+  if (username == requested_by || policy.exemptions().is_trusted(username)) {
+    return std::nullopt;
+  }
+  const std::vector<std::string> owned(groups.begin(), groups.end());
+  if (is_among(policy, People{true, {}, {}}, username, owned) || is_approver(username, owned)) {
+    return std::nullopt;
+  }
+  return "only its requester (" + in_quotes(requested_by) + "), an approver of it or a super admin may cancel this " +
+         std::string(object_kind) + "; you are " + in_quotes(username);
 }
 
 }  // namespace windowguard::core

@@ -51,11 +51,26 @@ std::string describe_people(const Policy& policy, const People& people);
 // Why the status update is refused; nullopt when accepted.
 std::optional<std::string> refuse_status_change(const StatusChange& change, const ApproverCheck& refuse_approver);
 
-// Why an update or a delete is refused, before its status is looked at:
-// a spec never changes (a changed request is a new request), and a delete
-// is left to RBAC.  `status_check` judges an UpdateStatus.
+// Why a write is refused, by its kind: a spec never changes (a changed
+// request is a new request); `create_check` judges a Create,
+// `status_check` an UpdateStatus, `delete_check` a Delete.
+struct WriteChecks {
+  std::function<std::optional<std::string>()> create_check;
+  std::function<std::optional<std::string>()> status_check;
+  std::function<std::optional<std::string>()> delete_check;
+};
 std::optional<std::string> refuse_write_of_kind(WriteKind kind, bool spec_changed, std::string_view object_kind,
-                                                const std::function<std::optional<std::string>()>& create_check,
-                                                const std::function<std::optional<std::string>()>& status_check);
+                                                const WriteChecks& checks);
+
+// Whether the people (a user and their groups) may approve the request.
+using ApproverTest = std::function<bool(std::string_view user, std::span<const std::string> groups)>;
+
+// Why a delete (a cancellation) of a request is refused: it is allowed to
+// its requester, a super admin, a trusted requester (the namespace
+// controller and the garbage collector delete what a namespace holds), and
+// whoever `is_approver` accepts; to nobody else, whatever RBAC allows.
+std::optional<std::string> refuse_cancel(const Policy& policy, std::string_view username,
+                                         std::span<const std::string_view> groups, std::string_view requested_by,
+                                         std::string_view object_kind, const ApproverTest& is_approver);
 
 }  // namespace windowguard::core

@@ -22,7 +22,7 @@ struct ExceptionWrite {
   std::span<const std::string_view> groups;
   Instant now;
   const WindowException* object = nullptr;      // Create, Update, UpdateStatus
-  const WindowException* old_object = nullptr;  // Update, UpdateStatus
+  const WindowException* old_object = nullptr;  // Update, UpdateStatus, Delete (null: unreadable)
   bool spec_changed = false;                    // Update, UpdateStatus: the spec differs from the old one
   // The write is windowguard's own (keeping status.approved and
   // status.state): it may change the status but for its approvals.

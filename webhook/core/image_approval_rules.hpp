@@ -36,7 +36,7 @@ struct ImageApprovalWrite {
   std::span<const std::string_view> groups;
   Instant now;
   const ImageApproval* object = nullptr;      // Create, Update, UpdateStatus
-  const ImageApproval* old_object = nullptr;  // Update, UpdateStatus
+  const ImageApproval* old_object = nullptr;  // Update, UpdateStatus, Delete (null: unreadable)
   bool spec_changed = false;
   bool by_windowguard = false;
   // UpdateStatus: the status changes beside its approvals.
