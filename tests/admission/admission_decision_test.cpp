@@ -430,6 +430,15 @@ TEST(AdmissionDecision, WarnsWhenABlockStartsSoon) {
                                      "2024-05-03 22:00 UTC), in 15 min, by blackout window \"weekend-freeze\""});
 }
 
+TEST(AdmissionDecision, ABlockUnderAMinuteAwayIsNotSaidToBeInZeroMinutes) {
+  const AdmissionDecision decision = decide_review(fixture("generated/deployment-create.json"), "2024-05-03T21:59:01Z");
+  EXPECT_TRUE(decision.allowed);
+  EXPECT_EQ(decision.warnings,
+            std::vector<std::string>{"windowguard: deploy will be blocked from Sat 2024-05-04 00:00 CEST (Fri "
+                                     "2024-05-03 22:00 UTC), in less than a minute, by blackout window "
+                                     "\"weekend-freeze\""});
+}
+
 // A maintenance window blocks by closing, and the warning says so.
 TEST(AdmissionDecision, WarnsWhenAMaintenanceWindowClosesSoon) {
   const std::string body = replace_all(fixture("generated/deployment-set-image.json"), "prod-eu-1", "batch");

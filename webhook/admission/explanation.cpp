@@ -214,7 +214,8 @@ std::vector<std::string> warnings_for(const core::Policy& policy, const core::De
     const auto minutes_left = std::chrono::duration_cast<core::minutes>(decision.upcoming->starts - at).count();
     std::string warning = "windowguard: " + action_text + " will be blocked from ";
     append_local_and_utc(warning, decision.upcoming->starts, window.schedule.zone());
-    warning += ", in " + std::to_string(minutes_left) + " min, ";
+    // Whole minutes round down: under one reads "less than a minute", not "0 min".
+    warning += minutes_left == 0 ? ", in less than a minute, " : ", in " + std::to_string(minutes_left) + " min, ";
     // A maintenance window does not block when it starts: its closing does.
     warning += window.type == core::WindowType::Blackout ? "by " : "when ";
     append_window_label(warning, window);
