@@ -140,6 +140,20 @@ TEST_F(ImageAdmission, AnImagePolicyRefusesLatestWithItsMessage) {
   EXPECT_EQ(annotation(decision, AuditKey::RefusedImages), "nginx (no-latest)");
 }
 
+// An image no approval could let in gets no suggestion to request one.
+TEST_F(ImageAdmission, ARefusedImageIsNotSuggestedForApproval) {
+  const core::ImageApprovalBook book;
+  const std::string latest =
+      replace_all(fixture("generated/deployment-set-image.json"), R"("image": "nginx:1.26")", R"("image": "nginx")");
+  const AdmissionDecision decision = decide(latest, &book, *policy_);
+  EXPECT_FALSE(decision.allowed);
+  EXPECT_EQ(decision.message,
+            "deploy of Deployment prod-eu-1/api is denied by its images. Image nginx needs an approval under "
+            "approvals rule \"prod-release\": no ImageApproval of api in prod-eu-1 names it. Image nginx is refused by "
+            "image policy \"no-latest\": it matches the fail condition {tag: latest}. Pin a version.");
+  EXPECT_EQ(decision.message.find("windowguard image request"), std::string::npos);
+}
+
 TEST_F(ImageAdmission, ScalingNeedsNoApproval) {
   const core::ImageApprovalBook book;
   EXPECT_TRUE(decide(fixture("generated/deployment-scale-to-zero.json"), &book, *policy_).allowed);

@@ -267,7 +267,10 @@ void append_sentence(std::string& text, std::string_view sentence) {
   }
 }
 
-void append_unapproved(std::string& text, const core::UnapprovedImage& image, const RequestSubject& subject) {
+// `refused`: an image policy refuses the image too, so no approval would let
+// it in, and none is suggested.
+void append_unapproved(std::string& text, const core::UnapprovedImage& image, const RequestSubject& subject,
+                       bool refused) {
   text += "Image ";
   text += image.image;
   text += " needs an approval under approvals rule \"";
@@ -275,6 +278,9 @@ void append_unapproved(std::string& text, const core::UnapprovedImage& image, co
   text += "\": ";
   append_sentence(text, image.why);
   const std::string_view environment = subject.classification.environment;
+  if (refused) {
+    return;
+  }
   if (image.request.empty()) {
     text += " Request one with: windowguard image request ";
     text += suggested_request_name(subject.classification.application, image.image);
@@ -340,7 +346,9 @@ std::string explain_image_reasons(const core::ImageVerdict& verdict, const Reque
   std::string text;
   for (const core::UnapprovedImage& image : verdict.unapproved) {
     text += text.empty() ? "" : " ";
-    append_unapproved(text, image, subject);
+    const bool refused = std::any_of(verdict.refused.begin(), verdict.refused.end(),
+                                     [&](const core::RefusedImage& other) { return other.image == image.image; });
+    append_unapproved(text, image, subject, refused);
   }
   for (const core::RefusedImage& image : verdict.refused) {
     text += text.empty() ? "" : " ";
