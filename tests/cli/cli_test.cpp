@@ -28,12 +28,30 @@ VerbRun run(int (*verb)(const Arguments&, std::ostream&, std::ostream&), Argumen
   return {code, out.str(), err.str()};
 }
 
+// The summary counts what a policy holds beside its windows.
+TEST(Lint, TheSummaryCountsApprovalsRulesImagePoliciesAndExceptions) {
+  const std::string directory = ::testing::TempDir() + "windowguard-lint-summary";
+  std::filesystem::create_directories(directory);
+  std::ofstream(directory + "/p.yaml")
+      << "apiVersion: windowguard.dev/v1\nkind: WindowPolicy\n"
+         "windows:\n  - name: w\n    type: blackout\n    durations:\n      - daily: {from: \"01:00\", to: \"02:00\"}\n"
+         "bindings:\n  - windows: [w]\n    environments: [prod]\n"
+         "approvals:\n  - name: release\n    environments: [prod]\n    approvers: {groups: [leads]}\n"
+         "  - name: hotfix\n    environments: [prod]\n    approvers: {groups: [leads]}\n"
+         "imagePolicies:\n  - name: no-latest\n    environments: [prod]\n    fail: [{tag: latest}]\n";
+  const VerbRun result = run(run_lint, {directory, "--at", "2026-11-30T12:00:00Z"});
+  std::filesystem::remove_all(directory);
+  EXPECT_EQ(result.code, kExitOk) << result.err;
+  EXPECT_EQ(result.out, directory + ": valid (1 window, 1 binding, 2 approvals rules, 1 image policy, 0 exceptions)\n");
+}
+
 // At a fixed instant: the examples' one-off launch freeze lies in the past
 // of a later clock, and lint rightly warns that it never occurs again.
 TEST(Lint, TheExamplePoliciesAreValid) {
   const VerbRun result = run(run_lint, {kPolicies, "--at", "2026-11-30T12:00:00Z"});
   EXPECT_EQ(result.code, kExitOk) << result.err;
-  EXPECT_EQ(result.out, kPolicies + ": valid (8 windows, 7 bindings)\n");
+  EXPECT_EQ(result.out,
+            kPolicies + ": valid (8 windows, 7 bindings, 0 approvals rules, 0 image policies, 0 exceptions)\n");
 }
 
 TEST(Lint, ABrokenDirectoryExitsTwoWithEveryErrorLocated) {
@@ -162,7 +180,7 @@ TEST(Lint, APolicyThatEnforcesWhatItSeemsToHasNoWarnings) {
                     {"--strict"});
   EXPECT_EQ(result.code, kExitOk) << result.err;
   EXPECT_EQ(result.err, "");
-  EXPECT_EQ(result.out, "DIR: valid (2 windows, 1 bindings)\n");
+  EXPECT_EQ(result.out, "DIR: valid (2 windows, 1 binding, 0 approvals rules, 0 image policies, 0 exceptions)\n");
 }
 
 // Only lint warns: the verbs that decide and list stay quiet about it.

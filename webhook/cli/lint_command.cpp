@@ -65,7 +65,14 @@ int run_lint(const Arguments& arguments, std::ostream& out, std::ostream& err) {
     const Problem located{where, "warning: " + warning.message};
     err << located.to_string() << '\n';
   }
-  out << directory << ": valid (" << policy.windows().size() << " windows, " << policy.bindings().size() << " bindings";
+  const auto count = [](std::size_t n, const char* one, const char* many) {
+    return std::to_string(n) + " " + (n == 1 ? one : many);
+  };
+  out << directory << ": valid (" << count(policy.windows().size(), "window", "windows") << ", "
+      << count(policy.bindings().size(), "binding", "bindings") << ", "
+      << count(policy.image_rules().approvals.size(), "approvals rule", "approvals rules") << ", "
+      << count(policy.image_rules().image_policies.size(), "image policy", "image policies") << ", "
+      << count(policy.static_exceptions().size(), "exception", "exceptions");
   if (!warnings.empty()) {
     out << ", " << warnings.size() << (warnings.size() == 1 ? " warning" : " warnings");
   }
