@@ -419,6 +419,27 @@ TEST_F(FakeKubectl, PromoteFilesARequestForTheImagesTheApplicationRunsInTheSourc
       << nothing.err;
 }
 
+// People ask for an exception "for a day"; an end in the past is said so,
+// not as "until must be after from".
+TEST_F(FakeKubectl, AnExceptionRequestTakesDaysAndRefusesAnEndInThePast) {
+  const VerbRun day = run(run_exception, {"request", "fix", "-n", "prod", "--windows", "w", "--for", "1d12h", "--from",
+                                          "2030-01-01T00:00:00Z", "--reason", "INC-1: a reason"});
+  ASSERT_EQ(day.code, kExitOk) << day.err;
+  EXPECT_NE(created().find(R"("from":"2030-01-01T00:00:00Z","until":"2030-01-02T12:00:00Z")"), std::string::npos)
+      << created();
+  const VerbRun week = run(
+      run_exception, {"request", "fix", "-n", "prod", "--windows", "w", "--for", "8d", "--reason", "INC-1: a reason"});
+  EXPECT_EQ(week.code, kExitUsage);
+  EXPECT_NE(week.err.find("\"8d\" is neither a Go duration (1h30m) nor whole days of at most 7 (1d, 2d12h)"),
+            std::string::npos)
+      << week.err;
+  const VerbRun past = run(run_exception, {"request", "fix", "-n", "prod", "--windows", "w", "--until",
+                                           "2020-01-01T00:00:00Z", "--reason", "INC-1: a reason"});
+  EXPECT_EQ(past.code, kExitUsage);
+  EXPECT_NE(past.err.find("--until 2020-01-01T00:00:00Z is in the past: give an end to come"), std::string::npos)
+      << past.err;
+}
+
 TEST_F(FakeKubectl, ImageRequestFilesTheRequestInYourName) {
   const VerbRun requested =
       run(run_image, {"request", "web-2", "-n", "prod", "--application", "web", "--image", "web:2", "--image",

@@ -7,6 +7,7 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include <charconv>
 #include <chrono>
 #include <iomanip>
 #include <ostream>
@@ -26,6 +27,31 @@ namespace {
 using admission::json_member;
 using admission::json_string_at;
 
+// A Go duration ("1h30m"), which has no unit of days, or whole days before
+// one ("1d", "2d12h"): people ask for an exception "for a day".
+Result<core::seconds> request_duration(std::string_view text) {
+  const std::size_t day_mark = text.find('d');
+  if (day_mark == std::string_view::npos) {
+    return policy::parse_go_duration(text);
+  }
+  const std::string_view days = text.substr(0, day_mark);
+  int count = 0;
+  const auto [end, problem] = std::from_chars(days.data(), days.data() + days.size(), count);
+  if (days.empty() || problem != std::errc{} || end != days.data() + days.size() || count > 7) {
+    return Problem("\"" + std::string(text) +
+                   "\" is neither a Go duration (1h30m) nor whole days of at most 7 (1d, 2d12h)");
+  }
+  core::seconds total = core::days{count};
+  if (day_mark + 1 < text.size()) {
+    const Result<core::seconds> rest = policy::parse_go_duration(text.substr(day_mark + 1));
+    if (!rest) {
+      return rest.error();
+    }
+    total += *rest;
+  }
+  return total;
+}
+
 int request_exception(const Arguments& arguments, std::ostream& out, std::ostream& err) {
   po::options_description options(
       "usage: windowguard exception request NAME -n NS --windows W[,W...] (--until RFC3339 | --for DURATION)\n"
@@ -40,7 +66,7 @@ int request_exception(const Arguments& arguments, std::ostream& out, std::ostrea
       ("namespace,n", po::value<std::string>(), "its namespace: the environment (required)")    //
       ("windows", po::value<std::string>(), "the windows to lift, comma-separated (required)")  //
       ("until", po::value<std::string>(), "when it ends (RFC 3339)")                            //
-      ("for", po::value<std::string>(), "or how long it lasts from now (1h30m)")                //
+      ("for", po::value<std::string>(), "or how long it lasts from now (1h30m, 1d)")            //
       ("from", po::value<std::string>(), "when it starts (RFC 3339; default now)")              //
       ("applications", po::value<std::string>(), "applications it covers (default all)")        //
       ("actions", po::value<std::string>(), "actions it covers (default all)")                  //
@@ -80,8 +106,12 @@ int request_exception(const Arguments& arguments, std::ostream& out, std::ostrea
       return usage_error(err, "exception request", "--until: " + parsed_until.error().message);
     }
     until = *parsed_until;
+    if (until <= now()) {
+      return usage_error(err, "exception request",
+                         "--until " + values["until"].as<std::string>() + " is in the past: give an end to come");
+    }
   } else {
-    const auto duration = policy::parse_go_duration(values["for"].as<std::string>());
+    const auto duration = request_duration(values["for"].as<std::string>());
     if (!duration) {
       return usage_error(err, "exception request", "--for: " + duration.error().message);
     }
