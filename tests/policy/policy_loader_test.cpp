@@ -59,6 +59,20 @@ const MalformedCase kMalformed[] = {
     type: [blackout
 )yaml",
      {R"(p.yaml:6:1: YAML syntax error: end of sequence flow not found)"}},
+    // yaml-cpp names the symptom; the message adds the likely cause.
+    {"a_tab_in_the_indentation",
+     std::string(kHeader) + "settings:\n  warnBeforeMinutes: 30\n  \tclusterName: x\n",
+     {"p.yaml:5:3: YAML syntax error: illegal tab when looking for indentation (line 5 indents with a tab; YAML "
+      "indents with spaces only)"}},
+    {"a_tab_before_a_list_entry",
+     std::string(kHeader) +
+         "windows:\n  - name: w\n    type: blackout\n    durations:\n\t- daily: {from: \"01:00\", to: \"02:00\"}\n",
+     {"p.yaml:7:2: YAML syntax error: illegal block entry (line 7 indents with a tab; YAML indents with spaces "
+      "only)"}},
+    {"an_indentation_out_of_line",
+     std::string(kHeader) + "windows:\n  - name: w\n    type: blackout\n   durations: []\n",
+     {"p.yaml:6:4: YAML syntax error: end of sequence not found (is this line indented to line up with the entries "
+      "above it?)"}},
     // yaml-cpp 0.7's LoadAll looped forever, allocating, on these (found by
     // tests/fuzz/policy_fuzz); they must be syntax errors at the stray token.
     {"stray_comma", ",\n", {R"(p.yaml:1:1: YAML syntax error: unexpected token here)"}},

@@ -110,7 +110,7 @@ void read_source(const PolicySource& source, CalendarFiles& calendars, PolicyDoc
   try {
     documents = load_yaml_documents(source.text);
   } catch (const YAML::Exception& problem) {
-    reader.report(reader.location_of(problem.mark), "YAML syntax error: " + problem.msg);
+    reader.report(reader.location_of(problem.mark), describe_yaml_error(source.text, problem));
     return;
   }
   for (const YAML::Node& document : documents) {

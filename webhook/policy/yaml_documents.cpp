@@ -44,4 +44,43 @@ std::vector<YAML::Node> load_yaml_documents(const std::string& text) {
   return YAML::LoadAll(text);
 }
 
+namespace {
+
+// The line of `text` numbered `line` (from 0), without its end.
+std::string_view line_at(const std::string& text, int line) {
+  std::size_t start = 0;
+  for (int i = 0; i < line && start != std::string::npos; ++i) {
+    start = text.find('\n', start);
+    start = start == std::string::npos ? start : start + 1;
+  }
+  if (start == std::string::npos || start > text.size()) {
+    return {};
+  }
+  const std::size_t end = text.find('\n', start);
+  return std::string_view(text).substr(start, end == std::string::npos ? std::string::npos : end - start);
+}
+
+bool indents_with_a_tab(std::string_view line) {
+  const std::size_t content = line.find_first_not_of(" \t");
+  return line.substr(0, content).find('\t') != std::string_view::npos;
+}
+
+}  // namespace
+
+std::string describe_yaml_error(const std::string& text, const YAML::Exception& problem) {
+  std::string message = "YAML syntax error: " + problem.msg;
+  const int line = problem.mark.line;
+  for (const int candidate : {line, line - 1}) {
+    if (candidate >= 0 && indents_with_a_tab(line_at(text, candidate))) {
+      return message + " (line " + std::to_string(candidate + 1) +
+             " indents with a tab; YAML indents with spaces only)";
+    }
+  }
+  if (problem.msg.starts_with("end of map not found") || problem.msg.starts_with("end of sequence not found") ||
+      problem.msg.starts_with("illegal map value") || problem.msg.starts_with("illegal block entry")) {
+    return message + " (is this line indented to line up with the entries above it?)";
+  }
+  return message;
+}
+
 }  // namespace windowguard::policy

@@ -14,4 +14,10 @@ namespace windowguard::policy {
 // Throws YAML::Exception (with the mark) like YAML::LoadAll.
 std::vector<YAML::Node> load_yaml_documents(const std::string& text);
 
+// yaml-cpp's message for a syntax error in `text`, with its likely cause
+// where yaml-cpp names only the symptom ("end of map not found"): a tab in
+// the indentation of the line, or of the line before it, or an indentation
+// that does not line up.
+std::string describe_yaml_error(const std::string& text, const YAML::Exception& problem);
+
 }  // namespace windowguard::policy
