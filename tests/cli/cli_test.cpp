@@ -139,6 +139,13 @@ const WarningCase kWarningCases[] = {
      "DIR: warning: settings.trustedRequesters restates requesters that are always trusted (system:kube-scheduler, "
      "system:node:*): Kubernetes' own controllers are a built-in base that no policy can drop; list only the "
      "requesters to add\n"},
+    // YAML reads what follows " #" as a comment: the message was cut short.
+    {"message-cut-by-a-comment",
+     "windows:\n  - name: w\n    type: blackout\n    durations:\n      - daily: {from: \"01:00\", to: \"02:00\"}\n"
+     "    message: Frozen. Ask #release-managers for an exception.\n"
+     "bindings:\n  - windows: [w]\n    environments: [prod]\n",
+     "DIR/p.yaml:8:14: warning: window \"w\" message ends at \" #\": YAML reads \"#release-managers for an "
+     "exception.\" as a comment; quote the text to keep it\n"},
     {"bound-nowhere",
      "windows:\n  - name: lonely\n    type: blackout\n    durations:\n      - daily: {from: \"01:00\", to: "
      "\"02:00\"}\n",

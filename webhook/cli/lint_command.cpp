@@ -57,6 +57,9 @@ int run_lint(const Arguments& arguments, std::ostream& out, std::ostream& err) {
     return kExitUsage;
   }
   const core::Policy& policy = *result->policy;
+  for (const Problem& warning : result->text_warnings) {
+    err << Problem{warning.where, "warning: " + warning.message}.to_string() << '\n';
+  }
   const std::vector<core::PolicyWarning> warnings = core::find_policy_warnings(policy, *now);
   for (const core::PolicyWarning& warning : warnings) {
     const Location where = warning.window          ? result->window_locations[*warning.window]
@@ -73,11 +76,12 @@ int run_lint(const Arguments& arguments, std::ostream& out, std::ostream& err) {
       << count(policy.image_rules().approvals.size(), "approvals rule", "approvals rules") << ", "
       << count(policy.image_rules().image_policies.size(), "image policy", "image policies") << ", "
       << count(policy.static_exceptions().size(), "exception", "exceptions");
-  if (!warnings.empty()) {
-    out << ", " << warnings.size() << (warnings.size() == 1 ? " warning" : " warnings");
+  const std::size_t warned = warnings.size() + result->text_warnings.size();
+  if (warned != 0) {
+    out << ", " << warned << (warned == 1 ? " warning" : " warnings");
   }
   out << ")\n";
-  return strict && !warnings.empty() ? kExitUsage : kExitOk;
+  return strict && warned != 0 ? kExitUsage : kExitOk;
 }
 
 }  // namespace windowguard::cli

@@ -16,6 +16,8 @@ struct LoadedPolicy {
   // messages about a window.
   std::vector<Location> window_locations;
   std::vector<Location> approval_rule_locations;  // by approvals rule, for lint's warnings
+  // How the files are written, for lint: a message a comment cuts short.
+  Problems text_warnings;
 };
 
 // `problems` are those the readers found: with any, or any the compile step

@@ -104,8 +104,9 @@ void read_document(YamlReader& reader, CalendarFiles& calendars, const YAML::Nod
   });
 }
 
-void read_source(const PolicySource& source, CalendarFiles& calendars, PolicyDocuments& into, Problems& problems) {
-  YamlReader reader(source.file, problems);
+void read_source(const PolicySource& source, CalendarFiles& calendars, PolicyDocuments& into, Problems& problems,
+                 Problems& warnings) {
+  YamlReader reader(source.file, problems, source.text, warnings);
   std::vector<YAML::Node> documents;
   try {
     documents = load_yaml_documents(source.text);
@@ -132,12 +133,17 @@ Result<LoadedPolicy, Problems> load_policy(const std::vector<PolicySource>& sour
   CalendarFiles calendars(std::move(calendar_sources));
   PolicyDocuments documents;
   Problems problems;
+  Problems warnings;
   for (const PolicySource& source : sources) {
     if (!is_calendar_file(source.file)) {
-      read_source(source, calendars, documents, problems);
+      read_source(source, calendars, documents, problems, warnings);
     }
   }
-  return compile_policy(documents, std::move(problems));
+  auto compiled = compile_policy(documents, std::move(problems));
+  if (compiled) {
+    compiled->text_warnings = std::move(warnings);
+  }
+  return compiled;
 }
 
 }  // namespace windowguard::policy

@@ -452,7 +452,7 @@ WindowReading read_window(YamlReader& reader, CalendarFiles& calendars, const YA
   }
   std::string message;
   if (const YAML::Node* message_node = YamlReader::optional(*fields, "message")) {
-    message = reader.text(*message_node, what + " message").value_or("");
+    message = reader.text_warning_of_comment(*message_node, what + " message").value_or("");
   }
   std::optional<core::ExceptionRule> exceptions;
   if (const YAML::Node* exceptions_node = YamlReader::optional(*fields, "exceptions")) {

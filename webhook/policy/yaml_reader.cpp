@@ -169,4 +169,33 @@ std::optional<bool> YamlReader::boolean(const YAML::Node& node, std::string_view
   return std::nullopt;
 }
 
+std::optional<std::string> YamlReader::text_warning_of_comment(const YAML::Node& node, std::string_view what) {
+  std::optional<std::string> value = text(node, what);
+  if (!value || node.Tag() != "?") {
+    return value;  // quoted: a '#' inside is text
+  }
+  const YAML::Mark mark = node.Mark();
+  std::size_t start = 0;
+  for (int line = 0; line < mark.line && start != std::string::npos; ++line) {
+    start = text_.find('\n', start);
+    start = start == std::string::npos ? start : start + 1;
+  }
+  if (start == std::string::npos) {
+    return value;
+  }
+  const std::size_t end = text_.find('\n', start);
+  const std::string_view line =
+      std::string_view(text_).substr(start, end == std::string::npos ? std::string::npos : end - start);
+  const std::size_t after = static_cast<std::size_t>(mark.column) + value->size();
+  if (value->find('\n') == std::string::npos && after < line.size()) {
+    const std::size_t comment = line.find_first_not_of(" \t", after);
+    if (comment != std::string_view::npos && line[comment] == '#') {
+      warnings_.push_back({location_of(node), std::string(what) + " ends at \" #\": YAML reads \"" +
+                                                  std::string(line.substr(comment)) +
+                                                  "\" as a comment; quote the text to keep it"});
+    }
+  }
+  return value;
+}
+
 }  // namespace windowguard::policy

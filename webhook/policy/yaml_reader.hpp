@@ -32,7 +32,10 @@ const char* describe_kind(const YAML::Node& node);
 
 class YamlReader {
  public:
-  YamlReader(std::string file, Problems& problems) : file_(std::move(file)), problems_(problems) {}
+  // `text` is the file's, for warnings about how it was written; `warnings`
+  // collects them (neither makes the policy invalid).
+  YamlReader(std::string file, Problems& problems, const std::string& text, Problems& warnings)
+      : file_(std::move(file)), problems_(problems), text_(text), warnings_(warnings) {}
 
   Location location_of(const YAML::Node& node) const;
   Location location_of(const YAML::Mark& mark) const;
@@ -55,6 +58,10 @@ class YamlReader {
   std::optional<std::string> text(const YAML::Node& node, std::string_view what);
   std::optional<std::vector<std::string>> text_list(const YAML::Node& node, std::string_view what, bool allow_empty);
   std::optional<int> whole_number(const YAML::Node& node, std::string_view what, int low, int high);
+  // A text value whose line goes on with a comment (`message: Ask #ops` reads
+  // "Ask"): warned about, since the writer most likely meant it in the text.
+  std::optional<std::string> text_warning_of_comment(const YAML::Node& node, std::string_view what);
+
   // YAML 1.2's booleans, in any case; YAML 1.1's yes, no, on and off are not
   // booleans here (docs/policy.md).
   std::optional<bool> boolean(const YAML::Node& node, std::string_view what);
@@ -77,6 +84,8 @@ class YamlReader {
  private:
   std::string file_;
   Problems& problems_;
+  const std::string& text_;
+  Problems& warnings_;
 };
 
 }  // namespace windowguard::policy
