@@ -353,8 +353,7 @@ WebhookConfiguration render_webhook_configuration(const core::Settings& settings
   out += kExceptionsHead;
   append_client_config(out, client);
   out += kExceptionsRules;
-  append_block(out, trusted_expression(trusted_conditions(core::Settings::builtin_trusted_requesters())),
-               "          ");
+  append_block(out, trusted_expression(trusted_conditions(core::Settings::builtin_trusted_requesters())), "          ");
   return rendered;
 }
 
