@@ -95,8 +95,7 @@ TemplateChange template_change(const Value* template_new, const Value* template_
   }
   const Value* metadata_new = json_member(template_new, "metadata");
   const Value* metadata_old = json_member(template_old, "metadata");
-  if (metadata_new == nullptr || metadata_old == nullptr ? metadata_new == metadata_old
-                                                         : same_json(*metadata_new, *metadata_old)) {
+  if (same_json_or_absent(metadata_new, metadata_old)) {
     return TemplateChange::None;
   }
   const auto annotations_only = [](std::string_view key) { return key == "annotations"; };
@@ -207,8 +206,7 @@ bool images_changed(const Value* spec_new, const Value* spec_old) {
     for (rapidjson::SizeType i = 0; i < now->Size(); ++i) {
       const Value* image_now = json_member(&(*now)[i], "image");
       const Value* image_before = json_member(&(*before)[i], "image");
-      if (image_now == nullptr || image_before == nullptr ? image_now != image_before
-                                                          : !same_json(*image_now, *image_before)) {
+      if (!same_json_or_absent(image_now, image_before)) {
         return true;
       }
     }
@@ -265,8 +263,7 @@ void classify_cronjob_update(const AdmissionRequest& request, const core::Govern
                              Classification& result) {
   const Value* template_new = json_member(json_member(request.object, "spec"), "jobTemplate");
   const Value* template_old = json_member(json_member(request.old_object, "spec"), "jobTemplate");
-  if (template_new == nullptr || template_old == nullptr ? template_new != template_old
-                                                         : !same_json(*template_new, *template_old)) {
+  if (!same_json_or_absent(template_new, template_old)) {
     add_deploy(request, cronjob.template_path, "spec.jobTemplate changed", result);
   }
   const bool was = suspended(request.old_object);

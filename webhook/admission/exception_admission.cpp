@@ -21,12 +21,7 @@ core::WriteKind kind_of(const AdmissionRequest& request) {
 }
 
 bool spec_changed(const AdmissionRequest& request) {
-  const rapidjson::Value* spec = json_member(request.object, "spec");
-  const rapidjson::Value* old_spec = json_member(request.old_object, "spec");
-  if (spec == nullptr || old_spec == nullptr) {
-    return spec != old_spec;
-  }
-  return !same_json(*spec, *old_spec);
+  return !same_json_or_absent(json_member(request.object, "spec"), json_member(request.old_object, "spec"));
 }
 
 bool status_beside_approvals_changed(const AdmissionRequest& request) {

@@ -40,6 +40,12 @@ std::string json_string_at(const rapidjson::Value* object, std::initializer_list
 // server have it), so that equal objects compare in one pass.
 bool same_json(const rapidjson::Value& a, const rapidjson::Value& b);
 
+// Members that may be absent: equal when both are absent, or both present and
+// equal as same_json has it.
+inline bool same_json_or_absent(const rapidjson::Value* a, const rapidjson::Value* b) {
+  return a == nullptr || b == nullptr ? a == b : same_json(*a, *b);
+}
+
 // Whether `a` and `b` are equal as JSON objects once the members that `skip`
 // accepts are left out of both.
 template <typename Skip>

@@ -77,10 +77,6 @@ void for_each_status(const rapidjson::Value& pod, Visit visit) {
   }
 }
 
-bool same_image(const core::ImageReference& a, const core::ImageReference& b) {
-  return a.registry == b.registry && a.repository == b.repository && a.tag == b.tag;
-}
-
 }  // namespace
 
 void add_running_images(const rapidjson::Value& list, std::string_view application, const core::Settings& settings,
@@ -133,8 +129,8 @@ std::vector<core::ImageReference> images_to_promote(const rapidjson::Value& list
       std::optional<std::string> reported;
       for_each_status(*pod, [&](std::string_view status_image, const std::optional<core::ImageReference>& pinned) {
         const Result<core::ImageReference> ran = core::parse_image_reference(status_image);
-        if (ran && same_image(*ran, image) && pinned && pinned->registry == image.registry &&
-            pinned->repository == image.repository) {
+        if (ran && core::same_repository(*ran, image) && ran->tag == image.tag && pinned &&
+            core::same_repository(*pinned, image)) {
           reported = pinned->digest;
         }
       });

@@ -163,10 +163,8 @@ int run_promote(const Arguments& arguments, std::ostream& out, std::ostream& err
   // The built-in workload kinds and the Pods, whose digests pin the images.
   const core::Settings settings;
   std::string kinds;
-  for (const core::GovernedResource* kind : core::governed_resources(settings)) {
-    if (kind->shape == core::ResourceShape::Workload || kind->shape == core::ResourceShape::Pod) {
-      kinds += (kinds.empty() ? "" : ",") + kind->resource + (kind->group.empty() ? "" : "." + kind->group);
-    }
+  for (const core::GovernedResource* kind : core::promotion_source_kinds(settings)) {
+    kinds += (kinds.empty() ? "" : ",") + kind->resource + (kind->group.empty() ? "" : "." + kind->group);
   }
   const auto listed = run_kubectl({"get", kinds, "-n", from, "-o", "json"});
   if (const int failed = kubectl_failed(listed, err); failed != kExitOk) {

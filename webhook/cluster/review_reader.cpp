@@ -77,11 +77,9 @@ std::optional<std::vector<std::string>> ReviewReader::promotion_targets(const st
     return std::nullopt;
   }
   std::vector<std::string> targets;
-  for (const core::GovernedResource* kind : core::governed_resources(settings)) {
-    if (kind->shape == core::ResourceShape::Workload || kind->shape == core::ResourceShape::Pod) {
-      targets.push_back((kind->group.empty() ? "/api/" : "/apis/" + kind->group + "/") + kind->version +
-                        "/namespaces/" + namespace_name + "/" + kind->resource);
-    }
+  for (const core::GovernedResource* kind : core::promotion_source_kinds(settings)) {
+    targets.push_back((kind->group.empty() ? "/api/" : "/apis/" + kind->group + "/") + kind->version + "/namespaces/" +
+                      namespace_name + "/" + kind->resource);
   }
   return targets;
 }

@@ -73,6 +73,14 @@ std::vector<const GovernedResource*> governed_resources(const Settings& settings
   return all;
 }
 
+std::vector<const GovernedResource*> promotion_source_kinds(const Settings& settings) {
+  std::vector<const GovernedResource*> kinds = governed_resources(settings);
+  std::erase_if(kinds, [](const GovernedResource* kind) {
+    return kind->shape != ResourceShape::Workload && kind->shape != ResourceShape::Pod;
+  });
+  return kinds;
+}
+
 const GovernedResource* find_governed(const Settings& settings, std::string_view group, std::string_view resource) {
   return find_in(settings, [&](const GovernedResource& candidate) {
     return candidate.resource == resource && candidate.group == group;

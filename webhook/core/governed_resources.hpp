@@ -45,6 +45,10 @@ const std::vector<GovernedResource>& builtin_governed_resources();
 // The built-in kinds, then settings.workloads.
 std::vector<const GovernedResource*> governed_resources(const Settings& settings);
 
+// What a promotion's source is read from: the workload kinds (their pod
+// templates name the images) and the Pods (they report the digests).
+std::vector<const GovernedResource*> promotion_source_kinds(const Settings& settings);
+
 // Null when the group's resource is not governed.
 const GovernedResource* find_governed(const Settings& settings, std::string_view group, std::string_view resource);
 // By apiVersion ("apps/v1") and kind, as a manifest names it.

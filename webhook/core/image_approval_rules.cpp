@@ -9,10 +9,6 @@
 namespace windowguard::core {
 namespace {
 
-bool same_repository(const ImageReference& a, const ImageReference& b) {
-  return a.registry == b.registry && a.repository == b.repository;
-}
-
 std::optional<std::string> refuse_create(const Policy& policy, const ImageApprovalWrite& write) {
   const ImageApproval& request = *write.object;
   if (request.requested_by != write.username) {

@@ -32,6 +32,11 @@ struct ImageReference {
 inline constexpr std::size_t kLongestImageName = 255;
 inline constexpr std::size_t kLongestImageReference = 4096;
 
+// The same registry and repository: two builds or tags of one image.
+inline bool same_repository(const ImageReference& a, const ImageReference& b) {
+  return a.registry == b.registry && a.repository == b.repository;
+}
+
 // The reference as `docker pull` would read it, or why it is not one
 // ("repository name must be lowercase", ...).
 Result<ImageReference> parse_image_reference(std::string_view text);

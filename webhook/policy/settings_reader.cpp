@@ -77,11 +77,12 @@ std::optional<core::GovernedResource> read_workload(YamlReader& reader, const YA
       workload.resource.find_first_of("ABCDEFGHIJKLMNOPQRSTUVWXYZ") != std::string::npos) {
     reader.report(node, what + ": resource must be the plural, lower-case name the API serves (\"rollouts\")");
   }
-  core::Settings builtin_only;
-  const bool builtin = core::find_governed(builtin_only, workload.group, workload.resource) != nullptr;
-  const bool repeated = std::any_of(read_so_far.begin(), read_so_far.end(), [&](const core::GovernedResource& other) {
+  const auto same_resource = [&](const core::GovernedResource& other) {
     return other.group == workload.group && other.resource == workload.resource;
-  });
+  };
+  const std::vector<core::GovernedResource>& builtins = core::builtin_governed_resources();
+  const bool builtin = std::any_of(builtins.begin(), builtins.end(), same_resource);
+  const bool repeated = std::any_of(read_so_far.begin(), read_so_far.end(), same_resource);
   if (builtin || repeated) {
     reader.report(node, what + (builtin ? " is governed already" : " is listed twice"));
   }

@@ -44,9 +44,6 @@ std::vector<YAML::Node> load_yaml_documents(const std::string& text) {
   return YAML::LoadAll(text);
 }
 
-namespace {
-
-// The line of `text` numbered `line` (from 0), without its end.
 std::string_view line_at(const std::string& text, int line) {
   std::size_t start = 0;
   for (int i = 0; i < line && start != std::string::npos; ++i) {
@@ -59,6 +56,8 @@ std::string_view line_at(const std::string& text, int line) {
   const std::size_t end = text.find('\n', start);
   return std::string_view(text).substr(start, end == std::string::npos ? std::string::npos : end - start);
 }
+
+namespace {
 
 bool indents_with_a_tab(std::string_view line) {
   const std::size_t content = line.find_first_not_of(" \t");

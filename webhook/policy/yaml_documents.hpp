@@ -1,5 +1,6 @@
 #pragma once
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <yaml-cpp/yaml.h>
@@ -13,6 +14,10 @@ namespace windowguard::policy {
 // previous one started and reports it as a syntax error there instead.
 // Throws YAML::Exception (with the mark) like YAML::LoadAll.
 std::vector<YAML::Node> load_yaml_documents(const std::string& text);
+
+// The line of `text` numbered `line` (from 0, as a YAML::Mark counts),
+// without its end; empty past the last line.
+std::string_view line_at(const std::string& text, int line);
 
 // yaml-cpp's message for a syntax error in `text`, with its likely cause
 // where yaml-cpp names only the symptom ("end of map not found"): a tab in

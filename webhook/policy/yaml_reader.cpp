@@ -4,6 +4,7 @@
 #include <charconv>
 
 #include "policy/value_forms.hpp"
+#include "policy/yaml_documents.hpp"
 
 namespace windowguard::policy {
 namespace {
@@ -175,17 +176,7 @@ std::optional<std::string> YamlReader::text_warning_of_comment(const YAML::Node&
     return value;  // quoted: a '#' inside is text
   }
   const YAML::Mark mark = node.Mark();
-  std::size_t start = 0;
-  for (int line = 0; line < mark.line && start != std::string::npos; ++line) {
-    start = text_.find('\n', start);
-    start = start == std::string::npos ? start : start + 1;
-  }
-  if (start == std::string::npos) {
-    return value;
-  }
-  const std::size_t end = text_.find('\n', start);
-  const std::string_view line =
-      std::string_view(text_).substr(start, end == std::string::npos ? std::string::npos : end - start);
+  const std::string_view line = line_at(text_, mark.line);
   const std::size_t after = static_cast<std::size_t>(mark.column) + value->size();
   if (value->find('\n') == std::string::npos && after < line.size()) {
     const std::size_t comment = line.find_first_not_of(" \t", after);
