@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include "support/configured_workloads.hpp"
 #include "support/fixtures.hpp"
 
 namespace windowguard::admission {
@@ -219,14 +220,7 @@ TEST(Classifier, ADeployNamesThePodSpecItRunsAndTheOneItReplaces) {
 // settings.workloads: a kind of another group, read at its own paths.
 TEST(Classifier, AConfiguredWorkloadIsClassifiedAsADeploymentIs) {
   core::Settings settings;
-  settings.workloads = {{"argoproj.io",
-                         "v1alpha1",
-                         "rollouts",
-                         "Rollout",
-                         core::ResourceShape::Workload,
-                         {"spec", "template"},
-                         {"spec", "replicas"},
-                         true}};
+  settings.workloads = {testing::argo_rollouts()};
   const auto as_rollout = [](const std::string& body) {
     return testing::replace_all(body, "\"group\": \"apps\",\n      \"resource\": \"deployments\"",
                                 "\"group\": \"argoproj.io\",\n      \"resource\": \"rollouts\"");

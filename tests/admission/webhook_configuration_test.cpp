@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 #include <yaml-cpp/yaml.h>
 
+#include "support/configured_workloads.hpp"
+
 namespace windowguard::admission {
 namespace {
 
@@ -114,22 +116,7 @@ TEST(WebhookConfiguration, RulesSendEveryGovernedRequestAndNothingElse) {
 // UPDATE condition that reads its own paths.
 TEST(WebhookConfiguration, AConfiguredWorkloadIsSentAsADeploymentIs) {
   core::Settings settings;
-  settings.workloads = {{"argoproj.io",
-                         "v1alpha1",
-                         "rollouts",
-                         "Rollout",
-                         core::ResourceShape::Workload,
-                         {"spec", "template"},
-                         {"spec", "replicas"},
-                         true},
-                        {"example.com",
-                         "v1",
-                         "batchruns",
-                         "BatchRun",
-                         core::ResourceShape::Workload,
-                         {"spec", "run", "podTemplate"},
-                         {},
-                         false}};
+  settings.workloads = {testing::argo_rollouts(), testing::batch_runs()};
   const YAML::Node webhook = webhook_of(render_webhook_configuration(settings, service_client(), "test"));
   const std::vector<std::string> covered = covered_by(webhook);
   for (const char* request :

@@ -11,6 +11,7 @@
 
 #include "core/exemption_index.hpp"
 #include "core/time_text.hpp"
+#include "support/configured_workloads.hpp"
 #include "support/time_helpers.hpp"
 
 namespace windowguard::policy {
@@ -541,22 +542,8 @@ bindings:
   EXPECT_TRUE(policy.exemptions().is_trusted("ci-deployer"));
   EXPECT_TRUE(policy.exemptions().is_trusted("system:serviceaccount:kube-system:job-controller"));
   ASSERT_EQ(settings.workloads.size(), 2U);
-  EXPECT_EQ(settings.workloads[0], (core::GovernedResource{"argoproj.io",
-                                                           "v1alpha1",
-                                                           "rollouts",
-                                                           "Rollout",
-                                                           core::ResourceShape::Workload,
-                                                           {"spec", "template"},
-                                                           {"spec", "replicas"},
-                                                           true}));
-  EXPECT_EQ(settings.workloads[1], (core::GovernedResource{"example.com",
-                                                           "v1",
-                                                           "batchruns",
-                                                           "BatchRun",
-                                                           core::ResourceShape::Workload,
-                                                           {"spec", "run", "podTemplate"},
-                                                           {},
-                                                           false}));
+  EXPECT_EQ(settings.workloads[0], testing::argo_rollouts());
+  EXPECT_EQ(settings.workloads[1], testing::batch_runs());
   EXPECT_EQ(settings.restart_annotations, std::vector<std::string>{"example.com/restart"});
   EXPECT_EQ(settings.cluster_name, "prod-eu-1");
   EXPECT_EQ(settings.upcoming_days.blackout, 30);
