@@ -63,10 +63,24 @@ TEST(ExceptionAdmission, TheRequesterFilesAnExceptionAndAnSreLeadApprovesIt) {
   const AdmissionDecision created = decide(review("CREATE", "", "alice", R"("developers")", filed, ""));
   EXPECT_TRUE(created.allowed) << created.message;
   EXPECT_EQ(created.message, "CREATE of WindowException payments-prod/inc-4711 is allowed");
+  EXPECT_TRUE(created.warnings.empty()) << created.warnings.front();
   const std::string approved = object(kSpec, R"({"user":"bob","at":"2026-12-05T18:01:00Z","groups":["sre-leads"]})");
   const AdmissionDecision approval =
       decide(review("UPDATE", "status", "bob", R"("sre-leads","system:authenticated")", approved, filed));
   EXPECT_TRUE(approval.allowed) << approval.message;
+}
+
+TEST(ExceptionAdmission, ABroadRequestIsAcceptedWithAWarningThatSaysWhomItCovers) {
+  const std::string everyone =
+      R"({"requestedBy":"alice","reason":"INC-4711: card payments failing","windows":["weekend-freeze"],)"
+      R"("groups":["system:authenticated","payments-team"],"until":"2026-12-05T20:00:00Z"})";
+  const AdmissionDecision created = decide(review("CREATE", "", "alice", "", object(everyone, ""), ""));
+  EXPECT_TRUE(created.allowed) << created.message;
+  ASSERT_EQ(created.warnings.size(), 1U);
+  EXPECT_EQ(created.warnings[0],
+            "this request covers many people: group \"system:authenticated\" (every signed-in user); once approved it "
+            "lifts its windows for all of them. Approvers see its scope in `kubectl get wex -o wide` and `windowguard "
+            "requests -o wide`");
 }
 
 TEST(ExceptionAdmission, AForgedRequesterASelfApprovalAndAChangedSpecAreRefused) {

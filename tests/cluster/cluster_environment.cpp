@@ -48,6 +48,13 @@ windows:
       approvers: {superAdmins: false, groups: [sre-leads], users: [mallory-approver]}
       maxDuration: 2h
     message: Production is frozen.
+  - name: incident-freeze
+    type: blackout
+    durations:
+      - once: {from: "2000-01-01 00:00", to: "2099-01-01 00:00"}
+    exceptions:
+      approvers: {superAdmins: false, groups: [sre-leads]}
+      requesters: {superAdmins: false, groups: [sre-oncall]}
   - name: release-train
     type: blackout
     timeZone: UTC

@@ -26,11 +26,12 @@ std::string rfc3339(std::chrono::system_clock::time_point at) {
 }
 
 std::string exception_request(const std::string& name, const std::string& ns, const std::string& requested_by,
-                              std::chrono::system_clock::time_point until) {
+                              std::chrono::system_clock::time_point until, const std::string& more_spec = "",
+                              const std::string& window = "change-freeze") {
   return "apiVersion: windowguard.dev/v1\nkind: WindowException\nmetadata: {name: " + name + ", namespace: " + ns +
          "}\nspec:\n  requestedBy: " + requested_by +
-         "\n  reason: \"INC-4711: card payments failing; hotfix 2.3.1\"\n  windows: [change-freeze]\n  until: \"" +
-         rfc3339(until) + "\"\n";
+         "\n  reason: \"INC-4711: card payments failing; hotfix 2.3.1\"\n  windows: [" + window + "]\n  until: \"" +
+         rfc3339(until) + "\"\n" + more_spec;
 }
 
 // The approver's own approval, added (a merge patch replaces the list: the
@@ -202,6 +203,48 @@ TEST_F(Cluster, ARequestBelongsToItsPeople) {
   const CommandResult deleted = cluster().kubectl({"delete", "namespace", "frozen-owned", "--timeout=60s"});
   EXPECT_EQ(deleted.exit_code, 0) << output_of(deleted);
   EXPECT_NE(cluster().kubectl({"get", "namespace", "frozen-owned"}).exit_code, 0);
+}
+
+TEST_F(Cluster, OnlyAWindowsRequestersMayAskToLiftIt) {
+  make_namespace("incident-requests");
+  const auto until = std::chrono::system_clock::now() + 1h;
+  const CommandResult developer =
+      cluster().kubectl(kDeveloper, {"create", "-f", "-"},
+                        exception_request("by-dev", "incident-requests", "dev", until, "", "incident-freeze"));
+  EXPECT_NE(developer.exit_code, 0);
+  EXPECT_NE(developer.err.find(std::string(kRefused) + ": you (\"dev\") may not request exceptions to window "
+                                                       "\"incident-freeze\"; its requesters are members of sre-oncall"),
+            std::string::npos)
+      << output_of(developer);
+  const CommandResult on_call =
+      cluster().kubectl(kOnCall, {"create", "-f", "-"},
+                        exception_request("by-olivia", "incident-requests", "olivia", until, "", "incident-freeze"));
+  EXPECT_EQ(on_call.exit_code, 0) << output_of(on_call);
+}
+
+TEST_F(Cluster, ABroadRequestIsAcceptedWithAWarningAndItsScopeShowsWhereApproversLook) {
+  make_namespace("frozen-broad");
+  const CommandResult filed =
+      cluster().kubectl(kDeveloper, {"create", "-f", "-"},
+                        exception_request("everyone", "frozen-broad", "dev", std::chrono::system_clock::now() + 1h,
+                                          "  groups: [system:authenticated]\n"));
+  EXPECT_EQ(filed.exit_code, 0) << output_of(filed);
+  EXPECT_NE(filed.err.find("Warning: this request covers many people: group \"system:authenticated\" (every "
+                           "signed-in user)"),
+            std::string::npos)
+      << output_of(filed);
+  const CommandResult wide = cluster().kubectl({"get", "wex", "everyone", "-n", "frozen-broad", "-o", "wide"});
+  ASSERT_EQ(wide.exit_code, 0) << output_of(wide);
+  std::istringstream lines(wide.out);
+  std::string header;
+  std::string row;
+  std::getline(lines, header);
+  std::getline(lines, row);
+  for (const char* column : {"WINDOWS", "USERS", "GROUPS"}) {
+    EXPECT_NE(header.find(column), std::string::npos) << wide.out;
+  }
+  EXPECT_NE(row.find("change-freeze"), std::string::npos) << wide.out;
+  EXPECT_NE(row.find("system:authenticated"), std::string::npos) << wide.out;
 }
 
 TEST_F(Cluster, AnExceptionStopsCountingAtItsUntil) {

@@ -19,15 +19,20 @@ const Instant kNow = utc("2026-12-05T18:00:00Z");
 Policy freeze_policy() {
   const Once weekend{testing::local(2026, 12, 5), testing::local(2026, 12, 7)};
   std::vector<Window> windows;
-  windows.push_back(
-      make_window(WindowSpec{.name = "weekend-freeze",
-                             .recurrences = {weekend},
-                             .exceptions = ExceptionRule{1, People{true, {"bob"}, {"sre-leads"}}, hours{4}, false}}));
-  windows.push_back(
-      make_window(WindowSpec{.name = "lenient-freeze",
-                             .recurrences = {weekend},
-                             .exceptions = ExceptionRule{1, People{false, {"alice"}, {}}, hours{1}, true}}));
+  windows.push_back(make_window(
+      WindowSpec{.name = "weekend-freeze",
+                 .recurrences = {weekend},
+                 .exceptions = ExceptionRule{1, People{true, {"bob"}, {"sre-leads"}}, hours{4}, false, std::nullopt}}));
+  windows.push_back(make_window(
+      WindowSpec{.name = "lenient-freeze",
+                 .recurrences = {weekend},
+                 .exceptions = ExceptionRule{1, People{false, {"alice"}, {}}, hours{1}, true, std::nullopt}}));
   windows.push_back(make_window(WindowSpec{.name = "no-exceptions", .recurrences = {weekend}}));
+  windows.push_back(
+      make_window(WindowSpec{.name = "incident-freeze",
+                             .recurrences = {weekend},
+                             .exceptions = ExceptionRule{1, People{true, {"bob"}, {}}, hours{4}, false,
+                                                         People{true, {"carol"}, {"incident-commanders"}}}}));
   return Policy(std::move(windows), {}, Settings{});
 }
 
@@ -48,10 +53,12 @@ Approval approval(std::string user, Instant at = kNow, std::vector<std::string> 
   return Approval{std::move(user), at, std::move(groups)};
 }
 
-std::optional<std::string> create(const WindowException& exception, std::string_view user = "alice") {
+std::optional<std::string> create(const WindowException& exception, std::string_view user = "alice",
+                                  std::span<const std::string_view> groups = {}) {
   ExceptionWrite write;
   write.kind = ExceptionWrite::Kind::Create;
   write.username = user;
+  write.groups = groups;
   write.now = kNow;
   write.object = &exception;
   return refuse_exception_write(freeze_policy(), write);
@@ -110,6 +117,41 @@ TEST(ExceptionRules, EachFaultOfACreateIsRefusedWithItsReason) {
             "spec.until - spec.from is 2h, longer than window \"lenient-freeze\" allows (maxDuration 1h)");
 }
 
+TEST(ExceptionRules, AWindowsRequestersAloneMayRequestAnExceptionToIt) {
+  const std::vector<std::string_view> commanders{"system:authenticated", "incident-commanders"};
+  const std::vector<std::string_view> masters{"system:masters"};
+  const std::vector<std::string_view> ci{"system:serviceaccounts", "system:authenticated"};
+  EXPECT_EQ(create(request({"incident-freeze"}), "alice", commanders), std::nullopt);
+  EXPECT_EQ(create(request({"incident-freeze"}), "alice", masters), std::nullopt) << "a super admin";
+  WindowException by_carol = request({"incident-freeze"});
+  by_carol.requested_by = "carol";
+  EXPECT_EQ(create(by_carol, "carol"), std::nullopt) << "a named user";
+  WindowException by_ci = request({"incident-freeze"});
+  by_ci.requested_by = "system:serviceaccount:ci:deployer";
+  EXPECT_EQ(create(by_ci, "system:serviceaccount:ci:deployer", ci),
+            "you (\"system:serviceaccount:ci:deployer\") may not request exceptions to window \"incident-freeze\"; its "
+            "requesters are members of system:masters, carol, members of incident-commanders");
+  // Every window named must accept the requester.
+  EXPECT_EQ(create(request({"weekend-freeze", "incident-freeze"}), "alice"),
+            "you (\"alice\") may not request exceptions to window \"incident-freeze\"; its requesters are members of "
+            "system:masters, carol, members of incident-commanders");
+}
+
+TEST(ExceptionRules, BroadPeopleAreNamedWithWhomTheyCover) {
+  ExceptionScope scope;
+  scope.users = {"alice", "*", "system:anonymous"};
+  scope.groups = {"sre-oncall", "system:authenticated",  "system:serviceaccounts", "system:serviceaccounts:ci",
+                  "*",          "system:unauthenticated"};
+  EXPECT_EQ(broad_people(scope),
+            (std::vector<std::string>{
+                "user \"*\" (read as everyone)", "user \"system:anonymous\" (every anonymous request)",
+                "group \"system:authenticated\" (every signed-in user)",
+                "group \"system:serviceaccounts\" (every service account)",
+                "group \"system:serviceaccounts:ci\" (every service account of namespace ci)",
+                "group \"*\" (read as everyone)", "group \"system:unauthenticated\" (every anonymous request)"}));
+  EXPECT_EQ(broad_request_warning(request().scope), std::nullopt) << "alice alone";
+}
+
 TEST(ExceptionRules, AnEligibleApproverAddsTheirOwnApproval) {
   const std::vector<std::string_view> sre_leads{"sre-leads"};
   const std::vector<std::string_view> masters{"system:masters"};
@@ -165,7 +207,7 @@ TEST(ExceptionRules, OnlyTheApproverWithdrawsAnApproval) {
             "the approval removed is \"bob\"'s, but you are \"alice\": only your own approval may be withdrawn");
 }
 
-TEST(ExceptionRules, TheSpecNeverChangesAndDeletesAreLeftToRbac) {
+TEST(ExceptionRules, TheSpecNeverChangesAndItsRequesterMayCancelIt) {
   const WindowException exception = request();
   ExceptionWrite write;
   write.kind = ExceptionWrite::Kind::Update;

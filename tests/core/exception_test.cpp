@@ -19,7 +19,7 @@ const Instant kFreezeStart = utc("2026-12-05T00:00:00Z");
 const Instant kDuringFreeze = utc("2026-12-05T18:00:00Z");
 
 ExceptionRule rule(int approvals, People approvers, bool allow_requester = false) {
-  return ExceptionRule{approvals, std::move(approvers), hours{4}, allow_requester};
+  return ExceptionRule{approvals, std::move(approvers), hours{4}, allow_requester, std::nullopt};
 }
 
 // weekend-freeze (a blackout all of Dec 5-6) allows exceptions approved by one
@@ -166,6 +166,16 @@ TEST(ExceptionStanding, SaysWhichWindowMakesItUnusable) {
             "window \"no-exceptions\" does not allow exceptions");
   EXPECT_EQ(standing_of(policy, exception_of({"renamed"}, {}), kDuringFreeze).problem,
             "window \"renamed\" is not in the policy");
+}
+
+TEST(ExceptionStanding, SaysWhoMayApproveIt) {
+  const Policy policy = freeze_policy();
+  EXPECT_EQ(standing_of(policy, exception_of({"weekend-freeze"}, {}), kDuringFreeze).eligible,
+            "members of system:masters, bob, members of sre-leads");
+  EXPECT_EQ(standing_of(policy, exception_of({"weekend-freeze", "strict-freeze"}, {}), kDuringFreeze).eligible,
+            "weekend-freeze: members of system:masters, bob, members of sre-leads; strict-freeze: bob, carol (an "
+            "approval counts when it is by one of each)");
+  EXPECT_EQ(standing_of(policy, exception_of({"no-exceptions"}, {}), kDuringFreeze).eligible, "nobody");
 }
 
 TEST(ExceptionStanding, ARequesterMayApproveOnlyWhereTheRuleAllowsIt) {

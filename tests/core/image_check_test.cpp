@@ -86,6 +86,20 @@ ImageVerdict check(const Policy& policy, const ImageApprovalBook* book, const De
   return check_images(policy, input_of(book, deploy));
 }
 
+TEST(ImageApprovalStanding, CountsApprovalsAndSaysWhoMayApprove) {
+  const Policy policy = policy_with(ImageRules{{prod_release(2)}, {}});
+  const ImageApprovalStanding pending = standing_of(policy, request_for({kCheckout}, {approval_by("bob")}), kNow);
+  EXPECT_EQ(pending.approvals, 1);
+  EXPECT_EQ(pending.required, 2);
+  EXPECT_EQ(pending.state, "pending");
+  EXPECT_EQ(pending.eligible, "bob, dave, members of release-managers");
+  ImageApproval elsewhere = request_for({kCheckout}, {});
+  elsewhere.namespace_name = "staging-payments";
+  const ImageApprovalStanding ungoverned = standing_of(policy, elsewhere, kNow);
+  EXPECT_EQ(ungoverned.state, "ungoverned");
+  EXPECT_EQ(ungoverned.eligible, "nobody");
+}
+
 TEST(ImageCheck, AnImageNoRequestNamesIsUnapproved) {
   const Policy policy = policy_with({{prod_release(1)}, {}});
   const ImageApprovalBook book;

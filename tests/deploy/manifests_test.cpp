@@ -269,11 +269,15 @@ TEST_F(Manifests, TheWindowExceptionCrdHasItsShortNameStatusAndColumns) {
   EXPECT_TRUE(version["subresources"]["status"].IsMap());
   std::vector<std::string> columns;
   for (const YAML::Node& column : version["additionalPrinterColumns"]) {
-    columns.push_back(column["name"].as<std::string>() + "=" + column["jsonPath"].as<std::string>());
+    columns.push_back(column["name"].as<std::string>() + "=" + column["jsonPath"].as<std::string>() +
+                      (column["priority"] ? " (wide)" : ""));
   }
+  // The scope (windows, users, groups) shows with -o wide, where approvers
+  // look before they approve.
   EXPECT_EQ(columns, (std::vector<std::string>{"Approvals=.status.approved", "State=.status.state", "Until=.spec.until",
-                                               "Requested-By=.spec.requestedBy", "Reason=.spec.reason",
-                                               "Age=.metadata.creationTimestamp"}));
+                                               "Requested-By=.spec.requestedBy (wide)", "Windows=.spec.windows (wide)",
+                                               "Users=.spec.users (wide)", "Groups=.spec.groups (wide)",
+                                               "Reason=.spec.reason (wide)", "Age=.metadata.creationTimestamp"}));
   const YAML::Node spec = version["schema"]["openAPIV3Schema"]["properties"]["spec"];
   EXPECT_EQ(strings(spec["required"]), (std::vector<std::string>{"requestedBy", "reason", "windows", "until"}));
 }

@@ -366,11 +366,12 @@ bindings:
     {"exception_rule_out_of_range",
      kWindowA + R"yaml(    durations:
       - daily: {from: "01:00", to: "02:00"}
-    exceptions: {approvals: 7, maxDuration: 200h, approvers: {superAdmins: maybe}}
+    exceptions: {approvals: 7, maxDuration: 200h, approvers: {superAdmins: maybe}, requesters: {user: [a]}}
 )yaml",
      {R"(p.yaml:8:29: window "a" exceptions approvals must be a whole number between 0 and 6)",
       R"(p.yaml:8:76: window "a" exceptions approvers.superAdmins must be true or false)",
-      R"(p.yaml:8:45: window "a" exceptions maxDuration must be more than 0s and at most 168h (one week))"}},
+      R"(p.yaml:8:45: window "a" exceptions maxDuration must be more than 0s and at most 168h (one week))",
+      R"(p.yaml:8:97: unknown field "user" in window "a" exceptions requesters (did you mean "users"?); expected one of: superAdmins, users, groups)"}},
     {"static_exception_problems",
      kWindowA + R"yaml(    durations:
       - daily: {from: "01:00", to: "02:00"}
@@ -593,6 +594,7 @@ TEST(PolicyLoader, LoadsWindowExceptionRulesAndStaticExceptions) {
       approvers: {superAdmins: false, users: [bob], groups: [sre-leads]}
       maxDuration: 2h
       allowRequesterToApprove: true
+      requesters: {groups: [incident-commanders]}
   - name: b
     type: blackout
     durations:
@@ -618,6 +620,9 @@ exceptions:
   EXPECT_EQ(rule.approvers.groups, std::vector<std::string>{"sre-leads"});
   EXPECT_EQ(rule.max_duration, core::hours{2});
   EXPECT_TRUE(rule.allow_requester_to_approve);
+  ASSERT_TRUE(rule.requesters.has_value());
+  EXPECT_TRUE(rule.requesters->super_admins);
+  EXPECT_EQ(rule.requesters->groups, std::vector<std::string>{"incident-commanders"});
   EXPECT_FALSE(policy.windows()[1].exceptions.has_value()) << "without the block, no exception lifts it";
   ASSERT_EQ(policy.static_exceptions().size(), 1U);
   const core::StaticException& entry = policy.static_exceptions()[0];
@@ -736,6 +741,7 @@ TEST(PolicyLoader, AnExceptionsBlockHasTheDefaultsOfTheField) {
   EXPECT_TRUE(rule.approvers.super_admins);
   EXPECT_EQ(rule.max_duration, core::hours{4});
   EXPECT_FALSE(rule.allow_requester_to_approve);
+  EXPECT_FALSE(rule.requesters.has_value()) << "anyone RBAC lets create one";
 }
 
 TEST(PolicyLoader, DefaultsWhenFieldsAreOmitted) {

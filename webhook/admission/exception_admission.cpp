@@ -73,16 +73,28 @@ DecodedWrite<Object> decode_write(const AdmissionRequest& request, core::WriteKi
   return decoded;
 }
 
-std::optional<std::string> refuse_exception(const core::Policy& policy, const AdmissionRequest& request,
-                                            core::ExceptionWrite write) {
+// Why the write is refused (nullopt: accepted), and what its writer is
+// warned of.
+struct WriteVerdict {
+  std::optional<std::string> refusal;
+  std::vector<std::string> warnings;
+};
+
+WriteVerdict judge_exception(const core::Policy& policy, const AdmissionRequest& request, core::ExceptionWrite write) {
   const auto decoded = decode_write<core::WindowException>(
       request, write.kind, [&](const rapidjson::Value& json) { return decode_window_exception(json, write.now); });
   if (decoded.refusal) {
-    return decoded.refusal;
+    return {decoded.refusal, {}};
   }
   write.object = decoded.object ? &*decoded.object : nullptr;
   write.old_object = decoded.old_object ? &*decoded.old_object : nullptr;
-  return core::refuse_exception_write(policy, write);
+  WriteVerdict verdict{core::refuse_exception_write(policy, write), {}};
+  if (!verdict.refusal && write.kind == core::WriteKind::Create) {
+    if (auto warning = core::broad_request_warning(write.object->scope)) {
+      verdict.warnings.push_back(std::move(*warning));
+    }
+  }
+  return verdict;
 }
 
 std::optional<std::string> refuse_image_approval(const core::Policy& policy, const AdmissionRequest& request,
@@ -131,15 +143,18 @@ AdmissionDecision review_object_write(const core::Policy& policy, const Admissio
   const bool changed = write_kind != core::WriteKind::Create && write_kind != core::WriteKind::Delete &&
                        request.object != nullptr && request.old_object != nullptr && spec_changed(request);
   const bool status_changed = write_kind == core::WriteKind::UpdateStatus && status_beside_approvals_changed(request);
-  const std::optional<std::string> refusal =
-      image_approval
-          ? refuse_image_approval(policy, request,
-                                  core::ImageApprovalWrite{write_kind, request.username, groups, now, nullptr, nullptr,
-                                                           changed, by_windowguard, status_changed},
-                                  source)
-          : refuse_exception(policy, request,
-                             core::ExceptionWrite{write_kind, request.username, groups, now, nullptr, nullptr, changed,
-                                                  by_windowguard, status_changed});
+  WriteVerdict verdict =
+      image_approval ? WriteVerdict{refuse_image_approval(
+                                        policy, request,
+                                        core::ImageApprovalWrite{write_kind, request.username, groups, now, nullptr,
+                                                                 nullptr, changed, by_windowguard, status_changed},
+                                        source),
+                                    {}}
+                     : judge_exception(policy, request,
+                                       core::ExceptionWrite{write_kind, request.username, groups, now, nullptr, nullptr,
+                                                            changed, by_windowguard, status_changed});
+  const std::optional<std::string>& refusal = verdict.refusal;
+  result.warnings = std::move(verdict.warnings);
   result.allowed = !refusal.has_value();
   const std::string subject = std::string(operation_name(request.operation)) + " of " + std::string(kind) + " " +
                               std::string(request.namespace_name) + "/" + std::string(request.name);

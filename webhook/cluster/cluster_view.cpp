@@ -1,5 +1,8 @@
 #include "cluster/cluster_view.hpp"
 
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
 #include "admission/classifier.hpp"
 #include "admission/json_members.hpp"
 #include "admission/windowguard_objects_json.hpp"
@@ -18,10 +21,20 @@ constexpr std::chrono::seconds kSilence{330};
 constexpr std::chrono::milliseconds kStatusInterval{2'000};
 constexpr std::size_t kSmallAnswer = std::size_t{1024} * 1024;
 
-// The fields written are windowguard's own words ("1/2", "in force"): no
-// character needs escaping.
-std::string status_patch(const std::string& approved, const std::string& state) {
-  return R"({"status":{"approved":")" + approved + R"(","state":")" + state + R"("}})";
+std::string status_patch(const ShownStatus& status) {
+  rapidjson::StringBuffer buffer;
+  rapidjson::Writer<rapidjson::StringBuffer> json(buffer);
+  json.StartObject();
+  json.Key("status");
+  json.StartObject();
+  for (const auto& [key, value] : {std::pair{"approved", &status.approved}, std::pair{"state", &status.state},
+                                   std::pair{"approvers", &status.approvers}}) {
+    json.Key(key);
+    json.String(value->data(), static_cast<rapidjson::SizeType>(value->size()));
+  }
+  json.EndObject();
+  json.EndObject();
+  return buffer.GetString();
 }
 
 Reflector::Options watch_of(std::string resource, std::string path) {
@@ -39,17 +52,17 @@ void log_unreadable(std::string_view kind, const std::string& key, const Problem
       .emit();
 }
 
-// The status columns an object should show under the policy in force.
-std::pair<std::string, std::string> status_of(const core::Policy& policy,
-                                              const std::variant<core::WindowException, core::ImageApproval>& object,
-                                              core::Instant now) {
+// The status an object should show under the policy in force.
+ShownStatus status_of(const core::Policy& policy,
+                      const std::variant<core::WindowException, core::ImageApproval>& object, core::Instant now) {
   if (const auto* exception = std::get_if<core::WindowException>(&object)) {
     const core::ExceptionStanding standing = core::standing_of(policy, *exception, now);
     return {std::to_string(standing.approvals) + "/" + std::to_string(standing.required),
-            std::string(core::exception_state_name(standing.state))};
+            std::string(core::exception_state_name(standing.state)), standing.eligible};
   }
   const core::ImageApprovalStanding standing = core::standing_of(policy, std::get<core::ImageApproval>(object), now);
-  return {std::to_string(standing.approvals) + "/" + std::to_string(standing.required), standing.state};
+  return {std::to_string(standing.approvals) + "/" + std::to_string(standing.required), standing.state,
+          standing.eligible};
 }
 
 }  // namespace
@@ -64,8 +77,10 @@ ClusterView::Shown ClusterView::shown_of(const std::string& key, std::string_vie
       object);
   return Shown{
       "/apis/windowguard.dev/v1/namespaces/" + namespace_name + "/" + std::string(resource) + "/" + name + "/status",
-      key, std::move(object), admission::json_string_at(&json, {"status", "approved"}),
-      admission::json_string_at(&json, {"status", "state"})};
+      key, std::move(object),
+      ShownStatus{admission::json_string_at(&json, {"status", "approved"}),
+                  admission::json_string_at(&json, {"status", "state"}),
+                  admission::json_string_at(&json, {"status", "approvers"})}};
 }
 
 ClusterView::ClusterView(Credentials credentials, Outlets outlets)
@@ -171,20 +186,19 @@ void ClusterView::keep_statuses() {
     const core::Instant now = date::floor<core::seconds>(std::chrono::system_clock::now());
     for (const ShownList& shown : lists) {
       for (const Shown& each : *shown) {
-        const auto [approved, state] = status_of(*policy, each.object, now);
-        if (approved != each.approved || state != each.state) {
-          write_status(each, approved, state);
+        const ShownStatus should_show = status_of(*policy, each.object, now);
+        if (should_show != each.status) {
+          write_status(each, should_show);
         }
       }
     }
   }
 }
 
-void ClusterView::write_status(const Shown& shown, const std::string& approved, const std::string& state) {
-  const Result<ApiResponse> answer =
-      client_.send(ApiRequest{ApiRequest::Method::Patch, shown.status_path, status_patch(approved, state),
-                              "application/merge-patch+json"},
-                   writer_interrupter_, kSmallAnswer);
+void ClusterView::write_status(const Shown& shown, const ShownStatus& status) {
+  const Result<ApiResponse> answer = client_.send(
+      ApiRequest{ApiRequest::Method::Patch, shown.status_path, status_patch(status), "application/merge-patch+json"},
+      writer_interrupter_, kSmallAnswer);
   if (!answer || answer->status != 200) {
     server::LogLine(spdlog::level::warn, "cannot update an object's status")
         .field("object", shown.label)

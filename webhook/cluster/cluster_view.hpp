@@ -7,9 +7,10 @@
 // the request path, as for the policy).  When the watch breaks the last view
 // stays; the decision's clock still ends every exception at its until.
 //
-// A second thread keeps each object's status.approved ("1/2") and
-// status.state ("in force", "approved") as the policy in force sees them, for kubectl's
-// columns; windowguard's own identity may write those two fields only.
+// A second thread keeps each object's status.approved ("1/2"),
+// status.state ("in force", "approved") and status.approvers (who may
+// approve it, in words) as the policy in force sees them, for kubectl's
+// columns and the CLI; windowguard's own identity alone writes them.
 #include <chrono>
 #include <condition_variable>
 #include <functional>
@@ -36,6 +37,14 @@ struct ClusterViewStatus {
   // Objects in the last view that could not be read, by kind.
   std::size_t undecodable_exceptions = 0;
   std::size_t undecodable_image_approvals = 0;
+};
+
+// What windowguard writes in an object's status, beside the approvals.
+struct ShownStatus {
+  std::string approved;   // "1/2"
+  std::string state;      // "in force", "approved"
+  std::string approvers;  // "members of sre-leads, bob"
+  bool operator==(const ShownStatus&) const = default;
 };
 
 class ClusterView {
@@ -69,8 +78,7 @@ class ClusterView {
     std::string status_path;  // its status subresource
     std::string label;        // "namespace/name"
     std::variant<core::WindowException, core::ImageApproval> object;
-    std::string approved;
-    std::string state;
+    ShownStatus status;
   };
   using ShownList = std::shared_ptr<const std::vector<Shown>>;
 
@@ -86,7 +94,7 @@ class ClusterView {
                         std::variant<core::WindowException, core::ImageApproval> object);
   void keep_statuses();
   bool learn_identity();
-  void write_status(const Shown& shown, const std::string& approved, const std::string& state);
+  void write_status(const Shown& shown, const ShownStatus& status);
   bool wait(std::chrono::milliseconds duration);
 
   ApiClient client_;

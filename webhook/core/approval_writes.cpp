@@ -60,23 +60,6 @@ std::string in_quotes(std::string_view text) {
   return quoted;
 }
 
-std::string describe_people(const Policy& policy, const People& people) {
-  std::string text;
-  const auto add = [&](const std::string& part) { text += (text.empty() ? "" : ", ") + part; };
-  if (people.super_admins) {
-    for (const std::string& group : policy.settings().super_admin_groups) {
-      add("members of " + group);
-    }
-  }
-  for (const std::string& user : people.users) {
-    add(user);
-  }
-  for (const std::string& group : people.groups) {
-    add("members of " + group);
-  }
-  return text.empty() ? "nobody" : text;
-}
-
 std::optional<std::string> refuse_status_change(const StatusChange& change, const ApproverCheck& refuse_approver) {
   const std::vector<Approval>& before = *change.before;
   const std::vector<Approval>& after = *change.after;

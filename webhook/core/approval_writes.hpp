@@ -45,9 +45,6 @@ using ApproverCheck = std::function<std::optional<std::string>(const Approval&)>
 // "text", as the refusals of writes name people, groups and objects.
 std::string in_quotes(std::string_view text);
 
-// "members of system:masters, bob, members of sre-leads", or "nobody".
-std::string describe_people(const Policy& policy, const People& people);
-
 // Why the status update is refused; nullopt when accepted.
 std::optional<std::string> refuse_status_change(const StatusChange& change, const ApproverCheck& refuse_approver);
 

@@ -64,6 +64,13 @@ std::optional<std::string> refuse_create(const Policy& policy, const ExceptionWr
   if (found.problem) {
     return *found.problem;
   }
+  const std::vector<std::string> groups(write.groups.begin(), write.groups.end());
+  for (const auto& [window, rule] : found.rules) {
+    if (rule->requesters && !is_among(policy, *rule->requesters, write.username, groups)) {
+      return "you (" + in_quotes(write.username) + ") may not request exceptions to window " + in_quotes(window->name) +
+             "; its requesters are " + describe_people(policy, *rule->requesters);
+    }
+  }
   if (exception.scope.until <= write.now) {
     return "spec.until " + format_utc(exception.scope.until) + " is not in the future";
   }
@@ -99,7 +106,56 @@ std::optional<std::string> refuse_approver(const Policy& policy, const Exception
   return std::nullopt;
 }
 
+// Who a broad group covers; nullopt for an ordinary group.
+std::optional<std::string> whom_group_covers(std::string_view group) {
+  constexpr std::string_view kNamespaceAccounts = "system:serviceaccounts:";
+  if (group == "system:authenticated") {
+    return "every signed-in user";
+  }
+  if (group == "system:serviceaccounts") {
+    return "every service account";
+  }
+  if (group == "system:unauthenticated") {
+    return "every anonymous request";
+  }
+  if (group.starts_with(kNamespaceAccounts)) {
+    return "every service account of namespace " + std::string(group.substr(kNamespaceAccounts.size()));
+  }
+  return std::nullopt;
+}
+
 }  // namespace
+
+std::vector<std::string> broad_people(const ExceptionScope& scope) {
+  std::vector<std::string> broad;
+  for (const std::string& user : scope.users) {
+    if (user == "*" || user == "system:anonymous") {
+      broad.push_back("user " + in_quotes(user) + (user == "*" ? " (read as everyone)" : " (every anonymous request)"));
+    }
+  }
+  for (const std::string& group : scope.groups) {
+    if (group == "*") {
+      broad.push_back("group \"*\" (read as everyone)");
+    } else if (const auto whom = whom_group_covers(group)) {
+      broad.push_back("group " + in_quotes(group) + " (" + *whom + ")");
+    }
+  }
+  return broad;
+}
+
+std::optional<std::string> broad_request_warning(const ExceptionScope& scope) {
+  const std::vector<std::string> broad = broad_people(scope);
+  if (broad.empty()) {
+    return std::nullopt;
+  }
+  std::string named;
+  for (const std::string& part : broad) {
+    named += (named.empty() ? "" : ", ") + part;
+  }
+  return "this request covers many people: " + named +
+         "; once approved it lifts its windows for all of them. Approvers see its scope in `kubectl get wex -o wide` "
+         "and `windowguard requests -o wide`";
+}
 
 std::optional<std::string> refuse_exception_write(const Policy& policy, const ExceptionWrite& write) {
   return refuse_write_of_kind(

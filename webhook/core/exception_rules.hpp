@@ -8,6 +8,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/approval_writes.hpp"
 #include "core/policy.hpp"
@@ -34,5 +35,13 @@ struct ExceptionWrite {
 // Why the write is refused, in words for whoever made it; nullopt when it is
 // accepted.
 std::optional<std::string> refuse_exception_write(const Policy& policy, const ExceptionWrite& write);
+
+// The users and groups of the scope that stand for many people, each with
+// whom it covers: `group "system:authenticated" (every signed-in user)`.
+// Empty when the scope names people one by one or in ordinary groups.
+std::vector<std::string> broad_people(const ExceptionScope& scope);
+
+// The warning a broad request is accepted with, or nullopt.
+std::optional<std::string> broad_request_warning(const ExceptionScope& scope);
 
 }  // namespace windowguard::core

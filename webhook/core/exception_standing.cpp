@@ -70,6 +70,23 @@ bool is_among(const Policy& policy, const People& approvers, std::string_view us
          (approvers.super_admins && shares_a_name(policy.settings().super_admin_groups, groups));
 }
 
+std::string describe_people(const Policy& policy, const People& people) {
+  std::string text;
+  const auto add = [&](const std::string& part) { text += (text.empty() ? "" : ", ") + part; };
+  if (people.super_admins) {
+    for (const std::string& group : policy.settings().super_admin_groups) {
+      add("members of " + group);
+    }
+  }
+  for (const std::string& user : people.users) {
+    add(user);
+  }
+  for (const std::string& group : people.groups) {
+    add("members of " + group);
+  }
+  return text.empty() ? "nobody" : text;
+}
+
 bool may_approve(const Policy& policy, const ExceptionRule& rule, std::string_view user,
                  std::span<const std::string> groups, std::string_view requested_by) {
   if (user == requested_by && !rule.allow_requester_to_approve) {
@@ -77,6 +94,27 @@ bool may_approve(const Policy& policy, const ExceptionRule& rule, std::string_vi
   }
   return is_among(policy, rule.approvers, user, groups);
 }
+
+namespace {
+
+// Who may approve under every rule: one description when the rules agree,
+// else each window's.
+std::string eligible_approvers(const Policy& policy, const std::vector<std::size_t>& windows) {
+  std::vector<std::string> described;
+  for (const std::size_t window : windows) {
+    described.push_back(describe_people(policy, policy.windows()[window].exceptions->approvers));
+  }
+  if (std::all_of(described.begin(), described.end(), [&](const std::string& each) { return each == described[0]; })) {
+    return described.empty() ? "nobody" : described[0];
+  }
+  std::string text;
+  for (std::size_t i = 0; i < described.size(); ++i) {
+    text += (text.empty() ? "" : "; ") + policy.windows()[windows[i]].name + ": " + described[i];
+  }
+  return text + " (an approval counts when it is by one of each)";
+}
+
+}  // namespace
 
 ExceptionStanding standing_of(const Policy& policy, const WindowException& exception, Instant now) {
   ExceptionStanding standing;
@@ -107,6 +145,7 @@ ExceptionStanding standing_of(const Policy& policy, const WindowException& excep
     }
   }
   standing.approvals = static_cast<int>(standing.approvers.size());
+  standing.eligible = eligible_approvers(policy, standing.windows);
   if (!standing.problem.empty()) {
     standing.state = ExceptionState::Unusable;
   } else if (now >= exception.scope.until) {

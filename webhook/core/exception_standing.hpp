@@ -32,6 +32,7 @@ struct ExceptionStanding {
   std::vector<std::string> approvers;  // whose approvals count, in the object's order
   std::vector<std::size_t> windows;    // indices of its windows (Unusable: the usable ones)
   std::string problem;                 // Unusable: which window, and why
+  std::string eligible;                // who may approve it, in words (status.approvers)
 };
 
 ExceptionStanding standing_of(const Policy& policy, const WindowException& exception, Instant now);
@@ -40,6 +41,9 @@ ExceptionStanding standing_of(const Policy& policy, const WindowException& excep
 // group or (with superAdmins) of a super-admin group.
 bool is_among(const Policy& policy, const People& approvers, std::string_view user,
               std::span<const std::string> groups);
+
+// "members of system:masters, bob, members of sre-leads", or "nobody".
+std::string describe_people(const Policy& policy, const People& people);
 
 // Whether the rule lets this person approve a request of `requested_by`:
 // named, or a member of a named group or (with superAdmins) of a super-admin

@@ -216,6 +216,7 @@ ImageApprovalStanding standing_of(const Policy& policy, const ImageApproval& req
     if (!governed || rule.required - counted > standing.required - standing.approvals) {
       standing.approvals = counted;
       standing.required = rule.required;
+      standing.eligible = describe_people(policy, rule.approvers);
     }
     governed = true;
   }

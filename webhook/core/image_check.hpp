@@ -80,7 +80,8 @@ ImageVerdict check_images(const Policy& policy, const ImageCheckInput& input);
 struct ImageApprovalStanding {
   int approvals = 0;
   int required = 0;
-  std::string state;  // "approved", "pending", or "ungoverned" when no approvals rule covers it
+  std::string state;                // "approved", "pending", or "ungoverned" when no approvals rule covers it
+  std::string eligible = "nobody";  // who may approve it under the rule furthest from approved, in words
 };
 ImageApprovalStanding standing_of(const Policy& policy, const ImageApproval& request, Instant now);
 

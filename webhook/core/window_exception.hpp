@@ -34,6 +34,9 @@ struct ExceptionRule {
   People approvers{true, {}, {}};
   seconds max_duration = kDefaultExceptionDuration;
   bool allow_requester_to_approve = false;
+  // Who may request one, whatever RBAC allows; absent: anyone who may create
+  // a WindowException in the namespace.
+  std::optional<People> requesters;
 };
 
 // What an exception lifts, for whom and when; the same for a policy's static

@@ -22,8 +22,8 @@ constexpr std::array<std::string_view, 2> kFromTo{"from", "to"};
 constexpr std::array<std::string_view, 3> kDaysFromTo{"days", "from", "to"};
 constexpr std::array<std::string_view, 2> kCronFields{"schedule", "duration"};
 constexpr std::array<std::string_view, 3> kPeopleFields{"superAdmins", "users", "groups"};
-constexpr std::array<std::string_view, 4> kExceptionRuleFields{"approvals", "approvers", "maxDuration",
-                                                               "allowRequesterToApprove"};
+constexpr std::array<std::string_view, 5> kExceptionRuleFields{"approvals", "approvers", "maxDuration",
+                                                               "allowRequesterToApprove", "requesters"};
 constexpr std::array<std::string_view, 2> kWindowTypes{"blackout", "maintenance"};
 
 // Reads {from, to} with the given value form, requiring them to differ.
@@ -371,6 +371,9 @@ core::ExceptionRule read_exception_rule(YamlReader& reader, const YAML::Node& no
   }
   if (const YAML::Node* allow = YamlReader::optional(*fields, "allowRequesterToApprove")) {
     rule.allow_requester_to_approve = reader.boolean(*allow, what + " allowRequesterToApprove").value_or(false);
+  }
+  if (const YAML::Node* requesters = YamlReader::optional(*fields, "requesters")) {
+    rule.requesters = read_people(reader, *requesters, what + " requesters", true);
   }
   return rule;
 }
