@@ -62,12 +62,23 @@ TEST(ExceptionAdmission, TheRequesterFilesAnExceptionAndAnSreLeadApprovesIt) {
   const std::string filed = object(kSpec, "");
   const AdmissionDecision created = decide(review("CREATE", "", "alice", R"("developers")", filed, ""));
   EXPECT_TRUE(created.allowed) << created.message;
-  EXPECT_EQ(created.message, "CREATE of WindowException payments-prod/inc-4711 is allowed");
+  EXPECT_EQ(created.message, "request of WindowException payments-prod/inc-4711 is allowed");
+  EXPECT_EQ(action_label(created), "request");
   EXPECT_TRUE(created.warnings.empty()) << created.warnings.front();
   const std::string approved = object(kSpec, R"({"user":"bob","at":"2026-12-05T18:01:00Z","groups":["sre-leads"]})");
   const AdmissionDecision approval =
       decide(review("UPDATE", "status", "bob", R"("sre-leads","system:authenticated")", approved, filed));
   EXPECT_TRUE(approval.allowed) << approval.message;
+  EXPECT_EQ(approval.message, "approve of WindowException payments-prod/inc-4711 is allowed");
+  EXPECT_EQ(action_label(approval), "approve");
+  const AdmissionDecision withdrawal = decide(review("UPDATE", "status", "bob", R"("sre-leads")", filed, approved));
+  EXPECT_TRUE(withdrawal.allowed) << withdrawal.message;
+  EXPECT_EQ(action_label(withdrawal), "withdraw");
+  const AdmissionDecision labelled = decide(review("UPDATE", "", "alice", "", filed, filed));
+  EXPECT_EQ(action_label(labelled), "update");
+  const AdmissionDecision cancelled = decide(review("DELETE", "", "alice", "", "", filed));
+  EXPECT_TRUE(cancelled.allowed) << cancelled.message;
+  EXPECT_EQ(action_label(cancelled), "cancel");
 }
 
 TEST(ExceptionAdmission, ABroadRequestIsAcceptedWithAWarningThatSaysWhomItCovers) {

@@ -61,7 +61,7 @@ TEST(ImageApprovalAdmission, TheRequesterFilesARequestAndEligibleApproversApprov
   const std::string filed = object(spec(), "");
   const AdmissionDecision created = decide(review("CREATE", "", "alice", "", filed, ""));
   EXPECT_TRUE(created.allowed) << created.message;
-  EXPECT_EQ(created.message, "CREATE of ImageApproval payments-prod/checkout-2-3-1 is allowed");
+  EXPECT_EQ(created.message, "request of ImageApproval payments-prod/checkout-2-3-1 is allowed");
   const std::string by_bob = object(spec(), approval_by("bob"));
   EXPECT_TRUE(decide(review("UPDATE", "status", "bob", "", by_bob, filed)).allowed);
   const std::string by_fay = object(spec(), approval_by("bob") + "," + approval_by("fay", R"("release-managers")"));

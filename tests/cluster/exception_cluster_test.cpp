@@ -245,6 +245,12 @@ TEST_F(Cluster, ABroadRequestIsAcceptedWithAWarningAndItsScopeShowsWhereApprover
   }
   EXPECT_NE(row.find("change-freeze"), std::string::npos) << wide.out;
   EXPECT_NE(row.find("system:authenticated"), std::string::npos) << wide.out;
+  const CommandResult approved = windowguard_as(kLeadLena, {"approve", "exception", "everyone", "-n", "frozen-broad"});
+  ASSERT_EQ(approved.exit_code, 0) << output_of(approved);
+  EXPECT_NE(approved.out.find("  groups:       system:authenticated\n"), std::string::npos) << output_of(approved);
+  EXPECT_NE(approved.out.find("  broad:        group \"system:authenticated\" (every signed-in user)"),
+            std::string::npos)
+      << output_of(approved);
 }
 
 TEST_F(Cluster, AnExceptionStopsCountingAtItsUntil) {
@@ -380,11 +386,22 @@ TEST_F(Cluster, TheCommandLineRequestsApprovesWithdrawsAndCancels) {
       << output_of(requested);
   EXPECT_NE(requested.out.find("windowguard approve exception cli-fix -n frozen-cli"), std::string::npos);
 
+  // windowguard writes who may approve beside the state.
+  ASSERT_EQ(columns_within("cli-fix", "frozen-cli", "0/1 pending", 10s), "0/1 pending");
   const CommandResult own = windowguard_as(kDeveloper, {"approve", "exception", "cli-fix", "-n", "frozen-cli"});
   EXPECT_EQ(own.exit_code, 1) << "the requester may not write approvals: " << output_of(own);
+  EXPECT_NE(own.err.find("windowguard: you (dev) may not approve in this cluster: RBAC does not let you write "
+                         "windowexceptions/status (the windowguard-approver role grants it).\nWho may approve "
+                         "frozen-cli/cli-fix: mallory-approver, members of sre-leads."),
+            std::string::npos)
+      << output_of(own);
   const CommandResult approved = windowguard_as(kLeadLena, {"approve", "exception", "cli-fix", "-n", "frozen-cli"});
   ASSERT_EQ(approved.exit_code, 0) << output_of(approved);
-  EXPECT_NE(approved.out.find("Approved frozen-cli/cli-fix as lena."), std::string::npos) << output_of(approved);
+  EXPECT_NE(approved.out.find("Approved frozen-cli/cli-fix as lena.\n  windows:      change-freeze\n  users:        "
+                              "dev\n  groups:       -\n  applications: all\n  actions:      "
+                              "deploy,restart,delete,hibernate,unhibernate\n"),
+            std::string::npos)
+      << output_of(approved);
   const CommandResult again = windowguard_as(kLeadLena, {"approve", "exception", "cli-fix", "-n", "frozen-cli"});
   EXPECT_NE(again.out.find("have approved frozen-cli/cli-fix already"), std::string::npos) << output_of(again);
   ASSERT_EQ(deploy_until_allowed(deployment("web", "frozen-cli", 1), 10s).exit_code, 0);
@@ -393,8 +410,18 @@ TEST_F(Cluster, TheCommandLineRequestsApprovesWithdrawsAndCancels) {
   const CommandResult listed = windowguard_as(kAdmin, {"requests", "-n", "frozen-cli", "--output", "json"});
   ASSERT_EQ(listed.exit_code, 0) << output_of(listed);
   EXPECT_NE(listed.out.find(R"("name":"cli-fix","requestedBy":"dev")"), std::string::npos) << listed.out;
-  EXPECT_NE(listed.out.find(R"("approved":"1/1","state":"in force","approvers":["lena"])"), std::string::npos)
+  EXPECT_NE(listed.out.find(R"("approved":"1/1","state":"in force","approvers":["lena"],)"
+                            R"("eligibleApprovers":"mallory-approver, members of sre-leads")"),
+            std::string::npos)
       << listed.out;
+  EXPECT_NE(listed.out.find(R"("windows":["change-freeze"],"users":["dev"],"groups":[],"applications":[],)"
+                            R"("actions":["deploy","restart","delete","hibernate","unhibernate"],"broad":[])"),
+            std::string::npos)
+      << listed.out;
+  const CommandResult wide = windowguard_as(kAdmin, {"requests", "-n", "frozen-cli", "-o", "wide"});
+  ASSERT_EQ(wide.exit_code, 0) << output_of(wide);
+  EXPECT_NE(wide.out.find("WINDOWS"), std::string::npos) << wide.out;
+  EXPECT_NE(wide.out.find("change-freeze"), std::string::npos) << wide.out;
 
   const CommandResult withdrawn = windowguard_as(kLeadLena, {"withdraw", "exception", "cli-fix", "-n", "frozen-cli"});
   ASSERT_EQ(withdrawn.exit_code, 0) << output_of(withdrawn);

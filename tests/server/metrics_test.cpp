@@ -1,5 +1,6 @@
 // What /metrics says of what is coming, at fixed instants: when each window
-// next turns active and inactive, and each environment's next blackout.
+// next turns active and inactive, and each environment's next blackout; and
+// how decisions are counted by action.
 #include "server/metrics.hpp"
 
 #include <gtest/gtest.h>
@@ -83,6 +84,26 @@ bindings:
   // A window that never occurs again has no forecast.
   EXPECT_EQ(text.find("next_active_timestamp_seconds{window=\"past\""), std::string::npos);
   EXPECT_EQ(text.find("next_inactive_timestamp_seconds{window=\"past\""), std::string::npos);
+}
+
+TEST(Metrics, WritesToRequestsAreCountedByWhatTheyDo) {
+  Metrics metrics;
+  metrics.count_admission(std::nullopt, admission::RequestWrite::Approve, AdmissionOutcome::Allowed, false,
+                          std::chrono::microseconds{50});
+  metrics.count_admission(std::nullopt, admission::RequestWrite::Cancel, AdmissionOutcome::Denied, false,
+                          std::chrono::microseconds{50});
+  metrics.count_admission(core::Action::Deploy, std::nullopt, AdmissionOutcome::Denied, true,
+                          std::chrono::microseconds{50});
+  metrics.count_admission(std::nullopt, std::nullopt, AdmissionOutcome::Allowed, false, std::chrono::microseconds{50});
+  const std::string text = metrics.render(nullptr, utc("2026-12-07T10:00:00Z"));
+  for (const char* counted :
+       {R"(windowguard_admission_requests_total{action="approve",decision="allowed",dry_run="false"} 1)",
+        R"(windowguard_admission_requests_total{action="cancel",decision="denied",dry_run="false"} 1)",
+        R"(windowguard_admission_requests_total{action="deploy",decision="denied",dry_run="true"} 1)",
+        R"(windowguard_admission_requests_total{action="none",decision="allowed",dry_run="false"} 1)",
+        R"(windowguard_admission_requests_total{action="request",decision="allowed",dry_run="false"} 0)"}) {
+    EXPECT_NE(text.find(std::string(counted) + "\n"), std::string::npos) << counted;
+  }
 }
 
 }  // namespace

@@ -33,6 +33,13 @@ void add_image_verdict(const core::ImageVerdict& verdict, const RequestSubject& 
 
 }  // namespace
 
+std::string_view action_label(const AdmissionDecision& decision) {
+  if (decision.action) {
+    return core::action_name(*decision.action);
+  }
+  return decision.request_write ? request_write_name(*decision.request_write) : "none";
+}
+
 AdmissionDecision evaluate_request(const core::Policy& policy, const AdmissionRequest& request, core::Instant at,
                                    core::DecisionMemo* memo, const ClusterFacts& cluster) {
   if (is_approvable_object_write(request)) {

@@ -26,6 +26,8 @@ struct AdmissionDecision {
   // The governed action decided on (the first denied one, else the first);
   // empty when the request is not governed.
   std::optional<core::Action> action;
+  // A write to a WindowException or an ImageApproval: what it does.
+  std::optional<RequestWrite> request_write;
   std::shared_ptr<const core::Decision> decision;  // null when not governed
   std::string message;                             // the denial text, or why it is allowed
   std::vector<std::string> warnings;
@@ -44,6 +46,10 @@ struct ClusterFacts {
   const core::ImageApprovalBook* image_approvals = nullptr;
   SourceImages promotion_source = {};
 };
+
+// The decision's action as the log and the metrics name it: the governed
+// action, else what a write to a request does, else "none".
+std::string_view action_label(const AdmissionDecision& decision);
 
 // `memo`, optional: the calling thread's (see core::DecisionMemo).
 AdmissionDecision evaluate_request(const core::Policy& policy, const AdmissionRequest& request, core::Instant at,

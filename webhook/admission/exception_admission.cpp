@@ -110,7 +110,44 @@ std::optional<std::string> refuse_image_approval(const core::Policy& policy, con
   return core::refuse_image_approval_write(policy, write);
 }
 
+std::size_t approvals_in(const rapidjson::Value* object) {
+  const rapidjson::Value* approvals = json_member(json_member(object, "status"), "approvals");
+  return approvals != nullptr && approvals->IsArray() ? approvals->Size() : 0;
+}
+
+RequestWrite request_write_of(const AdmissionRequest& request, core::WriteKind kind) {
+  switch (kind) {
+    case core::WriteKind::Create:
+      return RequestWrite::Request;
+    case core::WriteKind::Delete:
+      return RequestWrite::Cancel;
+    case core::WriteKind::Update:
+      return RequestWrite::Update;
+    case core::WriteKind::UpdateStatus:
+      break;
+  }
+  const std::size_t after = approvals_in(request.object);
+  const std::size_t before = approvals_in(request.old_object);
+  return after > before ? RequestWrite::Approve : after < before ? RequestWrite::Withdraw : RequestWrite::Update;
+}
+
 }  // namespace
+
+std::string_view request_write_name(RequestWrite write) {
+  switch (write) {
+    case RequestWrite::Request:
+      return "request";
+    case RequestWrite::Approve:
+      return "approve";
+    case RequestWrite::Withdraw:
+      return "withdraw";
+    case RequestWrite::Cancel:
+      return "cancel";
+    case RequestWrite::Update:
+      return "update";
+  }
+  return "update";
+}
 
 bool is_approvable_object_write(const AdmissionRequest& request) {
   return request.resource.group == kExceptionGroup &&
@@ -156,8 +193,9 @@ AdmissionDecision review_object_write(const core::Policy& policy, const Admissio
   const std::optional<std::string>& refusal = verdict.refusal;
   result.warnings = std::move(verdict.warnings);
   result.allowed = !refusal.has_value();
-  const std::string subject = std::string(operation_name(request.operation)) + " of " + std::string(kind) + " " +
-                              std::string(request.namespace_name) + "/" + std::string(request.name);
+  result.request_write = request_write_of(request, write_kind);
+  const std::string subject = std::string(request_write_name(*result.request_write)) + " of " + std::string(kind) +
+                              " " + std::string(request.namespace_name) + "/" + std::string(request.name);
   result.message = refusal ? *refusal : subject + " is allowed";
   result.audit_annotations.set(AuditKey::Decision, refusal ? "denied" : "allowed");
   return result;

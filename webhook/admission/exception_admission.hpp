@@ -3,6 +3,8 @@
 // ImageApprovals: decoded here, judged by core::refuse_exception_write and
 // core::refuse_image_approval_write (docs/exceptions.md and docs/approvals.md,
 // "What windowguard checks").
+#include <array>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -15,6 +17,19 @@
 namespace windowguard::admission {
 
 struct AdmissionDecision;
+
+// What a write to a request object does, as the decision log and the
+// metrics name it beside the governed actions.
+enum class RequestWrite : std::uint8_t {
+  Request,   // a create
+  Approve,   // a status update that adds an approval
+  Withdraw,  // one that removes an approval
+  Cancel,    // a delete
+  Update,    // anything else: metadata, windowguard's own summary, a refused mix
+};
+inline constexpr std::array<RequestWrite, 5> kAllRequestWrites{
+    RequestWrite::Request, RequestWrite::Approve, RequestWrite::Withdraw, RequestWrite::Cancel, RequestWrite::Update};
+std::string_view request_write_name(RequestWrite write);
 
 bool is_approvable_object_write(const AdmissionRequest& request);
 // A CREATE of an ImageApproval that names spec.promotedFrom: the images

@@ -14,10 +14,12 @@
 #include <sstream>
 
 #include "admission/json_members.hpp"
+#include "admission/windowguard_objects_json.hpp"
 #include "cli/commands.hpp"
 #include "cli/kubectl.hpp"
 #include "cli/options.hpp"
 #include "cli/request_writing.hpp"
+#include "core/exception_rules.hpp"
 #include "core/time_text.hpp"
 #include "policy/value_forms.hpp"
 
@@ -26,6 +28,70 @@ namespace {
 
 using admission::json_member;
 using admission::json_string_at;
+
+std::vector<std::string> texts_at(const rapidjson::Value* object, const char* name) {
+  std::vector<std::string> texts;
+  if (const rapidjson::Value* list = json_member(object, name); list != nullptr && list->IsArray()) {
+    for (const rapidjson::Value& item : list->GetArray()) {
+      if (item.IsString()) {
+        texts.emplace_back(admission::json_text(item));
+      }
+    }
+  }
+  return texts;
+}
+
+// What a request lifts, as approvers read it before they approve.
+struct ShownScope {
+  std::vector<std::string> windows;
+  std::vector<std::string> users;  // the requester when the object names neither users nor groups
+  std::vector<std::string> groups;
+  std::vector<std::string> applications;  // empty: every application
+  std::vector<std::string> actions;
+  std::vector<std::string> broad;  // users and groups that stand for many people
+};
+
+std::optional<ShownScope> scope_of_exception(const rapidjson::Value& object) {
+  const Result<core::WindowException> decoded = admission::decode_window_exception(object, core::Instant{});
+  if (!decoded) {
+    return std::nullopt;
+  }
+  const core::ExceptionScope& scope = decoded->scope;
+  ShownScope shown{scope.windows, scope.users, scope.groups, scope.applications, {}, core::broad_people(scope)};
+  for (const core::Action action : core::kAllActions) {
+    if (scope.actions.contains(action)) {
+      shown.actions.emplace_back(core::action_name(action));
+    }
+  }
+  return shown;
+}
+
+std::string joined(const std::vector<std::string>& items, const char* none = "-") {
+  std::string text;
+  for (const std::string& item : items) {
+    text += (text.empty() ? "" : ",") + item;
+  }
+  return text.empty() ? none : text;
+}
+
+void write_scope(JsonWriter& json, const ShownScope& scope) {
+  write_list(json, "windows", scope.windows);
+  write_list(json, "users", scope.users);
+  write_list(json, "groups", scope.groups);
+  write_list(json, "applications", scope.applications);
+  write_list(json, "actions", scope.actions);
+  write_list(json, "broad", scope.broad);
+}
+
+// What the approver just approved, one line a field.
+void print_scope(std::ostream& out, const ShownScope& scope) {
+  out << "  windows:      " << joined(scope.windows) << "\n  users:        " << joined(scope.users)
+      << "\n  groups:       " << joined(scope.groups) << "\n  applications: " << joined(scope.applications, "all")
+      << "\n  actions:      " << joined(scope.actions) << '\n';
+  if (!scope.broad.empty()) {
+    out << "  broad:        " << joined(scope.broad) << '\n';
+  }
+}
 
 // A Go duration ("1h30m"), which has no unit of days, or whole days before
 // one ("1d", "2d12h"): people ask for an exception "for a day".
@@ -208,9 +274,7 @@ struct ApprovalsRead {
   std::optional<rapidjson::SizeType> callers;  // the index of the caller's approval
 };
 
-ApprovalsRead read_approvals(const std::string& object_json, const std::string& username) {
-  rapidjson::Document object;
-  object.Parse(object_json.c_str());
+ApprovalsRead read_approvals(const rapidjson::Value& object, const std::string& username) {
   ApprovalsRead read;
   read.resource_version = json_string_at(&object, {"metadata", "resourceVersion"});
   const rapidjson::Value* status = json_member(&object, "status");
@@ -291,6 +355,20 @@ std::string approval_patch(bool approve, const ApprovalsRead& read, const Caller
   return buffer.GetString();
 }
 
+// What an approval lets in: an exception's scope, an image approval's
+// images for its application.
+void print_approved(std::ostream& out, const std::string& resource, const rapidjson::Value& object) {
+  const rapidjson::Value* spec = json_member(&object, "spec");
+  if (resource == "imageapproval") {
+    out << "  application:  " << json_string_at(spec, {"application"})
+        << "\n  images:       " << joined(texts_at(spec, "images")) << '\n';
+    return;
+  }
+  if (const std::optional<ShownScope> scope = scope_of_exception(object)) {
+    print_scope(out, *scope);
+  }
+}
+
 // Adds (approve) or removes (withdraw) the caller's approval; when another
 // write came between the read and the patch, it reads again and retries.
 int change_approval(const std::string& verb, const Arguments& arguments, std::ostream& out, std::ostream& err) {
@@ -312,7 +390,9 @@ int change_approval(const std::string& verb, const Arguments& arguments, std::os
     if (const int failed = kubectl_failed(got, err); failed != kExitOk) {
       return failed;
     }
-    const ApprovalsRead read = read_approvals(got->out, caller->username);
+    rapidjson::Document object;
+    object.Parse(got->out.c_str());
+    const ApprovalsRead read = read_approvals(object, caller->username);
     if (approve && read.callers) {
       out << "You (" << caller->username << ") have approved " << shown << " already.\n";
       return kExitOk;
@@ -333,11 +413,24 @@ int change_approval(const std::string& verb, const Arguments& arguments, std::os
     if (conflict && attempt < kAttempts) {
       continue;
     }
+    if (patched->exit_code != 0 && patched->err.find("cannot patch resource") != std::string::npos) {
+      // RBAC's words name a verb and a resource; say what they mean here.
+      const std::string approvers = json_string_at(&object, {"status", "approvers"});
+      err << "windowguard: you (" << caller->username << ") may not " << verb
+          << " in this cluster: RBAC does not let you write " << target->resource
+          << "s/status (the windowguard-approver role grants it).\n"
+          << "Who may approve " << shown << ": "
+          << (approvers.empty() ? "windowguard has not said yet; see the policy's approvers" : approvers) << ".\n";
+      return kExitDenied;
+    }
     err << patched->err;
     if (patched->exit_code != 0) {
       return kExitDenied;
     }
     out << (approve ? "Approved " : "Withdrew your approval of ") << shown << " as " << caller->username << ".\n";
+    if (approve) {
+      print_approved(out, target->resource, object);
+    }
     return kExitOk;
   }
 }
@@ -390,48 +483,41 @@ std::vector<std::string> approvers_of(const rapidjson::Value* status) {
   return approvers;
 }
 
-std::string joined(const std::vector<std::string>& items) {
-  std::string text;
-  for (const std::string& item : items) {
-    text += (text.empty() ? "" : ",") + item;
-  }
-  return text.empty() ? "-" : text;
-}
-
 std::string shown(const std::string& value) { return value.empty() ? "?" : value; }
 
-std::vector<std::string> texts_at(const rapidjson::Value* object, const char* name) {
-  std::vector<std::string> texts;
-  if (const rapidjson::Value* list = json_member(object, name); list != nullptr && list->IsArray()) {
-    for (const rapidjson::Value& item : list->GetArray()) {
-      if (item.IsString()) {
-        texts.emplace_back(admission::json_text(item));
-      }
-    }
-  }
-  return texts;
-}
-
-// One row of each kind's table, and its JSON.
-void list_exception(const rapidjson::Value& item, std::ostream& table, JsonWriter& json) {
+// One row of each kind's table (with `wide`, an exception's scope too), and
+// its JSON.
+void list_exception(const rapidjson::Value& item, bool wide, std::ostream& table, JsonWriter& json) {
   const rapidjson::Value* metadata = json_member(&item, "metadata");
   const rapidjson::Value* spec = json_member(&item, "spec");
   const rapidjson::Value* status = json_member(&item, "status");
   const std::vector<std::string> approvers = approvers_of(status);
+  const std::optional<ShownScope> scope = scope_of_exception(item);
   table << std::setw(20) << json_string_at(metadata, {"namespace"}) << std::setw(24)
         << json_string_at(metadata, {"name"}) << std::setw(24) << json_string_at(spec, {"requestedBy"}) << std::setw(10)
         << shown(json_string_at(status, {"approved"})) << std::setw(11) << shown(json_string_at(status, {"state"}))
-        << std::setw(22) << json_string_at(spec, {"until"}) << joined(approvers) << '\n';
+        << std::setw(22) << json_string_at(spec, {"until"}) << (wide ? std::setw(16) : std::setw(0))
+        << joined(approvers);
+  if (wide && scope) {
+    table << std::setw(24) << joined(scope->windows) << std::setw(20) << joined(scope->users) << std::setw(24)
+          << joined(scope->groups) << std::setw(16) << joined(scope->applications, "all") << joined(scope->actions);
+  }
+  table << '\n';
   json.StartObject();
   write_text(json, "kind", "WindowException");
   write_text(json, "namespace", json_string_at(metadata, {"namespace"}));
   write_text(json, "name", json_string_at(metadata, {"name"}));
   write_text(json, "requestedBy", json_string_at(spec, {"requestedBy"}));
   write_text(json, "reason", json_string_at(spec, {"reason"}));
+  if (scope) {
+    write_scope(json, *scope);
+  }
+  write_text(json, "from", json_string_at(spec, {"from"}));
   write_text(json, "until", json_string_at(spec, {"until"}));
   write_text(json, "approved", json_string_at(status, {"approved"}));
   write_text(json, "state", json_string_at(status, {"state"}));
   write_list(json, "approvers", approvers);
+  write_text(json, "eligibleApprovers", json_string_at(status, {"approvers"}));
   json.EndObject();
 }
 
@@ -466,23 +552,24 @@ void list_image_approval(const rapidjson::Value& item, std::ostream& table, Json
 
 int run_requests(const Arguments& arguments, std::ostream& out, std::ostream& err) {
   po::options_description options(
-      "usage: windowguard requests [-n NS | -A] [--output text|json]\n\n"
+      "usage: windowguard requests [-n NS | -A] [--output text|wide|json]\n\n"
       "Lists WindowExceptions and ImageApprovals with their approvals and state, as windowguard\n"
-      "keeps them.\n\noptions");
+      "keeps them; wide and json add what each exception lifts, and for whom.\n\noptions");
   options.add_options()                                                                //
       ("help,h", "show this help")                                                     //
       ("namespace,n", po::value<std::string>(), "one namespace (default: kubectl's)")  //
       ("all-namespaces,A", "every namespace")                                          //
-      ("output,o", po::value<std::string>()->default_value("text"), "text or json");
+      ("output,o", po::value<std::string>()->default_value("text"), "text, wide or json");
   const ParsedOptions parsed = parse_options("requests", options, arguments, out, err);
   if (parsed.exit_code) {
     return *parsed.exit_code;
   }
   const po::variables_map& values = parsed.values;
   const std::string output = values["output"].as<std::string>();
-  if (output != "text" && output != "json") {
-    return usage_error(err, "requests", "--output must be text or json");
+  if (output != "text" && output != "wide" && output != "json") {
+    return usage_error(err, "requests", "--output must be text, wide or json");
   }
+  const bool wide = output == "wide";
   std::vector<std::string> kubectl_arguments{"get", "windowexceptions,imageapprovals", "-o", "json"};
   if (values.count("all-namespaces") != 0) {
     kubectl_arguments.push_back("-A");
@@ -506,8 +593,14 @@ int run_requests(const Arguments& arguments, std::ostream& out, std::ostream& er
   std::ostringstream exceptions;
   std::ostringstream image_approvals;
   exceptions << std::left << std::setw(20) << "NAMESPACE" << std::setw(24) << "NAME" << std::setw(24) << "REQUESTED-BY"
-             << std::setw(10) << "APPROVALS" << std::setw(11) << "STATE" << std::setw(22) << "UNTIL"
-             << "APPROVED-BY\n";
+             << std::setw(10) << "APPROVALS" << std::setw(11) << "STATE" << std::setw(22) << "UNTIL";
+  if (wide) {
+    exceptions << std::setw(16) << "APPROVED-BY" << std::setw(24) << "WINDOWS" << std::setw(20) << "USERS"
+               << std::setw(24) << "GROUPS" << std::setw(16) << "APPLICATIONS"
+               << "ACTIONS\n";
+  } else {
+    exceptions << "APPROVED-BY\n";
+  }
   image_approvals << std::left << std::setw(20) << "NAMESPACE" << std::setw(24) << "IMAGE-APPROVAL" << std::setw(24)
                   << "REQUESTED-BY" << std::setw(10) << "APPROVALS" << std::setw(11) << "STATE" << std::setw(16)
                   << "APPLICATION" << std::setw(20) << "PROMOTED-FROM" << std::setw(16) << "APPROVED-BY"
@@ -518,7 +611,7 @@ int run_requests(const Arguments& arguments, std::ostream& out, std::ostream& er
       any_image_approval = true;
       list_image_approval(item, image_approvals, json);
     } else {
-      list_exception(item, exceptions, json);
+      list_exception(item, wide, exceptions, json);
     }
   }
   json.EndArray();

@@ -86,9 +86,11 @@ std::string_view outcome_name(AdmissionOutcome outcome) {
   return "allowed";
 }
 
-void Metrics::count_admission(std::optional<core::Action> action, AdmissionOutcome outcome, bool dry_run,
-                              std::chrono::nanoseconds latency) {
-  const std::size_t action_slot = action ? static_cast<std::size_t>(*action) : kActionSlots - 1;
+void Metrics::count_admission(std::optional<core::Action> action, std::optional<admission::RequestWrite> write,
+                              AdmissionOutcome outcome, bool dry_run, std::chrono::nanoseconds latency) {
+  const std::size_t action_slot = action  ? static_cast<std::size_t>(*action)
+                                  : write ? core::kAllActions.size() + static_cast<std::size_t>(*write)
+                                          : kActionSlots - 1;
   admissions_[(action_slot * kOutcomes + static_cast<std::size_t>(outcome)) * 2 + (dry_run ? 1 : 0)].fetch_add(
       1, std::memory_order_relaxed);
   const double seconds = std::chrono::duration<double>(latency).count();
@@ -201,10 +203,14 @@ std::string Metrics::render(const core::Policy* policy, core::Instant now, const
   std::string out;
   out.reserve(8192);
   header(out, "windowguard_admission_requests_total", "counter",
-         "AdmissionReviews decided, by governed action, decision and dry run.");
+         "AdmissionReviews decided, by action (governed, or a write to a request: request, approve, withdraw, "
+         "cancel, update), decision and dry run.");
   for (std::size_t action_slot = 0; action_slot < kActionSlots; ++action_slot) {
+    const std::size_t actions = core::kAllActions.size();
     const std::string_view action =
-        action_slot + 1 == kActionSlots ? "none" : core::action_name(core::kAllActions[action_slot]);
+        action_slot + 1 == kActionSlots ? "none"
+        : action_slot < actions         ? core::action_name(core::kAllActions[action_slot])
+                                : admission::request_write_name(admission::kAllRequestWrites[action_slot - actions]);
     for (std::size_t outcome = 0; outcome < kOutcomes; ++outcome) {
       for (std::size_t dry_run = 0; dry_run < 2; ++dry_run) {
         sample(out, "windowguard_admission_requests_total",

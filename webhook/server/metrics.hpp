@@ -10,6 +10,7 @@
 #include <string>
 #include <string_view>
 
+#include "admission/exception_admission.hpp"
 #include "cluster/cluster_view.hpp"
 #include "core/action.hpp"
 #include "core/policy.hpp"
@@ -31,9 +32,10 @@ class Metrics {
   static constexpr std::array<double, 12> kLatencyBuckets{0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005,
                                                           0.01,   0.025,   0.05,   0.1,   0.25,   1.0};
 
-  // One decided AdmissionReview; `action` is empty when not governed.
-  void count_admission(std::optional<core::Action> action, AdmissionOutcome outcome, bool dry_run,
-                       std::chrono::nanoseconds latency);
+  // One decided AdmissionReview; `action` is empty when not governed, and
+  // `write` when it is no write to a request object.
+  void count_admission(std::optional<core::Action> action, std::optional<admission::RequestWrite> write,
+                       AdmissionOutcome outcome, bool dry_run, std::chrono::nanoseconds latency);
   void count_response(Endpoint endpoint, unsigned status);
   void count_policy_reload(bool success, core::Instant at);
   void count_certificate_reload(bool success);
@@ -57,7 +59,8 @@ class Metrics {
   // Each window's next activation and deactivation, for render (under the mutex).
   void render_forecasts(std::string& out, const core::Policy& policy, core::Instant now) const;
 
-  static constexpr std::size_t kActionSlots = core::kAllActions.size() + 1;  // + not governed
+  // The governed actions, the writes to request objects, and neither.
+  static constexpr std::size_t kActionSlots = core::kAllActions.size() + admission::kAllRequestWrites.size() + 1;
   static constexpr std::size_t kEndpoints = 6;
   static constexpr std::size_t kOutcomes = 4;
 

@@ -115,7 +115,7 @@ void log_decision(const admission::AdmissionRequest& request, const admission::A
       .field("kind", decision.classification.kind)
       .field("name", request.name)
       .field("operation", admission::operation_name(request.operation))
-      .field("action", decision.action ? core::action_name(*decision.action) : std::string_view("none"))
+      .field("action", admission::action_label(decision))
       .field("decision", outcome_name(outcome))
       .field("windows", windows)
       .field("dryRun", request.dry_run)
@@ -140,7 +140,7 @@ Response decide_review(const PendingReview& review, const HandlerContext& contex
                               admission::encode_response(request.uid, decision));
   const auto latency = std::chrono::steady_clock::now() - review.started;
   const AdmissionOutcome outcome = outcome_of(decision);
-  context.metrics.count_admission(decision.action, outcome, request.dry_run, latency);
+  context.metrics.count_admission(decision.action, decision.request_write, outcome, request.dry_run, latency);
   log_decision(request, decision, outcome, *context.policy, latency);
   return response;
 }
