@@ -328,7 +328,6 @@ TEST(BreakGlass, UsageErrorsExitTwoWithTheReason) {
       {run_exception, {}},
       {run_exception, {"approve"}},
       {run_exception, {"request", "-n", "prod", "--windows", "w", "--for", "1h", "--reason", "INC-1: a reason"}},
-      {run_exception, {"request", "fix", "--windows", "w", "--for", "1h", "--reason", "INC-1: a reason"}},
       {run_exception, {"request", "fix", "-n", "prod", "--windows", "w", "--reason", "INC-1: a reason"}},
       {run_exception,
        {"request", "fix", "-n", "prod", "--windows", "w", "--for", "1h", "--until", "2026-12-05T20:00:00Z", "--reason",
@@ -338,7 +337,7 @@ TEST(BreakGlass, UsageErrorsExitTwoWithTheReason) {
       {run_exception,
        {"request", "fix", "-n", "prod", "--windows", "w", "--until", "Friday", "--reason", "INC-1: a reason"}},
       {run_approve, {"images", "fix", "-n", "prod"}},
-      {run_approve, {"exception", "fix"}},
+      {run_approve, {"exception", "-n", "prod"}},
       {run_withdraw, {"exception"}},
       {run_cancel, {}},
       {run_requests, {"--output", "yaml"}},
@@ -369,6 +368,7 @@ class FakeKubectl : public ::testing::Test {
     std::ofstream(directory_ / "kubectl") << R"(#!/bin/sh
 case "$1 $2" in
   "auth whoami") echo '{"status":{"userInfo":{"username":"alice","groups":["developers"]}}}' ;;
+  "config view") printf team-a ;;
   "get deployments.apps,statefulsets.apps,daemonsets.apps,replicasets.apps,pods")
     echo '{"kind":"List","items":[
       {"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"web","labels":{"app":"web"}},"spec":{"template":{"spec":{
@@ -445,6 +445,20 @@ TEST_F(FakeKubectl, AnExceptionRequestTakesDaysAndRefusesAnEndInThePast) {
   EXPECT_EQ(past.code, kExitUsage);
   EXPECT_NE(past.err.find("--until 2020-01-01T00:00:00Z is in the past: give an end to come"), std::string::npos)
       << past.err;
+}
+
+// Without -n, a request goes where kubectl works: its context's namespace.
+TEST_F(FakeKubectl, ARequestWithoutANamespaceGoesToKubectlsNamespace) {
+  const VerbRun requested =
+      run(run_exception, {"request", "fix", "--windows", "w", "--for", "1h", "--reason", "INC-1: a reason"});
+  ASSERT_EQ(requested.code, kExitOk) << requested.err;
+  EXPECT_NE(created().find(R"("metadata":{"name":"fix","namespace":"team-a"})"), std::string::npos) << created();
+  EXPECT_NE(requested.out.find("Ask an approver to run: windowguard approve exception fix -n team-a"),
+            std::string::npos)
+      << requested.out;
+  const VerbRun image = run(run_image, {"request", "web-2", "--application", "web", "--image", "web:2"});
+  ASSERT_EQ(image.code, kExitOk) << image.err;
+  EXPECT_NE(created().find(R"("metadata":{"name":"web-2","namespace":"team-a"})"), std::string::npos) << created();
 }
 
 TEST_F(FakeKubectl, ImageRequestFilesTheRequestInYourName) {

@@ -93,7 +93,9 @@ TEST(ExceptionRules, EachFaultOfACreateIsRefusedWithItsReason) {
             "spec.requestedBy \"alice\" must be you (\"mallory\"): an exception is requested by the person who "
             "creates it");
   EXPECT_EQ(create(request({"no-exceptions"})), "window \"no-exceptions\" does not allow exceptions");
-  EXPECT_EQ(create(request({"weekend-freze"})), "window \"weekend-freze\" is not in the policy");
+  EXPECT_EQ(create(request({"weekend-freze"})),
+            "window \"weekend-freze\" is not in the policy (did you mean \"weekend-freeze\"?)");
+  EXPECT_EQ(create(request({"payroll-freeze"})), "window \"payroll-freeze\" is not in the policy");
   EXPECT_EQ(create(request({})), "spec.windows must name at least one window");
   WindowException too_long = request();
   too_long.scope.until = kNow + hours{4} + minutes{30};

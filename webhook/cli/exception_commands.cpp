@@ -120,24 +120,24 @@ Result<core::seconds> request_duration(std::string_view text) {
 
 int request_exception(const Arguments& arguments, std::ostream& out, std::ostream& err) {
   po::options_description options(
-      "usage: windowguard exception request NAME -n NS --windows W[,W...] (--until RFC3339 | --for DURATION)\n"
+      "usage: windowguard exception request NAME [-n NS] --windows W[,W...] (--until RFC3339 | --for DURATION)\n"
       "         [--from RFC3339] [--applications A,...] [--actions A,...] [--users U,...] [--groups G,...]\n"
       "         --reason TEXT\n\n"
       "Files a WindowException in your name; it lifts the windows for you (or the users and groups\n"
       "given) once the approvers the policy names have approved it.\n\n"
       "options");
-  options.add_options()                                                                         //
-      ("help,h", "show this help")                                                              //
-      ("name", po::value<std::string>(), "the request's name")                                  //
-      ("namespace,n", po::value<std::string>(), "its namespace: the environment (required)")    //
-      ("windows", po::value<std::string>(), "the windows to lift, comma-separated (required)")  //
-      ("until", po::value<std::string>(), "when it ends (RFC 3339)")                            //
-      ("for", po::value<std::string>(), "or how long it lasts from now (1h30m, 1d)")            //
-      ("from", po::value<std::string>(), "when it starts (RFC 3339; default now)")              //
-      ("applications", po::value<std::string>(), "applications it covers (default all)")        //
-      ("actions", po::value<std::string>(), "actions it covers (default all)")                  //
-      ("users", po::value<std::string>(), "who may act under it (default you)")                 //
-      ("groups", po::value<std::string>(), "groups who may act under it")                       //
+  options.add_options()                                                                                 //
+      ("help,h", "show this help")                                                                      //
+      ("name", po::value<std::string>(), "the request's name")                                          //
+      ("namespace,n", po::value<std::string>(), "its namespace: the environment (default: kubectl's)")  //
+      ("windows", po::value<std::string>(), "the windows to lift, comma-separated (required)")          //
+      ("until", po::value<std::string>(), "when it ends (RFC 3339)")                                    //
+      ("for", po::value<std::string>(), "or how long it lasts from now (1h30m, 1d)")                    //
+      ("from", po::value<std::string>(), "when it starts (RFC 3339; default now)")                      //
+      ("applications", po::value<std::string>(), "applications it covers (default all)")                //
+      ("actions", po::value<std::string>(), "actions it covers (default all)")                          //
+      ("users", po::value<std::string>(), "who may act under it (default you)")                         //
+      ("groups", po::value<std::string>(), "groups who may act under it")                               //
       ("reason", po::value<std::string>(), "why, 10 to 1024 characters (required)");
   po::positional_options_description positional;
   positional.add("name", 1);
@@ -149,7 +149,7 @@ int request_exception(const Arguments& arguments, std::ostream& out, std::ostrea
   if (values.count("name") == 0) {
     return usage_error(err, "exception request", "NAME is required");
   }
-  for (const char* required : {"namespace", "windows", "reason"}) {
+  for (const char* required : {"windows", "reason"}) {
     if (values.count(required) == 0) {
       return usage_error(err, "exception request", std::string("--") + required + " is required");
     }
@@ -183,6 +183,10 @@ int request_exception(const Arguments& arguments, std::ostream& out, std::ostrea
     }
     until = from + *duration;
   }
+  const auto namespace_name = namespace_option(values);
+  if (!namespace_name) {
+    return usage_error(err, "exception request", namespace_name.error().message);
+  }
   const auto caller = who_am_i();
   if (!caller) {
     err << "windowguard: " << caller.error().message << '\n';
@@ -200,7 +204,7 @@ int request_exception(const Arguments& arguments, std::ostream& out, std::ostrea
   json.Key("name");
   json.String(values["name"].as<std::string>().c_str());
   json.Key("namespace");
-  json.String(values["namespace"].as<std::string>().c_str());
+  json.String(namespace_name->c_str());
   json.EndObject();
   json.Key("spec");
   json.StartObject();
@@ -226,7 +230,7 @@ int request_exception(const Arguments& arguments, std::ostream& out, std::ostrea
   }
   out << created->out;
   out << "Ask an approver to run: windowguard approve exception " << values["name"].as<std::string>() << " -n "
-      << values["namespace"].as<std::string>() << '\n';
+      << *namespace_name << '\n';
   return kExitOk;
 }
 
@@ -239,12 +243,12 @@ struct Target {
 // `(exception | image) NAME -n NS`, for approve, withdraw and cancel.
 std::optional<Target> parse_target(const std::string& verb, const Arguments& arguments, std::ostream& out,
                                    std::ostream& err, int& exit_code) {
-  po::options_description options("usage: windowguard " + verb + " (exception | image) NAME -n NS\n\noptions");
+  po::options_description options("usage: windowguard " + verb + " (exception | image) NAME [-n NS]\n\noptions");
   options.add_options()                                         //
       ("help,h", "show this help")                              //
       ("kind", po::value<std::string>(), "exception or image")  //
       ("name", po::value<std::string>(), "the request's name")  //
-      ("namespace,n", po::value<std::string>(), "its namespace (required)");
+      ("namespace,n", po::value<std::string>(), "its namespace (default: kubectl's)");
   po::positional_options_description positional;
   positional.add("kind", 1).add("name", 1);
   const ParsedOptions parsed = parse_options(verb, options, arguments, out, err, {}, &positional);
@@ -255,15 +259,20 @@ std::optional<Target> parse_target(const std::string& verb, const Arguments& arg
   const po::variables_map& values = parsed.values;
   const std::string kind = values.count("kind") != 0 ? values["kind"].as<std::string>() : "";
   if (kind != "exception" && kind != "image") {
-    exit_code = usage_error(err, verb, "say what: windowguard " + verb + " (exception | image) NAME -n NS");
+    exit_code = usage_error(err, verb, "say what: windowguard " + verb + " (exception | image) NAME [-n NS]");
     return std::nullopt;
   }
-  if (values.count("name") == 0 || values.count("namespace") == 0) {
-    exit_code = usage_error(err, verb, "NAME and -n NS are required");
+  if (values.count("name") == 0) {
+    exit_code = usage_error(err, verb, "NAME is required");
+    return std::nullopt;
+  }
+  const auto namespace_name = namespace_option(values);
+  if (!namespace_name) {
+    exit_code = usage_error(err, verb, namespace_name.error().message);
     return std::nullopt;
   }
   return Target{kind == "exception" ? "windowexception" : "imageapproval", values["name"].as<std::string>(),
-                values["namespace"].as<std::string>()};
+                *namespace_name};
 }
 
 // What an approve or withdraw needs of the object as it was read.
@@ -413,8 +422,11 @@ int change_approval(const std::string& verb, const Arguments& arguments, std::os
     if (conflict && attempt < kAttempts) {
       continue;
     }
-    if (patched->exit_code != 0 && patched->err.find("cannot patch resource") != std::string::npos) {
-      // RBAC's words name a verb and a resource; say what they mean here.
+    const bool refused_by_rbac = patched->err.find("is forbidden: User") != std::string::npos &&
+                                 patched->err.find("s/status\"") != std::string::npos;
+    if (patched->exit_code != 0 && refused_by_rbac) {
+      // RBAC's words name a verb (kubectl gets the status before it patches
+      // it) and a resource; say what they mean here.
       const std::string approvers = json_string_at(&object, {"status", "approvers"});
       err << "windowguard: you (" << caller->username << ") may not " << verb
           << " in this cluster: RBAC does not let you write " << target->resource

@@ -77,7 +77,7 @@ int file_image_request(const ImageRequest& request, std::ostream& out, std::ostr
 
 int request_image(const Arguments& arguments, std::ostream& out, std::ostream& err) {
   po::options_description options(
-      "usage: windowguard image request NAME -n NS --application APP --image REF [--image REF ...]\n"
+      "usage: windowguard image request NAME [-n NS] --application APP --image REF [--image REF ...]\n"
       "         [--built-by USER] [--promoted-from NS] [--approver USER ...]\n\n"
       "Files an ImageApproval in your name: the images may enter NS for APP once the approvers\n"
       "the policy's approvals rule names have approved it.\n\n"
@@ -85,7 +85,7 @@ int request_image(const Arguments& arguments, std::ostream& out, std::ostream& e
   options.add_options()                                                                                 //
       ("help,h", "show this help")                                                                      //
       ("name", po::value<std::string>(), "the request's name")                                          //
-      ("namespace,n", po::value<std::string>(), "its namespace: the environment (required)")            //
+      ("namespace,n", po::value<std::string>(), "its namespace: the environment (default: kubectl's)")  //
       ("application", po::value<std::string>(), "the application (required)")                           //
       ("image", po::value<std::vector<std::string>>()->composing(), "an image reference (repeatable)")  //
       ("built-by", po::value<std::string>(), "who built the images (set by CI)")                        //
@@ -101,14 +101,18 @@ int request_image(const Arguments& arguments, std::ostream& out, std::ostream& e
   if (values.count("name") == 0) {
     return usage_error(err, "image request", "NAME is required");
   }
-  for (const char* required : {"namespace", "application", "image"}) {
+  for (const char* required : {"application", "image"}) {
     if (values.count(required) == 0) {
       return usage_error(err, "image request", std::string("--") + required + " is required");
     }
   }
+  const auto namespace_name = namespace_option(values);
+  if (!namespace_name) {
+    return usage_error(err, "image request", namespace_name.error().message);
+  }
   ImageRequest request{
       values["name"].as<std::string>(),
-      values["namespace"].as<std::string>(),
+      *namespace_name,
       values["application"].as<std::string>(),
       values["image"].as<std::vector<std::string>>(),
       values.count("built-by") != 0 ? values["built-by"].as<std::string>() : "",

@@ -137,4 +137,16 @@ Result<Caller> who_am_i() {
   return caller;
 }
 
+Result<std::string> kubectl_namespace() {
+  auto answer = run_kubectl({"config", "view", "--minify", "-o", "jsonpath={.contexts[0].context.namespace}"});
+  if (!answer) {
+    return answer.error();
+  }
+  if (answer->exit_code != 0) {
+    return Problem("no -n given, and kubectl has no current context to take a namespace from: " + answer->err);
+  }
+  const std::size_t end = answer->out.find_last_not_of(" \n");
+  return end == std::string::npos ? std::string("default") : answer->out.substr(0, end + 1);
+}
+
 }  // namespace windowguard::cli

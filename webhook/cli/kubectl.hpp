@@ -26,4 +26,8 @@ struct Caller {
 };
 Result<Caller> who_am_i();
 
+// The namespace kubectl works in when given no -n: its current context's,
+// else "default".
+Result<std::string> kubectl_namespace();
+
 }  // namespace windowguard::cli

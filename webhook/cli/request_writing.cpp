@@ -32,6 +32,13 @@ void write_text(JsonWriter& json, const char* name, const std::string& value) {
   json.String(value.c_str());
 }
 
+Result<std::string> namespace_option(const boost::program_options::variables_map& values) {
+  if (values.count("namespace") != 0) {
+    return values["namespace"].as<std::string>();
+  }
+  return kubectl_namespace();
+}
+
 int kubectl_failed(const Result<KubectlResult>& result, std::ostream& err) {
   if (!result) {
     err << "windowguard: " << result.error().message << '\n';

@@ -8,6 +8,8 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include <boost/program_options/variables_map.hpp>
+
 #include "cli/kubectl.hpp"
 #include "core/result.hpp"
 #include "core/time.hpp"
@@ -23,5 +25,7 @@ void write_text(JsonWriter& json, const char* name, const std::string& value);
 // kubectl's failure, shown on `err`, as an exit code; kExitOk when it ran and succeeded.
 int kubectl_failed(const Result<KubectlResult>& result, std::ostream& err);
 core::Instant now();
+// -n's value, else kubectl's namespace (cli/kubectl.hpp).
+Result<std::string> namespace_option(const boost::program_options::variables_map& values);
 
 }  // namespace windowguard::cli

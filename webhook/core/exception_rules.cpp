@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "core/exception_standing.hpp"
+#include "core/suggestion.hpp"
 #include "core/time_text.hpp"
 
 namespace windowguard::core {
@@ -35,7 +36,11 @@ WindowRules rules_of(const Policy& policy, const WindowException& exception) {
   for (const std::string& name : exception.scope.windows) {
     const std::optional<std::size_t> index = policy.window_named(name);
     if (!index) {
-      found.problem = "window " + in_quotes(name) + " is not in the policy";
+      std::vector<std::string_view> known;
+      for (const Window& window : policy.windows()) {
+        known.push_back(window.name);
+      }
+      found.problem = "window " + in_quotes(name) + " is not in the policy" + suggestion(name, known);
       return found;
     }
     const Window& window = policy.windows()[*index];

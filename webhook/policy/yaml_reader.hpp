@@ -14,6 +14,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "core/result.hpp"
+#include "core/suggestion.hpp"
 
 namespace windowguard::policy {
 
@@ -25,8 +26,7 @@ std::string in_quotes(std::string_view text);
 std::string join_names(Names names);
 // "a, b or c"
 std::string join_choices(Names names);
-// " (did you mean "x"?)" for the closest name within two edits, else "".
-std::string suggestion(std::string_view given, Names candidates);
+using core::suggestion;
 // "a mapping", "a list", "a single value" or "nothing".
 const char* describe_kind(const YAML::Node& node);
 
