@@ -171,6 +171,38 @@ TEST(Explanation, APolicysOwnExceptionSaysSoAndHasNoApprovers) {
 
 // A name kubectl accepts for a new ImageApproval: the tag, also where a
 // digest stands beside it, else the digest's start.
+// A window that exceptions may lift ends its denial with the ready request:
+// this environment, this application, this action, an hour at most.
+TEST(Explanation, ADenialByAWindowThatAllowsExceptionsGivesTheBreakGlassRequest) {
+  core::Window window = testing::make_window({"Change_Freeze",
+                                              core::WindowType::Blackout,
+                                              {core::Once{testing::local(2020, 1, 1), testing::local(2040, 1, 1)}}});
+  window.message.clear();
+  window.exceptions = core::ExceptionRule{};
+  core::Window brief = window;
+  brief.name = "brief";
+  brief.exceptions->max_duration = core::minutes{30};
+  const std::vector<std::string_view> no_groups;
+  core::DecisionInput input;
+  input.subject = core::Subject{"team-a", "checkout", {}, false};
+  input.requester = core::Requester{"carol@example.com", no_groups};
+  input.at = utc("2024-05-08T12:00:00Z");
+  Classification checkout = kApi;
+  checkout.application = "checkout";
+  const core::Policy policy({window}, {core::Binding{{0}, {"*"}, {}, std::nullopt}}, core::Settings{});
+  EXPECT_EQ(explain(policy, core::decide(policy, input), {"restart", checkout, "checkout"}),
+            "restart of Deployment team-a/checkout is blocked by blackout window \"Change_Freeze\", active Wed "
+            "2020-01-01 00:00 UTC until Sun 2040-01-01 00:00 UTC (UTC). The block has no end within the next 3660 "
+            "days. Nobody is exempt. To lift it for this change, ask for an exception: windowguard "
+            "exception request checkout-change-freeze -n team-a --windows Change_Freeze --applications checkout "
+            "--actions restart --for 1h --reason \"...\"");
+  const core::Policy brief_policy({brief}, {core::Binding{{0}, {"*"}, {}, std::nullopt}}, core::Settings{});
+  EXPECT_NE(explain(brief_policy, core::decide(brief_policy, input), {"deploy", kApi, "api"})
+                .find("exception request team-a-brief -n team-a --windows brief --actions deploy --for 30m"),
+            std::string::npos)
+      << "no application: named after the environment";
+}
+
 TEST(Explanation, ASuggestedRequestNameNamesTheTagElseTheDigest) {
   const std::string digest = "sha256:" + std::string(64, 'a');
   EXPECT_EQ(suggested_request_name("checkout", "registry.example.com/payments/checkout:2.3.1"), "checkout-2-3-1");

@@ -16,6 +16,25 @@ void append_joined(std::string& text, const std::vector<std::string>& items) {
   }
 }
 
+// "first-second" as a name kubectl accepts: lower case, other characters
+// as '-', at most 63 characters.
+std::string object_name_of(std::string_view first, std::string_view second) {
+  std::string name(first);
+  name += '-';
+  name += second;
+  for (char& c : name) {
+    c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-')) {
+      c = '-';
+    }
+  }
+  name.resize(std::min<std::size_t>(name.size(), 63));
+  while (!name.empty() && name.back() == '-') {
+    name.pop_back();
+  }
+  return name;
+}
+
 void append_window_label(std::string& text, const core::Window& window) {
   text += core::window_type_name(window.type);
   text += " window \"";
@@ -65,7 +84,30 @@ void append_local_and_utc(std::string& text, core::Instant instant, const core::
   }
 }
 
-void append_denial(std::string& text, const core::Policy& policy, const core::Decision& decision) {
+// The ready command that asks for an exception to the window, for this
+// request alone, for an hour (or the window's maxDuration when shorter).
+void append_break_glass(std::string& text, const core::Window& window, const RequestSubject& subject) {
+  const std::string_view application = subject.classification.application;
+  const std::string_view environment = subject.classification.environment;
+  const auto longest = std::chrono::duration_cast<core::minutes>(window.exceptions->max_duration);
+  text += " To lift it for this change, ask for an exception: windowguard exception request ";
+  text += object_name_of(application.empty() ? environment : application, window.name);
+  text += " -n ";
+  text += environment;
+  text += " --windows ";
+  text += window.name;
+  if (!application.empty()) {
+    text += " --applications ";
+    text += application;
+  }
+  text += " --actions ";
+  text += subject.what;
+  text += longest >= core::hours{1} ? " --for 1h" : " --for " + std::to_string(longest.count()) + "m";
+  text += " --reason \"...\"";
+}
+
+void append_denial(std::string& text, const core::Policy& policy, const core::Decision& decision,
+                   const RequestSubject& subject) {
   const core::Window& window = policy.windows()[*decision.deciding_window];
   const core::TimeZone& zone = window.schedule.zone();
   text += " is blocked ";
@@ -103,6 +145,9 @@ void append_denial(std::string& text, const core::Policy& policy, const core::De
     text += window.message.back() == '.' ? " " : ". ";
   }
   append_exempt_parties(text, policy.settings(), window);
+  if (window.exceptions) {
+    append_break_glass(text, window, subject);
+  }
 }
 
 // Room for a denial's paragraph (other messages are shorter), so that a
@@ -163,7 +208,7 @@ std::string explain_not_governed(const RequestSubject& subject) {
 std::string explain(const core::Policy& policy, const core::Decision& decision, const RequestSubject& subject) {
   std::string request = message_about(subject);
   if (!decision.allowed) {
-    append_denial(request, policy, decision);
+    append_denial(request, policy, decision, subject);
     return request;
   }
   switch (decision.verdict) {
@@ -327,19 +372,7 @@ std::string suggested_request_name(std::string_view application, std::string_vie
   } else {
     version = version.substr(0, version.find('@'));  // the tag, when a digest stands beside it
   }
-  std::string name = application.empty() ? std::string(last.substr(0, mark)) : std::string(application);
-  name += '-';
-  name += version;
-  for (char& c : name) {
-    c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-')) {
-      c = '-';
-    }
-  }
-  while (!name.empty() && name.back() == '-') {
-    name.pop_back();
-  }
-  return name.substr(0, 63);
+  return object_name_of(application.empty() ? last.substr(0, mark) : application, version);
 }
 
 std::string explain_image_reasons(const core::ImageVerdict& verdict, const RequestSubject& subject) {
