@@ -68,7 +68,7 @@ TEST(Check, TheReadmesRecipePrintsWhatTheReadmeShows) {
   const std::string source = build_paths::source_dir;
   const std::string readme = testing::read_text(source + "/README.md");
   const std::string manifest = source + "/examples/storefront.yaml";
-  for (const auto& [at, code] : {std::pair{"2026-12-01T12:00:00Z", kExitDenied}, {"2026-12-08T12:00:00Z", kExitOk}}) {
+  for (const auto& [at, code] : {std::pair{"2031-06-03T12:00:00Z", kExitDenied}, {"2031-06-10T12:00:00Z", kExitOk}}) {
     const CheckRun run = check({"--policies", kExamplePolicies, "--manifest", manifest, "--at", at});
     EXPECT_EQ(run.code, code) << run.err;
     const std::string shown = "$ windowguard check --policies policies --manifest examples/storefront.yaml --at " +
@@ -304,23 +304,23 @@ TEST_F(ManifestFiles, AStreamOfDocumentsAndListsIsDecidedObjectByObject) {
 
 TEST_F(ManifestFiles, ExamplePoliciesInsideAndOutsideTheirWindows) {
   // The README's CI recipe, against policies/: storefront in prod-us during the
-  // product launch (2026-12-01/02 in +05:45), then a week later.
+  // product launch (2031-06-03/04 in +05:45), then a week later.
   const std::string manifest = write("storefront.yaml",
                                      "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n"
                                      "  name: storefront\n  namespace: prod-us\n"
                                      "  labels: {app.kubernetes.io/name: storefront}\n"
                                      "spec:\n  template: {spec: {containers: []}}\n");
   const CheckRun launch =
-      check({"--policies", kExamplePolicies, "--manifest", manifest, "--at", "2026-12-01T12:00:00Z"});
+      check({"--policies", kExamplePolicies, "--manifest", manifest, "--at", "2031-06-03T12:00:00Z"});
   EXPECT_EQ(launch.code, kExitDenied);
   EXPECT_EQ(launch.out.rfind("DENIED: deploy of Deployment prod-us/storefront is blocked by blackout window "
-                             "\"product-launch\", active Tue 2026-12-01 00:00 +05:45 until Thu 2026-12-03 00:00 +05:45 "
+                             "\"product-launch\", active Tue 2031-06-03 00:00 +05:45 until Thu 2031-06-05 00:00 +05:45 "
                              "(+05:45).",
                              0),
             0U)
       << launch.out;
   const CheckRun tuesday =
-      check({"--policies", kExamplePolicies, "--manifest", manifest, "--at", "2026-12-08T12:00:00Z"});
+      check({"--policies", kExamplePolicies, "--manifest", manifest, "--at", "2031-06-10T12:00:00Z"});
   EXPECT_EQ(tuesday.code, kExitOk) << tuesday.out;
   const CheckRun weekend =
       check({"--policies", kExamplePolicies, "--manifest", manifest, "--at", "2026-12-05T20:00:00Z"});

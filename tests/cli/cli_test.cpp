@@ -42,16 +42,28 @@ TEST(Lint, TheSummaryCountsApprovalsRulesImagePoliciesAndExceptions) {
   const VerbRun result = run(run_lint, {directory, "--at", "2026-11-30T12:00:00Z"});
   std::filesystem::remove_all(directory);
   EXPECT_EQ(result.code, kExitOk) << result.err;
-  EXPECT_EQ(result.out, directory + ": valid (1 window, 1 binding, 2 approvals rules, 1 image policy, 0 exceptions)\n");
+  EXPECT_EQ(
+      result.out,
+      directory + ": valid (1 window, 1 binding, 2 approvals rules, 1 image policy, 0 exceptions, 0 calendars)\n");
 }
 
-// At a fixed instant: the examples' one-off launch freeze lies in the past
-// of a later clock, and lint rightly warns that it never occurs again.
+constexpr const char* kExamplesSummary =
+    ": valid (8 windows, 7 bindings, 0 approvals rules, 0 image policies, 0 exceptions, 1 calendar)\n";
+
 TEST(Lint, TheExamplePoliciesAreValid) {
   const VerbRun result = run(run_lint, {kPolicies, "--at", "2026-11-30T12:00:00Z"});
   EXPECT_EQ(result.code, kExitOk) << result.err;
-  EXPECT_EQ(result.out,
-            kPolicies + ": valid (8 windows, 7 bindings, 0 approvals rules, 0 image policies, 0 exceptions)\n");
+  EXPECT_EQ(result.out, kPolicies + kExamplesSummary);
+}
+
+// The one test that reads the real clock: what a new user's first run
+// prints, today.  The examples' dates lie far ahead, so that no window of
+// theirs has passed and lint warns of nothing.
+TEST(Lint, TheExamplePoliciesLintCleanAtTheRealClock) {
+  const VerbRun result = run(run_lint, {kPolicies, "--strict"});
+  EXPECT_EQ(result.code, kExitOk) << result.err;
+  EXPECT_EQ(result.err, "");
+  EXPECT_EQ(result.out, kPolicies + kExamplesSummary);
 }
 
 TEST(Lint, ABrokenDirectoryExitsTwoWithEveryErrorLocated) {
@@ -187,7 +199,8 @@ TEST(Lint, APolicyThatEnforcesWhatItSeemsToHasNoWarnings) {
                     {"--strict"});
   EXPECT_EQ(result.code, kExitOk) << result.err;
   EXPECT_EQ(result.err, "");
-  EXPECT_EQ(result.out, "DIR: valid (2 windows, 1 binding, 0 approvals rules, 0 image policies, 0 exceptions)\n");
+  EXPECT_EQ(result.out,
+            "DIR: valid (2 windows, 1 binding, 0 approvals rules, 0 image policies, 0 exceptions, 0 calendars)\n");
 }
 
 // Only lint warns: the verbs that decide and list stay quiet about it.
@@ -245,7 +258,7 @@ TEST(Windows, JsonListsActiveAndUpcomingOccurrencesInTheDocumentedShape) {
 TEST(Windows, ApplicationNarrowsTheListing) {
   const VerbRun result =
       run(run_windows, {"--policies", kPolicies, "--environment", "prod-us", "--application", "storefront", "--at",
-                        "2026-11-25T00:00:00Z", "--days", "10", "--output", "json"});
+                        "2031-05-28T00:00:00Z", "--days", "10", "--output", "json"});
   ASSERT_EQ(result.code, kExitOk) << result.err;
   const rapidjson::Document document = parse_json(result.out);
   std::vector<std::string> names;
@@ -254,7 +267,7 @@ TEST(Windows, ApplicationNarrowsTheListing) {
   }
   EXPECT_EQ(names, (std::vector<std::string>{"weekend-freeze", "product-launch"}));
   const VerbRun other = run(run_windows, {"--policies", kPolicies, "--environment", "prod-us", "--application", "api",
-                                          "--at", "2026-11-25T00:00:00Z", "--days", "10", "--output", "json"});
+                                          "--at", "2031-05-28T00:00:00Z", "--days", "10", "--output", "json"});
   EXPECT_EQ(other.out.find("product-launch"), std::string::npos);
 }
 

@@ -75,7 +75,8 @@ int run_lint(const Arguments& arguments, std::ostream& out, std::ostream& err) {
       << count(policy.bindings().size(), "binding", "bindings") << ", "
       << count(policy.image_rules().approvals.size(), "approvals rule", "approvals rules") << ", "
       << count(policy.image_rules().image_policies.size(), "image policy", "image policies") << ", "
-      << count(policy.static_exceptions().size(), "exception", "exceptions");
+      << count(policy.static_exceptions().size(), "exception", "exceptions") << ", "
+      << count(result->calendar_files, "calendar", "calendars");
   const std::size_t warned = warnings.size() + result->text_warnings.size();
   if (warned != 0) {
     out << ", " << warned << (warned == 1 ? " warning" : " warnings");

@@ -18,6 +18,7 @@ struct LoadedPolicy {
   std::vector<Location> approval_rule_locations;  // by approvals rule, for lint's warnings
   // How the files are written, for lint: a message a comment cuts short.
   Problems text_warnings;
+  std::size_t calendar_files = 0;  // the iCalendar files read beside the YAML, for lint's summary
 };
 
 // `problems` are those the readers found: with any, or any the compile step

@@ -130,6 +130,7 @@ Result<LoadedPolicy, Problems> load_policy(const std::vector<PolicySource>& sour
       calendar_sources.push_back({source.file, source.text});
     }
   }
+  const std::size_t calendar_files = calendar_sources.size();
   CalendarFiles calendars(std::move(calendar_sources));
   PolicyDocuments documents;
   Problems problems;
@@ -142,6 +143,7 @@ Result<LoadedPolicy, Problems> load_policy(const std::vector<PolicySource>& sour
   auto compiled = compile_policy(documents, std::move(problems));
   if (compiled) {
     compiled->text_warnings = std::move(warnings);
+    compiled->calendar_files = calendar_files;
   }
   return compiled;
 }
