@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "cli/commands.hpp"
+#include "cli/options.hpp"
 #include "support/build_paths.hpp"
 
 namespace windowguard::cli {
@@ -369,6 +370,18 @@ TEST(BreakGlass, UsageErrorsExitTwoWithTheReason) {
   unsetenv("WINDOWGUARD_KUBECTL");
   EXPECT_EQ(no_kubectl.code, kExitUsage);
   EXPECT_NE(no_kubectl.err.find("cannot run /nonexistent/kubectl"), std::string::npos) << no_kubectl.err;
+}
+
+// As a kubectl plugin (kubectl-windowguard), the usage texts name the
+// program as the user called it.
+TEST(BreakGlass, AsAKubectlPluginTheUsageNamesKubectlWindowguard) {
+  set_program_name("/home/dev/.krew/bin/kubectl-windowguard");
+  const VerbRun help = run(run_requests, {"--help"});
+  const VerbRun wrong = run(run_requests, {"--output", "yaml"});
+  set_program_name("/usr/local/bin/windowguard");
+  EXPECT_EQ(help.out.rfind("usage: kubectl windowguard requests [-n NS | -A]", 0), 0U) << help.out;
+  EXPECT_EQ(wrong.err, "kubectl windowguard requests: --output must be text, wide or json\n");
+  EXPECT_EQ(run(run_requests, {"--help"}).out.rfind("usage: windowguard requests", 0), 0U);
 }
 
 // A kubectl stand-in: who you are, the workloads of "staging", and what

@@ -438,6 +438,10 @@ TEST_F(Cluster, TheCommandLineRequestsApprovesWithdrawsAndCancels) {
       "", 60s);
   ASSERT_EQ(plugin.exit_code, 0) << output_of(plugin);
   EXPECT_NE(plugin.out.find("cli-fix"), std::string::npos) << plugin.out;
+  const CommandResult plugin_help = run_command(
+      {"env", "PATH=" + plugins.string() + ":" + std::getenv("PATH"), "kubectl", "windowguard", "--help"}, "", 60s);
+  EXPECT_NE(plugin_help.out.find("usage: kubectl windowguard <verb> [options]"), std::string::npos)
+      << output_of(plugin_help);
 
   const CommandResult cancelled = windowguard_as(kDeveloper, {"cancel", "exception", "cli-fix", "-n", "frozen-cli"});
   ASSERT_EQ(cancelled.exit_code, 0) << output_of(cancelled);

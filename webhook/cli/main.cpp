@@ -2,6 +2,7 @@
 #include <string_view>
 
 #include "cli/commands.hpp"
+#include "cli/options.hpp"
 
 namespace {
 
@@ -41,8 +42,10 @@ Every verb takes --help; --version prints the version.
 
 int main(int argc, char** argv) {
   using namespace windowguard::cli;
+  set_program_name(argc > 0 ? argv[0] : "windowguard");
+  const std::string usage = as_called(std::string(kUsage));
   if (argc < 2) {
-    std::cerr << kUsage;
+    std::cerr << usage;
     return kExitUsage;
   }
   const std::string_view verb = argv[1];
@@ -91,9 +94,9 @@ int main(int argc, char** argv) {
     return kExitOk;
   }
   if (verb == "--help" || verb == "-h" || verb == "help") {
-    std::cout << kUsage;
+    std::cout << usage;
     return kExitOk;
   }
-  std::cerr << "windowguard: unknown verb \"" << verb << "\"\n\n" << kUsage;
+  std::cerr << program_name() << ": unknown verb \"" << verb << "\"\n\n" << usage;
   return kExitUsage;
 }

@@ -1,9 +1,50 @@
 #include "cli/options.hpp"
 
+#include <algorithm>
+#include <sstream>
+
 #include "core/time_text.hpp"
 #include "policy/policy_directory.hpp"
 
 namespace windowguard::cli {
+namespace {
+
+std::string& called_name() {
+  static std::string name = "windowguard";
+  return name;
+}
+
+void replace_all(std::string& text, std::string_view from, std::string_view to) {
+  for (std::size_t at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size())) {
+    text.replace(at, from.size(), to);
+  }
+}
+
+}  // namespace
+
+void set_program_name(std::string_view invoked_as) {
+  constexpr std::string_view kPluginPrefix = "kubectl-";
+  const std::size_t slash = invoked_as.rfind('/');
+  const std::string_view base = slash == std::string_view::npos ? invoked_as : invoked_as.substr(slash + 1);
+  if (!base.starts_with(kPluginPrefix)) {
+    called_name() = "windowguard";
+    return;
+  }
+  // kubectl runs `kubectl foo-bar` as kubectl-foo_bar.
+  std::string plugin(base.substr(kPluginPrefix.size()));
+  std::replace(plugin.begin(), plugin.end(), '_', '-');
+  called_name() = "kubectl " + plugin;
+}
+
+const std::string& program_name() { return called_name(); }
+
+std::string as_called(std::string text) {
+  if (program_name() != "windowguard") {
+    replace_all(text, "usage: windowguard", "usage: " + program_name());
+    replace_all(text, "(windowguard ", "(" + program_name() + " ");
+  }
+  return text;
+}
 
 ParsedOptions parse_options(const std::string& verb, const po::options_description& options, const Arguments& arguments,
                             std::ostream& out, std::ostream& err,
@@ -22,19 +63,23 @@ ParsedOptions parse_options(const std::string& verb, const po::options_descripti
     }
     po::notify(parsed.values);
   } catch (const po::error& problem) {
-    err << "windowguard " << verb << ": " << problem.what() << "\n\n" << options;
+    std::ostringstream help;
+    help << options;
+    err << program_name() << ' ' << verb << ": " << problem.what() << "\n\n" << as_called(help.str());
     parsed.exit_code = kExitUsage;
     return parsed;
   }
   if (parsed.values.count("help") != 0) {
-    out << options;
+    std::ostringstream help;
+    help << options;
+    out << as_called(help.str());
     parsed.exit_code = kExitOk;
   }
   return parsed;
 }
 
 int usage_error(std::ostream& err, const std::string& verb, const std::string& message) {
-  err << "windowguard " << verb << ": " << message << '\n';
+  err << program_name() << ' ' << verb << ": " << message << '\n';
   return kExitUsage;
 }
 

@@ -6,6 +6,7 @@
 #include <optional>
 #include <ostream>
 #include <string>
+#include <string_view>
 
 #include <boost/program_options.hpp>
 
@@ -17,6 +18,15 @@
 namespace windowguard::cli {
 
 namespace po = boost::program_options;
+
+// The name the user called windowguard by, for usage texts: "kubectl
+// windowguard" when kubectl ran it as a plugin (kubectl-windowguard), else
+// "windowguard".  main() sets it from argv[0].
+void set_program_name(std::string_view invoked_as);
+const std::string& program_name();
+// `text` with "usage: windowguard" and "(windowguard " naming the program as
+// it was called.
+std::string as_called(std::string text);
 
 struct ParsedOptions {
   po::variables_map values;
@@ -31,7 +41,8 @@ ParsedOptions parse_options(const std::string& verb, const po::options_descripti
                             const std::function<std::string(const std::string&)>& variable_to_option = {},
                             const po::positional_options_description* positional = nullptr);
 
-// Prints "windowguard VERB: MESSAGE" and returns the usage exit code.
+// Prints "windowguard VERB: MESSAGE" (the program as it was called) and
+// returns the usage exit code.
 int usage_error(std::ostream& err, const std::string& verb, const std::string& message);
 
 // The --at option as an instant, now when absent.
