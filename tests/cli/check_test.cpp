@@ -548,7 +548,8 @@ TEST_F(CheckWait, AllowsOnceABlockThatLiftsWithinSecondsHasLifted) {
   const CheckRun run = check({"--policies", policies, "--manifest", manifest(), "--user", "dev", "--wait"});
   EXPECT_EQ(run.code, kExitOk) << run.err;
   EXPECT_EQ(run.out, "ALLOWED: deploy of Deployment prod/web is allowed: no window blocks it.\n");
-  EXPECT_NE(run.err.find("windowguard check: denied; waiting until "), std::string::npos) << run.err;
+  EXPECT_NE(run.err.find("windowguard check: denied by blackout window \"brief\"; waiting until "), std::string::npos)
+      << run.err;
   EXPECT_NE(run.err.find(", when the block lifts; giving up at "), std::string::npos) << run.err;
 }
 
@@ -564,6 +565,23 @@ TEST_F(CheckWait, IsStillDeniedAtTheTimeoutOfABlockThatOutlastsIt) {
   const auto waits = std::count(run.err.begin(), run.err.end(), '\n');
   EXPECT_GE(waits, 1);
   EXPECT_LE(waits, 2) << run.err;
+}
+
+// An image policy's refusal does not lift with time: --wait says so and
+// gives up at once, even while a window blocks too.
+TEST_F(CheckWait, GivesUpAtOnceOnADenialTimeCannotLift) {
+  const std::string policies = blackout_ending_in(600);
+  write("policies/images.yaml",
+        "apiVersion: windowguard.dev/v1\nkind: WindowPolicy\nimagePolicies:\n  - name: no-latest\n"
+        "    environments: [\"*\"]\n    fail: [{tag: latest}]\n");
+  const std::string latest = write("latest.yaml", deployment_yaml(1, "nginx:latest", "  namespace: prod\n"));
+  const CheckRun run = check({"--policies", policies, "--manifest", latest, "--user", "dev", "--wait"});
+  EXPECT_EQ(run.code, kExitDenied) << run.err;
+  EXPECT_NE(run.out.find("no-latest"), std::string::npos) << run.out;
+  // No "waiting until" line: it decided once.
+  EXPECT_EQ(run.err,
+            "windowguard check: not waiting: its images are denied (an image policy, or an approval missing), and "
+            "waiting changes neither\n");
 }
 
 TEST_F(CheckWait, StopsWaitingOnSigterm) {

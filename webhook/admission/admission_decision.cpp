@@ -27,6 +27,7 @@ void add_image_verdict(const core::ImageVerdict& verdict, const RequestSubject& 
       result.warnings.clear();
     }
     result.allowed = false;
+    result.denied_by_images = true;
   }
   add_image_annotations(verdict, result.audit_annotations);
 }

@@ -30,6 +30,9 @@ struct AdmissionDecision {
   std::optional<RequestWrite> request_write;
   std::shared_ptr<const core::Decision> decision;  // null when not governed
   std::string message;                             // the denial text, or why it is allowed
+  // Its images deny it (an image policy, a missing approval): unlike a
+  // window's block, no amount of waiting lifts that.
+  bool denied_by_images = false;
   std::vector<std::string> warnings;
   AuditAnnotations audit_annotations;
 };

@@ -305,10 +305,12 @@ int run_check(const Arguments& arguments, std::istream& in, std::ostream& out, s
   }
   // Decides every review at `now`; prints the decisions when `print`.  The
   // instant every denial lifts at, when each says (nullopt: allowed, or no
-  // end in sight).
+  // end in sight); what blocks; and why waiting cannot help, when it cannot.
   struct Round {
     bool allowed = true;
     std::optional<core::Instant> lifts_at;
+    std::vector<std::string> blocked_by;  // "blackout window "x"", each once
+    std::string time_proof;               // a denial time does not lift
   };
   const auto decide_all = [&](const core::Policy& in_force, core::Instant now, bool print) {
     Round round;
@@ -332,14 +334,29 @@ int run_check(const Arguments& arguments, std::istream& in, std::ostream& out, s
           out << "Warning: " << warning << '\n';
         }
       }
-      if (!outcome.allowed) {
-        const auto& blocked_until = outcome.decision ? outcome.decision->blocked_until : std::nullopt;
-        every_denial_ends = every_denial_ends && blocked_until.has_value();
-        if (blocked_until) {
-          round.lifts_at = std::max(round.lifts_at.value_or(*blocked_until), *blocked_until);
+      round.allowed = round.allowed && outcome.allowed;
+      if (outcome.allowed) {
+        continue;
+      }
+      if (outcome.denied_by_images) {
+        round.time_proof =
+            "its images are denied (an image policy, or an approval missing), and waiting changes neither";
+      } else if (!outcome.decision || outcome.decision->allowed) {
+        round.time_proof = "the request is refused, and no window's end changes that";
+      }
+      if (outcome.decision && outcome.decision->deciding_window) {
+        const core::Window& window = in_force.windows()[*outcome.decision->deciding_window];
+        std::string blocker = std::string(window.type == core::WindowType::Blackout ? "by " : "outside ") +
+                              std::string(core::window_type_name(window.type)) + " window \"" + window.name + "\"";
+        if (std::find(round.blocked_by.begin(), round.blocked_by.end(), blocker) == round.blocked_by.end()) {
+          round.blocked_by.push_back(std::move(blocker));
         }
       }
-      round.allowed = round.allowed && outcome.allowed;
+      const auto& blocked_until = outcome.decision ? outcome.decision->blocked_until : std::nullopt;
+      every_denial_ends = every_denial_ends && blocked_until.has_value();
+      if (blocked_until) {
+        round.lifts_at = std::max(round.lifts_at.value_or(*blocked_until), *blocked_until);
+      }
     }
     if (!every_denial_ends) {
       round.lifts_at.reset();
@@ -359,12 +376,16 @@ int run_check(const Arguments& arguments, std::istream& in, std::ostream& out, s
   while (true) {
     const core::Instant now = clock_now();
     const Round round = decide_all(*in_force, now, false);
-    if (round.allowed || now >= deadline) {
-      return decide_all(*in_force, now, true).allowed ? kExitOk : kExitDenied;
+    if (round.allowed || now >= deadline || !round.time_proof.empty()) {
+      const bool allowed = decide_all(*in_force, now, true).allowed;
+      if (!allowed && !round.time_proof.empty()) {
+        err << "windowguard check: not waiting: " << round.time_proof << '\n';
+      }
+      return allowed ? kExitOk : kExitDenied;
     }
     const core::Instant wake =
         std::min({round.lifts_at.value_or(core::Instant::max()), now + kLongestWaitBetweenDecisions, deadline});
-    err << "windowguard check: denied; waiting until " << core::format_utc(wake)
+    err << "windowguard check: denied " << join(round.blocked_by) << "; waiting until " << core::format_utc(wake)
         << (round.lifts_at && wake == *round.lifts_at ? ", when the block lifts"
             : round.lifts_at ? " to decide again (the block lifts at " + core::format_utc(*round.lifts_at) + ")"
                              : " to decide again (no end of the block in sight)")
