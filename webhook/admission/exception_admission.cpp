@@ -89,8 +89,8 @@ WriteVerdict judge_exception(const core::Policy& policy, const AdmissionRequest&
   write.object = decoded.object ? &*decoded.object : nullptr;
   write.old_object = decoded.old_object ? &*decoded.old_object : nullptr;
   WriteVerdict verdict{core::refuse_exception_write(policy, write), {}};
-  if (!verdict.refusal && write.kind == core::WriteKind::Create) {
-    if (auto warning = core::broad_request_warning(write.object->scope)) {
+  if (!verdict.refusal && write.kind == core::WriteKind::Create && decoded.object) {
+    if (auto warning = core::broad_request_warning(decoded.object->scope)) {
       verdict.warnings.push_back(std::move(*warning));
     }
   }

@@ -101,6 +101,7 @@ namespace {
 // else each window's.
 std::string eligible_approvers(const Policy& policy, const std::vector<std::size_t>& windows) {
   std::vector<std::string> described;
+  described.reserve(windows.size());
   for (const std::size_t window : windows) {
     described.push_back(describe_people(policy, policy.windows()[window].exceptions->approvers));
   }
