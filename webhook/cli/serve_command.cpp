@@ -5,8 +5,8 @@
 #include "cli/commands.hpp"
 #include "cli/listen_address.hpp"
 #include "cli/options.hpp"
+#include "logging/log.hpp"
 #include "policy/value_forms.hpp"
-#include "server/log.hpp"
 #include "server/server.hpp"
 
 namespace windowguard::cli {
@@ -119,11 +119,11 @@ int run_serve(const Arguments& arguments, std::ostream& out, std::ostream& err) 
     return usage_error("--in-cluster and --kubeconfig exclude each other");
   }
   config.log_level = values["log-level"].as<std::string>();
-  if (!server::start_logging(config.log_level)) {
+  if (!logging::start_logging(config.log_level)) {
     return usage_error("--log-level must be trace, debug, info, warn or error");
   }
   const int code = server::serve(config);
-  server::stop_logging();
+  logging::stop_logging();
   return code;
 }
 

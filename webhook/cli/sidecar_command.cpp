@@ -5,8 +5,8 @@
 #include "cli/commands.hpp"
 #include "cli/listen_address.hpp"
 #include "cli/options.hpp"
+#include "logging/log.hpp"
 #include "policy/value_forms.hpp"
-#include "server/log.hpp"
 #include "sidecar/sidecar.hpp"
 
 namespace windowguard::cli {
@@ -50,11 +50,11 @@ int run_sidecar(const Arguments& arguments, std::ostream& out, std::ostream& err
   if (config.interval <= std::chrono::milliseconds{0}) {
     return usage_error("--interval must be more than 0s");
   }
-  if (!server::start_logging(values["log-level"].as<std::string>())) {
+  if (!logging::start_logging(values["log-level"].as<std::string>())) {
     return usage_error("--log-level must be trace, debug, info, warn or error");
   }
   const int code = sidecar::run_sidecar(config);
-  server::stop_logging();
+  logging::stop_logging();
   return code;
 }
 

@@ -8,7 +8,7 @@
 #include "admission/windowguard_objects_json.hpp"
 #include "core/exception_standing.hpp"
 #include "core/image_check.hpp"
-#include "server/log.hpp"
+#include "logging/log.hpp"
 
 namespace windowguard::cluster {
 
@@ -45,7 +45,7 @@ Reflector::Options watch_of(std::string resource, std::string path) {
 }
 
 void log_unreadable(std::string_view kind, const std::string& key, const Problem& problem) {
-  server::LogLine(spdlog::level::warn, "ignoring an object that cannot be read")
+  logging::LogLine(spdlog::level::warn, "ignoring an object that cannot be read")
       .field("kind", std::string(kind))
       .field("object", key)
       .field("error", problem.message)
@@ -148,7 +148,7 @@ bool ClusterView::learn_identity() {
                               R"({"apiVersion":"authentication.k8s.io/v1","kind":"SelfSubjectReview"})"},
                    writer_interrupter_, kSmallAnswer);
   if (!answer || answer->status != 201) {
-    server::LogLine(spdlog::level::warn, "cannot learn windowguard's own identity")
+    logging::LogLine(spdlog::level::warn, "cannot learn windowguard's own identity")
         .field("error", answer ? answer->body.substr(0, 512) : answer.error().message)
         .emit();
     return false;
@@ -162,7 +162,7 @@ bool ClusterView::learn_identity() {
   }
   const std::lock_guard lock(mutex_);
   identity_ = std::string(admission::json_text(*username));
-  server::LogLine(spdlog::level::info, "cluster identity").field("user", identity_).emit();
+  logging::LogLine(spdlog::level::info, "cluster identity").field("user", identity_).emit();
   return true;
 }
 
@@ -200,7 +200,7 @@ void ClusterView::write_status(const Shown& shown, const ShownStatus& status) {
       ApiRequest{ApiRequest::Method::Patch, shown.status_path, status_patch(status), "application/merge-patch+json"},
       writer_interrupter_, kSmallAnswer);
   if (!answer || answer->status != 200) {
-    server::LogLine(spdlog::level::warn, "cannot update an object's status")
+    logging::LogLine(spdlog::level::warn, "cannot update an object's status")
         .field("object", shown.label)
         .field("error", answer ? answer->body.substr(0, 512) : answer.error().message)
         .emit();

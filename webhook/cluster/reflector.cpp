@@ -3,7 +3,7 @@
 #include <random>
 
 #include "admission/json_members.hpp"
-#include "server/log.hpp"
+#include "logging/log.hpp"
 
 namespace windowguard::cluster {
 namespace {
@@ -11,7 +11,7 @@ namespace {
 using admission::json_member;
 using admission::json_string_at;
 using admission::json_text;
-using server::LogLine;
+using logging::LogLine;
 
 constexpr std::size_t kLargestList = std::size_t{256} * 1024 * 1024;
 

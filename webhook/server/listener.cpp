@@ -2,7 +2,7 @@
 
 #include <boost/asio/socket_base.hpp>
 
-#include "server/log.hpp"
+#include "logging/log.hpp"
 #include "server/session.hpp"
 
 namespace windowguard::server {
@@ -35,7 +35,7 @@ void Listener::accept() {
         }
         SharedState& shared = self->thread_.shared;
         if (error) {
-          LogLine(spdlog::level::err, "accept failed").field("error", error.message()).emit();
+          logging::LogLine(spdlog::level::err, "accept failed").field("error", error.message()).emit();
           self->retry_.expires_after(std::chrono::milliseconds(100));
           self->retry_.async_wait([self](boost::system::error_code cancelled) {
             if (!cancelled) {
@@ -47,7 +47,7 @@ void Listener::accept() {
         {
           if (static_cast<std::size_t>(shared.metrics.open_connections()) >= shared.config.max_connections) {
             shared.metrics.connection_refused();
-            LogLine(spdlog::level::warn, "connection refused: too many open")
+            logging::LogLine(spdlog::level::warn, "connection refused: too many open")
                 .field("limit", static_cast<std::int64_t>(shared.config.max_connections))
                 .emit();
           } else {

@@ -12,8 +12,8 @@
 #include "core/decision.hpp"
 #include "core/time_text.hpp"
 #include "core/upcoming.hpp"
+#include "logging/log.hpp"
 #include "report/occurrences_json.hpp"
-#include "server/log.hpp"
 
 namespace windowguard::server {
 namespace {
@@ -99,7 +99,7 @@ AdmissionOutcome outcome_of(const admission::AdmissionDecision& decision) {
 
 void log_decision(const admission::AdmissionRequest& request, const admission::AdmissionDecision& decision,
                   AdmissionOutcome outcome, const core::Policy& policy, std::chrono::nanoseconds latency) {
-  if (!log_enabled(spdlog::level::info)) {
+  if (!logging::log_enabled(spdlog::level::info)) {
     return;
   }
   std::vector<std::string> windows;
@@ -108,7 +108,7 @@ void log_decision(const admission::AdmissionRequest& request, const admission::A
       windows.push_back(policy.windows()[status.window].name);
     }
   }
-  LogLine(spdlog::level::info, "admission decision")
+  logging::LogLine(spdlog::level::info, "admission decision")
       .field("uid", request.uid)
       .field("user", request.username)
       .field("namespace", request.namespace_name)
@@ -157,7 +157,7 @@ Response answer_eviction(const PendingReview& pending, const Result<std::vector<
   }
   context.metrics.count_evicted_pod_read(unread.empty());
   if (!unread.empty()) {
-    LogLine(spdlog::level::warn, "evicted Pod unread: every binding of its namespace applies")
+    logging::LogLine(spdlog::level::warn, "evicted Pod unread: every binding of its namespace applies")
         .field("uid", request.uid)
         .field("namespace", request.namespace_name)
         .field("name", request.name)
@@ -211,7 +211,7 @@ Handled validate(Request& request, const HandlerContext& context) {
   auto decoded = admission::decode_review(std::move(request.body()));
   if (!decoded) {
     const std::string& reason = decoded.error().message;
-    LogLine(spdlog::level::warn, "malformed AdmissionReview").field("reason", reason).emit();
+    logging::LogLine(spdlog::level::warn, "malformed AdmissionReview").field("reason", reason).emit();
     return text(request, http::status::bad_request, "malformed AdmissionReview: " + reason);
   }
   PendingReview review{std::move(decoded).value(), {}, request.version(), request.keep_alive(), started};

@@ -10,8 +10,8 @@
 #include <thread>
 
 #include "core/time_text.hpp"
+#include "logging/log.hpp"
 #include "server/listener.hpp"
-#include "server/log.hpp"
 #include "server/session.hpp"
 #include "server/tls_context.hpp"
 #include "server/watcher.hpp"
@@ -108,7 +108,7 @@ int serve(const ServerConfig& config) {
   watcher.load_policy_at_start();
   auto cluster_access = start_cluster_access(config, shared);
   if (!cluster_access) {
-    LogLine(spdlog::level::err, "no cluster access").field("error", cluster_access.error().message).emit();
+    logging::LogLine(spdlog::level::err, "no cluster access").field("error", cluster_access.error().message).emit();
     return 1;
   }
   shared.cluster = cluster_access->view.get();
@@ -120,7 +120,7 @@ int serve(const ServerConfig& config) {
   boost::system::error_code bad_address;
   const asio::ip::address address = asio::ip::make_address(config.listen_host, bad_address);
   if (bad_address) {
-    LogLine(spdlog::level::err, "invalid listen address").field("host", config.listen_host).emit();
+    logging::LogLine(spdlog::level::err, "invalid listen address").field("host", config.listen_host).emit();
     return 1;
   }
   asio::ip::tcp::endpoint endpoint(address, config.listen_port);
@@ -132,7 +132,7 @@ int serve(const ServerConfig& config) {
       threads.push_back(std::move(io_thread));
     }
   } catch (const boost::system::system_error& problem) {
-    LogLine(spdlog::level::err, "cannot listen")
+    logging::LogLine(spdlog::level::err, "cannot listen")
         .field("address", config.listen_host + ":" + std::to_string(config.listen_port))
         .field("error", problem.code().message())
         .emit();
@@ -151,7 +151,7 @@ int serve(const ServerConfig& config) {
       finished_changed.notify_all();
     });
   }
-  LogLine(spdlog::level::info, "listening")
+  logging::LogLine(spdlog::level::info, "listening")
       .field("address", endpoint.address().to_string() + ":" + std::to_string(endpoint.port()))
       .field("port", static_cast<std::int64_t>(endpoint.port()))
       .field("threads", static_cast<std::int64_t>(thread_count))
@@ -163,7 +163,7 @@ int serve(const ServerConfig& config) {
   asio::signal_set signals(control, SIGINT, SIGTERM);
   signals.async_wait([&](boost::system::error_code, int signal) {
     shared.draining.store(true);  // before the line: whoever reads it may rely on the drain having begun
-    LogLine(spdlog::level::info, "shutting down").field("signal", static_cast<std::int64_t>(signal)).emit();
+    logging::LogLine(spdlog::level::info, "shutting down").field("signal", static_cast<std::int64_t>(signal)).emit();
     polls.cancel();
     for (auto& io_thread : threads) {
       asio::post(io_thread->io, [raw = io_thread.get()] {
@@ -181,7 +181,7 @@ int serve(const ServerConfig& config) {
       finished_changed.wait_for(lock, config.shutdown_grace, [&] { return finished == threads.size(); });
   lock.unlock();
   if (!drained) {
-    LogLine(spdlog::level::warn, "grace period over; closing open connections")
+    logging::LogLine(spdlog::level::warn, "grace period over; closing open connections")
         .field("open", static_cast<std::int64_t>(shared.metrics.open_connections()))
         .emit();
     for (auto& io_thread : threads) {
@@ -194,7 +194,7 @@ int serve(const ServerConfig& config) {
   // Before the I/O threads' io_contexts go: a review's read may still post its
   // answer to one.
   cluster_access->stop();
-  LogLine(spdlog::level::info, "stopped").emit();
+  logging::LogLine(spdlog::level::info, "stopped").emit();
   return 0;
 }
 

@@ -9,7 +9,7 @@
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
 
-#include "server/log.hpp"
+#include "logging/log.hpp"
 
 namespace windowguard::server {
 namespace {
@@ -43,7 +43,7 @@ void Session::start() {
   beast::get_lowest_layer(stream_).expires_after(thread_.shared.config.handshake_timeout);
   stream_.async_handshake(boost::asio::ssl::stream_base::server, [self = shared_from_this()](beast::error_code error) {
     if (error) {
-      LogLine(spdlog::level::debug, "TLS handshake failed").field("error", error.message()).emit();
+      logging::LogLine(spdlog::level::debug, "TLS handshake failed").field("error", error.message()).emit();
       return;
     }
     self->wait_for_request();
@@ -209,7 +209,7 @@ void Session::answer(Response response) {
 }
 
 void Session::fail_request(http::status status, std::string reason) {
-  LogLine(spdlog::level::warn, "request refused")
+  logging::LogLine(spdlog::level::warn, "request refused")
       .field("status", static_cast<std::int64_t>(status))
       .field("reason", reason)
       .emit();

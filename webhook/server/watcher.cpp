@@ -5,9 +5,9 @@
 #include <chrono>
 
 #include "core/time_text.hpp"
+#include "logging/log.hpp"
+#include "policy/file_fingerprint.hpp"
 #include "policy/policy_directory.hpp"
-#include "server/file_fingerprint.hpp"
-#include "server/log.hpp"
 #include "server/tls_context.hpp"
 
 namespace windowguard::server {
@@ -18,25 +18,25 @@ core::Instant now() { return date::floor<core::seconds>(std::chrono::system_cloc
 }  // namespace
 
 bool Watcher::load_tls_at_start() {
-  tls_fingerprint_ = fingerprint_files(tls_paths());
+  tls_fingerprint_ = policy::fingerprint_files(tls_paths());
   return reload_tls();
 }
 
 void Watcher::load_policy_at_start() {
-  policy_fingerprint_ = fingerprint_policy_directory(shared_.config.policies);
+  policy_fingerprint_ = policy::fingerprint_policy_directory(shared_.config.policies);
   reload_policy();
 }
 
 void Watcher::poll() {
-  if (std::string fingerprint = fingerprint_files(tls_paths()); fingerprint != tls_fingerprint_) {
+  if (std::string fingerprint = policy::fingerprint_files(tls_paths()); fingerprint != tls_fingerprint_) {
     tls_fingerprint_ = std::move(fingerprint);
     reload_tls();
   }
-  if (std::string fingerprint = fingerprint_policy_directory(shared_.config.policies);
+  if (std::string fingerprint = policy::fingerprint_policy_directory(shared_.config.policies);
       fingerprint != policy_fingerprint_) {
     policy_fingerprint_ = std::move(fingerprint);
-    LogLine(spdlog::level::info, "policy changed; loading").field("directory", shared_.config.policies).emit();
-    if (!reload_policy() && fingerprint_policy_directory(shared_.config.policies) != policy_fingerprint_) {
+    logging::LogLine(spdlog::level::info, "policy changed; loading").field("directory", shared_.config.policies).emit();
+    if (!reload_policy() && policy::fingerprint_policy_directory(shared_.config.policies) != policy_fingerprint_) {
       policy_fingerprint_.clear();  // it changed while being read: read it again next time
     }
   }
@@ -54,7 +54,7 @@ bool Watcher::reload_tls() {
   auto loaded = load_tls({shared_.config.tls_cert, shared_.config.tls_key, shared_.config.client_ca});
   if (!loaded) {
     shared_.metrics.count_certificate_reload(false);
-    LogLine(spdlog::level::err, "certificate rejected; the previous one stays in use")
+    logging::LogLine(spdlog::level::err, "certificate rejected; the previous one stays in use")
         .field("error", loaded.error().message)
         .emit();
     return false;
@@ -63,7 +63,7 @@ bool Watcher::reload_tls() {
   shared_.tls.publish(std::move(tls.context));
   shared_.metrics.count_certificate_reload(true);
   shared_.metrics.set_certificate_expiry(tls.not_after);
-  LogLine(spdlog::level::info, "certificate loaded")
+  logging::LogLine(spdlog::level::info, "certificate loaded")
       .field("certificate", shared_.config.tls_cert)
       .field("notAfter", core::format_utc(tls.not_after))
       .emit();
@@ -90,7 +90,7 @@ bool Watcher::reload_policy() {
   shared_.policy.publish(std::move(loaded));
   shared_.not_ready_reason.publish(std::make_shared<const std::string>());
   shared_.metrics.count_policy_reload(true, now());
-  LogLine(spdlog::level::info, "policy loaded")
+  logging::LogLine(spdlog::level::info, "policy loaded")
       .field("directory", shared_.config.policies)
       .field("windows", static_cast<std::int64_t>(windows))
       .field("bindings", static_cast<std::int64_t>(bindings))
@@ -106,8 +106,8 @@ void Watcher::report_rejected_policy(const Problems& problems) {
     errors.push_back(problem.to_string());
   }
   const bool in_force = shared_.policy.current() != nullptr;
-  LogLine(spdlog::level::err,
-          in_force ? "policy rejected; the last good policy stays in force" : "policy rejected; not ready")
+  logging::LogLine(spdlog::level::err,
+                   in_force ? "policy rejected; the last good policy stays in force" : "policy rejected; not ready")
       .field("directory", shared_.config.policies)
       .field("errors", errors)
       .emit();

@@ -10,8 +10,8 @@
 #include <boost/beast/http.hpp>
 #include <memory>
 
-#include "server/file_fingerprint.hpp"
-#include "server/log.hpp"
+#include "logging/log.hpp"
+#include "policy/file_fingerprint.hpp"
 #include "sidecar/publisher.hpp"
 #include "sidecar/sidecar_state.hpp"
 
@@ -21,7 +21,7 @@ namespace {
 namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
-using server::LogLine;
+using logging::LogLine;
 
 constexpr std::chrono::seconds kRequestTimeout{5};
 
@@ -106,7 +106,7 @@ class Poller {
 
  private:
   void poll() {
-    std::string fingerprint = server::fingerprint_policy_directory(config_.source);
+    std::string fingerprint = policy::fingerprint_policy_directory(config_.source);
     if (fingerprint != fingerprint_) {
       const PublishOutcome outcome = publisher_.publish_if_valid();
       report(outcome);
@@ -114,7 +114,7 @@ class Poller {
       // a rejection of a source that changed while it was read.
       const bool retry = outcome.result == PublishOutcome::Result::Failed ||
                          (outcome.result == PublishOutcome::Result::Rejected &&
-                          server::fingerprint_policy_directory(config_.source) != fingerprint);
+                          policy::fingerprint_policy_directory(config_.source) != fingerprint);
       fingerprint_ = retry ? std::string{} : std::move(fingerprint);
     }
     timer_.expires_after(config_.interval);

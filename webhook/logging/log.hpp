@@ -11,7 +11,7 @@
 #include <rapidjson/writer.h>
 #include <spdlog/common.h>
 
-namespace windowguard::server {
+namespace windowguard::logging {
 
 // Sets up the process-wide logger; `level` is trace, debug, info, warn or error.
 // Returns false for an unknown level.
@@ -38,4 +38,4 @@ class LogLine {
   rapidjson::Writer<rapidjson::StringBuffer> writer_;
 };
 
-}  // namespace windowguard::server
+}  // namespace windowguard::logging

@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-namespace windowguard::server {
+namespace windowguard::policy {
 
 // Where each path really points (after symlinks), with its size and
 // modification time; "missing" for a path that cannot be resolved.
@@ -14,4 +14,4 @@ std::string fingerprint_files(const std::vector<std::string>& paths);
 // loader reads), plus where the directory itself points.
 std::string fingerprint_policy_directory(const std::string& directory);
 
-}  // namespace windowguard::server
+}  // namespace windowguard::policy

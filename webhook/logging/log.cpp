@@ -1,10 +1,10 @@
-#include "server/log.hpp"
+#include "logging/log.hpp"
 
 #include <spdlog/async.h>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
-namespace windowguard::server {
+namespace windowguard::logging {
 namespace {
 constexpr std::size_t kQueuedLines = 8192;
 }
@@ -88,4 +88,4 @@ void LogLine::emit() {
   spdlog::default_logger_raw()->log(level_, "{}", text);
 }
 
-}  // namespace windowguard::server
+}  // namespace windowguard::logging

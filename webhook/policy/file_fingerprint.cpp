@@ -1,10 +1,10 @@
-#include "server/file_fingerprint.hpp"
+#include "policy/file_fingerprint.hpp"
 
 #include <filesystem>
 
 #include "policy/policy_directory.hpp"
 
-namespace windowguard::server {
+namespace windowguard::policy {
 namespace {
 
 namespace fs = std::filesystem;
@@ -42,4 +42,4 @@ std::string fingerprint_policy_directory(const std::string& directory) {
   return out;
 }
 
-}  // namespace windowguard::server
+}  // namespace windowguard::policy
