@@ -2,7 +2,8 @@
 """Runs clang-tidy over units of a compile database, skipping units known clean.
 
 A unit is known clean when clang-tidy passed it before with the same key: a
-hash of clang-tidy's version, the .clang-tidy file, the unit's compile flags
+hash of clang-tidy's version, every .clang-tidy from the unit's folder up to
+the checkout (a folder may add checks), the unit's compile flags
 and its preprocessed text, comments kept (so a NOLINT counts) and the
 checkout's path removed (so another clone of the same tree hits). Only clean
 results are remembered, as empty files in the cache directory; a unit with
@@ -61,9 +62,24 @@ def run_tidy(build_dir, unit, extra):
                           capture_output=True, text=True, check=False)
 
 
-def check_unit(build_dir, unit, entry, cache, fixed_part, checkout):
+def configs_of(unit, checkout):
+    """The .clang-tidy files clang-tidy reads for the unit, nearest last."""
+    configs = []
+    folder = pathlib.Path(unit).parent
+    root = pathlib.Path(checkout)
+    while True:
+        config = folder / ".clang-tidy"
+        if config.exists():
+            configs.append(config.read_bytes())
+        if folder == root or folder == folder.parent:
+            break
+        folder = folder.parent
+    return b"\0".join(reversed(configs))
+
+
+def check_unit(build_dir, unit, entry, cache, version, checkout):
     try:
-        key = unit_key(entry, fixed_part, checkout)
+        key = unit_key(entry, version + b"\0" + configs_of(unit, checkout) + b"\0", checkout)
     except subprocess.CalledProcessError as error:
         return unit, False, False, f"{unit}: could not preprocess:\n{error.stderr.decode(errors='replace')}"
     marker = cache / key
@@ -129,13 +145,11 @@ def main():
     cache.mkdir(parents=True, exist_ok=True)
     checkout = os.path.realpath(os.getcwd())
     version = subprocess.run(["clang-tidy", "--version"], capture_output=True, check=True).stdout
-    config = pathlib.Path(".clang-tidy").read_bytes()
-    fixed_part = version + b"\0" + config + b"\0"
 
     failed = 0
     hits = 0
     with concurrent.futures.ThreadPoolExecutor(options.jobs) as pool:
-        futures = [pool.submit(check_unit, options.build_dir, unit, database[unit], cache, fixed_part, checkout)
+        futures = [pool.submit(check_unit, options.build_dir, unit, database[unit], cache, version, checkout)
                    for unit in units]
         for future in concurrent.futures.as_completed(futures):
             unit, clean, hit, report = future.result()

@@ -5,7 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "admission/admission_decision.hpp"
-#include "admission/windowguard_objects_json.hpp"
+#include "objects/codec.hpp"
 #include "policy/policy_loader.hpp"
 #include "support/object_write_review.hpp"
 #include "support/time_helpers.hpp"
@@ -169,22 +169,6 @@ TEST(ExceptionAdmission, OnlyItsPeopleMayCancelARequest) {
   EXPECT_EQ(refused.message,
             "only its requester (\"alice\"), an approver of it or a super admin may cancel this exception; you are "
             "\"mallory\"");
-}
-
-TEST(WindowExceptionJson, DefaultsFromToCreationAndUsersToTheRequester) {
-  rapidjson::Document document;
-  std::string text = object(kSpec, R"({"user":"bob","at":"2026-12-05T18:01:00+01:00"})");
-  document.Parse(text.c_str());
-  const auto exception = decode_window_exception(document, kNow);
-  ASSERT_TRUE(exception.ok()) << exception.error().message;
-  EXPECT_EQ(exception->namespace_name, "payments-prod");
-  EXPECT_EQ(exception->name, "inc-4711");
-  EXPECT_EQ(exception->scope.from, utc("2026-12-05T17:59:00Z"));
-  EXPECT_EQ(exception->scope.until, utc("2026-12-05T20:00:00Z"));
-  EXPECT_EQ(exception->scope.users, std::vector<std::string>{"alice"});
-  EXPECT_TRUE(exception->scope.actions.contains(core::Action::Hibernate));
-  ASSERT_EQ(exception->approvals.size(), 1U);
-  EXPECT_EQ(exception->approvals[0].at, utc("2026-12-05T17:01:00Z"));
 }
 
 }  // namespace

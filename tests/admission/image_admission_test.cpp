@@ -5,7 +5,7 @@
 
 #include "admission/admission_decision.hpp"
 #include "admission/template_images.hpp"
-#include "admission/windowguard_objects_json.hpp"
+#include "objects/codec.hpp"
 #include "policy/policy_loader.hpp"
 #include "support/fixtures.hpp"
 #include "support/time_helpers.hpp"
@@ -194,48 +194,6 @@ TEST_F(ImageAdmission, ARollbackToAnImageStillApprovedIsAllowed) {
                               "nginx:1.25", "nginx:1.26"),
                   "NEW", "nginx:1.25");
   EXPECT_TRUE(decide(rollback, &book, *policy_).allowed);
-}
-
-TEST(ImageApprovalJson, ReadsEveryFieldAndRefusesWhatIsNotAnImageApproval) {
-  rapidjson::Document object;
-  object.Parse(R"({"apiVersion": "windowguard.dev/v1", "kind": "ImageApproval",
-    "metadata": {"name": "checkout-2-3-1", "namespace": "payments-prod"},
-    "spec": {"requestedBy": "alice", "application": "checkout", "images": ["registry.example.com/payments/checkout:2.3.1"],
-             "builtBy": "carol", "promotedFrom": "payments-staging", "approvers": ["bob"]},
-    "status": {"approvals": [{"user": "bob", "at": "2026-12-05T18:03:11Z", "groups": ["release-managers"]}]}})");
-  const Result<core::ImageApproval> read = decode_image_approval(object);
-  ASSERT_TRUE(read) << read.error().message;
-  EXPECT_EQ(read->namespace_name, "payments-prod");
-  EXPECT_EQ(read->name, "checkout-2-3-1");
-  EXPECT_EQ(read->requested_by, "alice");
-  EXPECT_EQ(read->application, "checkout");
-  ASSERT_EQ(read->images.size(), 1U);
-  EXPECT_EQ(read->images[0].normalized(), "registry.example.com/payments/checkout:2.3.1");
-  EXPECT_EQ(read->built_by, "carol");
-  EXPECT_EQ(read->promoted_from, "payments-staging");
-  EXPECT_EQ(read->approvers, std::vector<std::string>{"bob"});
-  ASSERT_EQ(read->approvals.size(), 1U);
-  EXPECT_EQ(read->approvals[0].user, "bob");
-  EXPECT_EQ(read->approvals[0].at, utc("2026-12-05T18:03:11Z"));
-  EXPECT_EQ(read->approvals[0].groups, std::vector<std::string>{"release-managers"});
-
-  const std::vector<std::pair<std::string, std::string>> refused{
-      {R"({"metadata": {"name": "a"}})", "spec is required"},
-      {R"({"spec": {"application": "a", "images": ["x"]}})", "spec.requestedBy is required"},
-      {R"({"spec": {"requestedBy": "u", "images": ["x"]}})", "spec.application is required"},
-      {R"({"spec": {"requestedBy": "u", "application": "a", "images": []}})",
-       "spec.images must list 1 to 32 image references"},
-      {R"({"spec": {"requestedBy": "u", "application": "a", "images": ["ok", "Not/OK"]}})",
-       "spec.images[1]: image \"Not/OK\" is not a valid reference: repository name must be lowercase"},
-      {R"({"spec": {"requestedBy": "u", "application": "a", "images": ["x"]}, "status": {"approvals": {}}})",
-       "status.approvals must be a list"},
-  };
-  for (const auto& [json, problem] : refused) {
-    object.Parse(json.c_str());
-    const Result<core::ImageApproval> result = decode_image_approval(object);
-    ASSERT_FALSE(result) << json;
-    EXPECT_EQ(result.error().message, problem);
-  }
 }
 
 }  // namespace

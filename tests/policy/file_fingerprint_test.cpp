@@ -22,10 +22,9 @@ class FileFingerprint : public ::testing::Test {
   void TearDown() override { fs::remove_all(directory_); }
   void write(const fs::path& path, const std::string& text) { std::ofstream(path) << text; }
 
-  fs::path directory_ = fs::temp_directory_path() / ("windowguard-fingerprint-" +
-                                                      std::string(::testing::UnitTest::GetInstance()
-                                                                      ->current_test_info()
-                                                                      ->name()));
+  fs::path directory_ =
+      fs::temp_directory_path() /
+      ("windowguard-fingerprint-" + std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
 };
 
 TEST_F(FileFingerprint, ChangesWithAFilesContentAndWithAFileAdded) {

@@ -4,7 +4,7 @@
 #include <array>
 #include <optional>
 
-#include "admission/json_members.hpp"
+#include "json/json_members.hpp"
 
 namespace windowguard::admission {
 namespace {
@@ -14,7 +14,7 @@ using rapidjson::Value;
 const Value* path(const Value* root, std::initializer_list<std::string_view> names) {
   const Value* at = root;
   for (std::string_view name : names) {
-    at = json_member(at, name);
+    at = json::member(at, name);
   }
   return at;
 }
@@ -50,7 +50,7 @@ ObjectLabels labels_of_selector(std::string_view selector) {
 const Value* holder_at(const Value* root, const core::FieldPath& path) {
   const Value* at = root;
   for (std::size_t i = 0; i + 1 < path.size(); ++i) {
-    at = json_member(at, path[i]);
+    at = json::member(at, path[i]);
   }
   return at;
 }
@@ -62,7 +62,7 @@ std::optional<std::int64_t> replicas_of(const Value* holder, std::string_view na
   if (holder == nullptr) {
     return std::nullopt;
   }
-  const Value* replicas = json_member(holder, name);
+  const Value* replicas = json::member(holder, name);
   if (replicas == nullptr || replicas->IsNull()) {
     return when_absent;
   }
@@ -87,22 +87,22 @@ TemplateChange template_change(const Value* template_new, const Value* template_
     return template_new == template_old ? TemplateChange::None : TemplateChange::Other;
   }
   if (!template_new->IsObject() || !template_old->IsObject()) {
-    return same_json(*template_new, *template_old) ? TemplateChange::None : TemplateChange::Other;
+    return json::same(*template_new, *template_old) ? TemplateChange::None : TemplateChange::Other;
   }
   const auto metadata_only = [](std::string_view key) { return key == "metadata"; };
-  if (!equal_objects_except(template_new, template_old, metadata_only)) {
+  if (!json::equal_objects_except(template_new, template_old, metadata_only)) {
     return TemplateChange::Other;
   }
-  const Value* metadata_new = json_member(template_new, "metadata");
-  const Value* metadata_old = json_member(template_old, "metadata");
-  if (same_json_or_absent(metadata_new, metadata_old)) {
+  const Value* metadata_new = json::member(template_new, "metadata");
+  const Value* metadata_old = json::member(template_old, "metadata");
+  if (json::same_or_absent(metadata_new, metadata_old)) {
     return TemplateChange::None;
   }
   const auto annotations_only = [](std::string_view key) { return key == "annotations"; };
   const auto restart_only = [&](std::string_view key) { return is_restart_annotation(key, settings); };
-  return equal_objects_except(metadata_new, metadata_old, annotations_only) &&
-                 equal_objects_except(json_member(metadata_new, "annotations"),
-                                      json_member(metadata_old, "annotations"), restart_only)
+  return json::equal_objects_except(metadata_new, metadata_old, annotations_only) &&
+                 json::equal_objects_except(json::member(metadata_new, "annotations"),
+                                            json::member(metadata_old, "annotations"), restart_only)
              ? TemplateChange::RestartOnly
              : TemplateChange::Other;
 }
@@ -125,8 +125,8 @@ void classify_replicas(std::optional<std::int64_t> before, std::optional<std::in
 void add_deploy(const Value* template_new, const Value* template_old, std::string reason, Classification& result) {
   result.actions.push_back(core::Action::Deploy);
   result.reason = std::move(reason);
-  result.pod_spec = json_member(template_new, "spec");
-  result.old_pod_spec = json_member(template_old, "spec");
+  result.pod_spec = json::member(template_new, "spec");
+  result.old_pod_spec = json::member(template_old, "spec");
 }
 
 void add_deploy(const AdmissionRequest& request, const core::FieldPath& template_path, std::string reason,
@@ -140,8 +140,8 @@ void classify_workload_update(const AdmissionRequest& request, const core::Setti
   const core::FieldPath& template_path = workload.template_path;
   const Value* template_holder_new = holder_at(request.object, template_path);
   const Value* template_holder_old = holder_at(request.old_object, template_path);
-  const Value* template_new = json_member(template_holder_new, template_path.back());
-  const Value* template_old = json_member(template_holder_old, template_path.back());
+  const Value* template_new = json::member(template_holder_new, template_path.back());
+  const Value* template_old = json::member(template_holder_old, template_path.back());
   switch (template_change(template_new, template_old, settings)) {
     case TemplateChange::None:
       break;
@@ -190,8 +190,8 @@ void name_application(const Value* object, const core::FieldPath& template_path,
 // the API server lets an UPDATE of a Pod change images, not add containers.
 bool images_changed(const Value* spec_new, const Value* spec_old) {
   for (std::string_view list : {"containers", "initContainers"}) {
-    const Value* now = json_member(spec_new, list);
-    const Value* before = json_member(spec_old, list);
+    const Value* now = json::member(spec_new, list);
+    const Value* before = json::member(spec_old, list);
     const bool now_listed = now != nullptr && now->IsArray();
     const bool before_listed = before != nullptr && before->IsArray();
     if (now_listed != before_listed) {
@@ -204,9 +204,9 @@ bool images_changed(const Value* spec_new, const Value* spec_old) {
       return true;
     }
     for (rapidjson::SizeType i = 0; i < now->Size(); ++i) {
-      const Value* image_now = json_member(&(*now)[i], "image");
-      const Value* image_before = json_member(&(*before)[i], "image");
-      if (!same_json_or_absent(image_now, image_before)) {
+      const Value* image_now = json::member(&(*now)[i], "image");
+      const Value* image_before = json::member(&(*before)[i], "image");
+      if (!json::same_or_absent(image_now, image_before)) {
         return true;
       }
     }
@@ -238,7 +238,7 @@ void classify_pod(const AdmissionRequest& request, const rapidjson::Value* evict
       add_deploy(request, {}, "pod created", result);
       return;
     case Operation::Update:
-      if (images_changed(json_member(request.object, "spec"), json_member(request.old_object, "spec"))) {
+      if (images_changed(json::member(request.object, "spec"), json::member(request.old_object, "spec"))) {
         add_deploy(request, {}, "a container image changed", result);
       } else {
         result.reason = "no container image changed";
@@ -255,15 +255,15 @@ void classify_pod(const AdmissionRequest& request, const rapidjson::Value* evict
 }
 
 bool suspended(const Value* cronjob) {
-  const Value* suspend = json_member(json_member(cronjob, "spec"), "suspend");
+  const Value* suspend = json::member(json::member(cronjob, "spec"), "suspend");
   return suspend != nullptr && suspend->IsBool() && suspend->GetBool();
 }
 
 void classify_cronjob_update(const AdmissionRequest& request, const core::GovernedResource& cronjob,
                              Classification& result) {
-  const Value* template_new = json_member(json_member(request.object, "spec"), "jobTemplate");
-  const Value* template_old = json_member(json_member(request.old_object, "spec"), "jobTemplate");
-  if (!same_json_or_absent(template_new, template_old)) {
+  const Value* template_new = json::member(json::member(request.object, "spec"), "jobTemplate");
+  const Value* template_old = json::member(json::member(request.old_object, "spec"), "jobTemplate");
+  if (!json::same_or_absent(template_new, template_old)) {
     add_deploy(request, cronjob.template_path, "spec.jobTemplate changed", result);
   }
   const bool was = suspended(request.old_object);
@@ -285,12 +285,12 @@ void classify_templated(const AdmissionRequest& request, const core::Settings& s
   if (request.sub_resource == "scale" && workload.scale) {
     const Value* selector = path(subject, {"status", "selector"});
     if (selector != nullptr && selector->IsString()) {
-      result.labels = labels_of_selector(json_text(*selector));
+      result.labels = labels_of_selector(json::text(*selector));
     }
     result.application = application_of(result.labels, settings);
     if (request.operation == Operation::Update) {
-      classify_replicas(replicas_of(json_member(request.old_object, "spec"), "replicas", kScaleOmittedReplicas),
-                        replicas_of(json_member(request.object, "spec"), "replicas", kScaleOmittedReplicas), result);
+      classify_replicas(replicas_of(json::member(request.old_object, "spec"), "replicas", kScaleOmittedReplicas),
+                        replicas_of(json::member(request.object, "spec"), "replicas", kScaleOmittedReplicas), result);
     }
     if (result.actions.empty()) {
       result.reason = "scale between non-zero replica counts";
@@ -344,7 +344,7 @@ void classify_namespace(const AdmissionRequest& request, Classification& result)
 const Value* at_path(const Value* root, const core::FieldPath& path) {
   const Value* at = root;
   for (const std::string& name : path) {
-    at = json_member(at, name);
+    at = json::member(at, name);
   }
   return at;
 }
@@ -356,7 +356,7 @@ ObjectLabels labels_of(const Value* object) {
     labels.reserve(map->MemberCount());
     for (const auto& member : map->GetObject()) {
       if (member.value.IsString()) {
-        labels.push_back({json_text(member.name), json_text(member.value)});
+        labels.push_back({json::text(member.name), json::text(member.value)});
       }
     }
   }

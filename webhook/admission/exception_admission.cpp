@@ -1,10 +1,10 @@
 #include "admission/exception_admission.hpp"
 
 #include "admission/admission_decision.hpp"
-#include "admission/json_members.hpp"
-#include "admission/windowguard_objects_json.hpp"
 #include "core/exception_rules.hpp"
 #include "core/image_approval_rules.hpp"
+#include "json/json_members.hpp"
+#include "objects/codec.hpp"
 
 namespace windowguard::admission {
 namespace {
@@ -21,12 +21,12 @@ core::WriteKind kind_of(const AdmissionRequest& request) {
 }
 
 bool spec_changed(const AdmissionRequest& request) {
-  return !same_json_or_absent(json_member(request.object, "spec"), json_member(request.old_object, "spec"));
+  return !json::same_or_absent(json::member(request.object, "spec"), json::member(request.old_object, "spec"));
 }
 
 bool status_beside_approvals_changed(const AdmissionRequest& request) {
-  return !equal_objects_except(json_member(request.object, "status"), json_member(request.old_object, "status"),
-                               [](std::string_view key) { return key == "approvals"; });
+  return !json::equal_objects_except(json::member(request.object, "status"), json::member(request.old_object, "status"),
+                                     [](std::string_view key) { return key == "approvals"; });
 }
 
 // The object and old object a write of this kind carries, decoded.
@@ -81,8 +81,9 @@ struct WriteVerdict {
 };
 
 WriteVerdict judge_exception(const core::Policy& policy, const AdmissionRequest& request, core::ExceptionWrite write) {
-  const auto decoded = decode_write<core::WindowException>(
-      request, write.kind, [&](const rapidjson::Value& json) { return decode_window_exception(json, write.now); });
+  const auto decoded = decode_write<core::WindowException>(request, write.kind, [&](const rapidjson::Value& json) {
+    return objects::decode_window_exception(json, write.now);
+  });
   if (decoded.refusal) {
     return {decoded.refusal, {}};
   }
@@ -99,7 +100,7 @@ WriteVerdict judge_exception(const core::Policy& policy, const AdmissionRequest&
 
 std::optional<std::string> refuse_image_approval(const core::Policy& policy, const AdmissionRequest& request,
                                                  core::ImageApprovalWrite write, const SourceImages& source) {
-  const auto decoded = decode_write<core::ImageApproval>(request, write.kind, decode_image_approval);
+  const auto decoded = decode_write<core::ImageApproval>(request, write.kind, objects::decode_image_approval);
   if (decoded.refusal) {
     return decoded.refusal;
   }
@@ -111,7 +112,7 @@ std::optional<std::string> refuse_image_approval(const core::Policy& policy, con
 }
 
 std::size_t approvals_in(const rapidjson::Value* object) {
-  const rapidjson::Value* approvals = json_member(json_member(object, "status"), "approvals");
+  const rapidjson::Value* approvals = json::member(json::member(object, "status"), "approvals");
   return approvals != nullptr && approvals->IsArray() ? approvals->Size() : 0;
 }
 
@@ -150,26 +151,28 @@ std::string_view request_write_name(RequestWrite write) {
 }
 
 bool is_approvable_object_write(const AdmissionRequest& request) {
-  return request.resource.group == kExceptionGroup &&
-         (request.resource.resource == kExceptionResource || request.resource.resource == kImageApprovalResource);
+  return request.resource.group == objects::kExceptionGroup &&
+         (request.resource.resource == objects::kExceptionResource ||
+          request.resource.resource == objects::kImageApprovalResource);
 }
 
 std::optional<PromotionSource> promotion_source(const AdmissionRequest& request) {
-  if (request.resource.group != kExceptionGroup || request.resource.resource != kImageApprovalResource ||
-      request.operation != Operation::Create || !request.sub_resource.empty()) {
+  if (request.resource.group != objects::kExceptionGroup ||
+      request.resource.resource != objects::kImageApprovalResource || request.operation != Operation::Create ||
+      !request.sub_resource.empty()) {
     return std::nullopt;
   }
-  const std::string from = json_string_at(request.object, {"spec", "promotedFrom"});
+  const std::string from = json::string_at(request.object, {"spec", "promotedFrom"});
   if (from.empty()) {
     return std::nullopt;
   }
-  return PromotionSource{from, json_string_at(request.object, {"spec", "application"})};
+  return PromotionSource{from, json::string_at(request.object, {"spec", "application"})};
 }
 
 AdmissionDecision review_object_write(const core::Policy& policy, const AdmissionRequest& request, core::Instant now,
                                       std::string_view windowguard_user, const SourceImages& source) {
-  const bool image_approval = request.resource.resource == kImageApprovalResource;
-  const std::string_view kind = image_approval ? kImageApprovalKind : kExceptionKind;
+  const bool image_approval = request.resource.resource == objects::kImageApprovalResource;
+  const std::string_view kind = image_approval ? objects::kImageApprovalKind : objects::kExceptionKind;
   AdmissionDecision result;
   result.classification.kind = kind;
   result.classification.environment = request.namespace_name;

@@ -4,7 +4,7 @@
 #include <cstdint>
 #include <cstring>
 
-#include "admission/utf8.hpp"
+#include "json/utf8.hpp"
 
 namespace windowguard::admission {
 namespace {
@@ -101,7 +101,7 @@ std::vector<std::string> within_warning_limits(const std::vector<std::string>& w
   std::vector<std::string_view> seen;
   std::size_t total = 0;
   for (const std::string& warning : warnings) {
-    if (!is_printable_utf8(warning) || std::find(seen.begin(), seen.end(), warning) != seen.end()) {
+    if (!json::is_printable_utf8(warning) || std::find(seen.begin(), seen.end(), warning) != seen.end()) {
       continue;
     }
     seen.emplace_back(warning);

@@ -3,8 +3,8 @@
 #include <rapidjson/error/en.h>
 #include <rapidjson/reader.h>
 
-#include "admission/json_members.hpp"
-#include "admission/utf8.hpp"
+#include "json/json_members.hpp"
+#include "json/utf8.hpp"
 
 namespace windowguard::admission {
 namespace {
@@ -85,7 +85,7 @@ class FieldReader {
       : object_(object), path_(path), problem_(problem) {}
 
   const Value* member(std::string_view name) const {
-    const Value* found = json_member(&object_, name);
+    const Value* found = json::member(&object_, name);
     return found == nullptr || found->IsNull() ? nullptr : found;
   }
 
@@ -104,7 +104,7 @@ class FieldReader {
     if (required && value->GetStringLength() == 0) {
       fail(name, "must not be empty");
     }
-    return json_text(*value);
+    return json::text(*value);
   }
 
   const Value* object(std::string_view name, bool required) {
@@ -181,14 +181,14 @@ void read_user(FieldReader& request, std::string& problem, AdmissionRequest& int
         fields.fail("groups", "must be a list of strings");
         return;
       }
-      into.groups.emplace_back(json_text(group));
+      into.groups.emplace_back(json::text(group));
     }
   }
 }
 
 std::string_view metadata_name(const Value* object) {
-  const Value* name = json_member(json_member(object, "metadata"), "name");
-  return name != nullptr && name->IsString() ? json_text(*name) : std::string_view{};
+  const Value* name = json::member(json::member(object, "metadata"), "name");
+  return name != nullptr && name->IsString() ? json::text(*name) : std::string_view{};
 }
 
 }  // namespace
@@ -275,7 +275,7 @@ Result<DecodedReview> decode_review(std::string body) {
                                                              {"request.kind.kind", into.kind.kind},
                                                              {"request.subResource", into.sub_resource}};
   for (const auto& [field, text] : echoed) {
-    if (!is_valid_utf8(text)) {
+    if (!json::is_valid_utf8(text)) {
       return Problem(std::string(field) + " is not valid UTF-8");
     }
   }

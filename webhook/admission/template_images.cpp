@@ -3,7 +3,7 @@
 #include <algorithm>
 
 #include "admission/classifier.hpp"
-#include "admission/json_members.hpp"
+#include "json/json_members.hpp"
 
 namespace windowguard::admission {
 namespace {
@@ -15,14 +15,14 @@ bool holds(const ImageList& list, std::string_view image) {
 ImageList images_of_pod_spec(const rapidjson::Value* pod_spec) {
   ImageList images;
   for (std::string_view containers : {"containers", "initContainers"}) {
-    const rapidjson::Value* list = json_member(pod_spec, containers);
+    const rapidjson::Value* list = json::member(pod_spec, containers);
     if (list == nullptr || !list->IsArray()) {
       continue;
     }
     for (const rapidjson::Value& container : list->GetArray()) {
-      const rapidjson::Value* image = json_member(&container, "image");
-      if (image != nullptr && image->IsString() && !holds(images, json_text(*image))) {
-        images.push_back(json_text(*image));
+      const rapidjson::Value* image = json::member(&container, "image");
+      if (image != nullptr && image->IsString() && !holds(images, json::text(*image))) {
+        images.push_back(json::text(*image));
       }
     }
   }
@@ -34,23 +34,23 @@ ImageList images_of_pod_spec(const rapidjson::Value* pod_spec) {
 const core::GovernedResource* governed_kind_of(const rapidjson::Value& item, const rapidjson::Value& list,
                                                const core::Settings& settings) {
   const auto text_of = [](const rapidjson::Value* value) {
-    return value != nullptr && value->IsString() ? json_text(*value) : std::string_view{};
+    return value != nullptr && value->IsString() ? json::text(*value) : std::string_view{};
   };
-  std::string_view kind = text_of(json_member(&item, "kind"));
-  std::string_view api_version = text_of(json_member(&item, "apiVersion"));
+  std::string_view kind = text_of(json::member(&item, "kind"));
+  std::string_view api_version = text_of(json::member(&item, "apiVersion"));
   if (kind.empty()) {
-    kind = text_of(json_member(&list, "kind"));
+    kind = text_of(json::member(&list, "kind"));
     if (kind.ends_with("List")) {
       kind.remove_suffix(4);
     }
-    api_version = text_of(json_member(&list, "apiVersion"));
+    api_version = text_of(json::member(&list, "apiVersion"));
   }
   return core::find_governed_kind(settings, api_version, kind);
 }
 
 template <typename Visit>
 void for_each_item(const rapidjson::Value& list, Visit visit) {
-  const rapidjson::Value* items = json_member(&list, "items");
+  const rapidjson::Value* items = json::member(&list, "items");
   if (items != nullptr && items->IsArray()) {
     for (const rapidjson::Value& item : items->GetArray()) {
       visit(item);
@@ -62,17 +62,17 @@ void for_each_item(const rapidjson::Value& list, Visit visit) {
 // the repository digest it reports, if any.
 template <typename Visit>
 void for_each_status(const rapidjson::Value& pod, Visit visit) {
-  const rapidjson::Value* status = json_member(&pod, "status");
+  const rapidjson::Value* status = json::member(&pod, "status");
   for (std::string_view list : {"containerStatuses", "initContainerStatuses"}) {
-    const rapidjson::Value* statuses = json_member(status, list);
+    const rapidjson::Value* statuses = json::member(status, list);
     if (statuses == nullptr || !statuses->IsArray()) {
       continue;
     }
     for (const rapidjson::Value& container : statuses->GetArray()) {
-      const rapidjson::Value* image = json_member(&container, "image");
-      const rapidjson::Value* image_id = json_member(&container, "imageID");
-      visit(image != nullptr && image->IsString() ? json_text(*image) : std::string_view{},
-            image_id != nullptr && image_id->IsString() ? core::reported_digest(json_text(*image_id)) : std::nullopt);
+      const rapidjson::Value* image = json::member(&container, "image");
+      const rapidjson::Value* image_id = json::member(&container, "imageID");
+      visit(image != nullptr && image->IsString() ? json::text(*image) : std::string_view{},
+            image_id != nullptr && image_id->IsString() ? core::reported_digest(json::text(*image_id)) : std::nullopt);
     }
   }
 }
@@ -96,10 +96,10 @@ void add_running_images(const rapidjson::Value& list, std::string_view applicati
     }
     // A Deployment's ReplicaSets keep its old templates: what a controller
     // owns is read through its owner.
-    if (json_member(json_member(&item, "metadata"), "ownerReferences") != nullptr) {
+    if (json::member(json::member(&item, "metadata"), "ownerReferences") != nullptr) {
       return;
     }
-    for (std::string_view text : images_of_pod_spec(json_member(at_path(&item, kind->template_path), "spec"))) {
+    for (std::string_view text : images_of_pod_spec(json::member(at_path(&item, kind->template_path), "spec"))) {
       if (Result<core::ImageReference> image = core::parse_image_reference(text)) {
         running.named.push_back(std::move(image).value());
       }

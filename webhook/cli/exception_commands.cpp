@@ -13,28 +13,25 @@
 #include <ostream>
 #include <sstream>
 
-#include "admission/json_members.hpp"
-#include "admission/windowguard_objects_json.hpp"
 #include "cli/commands.hpp"
 #include "cli/kubectl.hpp"
 #include "cli/options.hpp"
 #include "cli/request_writing.hpp"
 #include "core/exception_rules.hpp"
 #include "core/time_text.hpp"
+#include "json/json_members.hpp"
+#include "objects/codec.hpp"
 #include "policy/value_forms.hpp"
 
 namespace windowguard::cli {
 namespace {
 
-using admission::json_member;
-using admission::json_string_at;
-
 std::vector<std::string> texts_at(const rapidjson::Value* object, const char* name) {
   std::vector<std::string> texts;
-  if (const rapidjson::Value* list = json_member(object, name); list != nullptr && list->IsArray()) {
+  if (const rapidjson::Value* list = json::member(object, name); list != nullptr && list->IsArray()) {
     for (const rapidjson::Value& item : list->GetArray()) {
       if (item.IsString()) {
-        texts.emplace_back(admission::json_text(item));
+        texts.emplace_back(json::text(item));
       }
     }
   }
@@ -52,7 +49,7 @@ struct ShownScope {
 };
 
 std::optional<ShownScope> scope_of_exception(const rapidjson::Value& object) {
-  const Result<core::WindowException> decoded = admission::decode_window_exception(object, core::Instant{});
+  const Result<core::WindowException> decoded = objects::decode_window_exception(object, core::Instant{});
   if (!decoded) {
     return std::nullopt;
   }
@@ -192,39 +189,21 @@ int request_exception(const Arguments& arguments, std::ostream& out, std::ostrea
     err << "windowguard: " << caller.error().message << '\n';
     return kExitUsage;
   }
-  rapidjson::StringBuffer buffer;
-  JsonWriter json(buffer);
-  json.StartObject();
-  json.Key("apiVersion");
-  json.String("windowguard.dev/v1");
-  json.Key("kind");
-  json.String("WindowException");
-  json.Key("metadata");
-  json.StartObject();
-  json.Key("name");
-  json.String(values["name"].as<std::string>().c_str());
-  json.Key("namespace");
-  json.String(namespace_name->c_str());
-  json.EndObject();
-  json.Key("spec");
-  json.StartObject();
-  json.Key("requestedBy");
-  json.String(caller->username.c_str());
-  json.Key("reason");
-  json.String(values["reason"].as<std::string>().c_str());
-  write_list(json, "windows", comma_list(values["windows"].as<std::string>()));
-  for (const char* list : {"applications", "actions", "users", "groups"}) {
-    if (values.count(list) != 0) {
-      write_list(json, list, comma_list(values[list].as<std::string>()));
-    }
-  }
-  json.Key("from");
-  json.String(core::format_utc(from).c_str());
-  json.Key("until");
-  json.String(core::format_utc(until).c_str());
-  json.EndObject();
-  json.EndObject();
-  const auto created = run_kubectl({"create", "-f", "-"}, buffer.GetString());
+  const auto list_of = [&](const char* name) {
+    return values.count(name) != 0 ? comma_list(values[name].as<std::string>()) : std::vector<std::string>{};
+  };
+  const objects::ExceptionRequest request{values["name"].as<std::string>(),
+                                          *namespace_name,
+                                          caller->username,
+                                          values["reason"].as<std::string>(),
+                                          list_of("windows"),
+                                          list_of("applications"),
+                                          list_of("actions"),
+                                          list_of("users"),
+                                          list_of("groups"),
+                                          from,
+                                          until};
+  const auto created = run_kubectl({"create", "-f", "-"}, objects::encode_exception_request(request));
   if (const int failed = kubectl_failed(created, err); failed != kExitOk) {
     return failed;
   }
@@ -285,14 +264,14 @@ struct ApprovalsRead {
 
 ApprovalsRead read_approvals(const rapidjson::Value& object, const std::string& username) {
   ApprovalsRead read;
-  read.resource_version = json_string_at(&object, {"metadata", "resourceVersion"});
-  const rapidjson::Value* status = json_member(&object, "status");
-  const rapidjson::Value* approvals = json_member(status, "approvals");
+  read.resource_version = json::string_at(&object, {"metadata", "resourceVersion"});
+  const rapidjson::Value* status = json::member(&object, "status");
+  const rapidjson::Value* approvals = json::member(status, "approvals");
   read.has_status = status != nullptr;
   read.has_approvals = approvals != nullptr && approvals->IsArray();
   if (read.has_approvals) {
     for (rapidjson::SizeType i = 0; i < approvals->Size(); ++i) {
-      if (json_string_at(&(*approvals)[i], {"user"}) == username) {
+      if (json::string_at(&(*approvals)[i], {"user"}) == username) {
         read.callers = i;
       }
     }
@@ -367,9 +346,9 @@ std::string approval_patch(bool approve, const ApprovalsRead& read, const Caller
 // What an approval lets in: an exception's scope, an image approval's
 // images for its application.
 void print_approved(std::ostream& out, const std::string& resource, const rapidjson::Value& object) {
-  const rapidjson::Value* spec = json_member(&object, "spec");
+  const rapidjson::Value* spec = json::member(&object, "spec");
   if (resource == "imageapproval") {
-    out << "  application:  " << json_string_at(spec, {"application"})
+    out << "  application:  " << json::string_at(spec, {"application"})
         << "\n  images:       " << joined(texts_at(spec, "images")) << '\n';
     return;
   }
@@ -427,7 +406,7 @@ int change_approval(const std::string& verb, const Arguments& arguments, std::os
     if (patched->exit_code != 0 && refused_by_rbac) {
       // RBAC's words name a verb (kubectl gets the status before it patches
       // it) and a resource; say what they mean here.
-      const std::string approvers = json_string_at(&object, {"status", "approvers"});
+      const std::string approvers = json::string_at(&object, {"status", "approvers"});
       err << "windowguard: you (" << caller->username << ") may not " << verb
           << " in this cluster: RBAC does not let you write " << target->resource
           << "s/status (the windowguard-approver role grants it).\n"
@@ -486,10 +465,10 @@ namespace {
 
 std::vector<std::string> approvers_of(const rapidjson::Value* status) {
   std::vector<std::string> approvers;
-  if (const rapidjson::Value* approvals = json_member(status, "approvals");
+  if (const rapidjson::Value* approvals = json::member(status, "approvals");
       approvals != nullptr && approvals->IsArray()) {
     for (const rapidjson::Value& approval : approvals->GetArray()) {
-      approvers.push_back(json_string_at(&approval, {"user"}));
+      approvers.push_back(json::string_at(&approval, {"user"}));
     }
   }
   return approvers;
@@ -500,16 +479,16 @@ std::string shown(const std::string& value) { return value.empty() ? "?" : value
 // One row of each kind's table (with `wide`, an exception's scope too), and
 // its JSON.
 void list_exception(const rapidjson::Value& item, bool wide, std::ostream& table, JsonWriter& json) {
-  const rapidjson::Value* metadata = json_member(&item, "metadata");
-  const rapidjson::Value* spec = json_member(&item, "spec");
-  const rapidjson::Value* status = json_member(&item, "status");
+  const rapidjson::Value* metadata = json::member(&item, "metadata");
+  const rapidjson::Value* spec = json::member(&item, "spec");
+  const rapidjson::Value* status = json::member(&item, "status");
   const std::vector<std::string> approvers = approvers_of(status);
   const std::optional<ShownScope> scope = scope_of_exception(item);
-  table << std::setw(20) << json_string_at(metadata, {"namespace"}) << std::setw(24)
-        << json_string_at(metadata, {"name"}) << std::setw(24) << json_string_at(spec, {"requestedBy"}) << std::setw(10)
-        << shown(json_string_at(status, {"approved"})) << std::setw(11) << shown(json_string_at(status, {"state"}))
-        << std::setw(22) << json_string_at(spec, {"until"}) << (wide ? std::setw(16) : std::setw(0))
-        << joined(approvers);
+  table << std::setw(20) << json::string_at(metadata, {"namespace"}) << std::setw(24)
+        << json::string_at(metadata, {"name"}) << std::setw(24) << json::string_at(spec, {"requestedBy"})
+        << std::setw(10) << shown(json::string_at(status, {"approved"})) << std::setw(11)
+        << shown(json::string_at(status, {"state"})) << std::setw(22) << json::string_at(spec, {"until"})
+        << (wide ? std::setw(16) : std::setw(0)) << joined(approvers);
   if (wide && scope) {
     table << std::setw(24) << joined(scope->windows) << std::setw(20) << joined(scope->users) << std::setw(24)
           << joined(scope->groups) << std::setw(16) << joined(scope->applications, "all") << joined(scope->actions);
@@ -517,45 +496,45 @@ void list_exception(const rapidjson::Value& item, bool wide, std::ostream& table
   table << '\n';
   json.StartObject();
   write_text(json, "kind", "WindowException");
-  write_text(json, "namespace", json_string_at(metadata, {"namespace"}));
-  write_text(json, "name", json_string_at(metadata, {"name"}));
-  write_text(json, "requestedBy", json_string_at(spec, {"requestedBy"}));
-  write_text(json, "reason", json_string_at(spec, {"reason"}));
+  write_text(json, "namespace", json::string_at(metadata, {"namespace"}));
+  write_text(json, "name", json::string_at(metadata, {"name"}));
+  write_text(json, "requestedBy", json::string_at(spec, {"requestedBy"}));
+  write_text(json, "reason", json::string_at(spec, {"reason"}));
   if (scope) {
     write_scope(json, *scope);
   }
-  write_text(json, "from", json_string_at(spec, {"from"}));
-  write_text(json, "until", json_string_at(spec, {"until"}));
-  write_text(json, "approved", json_string_at(status, {"approved"}));
-  write_text(json, "state", json_string_at(status, {"state"}));
+  write_text(json, "from", json::string_at(spec, {"from"}));
+  write_text(json, "until", json::string_at(spec, {"until"}));
+  write_text(json, "approved", json::string_at(status, {"approved"}));
+  write_text(json, "state", json::string_at(status, {"state"}));
   write_list(json, "approvers", approvers);
-  write_text(json, "eligibleApprovers", json_string_at(status, {"approvers"}));
+  write_text(json, "eligibleApprovers", json::string_at(status, {"approvers"}));
   json.EndObject();
 }
 
 void list_image_approval(const rapidjson::Value& item, std::ostream& table, JsonWriter& json) {
-  const rapidjson::Value* metadata = json_member(&item, "metadata");
-  const rapidjson::Value* spec = json_member(&item, "spec");
-  const rapidjson::Value* status = json_member(&item, "status");
+  const rapidjson::Value* metadata = json::member(&item, "metadata");
+  const rapidjson::Value* spec = json::member(&item, "spec");
+  const rapidjson::Value* status = json::member(&item, "status");
   const std::vector<std::string> approvers = approvers_of(status);
   const std::vector<std::string> images = texts_at(spec, "images");
-  const std::string promoted_from = json_string_at(spec, {"promotedFrom"});
-  table << std::setw(20) << json_string_at(metadata, {"namespace"}) << std::setw(24)
-        << json_string_at(metadata, {"name"}) << std::setw(24) << json_string_at(spec, {"requestedBy"}) << std::setw(10)
-        << shown(json_string_at(status, {"approved"})) << std::setw(11) << shown(json_string_at(status, {"state"}))
-        << std::setw(16) << json_string_at(spec, {"application"}) << std::setw(20)
-        << (promoted_from.empty() ? "-" : promoted_from) << std::setw(16) << joined(approvers) << joined(images)
-        << '\n';
+  const std::string promoted_from = json::string_at(spec, {"promotedFrom"});
+  table << std::setw(20) << json::string_at(metadata, {"namespace"}) << std::setw(24)
+        << json::string_at(metadata, {"name"}) << std::setw(24) << json::string_at(spec, {"requestedBy"})
+        << std::setw(10) << shown(json::string_at(status, {"approved"})) << std::setw(11)
+        << shown(json::string_at(status, {"state"})) << std::setw(16) << json::string_at(spec, {"application"})
+        << std::setw(20) << (promoted_from.empty() ? "-" : promoted_from) << std::setw(16) << joined(approvers)
+        << joined(images) << '\n';
   json.StartObject();
   write_text(json, "kind", "ImageApproval");
-  write_text(json, "namespace", json_string_at(metadata, {"namespace"}));
-  write_text(json, "name", json_string_at(metadata, {"name"}));
-  write_text(json, "requestedBy", json_string_at(spec, {"requestedBy"}));
-  write_text(json, "application", json_string_at(spec, {"application"}));
+  write_text(json, "namespace", json::string_at(metadata, {"namespace"}));
+  write_text(json, "name", json::string_at(metadata, {"name"}));
+  write_text(json, "requestedBy", json::string_at(spec, {"requestedBy"}));
+  write_text(json, "application", json::string_at(spec, {"application"}));
   write_list(json, "images", images);
   write_text(json, "promotedFrom", promoted_from);
-  write_text(json, "approved", json_string_at(status, {"approved"}));
-  write_text(json, "state", json_string_at(status, {"state"}));
+  write_text(json, "approved", json::string_at(status, {"approved"}));
+  write_text(json, "state", json::string_at(status, {"state"}));
   write_list(json, "approvers", approvers);
   json.EndObject();
 }
@@ -594,7 +573,7 @@ int run_requests(const Arguments& arguments, std::ostream& out, std::ostream& er
   }
   rapidjson::Document list;
   list.Parse(listed->out.c_str());
-  const rapidjson::Value* items = json_member(&list, "items");
+  const rapidjson::Value* items = json::member(&list, "items");
   if (items == nullptr || !items->IsArray()) {
     err << "windowguard: kubectl printed no list of requests\n";
     return kExitUsage;
@@ -619,7 +598,7 @@ int run_requests(const Arguments& arguments, std::ostream& out, std::ostream& er
                   << "IMAGES\n";
   bool any_image_approval = false;
   for (const rapidjson::Value& item : items->GetArray()) {
-    if (json_string_at(&item, {"kind"}) == "ImageApproval") {
+    if (json::string_at(&item, {"kind"}) == "ImageApproval") {
       any_image_approval = true;
       list_image_approval(item, image_approvals, json);
     } else {

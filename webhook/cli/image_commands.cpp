@@ -14,58 +14,21 @@
 #include "cli/options.hpp"
 #include "cli/request_writing.hpp"
 #include "core/image_reference.hpp"
+#include "objects/codec.hpp"
 
 namespace windowguard::cli {
 namespace {
 
-struct ImageRequest {
-  std::string name;
-  std::string namespace_name;
-  std::string application;
-  std::vector<std::string> images;
-  std::string built_by;
-  std::string promoted_from;
-  std::vector<std::string> approvers;
-};
-
-std::string image_approval_json(const ImageRequest& request, const std::string& requested_by) {
-  rapidjson::StringBuffer buffer;
-  JsonWriter json(buffer);
-  json.StartObject();
-  write_text(json, "apiVersion", "windowguard.dev/v1");
-  write_text(json, "kind", "ImageApproval");
-  json.Key("metadata");
-  json.StartObject();
-  write_text(json, "name", request.name);
-  write_text(json, "namespace", request.namespace_name);
-  json.EndObject();
-  json.Key("spec");
-  json.StartObject();
-  write_text(json, "requestedBy", requested_by);
-  write_text(json, "application", request.application);
-  write_list(json, "images", request.images);
-  if (!request.built_by.empty()) {
-    write_text(json, "builtBy", request.built_by);
-  }
-  if (!request.promoted_from.empty()) {
-    write_text(json, "promotedFrom", request.promoted_from);
-  }
-  if (!request.approvers.empty()) {
-    write_list(json, "approvers", request.approvers);
-  }
-  json.EndObject();
-  json.EndObject();
-  return buffer.GetString();
-}
-
 // Creates the ImageApproval through kubectl, in the caller's name.
-int file_image_request(const ImageRequest& request, std::ostream& out, std::ostream& err) {
+// `request` is filed with requestedBy set to the caller.
+int file_image_request(objects::ImageApprovalRequest request, std::ostream& out, std::ostream& err) {
   const auto caller = who_am_i();
   if (!caller) {
     err << "windowguard: " << caller.error().message << '\n';
     return kExitUsage;
   }
-  const auto created = run_kubectl({"create", "-f", "-"}, image_approval_json(request, caller->username));
+  request.requested_by = caller->username;
+  const auto created = run_kubectl({"create", "-f", "-"}, objects::encode_image_approval_request(request));
   if (const int failed = kubectl_failed(created, err); failed != kExitOk) {
     return failed;
   }
@@ -110,9 +73,10 @@ int request_image(const Arguments& arguments, std::ostream& out, std::ostream& e
   if (!namespace_name) {
     return usage_error(err, "image request", namespace_name.error().message);
   }
-  ImageRequest request{
+  objects::ImageApprovalRequest request{
       values["name"].as<std::string>(),
       *namespace_name,
+      "",
       values["application"].as<std::string>(),
       values["image"].as<std::vector<std::string>>(),
       values.count("built-by") != 0 ? values["built-by"].as<std::string>() : "",
@@ -123,7 +87,7 @@ int request_image(const Arguments& arguments, std::ostream& out, std::ostream& e
       return usage_error(err, "image request", "--image: " + parsed_image.error().message);
     }
   }
-  return file_image_request(request, out, err);
+  return file_image_request(std::move(request), out, err);
 }
 
 }  // namespace
@@ -191,16 +155,17 @@ int run_promote(const Arguments& arguments, std::ostream& out, std::ostream& err
     err << "windowguard promote: no workload of application \"" << application << "\" runs in " << from << '\n';
     return kExitDenied;
   }
-  ImageRequest request{
+  objects::ImageApprovalRequest request{
       values.count("name") != 0 ? values["name"].as<std::string>()
                                 : admission::suggested_request_name(application, images.front()),
       values["to"].as<std::string>(),
+      "",
       application,
       images,
       values.count("built-by") != 0 ? values["built-by"].as<std::string>() : "",
       from,
       values.count("approver") != 0 ? values["approver"].as<std::vector<std::string>>() : std::vector<std::string>{}};
-  return file_image_request(request, out, err);
+  return file_image_request(std::move(request), out, err);
 }
 
 }  // namespace windowguard::cli

@@ -14,7 +14,7 @@
 
 #include <rapidjson/document.h>
 
-#include "admission/json_members.hpp"
+#include "json/json_members.hpp"
 
 extern char** environ;
 
@@ -120,17 +120,17 @@ Result<Caller> who_am_i() {
   rapidjson::Document review;
   review.Parse(answer->out.c_str());
   const rapidjson::Value* user =
-      admission::json_member(admission::json_member(review.HasParseError() ? nullptr : &review, "status"), "userInfo");
-  const rapidjson::Value* username = admission::json_member(user, "username");
+      json::member(json::member(review.HasParseError() ? nullptr : &review, "status"), "userInfo");
+  const rapidjson::Value* username = json::member(user, "username");
   if (username == nullptr || !username->IsString()) {
     return Problem("kubectl auth whoami printed no username");
   }
   Caller caller;
-  caller.username = admission::json_text(*username);
-  if (const rapidjson::Value* groups = admission::json_member(user, "groups"); groups != nullptr && groups->IsArray()) {
+  caller.username = json::text(*username);
+  if (const rapidjson::Value* groups = json::member(user, "groups"); groups != nullptr && groups->IsArray()) {
     for (const rapidjson::Value& group : groups->GetArray()) {
       if (group.IsString()) {
-        caller.groups.emplace_back(admission::json_text(group));
+        caller.groups.emplace_back(json::text(group));
       }
     }
   }

@@ -11,7 +11,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "admission/classifier.hpp"
-#include "admission/windowguard_objects_json.hpp"
+#include "objects/codec.hpp"
 #include "policy/yaml_documents.hpp"
 
 namespace windowguard::cli {
@@ -302,15 +302,15 @@ Result<ClusterObjects> cluster_objects_from(const std::string& text) {
       return Problem("--objects object " + std::to_string(i + 1) + " (" + object_label(object) +
                      "): " + problem.message);
     };
-    const bool ours = api_version.starts_with(std::string(admission::kExceptionGroup) + "/");
-    if (ours && kind == admission::kExceptionKind) {
-      auto decoded = admission::decode_window_exception(json, core::Instant{});
+    const bool ours = api_version.starts_with(std::string(objects::kExceptionGroup) + "/");
+    if (ours && kind == objects::kExceptionKind) {
+      auto decoded = objects::decode_window_exception(json, core::Instant{});
       if (!decoded) {
         return unreadable(decoded.error());
       }
       exceptions.push_back(std::move(decoded).value());
-    } else if (ours && kind == admission::kImageApprovalKind) {
-      auto decoded = admission::decode_image_approval(json);
+    } else if (ours && kind == objects::kImageApprovalKind) {
+      auto decoded = objects::decode_image_approval(json);
       if (!decoded) {
         return unreadable(decoded.error());
       }

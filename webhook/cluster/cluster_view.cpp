@@ -1,14 +1,11 @@
 #include "cluster/cluster_view.hpp"
 
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
-
 #include "admission/classifier.hpp"
-#include "admission/json_members.hpp"
-#include "admission/windowguard_objects_json.hpp"
 #include "core/exception_standing.hpp"
 #include "core/image_check.hpp"
+#include "json/json_members.hpp"
 #include "logging/log.hpp"
+#include "objects/codec.hpp"
 
 namespace windowguard::cluster {
 
@@ -20,22 +17,6 @@ constexpr std::chrono::seconds kSilence{330};
 // change with time (from, until) and with the policy, not only with events.
 constexpr std::chrono::milliseconds kStatusInterval{2'000};
 constexpr std::size_t kSmallAnswer = std::size_t{1024} * 1024;
-
-std::string status_patch(const ShownStatus& status) {
-  rapidjson::StringBuffer buffer;
-  rapidjson::Writer<rapidjson::StringBuffer> json(buffer);
-  json.StartObject();
-  json.Key("status");
-  json.StartObject();
-  for (const auto& [key, value] : {std::pair{"approved", &status.approved}, std::pair{"state", &status.state},
-                                   std::pair{"approvers", &status.approvers}}) {
-    json.Key(key);
-    json.String(value->data(), static_cast<rapidjson::SizeType>(value->size()));
-  }
-  json.EndObject();
-  json.EndObject();
-  return buffer.GetString();
-}
 
 Reflector::Options watch_of(std::string resource, std::string path) {
   Reflector::Options options;
@@ -53,8 +34,9 @@ void log_unreadable(std::string_view kind, const std::string& key, const Problem
 }
 
 // The status an object should show under the policy in force.
-ShownStatus status_of(const core::Policy& policy,
-                      const std::variant<core::WindowException, core::ImageApproval>& object, core::Instant now) {
+objects::ShownStatus status_of(const core::Policy& policy,
+                               const std::variant<core::WindowException, core::ImageApproval>& object,
+                               core::Instant now) {
   if (const auto* exception = std::get_if<core::WindowException>(&object)) {
     const core::ExceptionStanding standing = core::standing_of(policy, *exception, now);
     return {std::to_string(standing.approvals) + "/" + std::to_string(standing.required),
@@ -75,36 +57,34 @@ ClusterView::Shown ClusterView::shown_of(const std::string& key, std::string_vie
         return std::pair{each.namespace_name, each.name};
       },
       object);
-  return Shown{
-      "/apis/windowguard.dev/v1/namespaces/" + namespace_name + "/" + std::string(resource) + "/" + name + "/status",
-      key, std::move(object),
-      ShownStatus{admission::json_string_at(&json, {"status", "approved"}),
-                  admission::json_string_at(&json, {"status", "state"}),
-                  admission::json_string_at(&json, {"status", "approvers"})}};
+  return Shown{objects::status_path(resource, namespace_name, name), key, std::move(object),
+               objects::shown_status_of(json)};
 }
 
 ClusterView::ClusterView(Credentials credentials, Outlets outlets)
     : client_(std::move(credentials), kSilence),
       outlets_(std::move(outlets)),
       exceptions_(
-          client_, watch_of("windowexceptions", "/apis/windowguard.dev/v1/windowexceptions"),
+          client_, watch_of(std::string(objects::kExceptionResource), objects::list_path(objects::kExceptionResource)),
           [this](const Reflector::Objects& objects) {
             // An object without a creation time (none from the API
             // server) starts at the epoch: its until decides.
             const auto decode = [](const rapidjson::Value& json) {
-              return admission::decode_window_exception(json, core::Instant{});
+              return objects::decode_window_exception(json, core::Instant{});
             };
             outlets_.exceptions(book_of<core::WindowException>(objects, "WindowException", "windowexceptions", decode,
                                                                undecodable_exceptions_, shown_exceptions_));
           }),
       namespaces_(client_, watch_of("namespaces", "/api/v1/namespaces"),
                   [this](const Reflector::Objects& objects) { on_namespaces(objects); }),
-      image_approvals_(client_, watch_of("imageapprovals", "/apis/windowguard.dev/v1/imageapprovals"),
-                       [this](const Reflector::Objects& objects) {
-                         outlets_.image_approvals(book_of<core::ImageApproval>(
-                             objects, "ImageApproval", "imageapprovals", admission::decode_image_approval,
-                             undecodable_image_approvals_, shown_image_approvals_));
-                       }) {}
+      image_approvals_(
+          client_,
+          watch_of(std::string(objects::kImageApprovalResource), objects::list_path(objects::kImageApprovalResource)),
+          [this](const Reflector::Objects& objects) {
+            outlets_.image_approvals(
+                book_of<core::ImageApproval>(objects, "ImageApproval", "imageapprovals", objects::decode_image_approval,
+                                             undecodable_image_approvals_, shown_image_approvals_));
+          }) {}
 
 ClusterView::~ClusterView() { stop(); }
 
@@ -156,12 +136,12 @@ bool ClusterView::learn_identity() {
   rapidjson::Document review;
   review.Parse(answer->body.data(), answer->body.size());
   const rapidjson::Value* username =
-      admission::json_member(admission::json_member(admission::json_member(&review, "status"), "userInfo"), "username");
+      json::member(json::member(json::member(&review, "status"), "userInfo"), "username");
   if (username == nullptr || !username->IsString()) {
     return false;
   }
   const std::lock_guard lock(mutex_);
-  identity_ = std::string(admission::json_text(*username));
+  identity_ = std::string(json::text(*username));
   logging::LogLine(spdlog::level::info, "cluster identity").field("user", identity_).emit();
   return true;
 }
@@ -186,7 +166,7 @@ void ClusterView::keep_statuses() {
     const core::Instant now = date::floor<core::seconds>(std::chrono::system_clock::now());
     for (const ShownList& shown : lists) {
       for (const Shown& each : *shown) {
-        const ShownStatus should_show = status_of(*policy, each.object, now);
+        const objects::ShownStatus should_show = status_of(*policy, each.object, now);
         if (should_show != each.status) {
           write_status(each, should_show);
         }
@@ -195,10 +175,11 @@ void ClusterView::keep_statuses() {
   }
 }
 
-void ClusterView::write_status(const Shown& shown, const ShownStatus& status) {
-  const Result<ApiResponse> answer = client_.send(
-      ApiRequest{ApiRequest::Method::Patch, shown.status_path, status_patch(status), "application/merge-patch+json"},
-      writer_interrupter_, kSmallAnswer);
+void ClusterView::write_status(const Shown& shown, const objects::ShownStatus& status) {
+  const Result<ApiResponse> answer =
+      client_.send(ApiRequest{ApiRequest::Method::Patch, shown.status_path, objects::status_patch(status),
+                              "application/merge-patch+json"},
+                   writer_interrupter_, kSmallAnswer);
   if (!answer || answer->status != 200) {
     logging::LogLine(spdlog::level::warn, "cannot update an object's status")
         .field("object", shown.label)

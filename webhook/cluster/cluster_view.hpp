@@ -27,6 +27,7 @@
 #include "core/namespace_labels.hpp"
 #include "core/policy.hpp"
 #include "core/window_exception.hpp"
+#include "objects/codec.hpp"
 
 namespace windowguard::cluster {
 
@@ -37,14 +38,6 @@ struct ClusterViewStatus {
   // Objects in the last view that could not be read, by kind.
   std::size_t undecodable_exceptions = 0;
   std::size_t undecodable_image_approvals = 0;
-};
-
-// What windowguard writes in an object's status, beside the approvals.
-struct ShownStatus {
-  std::string approved;   // "1/2"
-  std::string state;      // "in force", "approved"
-  std::string approvers;  // "members of sre-leads, bob"
-  bool operator==(const ShownStatus&) const = default;
 };
 
 class ClusterView {
@@ -78,7 +71,7 @@ class ClusterView {
     std::string status_path;  // its status subresource
     std::string label;        // "namespace/name"
     std::variant<core::WindowException, core::ImageApproval> object;
-    ShownStatus status;
+    objects::ShownStatus status;
   };
   using ShownList = std::shared_ptr<const std::vector<Shown>>;
 
@@ -94,7 +87,7 @@ class ClusterView {
                         std::variant<core::WindowException, core::ImageApproval> object);
   void keep_statuses();
   bool learn_identity();
-  void write_status(const Shown& shown, const ShownStatus& status);
+  void write_status(const Shown& shown, const objects::ShownStatus& status);
   bool wait(std::chrono::milliseconds duration);
 
   ApiClient client_;

@@ -2,22 +2,18 @@
 
 #include <random>
 
-#include "admission/json_members.hpp"
+#include "json/json_members.hpp"
 #include "logging/log.hpp"
 
 namespace windowguard::cluster {
 namespace {
-
-using admission::json_member;
-using admission::json_string_at;
-using admission::json_text;
 using logging::LogLine;
 
 constexpr std::size_t kLargestList = std::size_t{256} * 1024 * 1024;
 
 std::string key_of(const rapidjson::Value& object) {
-  const std::string namespace_name = json_string_at(&object, {"metadata", "namespace"});
-  const std::string name = json_string_at(&object, {"metadata", "name"});
+  const std::string namespace_name = json::string_at(&object, {"metadata", "namespace"});
+  const std::string name = json::string_at(&object, {"metadata", "name"});
   return namespace_name.empty() ? name : namespace_name + "/" + name;
 }
 
@@ -43,14 +39,14 @@ std::shared_ptr<const rapidjson::Document> copy_of(const rapidjson::Value& objec
   }
   document.SetObject();
   for (const auto& member : object.GetObject()) {
-    if (json_text(member.name) != "metadata" || !member.value.IsObject()) {
+    if (json::text(member.name) != "metadata" || !member.value.IsObject()) {
       document.AddMember(rapidjson::Value(member.name, allocator), rapidjson::Value(member.value, allocator),
                          allocator);
       continue;
     }
     rapidjson::Value metadata(rapidjson::kObjectType);
     for (const auto& field : member.value.GetObject()) {
-      const std::string_view name = json_text(field.name);
+      const std::string_view name = json::text(field.name);
       if (name != "managedFields" && name != "annotations") {
         metadata.AddMember(rapidjson::Value(field.name, allocator), rapidjson::Value(field.value, allocator),
                            allocator);
@@ -156,7 +152,7 @@ bool Reflector::list(std::string& resource_version) {
     }
     rapidjson::Document document;
     document.Parse(response->body.data(), response->body.size());
-    const rapidjson::Value* items = json_member(&document, "items");
+    const rapidjson::Value* items = json::member(&document, "items");
     if (response->status != 200 || document.HasParseError() || items == nullptr || !items->IsArray()) {
       LogLine(spdlog::level::warn, "list failed")
           .field("resource", options_.resource)
@@ -169,8 +165,8 @@ bool Reflector::list(std::string& resource_version) {
     for (const rapidjson::Value& item : items->GetArray()) {
       listed[key_of(item)] = copy_of(item);
     }
-    resource_version = json_string_at(&document, {"metadata", "resourceVersion"});
-    continue_token = json_string_at(&document, {"metadata", "continue"});
+    resource_version = json::string_at(&document, {"metadata", "resourceVersion"});
+    continue_token = json::string_at(&document, {"metadata", "continue"});
   } while (!continue_token.empty());
   objects_ = std::move(listed);
   publish();
@@ -205,14 +201,14 @@ Reflector::WatchEnd Reflector::watch(std::string& resource_version) {
   const auto on_event = [&](std::string_view line) {
     rapidjson::Document event;
     event.Parse(line.data(), line.size());
-    const rapidjson::Value* type = json_member(&event, "type");
-    const rapidjson::Value* object = json_member(&event, "object");
+    const rapidjson::Value* type = json::member(&event, "type");
+    const rapidjson::Value* object = json::member(&event, "object");
     if (event.HasParseError() || type == nullptr || !type->IsString() || object == nullptr) {
       return true;  // not an event: skipped
     }
-    const std::string_view kind = json_text(*type);
+    const std::string_view kind = json::text(*type);
     if (kind == "ERROR") {
-      const rapidjson::Value* code = json_member(object, "code");
+      const rapidjson::Value* code = json::member(object, "code");
       LogLine(spdlog::level::info, "watch error event")
           .field("resource", options_.resource)
           .field("code", code != nullptr && code->IsInt() ? static_cast<std::int64_t>(code->GetInt()) : 0)
@@ -220,7 +216,7 @@ Reflector::WatchEnd Reflector::watch(std::string& resource_version) {
       end = WatchEnd::Relist;
       return false;
     }
-    resource_version = json_string_at(object, {"metadata", "resourceVersion"});
+    resource_version = json::string_at(object, {"metadata", "resourceVersion"});
     if (kind == "ADDED" || kind == "MODIFIED") {
       objects_[key_of(*object)] = copy_of(*object);
       changed = true;

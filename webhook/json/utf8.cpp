@@ -1,8 +1,8 @@
-#include "admission/utf8.hpp"
+#include "json/utf8.hpp"
 
 #include <algorithm>
 
-namespace windowguard::admission {
+namespace windowguard::json {
 
 bool is_valid_utf8(std::string_view text) {
   std::size_t i = 0;
@@ -52,4 +52,4 @@ bool is_printable_utf8(std::string_view text) {
          });
 }
 
-}  // namespace windowguard::admission
+}  // namespace windowguard::json

@@ -1,7 +1,7 @@
 #pragma once
 #include <string_view>
 
-namespace windowguard::admission {
+namespace windowguard::json {
 
 // Well-formed UTF-8 (no overlong forms, surrogates or values past U+10FFFF).
 bool is_valid_utf8(std::string_view text);
@@ -10,4 +10,4 @@ bool is_valid_utf8(std::string_view text);
 // a warning.
 bool is_printable_utf8(std::string_view text);
 
-}  // namespace windowguard::admission
+}  // namespace windowguard::json

@@ -1,8 +1,8 @@
-#include "admission/json_members.hpp"
+#include "json/json_members.hpp"
 
 #include <gtest/gtest.h>
 
-namespace windowguard::admission {
+namespace windowguard::json {
 namespace {
 
 rapidjson::Document parse(const char* text) {
@@ -14,21 +14,21 @@ rapidjson::Document parse(const char* text) {
 
 TEST(JsonMember, FindsTheFirstMemberOfThatExactName) {
   const rapidjson::Document object = parse(R"({"spec": 1, "specs": 2, "sp": 3, "spec": 4})");
-  ASSERT_NE(json_member(&object, "spec"), nullptr);
-  EXPECT_EQ(json_member(&object, "spec")->GetInt(), 1);
-  EXPECT_EQ(json_member(&object, "specs")->GetInt(), 2);
-  EXPECT_EQ(json_member(&object, "sp")->GetInt(), 3);
-  EXPECT_EQ(json_member(&object, "s"), nullptr);
-  EXPECT_EQ(json_member(&object, ""), nullptr);
+  ASSERT_NE(member(&object, "spec"), nullptr);
+  EXPECT_EQ(member(&object, "spec")->GetInt(), 1);
+  EXPECT_EQ(member(&object, "specs")->GetInt(), 2);
+  EXPECT_EQ(member(&object, "sp")->GetInt(), 3);
+  EXPECT_EQ(member(&object, "s"), nullptr);
+  EXPECT_EQ(member(&object, ""), nullptr);
 }
 
 TEST(JsonMember, NothingInANullOrANonObject) {
-  EXPECT_EQ(json_member(nullptr, "spec"), nullptr);
+  EXPECT_EQ(member(nullptr, "spec"), nullptr);
   const rapidjson::Document array = parse(R"([{"spec": 1}])");
-  EXPECT_EQ(json_member(&array, "spec"), nullptr);
+  EXPECT_EQ(member(&array, "spec"), nullptr);
 }
 
-// same_json must agree with rapidjson's operator== on documents without
+// same must agree with rapidjson's operator== on documents without
 // repeated member names.
 TEST(SameJson, AgreesWithRapidjsonsEquality) {
   const char* const documents[] = {
@@ -52,12 +52,12 @@ TEST(SameJson, AgreesWithRapidjsonsEquality) {
     for (const char* right : documents) {
       const rapidjson::Document a = parse(left);
       const rapidjson::Document b = parse(right);
-      EXPECT_EQ(same_json(a, b), a == b) << left << " vs " << right;
+      EXPECT_EQ(same(a, b), a == b) << left << " vs " << right;
     }
   }
-  EXPECT_TRUE(same_json(parse(documents[0]), parse(documents[1])));
-  EXPECT_FALSE(same_json(parse(documents[0]), parse(documents[3])));
+  EXPECT_TRUE(same(parse(documents[0]), parse(documents[1])));
+  EXPECT_FALSE(same(parse(documents[0]), parse(documents[3])));
 }
 
 }  // namespace
-}  // namespace windowguard::admission
+}  // namespace windowguard::json

@@ -1,12 +1,15 @@
-#include "admission/windowguard_objects_json.hpp"
+#include "objects/codec.hpp"
+
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
 
 #include <algorithm>
 #include <optional>
 
-#include "admission/json_members.hpp"
 #include "core/time_text.hpp"
+#include "json/json_members.hpp"
 
-namespace windowguard::admission {
+namespace windowguard::objects {
 namespace {
 
 // Reads the fields of one object, keeping the first problem.
@@ -15,7 +18,7 @@ class FieldReader {
   explicit FieldReader(std::string_view prefix) : prefix_(prefix) {}
 
   std::optional<std::string> text(const rapidjson::Value* object, std::string_view name, bool required) {
-    const rapidjson::Value* value = json_member(object, name);
+    const rapidjson::Value* value = json::member(object, name);
     if (value == nullptr || value->IsNull()) {
       if (required) {
         fail(name, "is required");
@@ -26,12 +29,12 @@ class FieldReader {
       fail(name, "must be a string");
       return std::nullopt;
     }
-    return std::string(json_text(*value));
+    return std::string(json::text(*value));
   }
 
   std::vector<std::string> texts(const rapidjson::Value* object, std::string_view name) {
     std::vector<std::string> result;
-    const rapidjson::Value* value = json_member(object, name);
+    const rapidjson::Value* value = json::member(object, name);
     if (value == nullptr || value->IsNull()) {
       return result;
     }
@@ -44,7 +47,7 @@ class FieldReader {
         fail(name, "must be a list of strings");
         return {};
       }
-      result.emplace_back(json_text(item));
+      result.emplace_back(json::text(item));
     }
     return result;
   }
@@ -98,7 +101,7 @@ struct ObjectParts {
 
 Result<ObjectParts> parts_of(const rapidjson::Value& object) {
   FieldReader metadata_reader("metadata.");
-  const rapidjson::Value* metadata = json_member(&object, "metadata");
+  const rapidjson::Value* metadata = json::member(&object, "metadata");
   ObjectParts parts;
   parts.name = metadata_reader.text(metadata, "name", false).value_or("");
   parts.namespace_name = metadata_reader.text(metadata, "namespace", false).value_or("");
@@ -106,7 +109,7 @@ Result<ObjectParts> parts_of(const rapidjson::Value& object) {
   if (metadata_reader.problem()) {
     return Problem(*metadata_reader.problem());
   }
-  parts.spec = json_member(&object, "spec");
+  parts.spec = json::member(&object, "spec");
   if (parts.spec == nullptr || !parts.spec->IsObject()) {
     return Problem("spec is required");
   }
@@ -116,7 +119,7 @@ Result<ObjectParts> parts_of(const rapidjson::Value& object) {
 // status.approvals, the same for both kinds.
 Result<std::vector<core::Approval>> approvals_of(const rapidjson::Value& object) {
   std::vector<core::Approval> result;
-  const rapidjson::Value* approvals = json_member(json_member(&object, "status"), "approvals");
+  const rapidjson::Value* approvals = json::member(json::member(&object, "status"), "approvals");
   if (approvals == nullptr || approvals->IsNull()) {
     return result;
   }
@@ -211,4 +214,108 @@ Result<core::ImageApproval> decode_image_approval(const rapidjson::Value& object
   return request;
 }
 
-}  // namespace windowguard::admission
+namespace {
+
+using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
+
+void write_text(Writer& json, const char* key, std::string_view value) {
+  json.Key(key);
+  json.String(value.data(), static_cast<rapidjson::SizeType>(value.size()));
+}
+
+void write_list(Writer& json, const char* key, const std::vector<std::string>& items) {
+  json.Key(key);
+  json.StartArray();
+  for (const std::string& item : items) {
+    json.String(item.data(), static_cast<rapidjson::SizeType>(item.size()));
+  }
+  json.EndArray();
+}
+
+// {"apiVersion":"windowguard.dev/v1","kind":KIND,"metadata":{...},"spec":{ ... left open
+void start_object(Writer& json, std::string_view kind, const std::string& name, const std::string& namespace_name) {
+  json.StartObject();
+  write_text(json, "apiVersion", std::string(kExceptionGroup) + "/v1");
+  write_text(json, "kind", kind);
+  json.Key("metadata");
+  json.StartObject();
+  write_text(json, "name", name);
+  write_text(json, "namespace", namespace_name);
+  json.EndObject();
+  json.Key("spec");
+  json.StartObject();
+}
+
+}  // namespace
+
+std::string encode_exception_request(const ExceptionRequest& request) {
+  rapidjson::StringBuffer buffer;
+  Writer json(buffer);
+  start_object(json, kExceptionKind, request.name, request.namespace_name);
+  write_text(json, "requestedBy", request.requested_by);
+  write_text(json, "reason", request.reason);
+  write_list(json, "windows", request.windows);
+  for (const auto& [key, list] :
+       {std::pair{"applications", &request.applications}, std::pair{"actions", &request.actions},
+        std::pair{"users", &request.users}, std::pair{"groups", &request.groups}}) {
+    if (!list->empty()) {
+      write_list(json, key, *list);
+    }
+  }
+  write_text(json, "from", core::format_utc(request.from));
+  write_text(json, "until", core::format_utc(request.until));
+  json.EndObject();
+  json.EndObject();
+  return buffer.GetString();
+}
+
+std::string encode_image_approval_request(const ImageApprovalRequest& request) {
+  rapidjson::StringBuffer buffer;
+  Writer json(buffer);
+  start_object(json, kImageApprovalKind, request.name, request.namespace_name);
+  write_text(json, "requestedBy", request.requested_by);
+  write_text(json, "application", request.application);
+  write_list(json, "images", request.images);
+  if (!request.built_by.empty()) {
+    write_text(json, "builtBy", request.built_by);
+  }
+  if (!request.promoted_from.empty()) {
+    write_text(json, "promotedFrom", request.promoted_from);
+  }
+  if (!request.approvers.empty()) {
+    write_list(json, "approvers", request.approvers);
+  }
+  json.EndObject();
+  json.EndObject();
+  return buffer.GetString();
+}
+
+ShownStatus shown_status_of(const rapidjson::Value& object) {
+  return ShownStatus{json::string_at(&object, {"status", "approved"}), json::string_at(&object, {"status", "state"}),
+                     json::string_at(&object, {"status", "approvers"})};
+}
+
+std::string status_patch(const ShownStatus& status) {
+  rapidjson::StringBuffer buffer;
+  Writer json(buffer);
+  json.StartObject();
+  json.Key("status");
+  json.StartObject();
+  write_text(json, "approved", status.approved);
+  write_text(json, "state", status.state);
+  write_text(json, "approvers", status.approvers);
+  json.EndObject();
+  json.EndObject();
+  return buffer.GetString();
+}
+
+std::string list_path(std::string_view resource) {
+  return "/apis/" + std::string(kExceptionGroup) + "/v1/" + std::string(resource);
+}
+
+std::string status_path(std::string_view resource, std::string_view namespace_name, std::string_view name) {
+  return "/apis/" + std::string(kExceptionGroup) + "/v1/namespaces/" + std::string(namespace_name) + "/" +
+         std::string(resource) + "/" + std::string(name) + "/status";
+}
+
+}  // namespace windowguard::objects
