@@ -79,8 +79,9 @@ TEST(ImageApprovalJson, ReadsEveryFieldAndRefusesWhatIsNotAnImageApproval) {
 // What `windowguard exception request` files: the defaults left out, so that
 // the object's own apply.
 TEST(ExceptionRequestJson, LeavesOutWhatWasNotGiven) {
-  ExceptionRequest request{"inc-4711", "payments-prod", "alice", "INC-4711: card payments failing",
-                           {"weekend-freeze"}, {}, {}, {}, {}, kNow, kNow + core::hours{2}};
+  ExceptionRequest request{
+      "inc-4711", "payments-prod",      "alice", "INC-4711: card payments failing", {"weekend-freeze"}, {}, {}, {}, {},
+      kNow,       kNow + core::hours{2}};
   EXPECT_EQ(encode_exception_request(request),
             R"({"apiVersion":"windowguard.dev/v1","kind":"WindowException","metadata":{"name":"inc-4711",)"
             R"("namespace":"payments-prod"},"spec":{"requestedBy":"alice","reason":"INC-4711: card payments failing",)"
@@ -104,10 +105,11 @@ TEST(ExceptionRequestJson, LeavesOutWhatWasNotGiven) {
 
 TEST(ImageApprovalRequestJson, ReadsBackAsWritten) {
   const ImageApprovalRequest request{"web-2", "prod", "alice", "web", {"web:2", "sidecar:1"}, "ci-bot", "", {"bob"}};
-  EXPECT_EQ(encode_image_approval_request(request),
-            R"({"apiVersion":"windowguard.dev/v1","kind":"ImageApproval","metadata":{"name":"web-2","namespace":"prod"},)"
-            R"("spec":{"requestedBy":"alice","application":"web","images":["web:2","sidecar:1"],"builtBy":"ci-bot",)"
-            R"("approvers":["bob"]}})");
+  EXPECT_EQ(
+      encode_image_approval_request(request),
+      R"({"apiVersion":"windowguard.dev/v1","kind":"ImageApproval","metadata":{"name":"web-2","namespace":"prod"},)"
+      R"("spec":{"requestedBy":"alice","application":"web","images":["web:2","sidecar:1"],"builtBy":"ci-bot",)"
+      R"("approvers":["bob"]}})");
 }
 
 // The status patch escapes what the policy names (a user called "a\"b").

@@ -8,8 +8,6 @@
 #include <ostream>
 #include <sstream>
 
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
 #include <boost/program_options.hpp>
 
 #include "admission/admission_decision.hpp"
@@ -19,6 +17,7 @@
 #include "cli/options.hpp"
 #include "core/time_text.hpp"
 #include "policy/value_forms.hpp"
+#include "report/decision_json.hpp"
 
 namespace windowguard::cli {
 namespace {
@@ -37,79 +36,6 @@ Result<std::string> read_input(const po::variables_map& values, const char* opti
   }
   text << file.rdbuf();
   return text.str();
-}
-
-void write_json(const core::Policy& policy, const admission::AdmissionDecision& outcome,
-                const admission::AdmissionRequest& request, std::ostream& out) {
-  rapidjson::StringBuffer buffer;
-  rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
-  const auto string = [&](std::string_view value) {
-    writer.String(value.data(), static_cast<rapidjson::SizeType>(value.size()));
-  };
-  const admission::Classification& classification = outcome.classification;
-  writer.StartObject();
-  writer.Key("allowed");
-  writer.Bool(outcome.allowed);
-  writer.Key("action");
-  if (outcome.action) {
-    string(core::action_name(*outcome.action));
-  } else {
-    writer.Null();
-  }
-  writer.Key("operation");
-  string(admission::operation_name(request.operation));
-  writer.Key("kind");
-  string(classification.kind);
-  writer.Key("name");
-  string(request.name);
-  writer.Key("environment");
-  string(classification.environment);
-  writer.Key("application");
-  string(classification.application);
-  writer.Key("dryRun");
-  writer.Bool(request.dry_run);
-  writer.Key("reason");
-  string(classification.reason);
-  writer.Key("message");
-  string(outcome.message);
-  writer.Key("windows");
-  writer.StartArray();
-  if (outcome.decision) {
-    for (const core::WindowStatus& status : outcome.decision->windows) {
-      const core::Window& window = policy.windows()[status.window];
-      writer.StartObject();
-      writer.Key("name");
-      string(window.name);
-      writer.Key("type");
-      string(core::window_type_name(window.type));
-      writer.Key("active");
-      writer.Bool(status.active);
-      writer.Key("exempt");
-      writer.Bool(status.exempt);
-      if (status.occurrence) {
-        writer.Key("start");
-        string(core::format_in_zone(status.occurrence->from, window.schedule.zone()));
-        writer.Key("end");
-        string(core::format_in_zone(status.occurrence->to, window.schedule.zone()));
-      }
-      writer.EndObject();
-    }
-  }
-  writer.EndArray();
-  writer.Key("blockedUntil");
-  if (outcome.decision && outcome.decision->blocked_until) {
-    string(core::format_utc(*outcome.decision->blocked_until));
-  } else {
-    writer.Null();
-  }
-  writer.Key("warnings");
-  writer.StartArray();
-  for (const std::string& warning : outcome.warnings) {
-    string(warning);
-  }
-  writer.EndArray();
-  writer.EndObject();
-  out << buffer.GetString() << '\n';
 }
 
 // The reviews of --manifest (and --old-manifest), as the API server would send them.
@@ -186,9 +112,7 @@ std::string join(const std::vector<std::string>& names) {
   return joined;
 }
 
-}  // namespace
-
-int run_check(const Arguments& arguments, std::istream& in, std::ostream& out, std::ostream& err) {
+po::options_description check_options() {
   po::options_description options(
       "usage: windowguard check --policies DIR (--review FILE | --manifest FILE [options]) [--objects FILE]\n\n"
       "Decides offline, exactly as the webhook would: one review, or each governed object of a manifest;\n"
@@ -212,172 +136,229 @@ int run_check(const Arguments& arguments, std::istream& in, std::ostream& out, s
       ("output", po::value<std::string>()->default_value("text"), "text or json")                           //
       ("wait", "when denied, wait until the block lifts, reload the policy and decide again")               //
       ("timeout", po::value<std::string>(), "with --wait: give up after this long (Go duration; default 1h)");
-  const ParsedOptions parsed = parse_options("check", options, arguments, out, err);
-  if (parsed.exit_code) {
-    return *parsed.exit_code;
-  }
-  const po::variables_map& values = parsed.values;
-  const auto usage_error = [&](const std::string& message) { return cli::usage_error(err, "check", message); };
+  return options;
+}
+
+// What the options ask for, once they agree with one another.
+struct CheckRequest {
+  bool json = false;
+  bool wait = false;
+  core::seconds timeout{core::hours{1}};
+  core::Instant at;
+  std::optional<std::string> user;
+  std::optional<std::vector<std::string>> groups;
+};
+
+// The problem is a usage error's message.
+Result<CheckRequest> check_request_of(const po::variables_map& values) {
   if (values.count("policies") == 0) {
-    return usage_error("--policies DIR is required");
+    return Problem("--policies DIR is required");
   }
   if ((values.count("review") != 0) == (values.count("manifest") != 0)) {
-    return usage_error("give exactly one of --review FILE and --manifest FILE");
+    return Problem("give exactly one of --review FILE and --manifest FILE");
   }
   for (const char* manifest_only : {"old-manifest", "operation", "namespace"}) {
     if (values.count(manifest_only) != 0 && values.count("manifest") == 0) {
-      return usage_error(std::string("--") + manifest_only + " goes with --manifest");
+      return Problem(std::string("--") + manifest_only + " goes with --manifest");
     }
   }
+  CheckRequest request;
   const std::string output = values["output"].as<std::string>();
   if (output != "text" && output != "json") {
-    return usage_error("--output must be text or json");
+    return Problem("--output must be text or json");
   }
-  if (values.count("wait") != 0 && values.count("at") != 0) {
-    return usage_error("--wait decides at the clock's time, so it takes no --at");
+  request.json = output == "json";
+  request.wait = values.count("wait") != 0;
+  if (request.wait && values.count("at") != 0) {
+    return Problem("--wait decides at the clock's time, so it takes no --at");
   }
-  if (values.count("timeout") != 0 && values.count("wait") == 0) {
-    return usage_error("--timeout goes with --wait");
-  }
-  Result<core::seconds> timeout = core::seconds{core::hours{1}};
   if (values.count("timeout") != 0) {
-    timeout = policy::parse_go_duration(values["timeout"].as<std::string>());
-    if (!timeout || *timeout <= core::seconds{0}) {
-      return usage_error("--timeout must be a positive Go duration such as 30m or 2h, not \"" +
-                         values["timeout"].as<std::string>() + "\"");
+    if (!request.wait) {
+      return Problem("--timeout goes with --wait");
     }
+    const Result<core::seconds> timeout = policy::parse_go_duration(values["timeout"].as<std::string>());
+    if (!timeout || *timeout <= core::seconds{0}) {
+      return Problem("--timeout must be a positive Go duration such as 30m or 2h, not \"" +
+                     values["timeout"].as<std::string>() + "\"");
+    }
+    request.timeout = *timeout;
   }
-  const Result<core::Instant> at_option = instant_option(values);
-  if (!at_option) {
-    return usage_error(at_option.error().message);
+  const Result<core::Instant> at = instant_option(values);
+  if (!at) {
+    return at.error();
   }
-  const core::Instant at = *at_option;
-  const std::vector<std::string> groups =
-      values.count("group") != 0 ? values["group"].as<std::vector<std::string>>() : std::vector<std::string>{};
+  request.at = *at;
+  if (values.count("user") != 0) {
+    request.user = values["user"].as<std::string>();
+  }
+  if (values.count("group") != 0) {
+    request.groups = values["group"].as<std::vector<std::string>>();
+  }
+  return request;
+}
 
-  // Read first: its settings.workloads name kinds that --manifest may hold.
-  const std::shared_ptr<const core::Policy> policy = load_policies_option(values, err);
-  if (!policy) {
-    return kExitUsage;
-  }
-  std::vector<std::string> reviews;
+// What is decided: the reviews, and the cluster's objects they are decided
+// with.  Every review is decoded before any is decided: an input error
+// prints no decision.
+struct CheckInputs {
+  std::vector<admission::DecodedReview> reviews;
+  ClusterObjects cluster;
+};
+
+Result<std::vector<std::string>> review_texts(const po::variables_map& values, const CheckRequest& request,
+                                              const core::Settings& settings, std::istream& in, std::ostream& err) {
   if (values.count("review") != 0) {
     auto text = read_input(values, "review", in);
     if (!text) {
-      return usage_error(text.error().message);
+      return text.error();
     }
-    reviews.push_back(std::move(text).value());
-  } else {
-    auto made = manifest_reviews(values, groups, policy->settings(), in);
-    if (!made) {
-      return usage_error(made.error().message);
-    }
-    if (!made->skipped.empty()) {
-      err << "windowguard check: not governed, so not decided: " << join(made->skipped) << '\n';
-    }
-    reviews = std::move(made->reviews);
+    return std::vector<std::string>{std::move(text).value()};
   }
+  auto made = manifest_reviews(values, request.groups.value_or(std::vector<std::string>{}), settings, in);
+  if (!made) {
+    return made.error();
+  }
+  if (!made->skipped.empty()) {
+    err << "windowguard check: not governed, so not decided: " << join(made->skipped) << '\n';
+  }
+  return std::move(made->reviews);
+}
 
-  // Every review is decoded before any is decided: an input error prints no decision.
-  std::vector<admission::DecodedReview> decoded;
-  for (std::string& review : reviews) {
-    auto one = admission::decode_review(std::move(review));
+Result<CheckInputs> read_inputs(const po::variables_map& values, const CheckRequest& request,
+                                const core::Settings& settings, std::istream& in, std::ostream& err) {
+  auto texts = review_texts(values, request, settings, in, err);
+  if (!texts) {
+    return texts.error();
+  }
+  CheckInputs inputs;
+  for (std::string& text : *texts) {
+    auto one = admission::decode_review(std::move(text));
     if (!one) {
-      return usage_error("not a valid AdmissionReview: " + one.error().message);
+      return Problem("not a valid AdmissionReview: " + one.error().message);
     }
-    decoded.push_back(std::move(one).value());
+    inputs.reviews.push_back(std::move(one).value());
   }
-  ClusterObjects cluster;
-  if (values.count("objects") != 0) {
-    const auto text = read_input(values, "objects", in);
-    if (!text) {
-      return usage_error(text.error().message);
-    }
-    auto read = cluster_objects_from(*text);
-    if (!read) {
-      return usage_error(read.error().message);
-    }
-    cluster = std::move(read).value();
-    if (!cluster.ignored.empty()) {
-      err << "windowguard check: --objects: neither WindowException, ImageApproval nor Namespace, so ignored: "
-          << join(cluster.ignored) << '\n';
-    }
+  if (values.count("objects") == 0) {
+    return inputs;
   }
-  // Decides every review at `now`; prints the decisions when `print`.  The
-  // instant every denial lifts at, when each says (nullopt: allowed, or no
-  // end in sight); what blocks; and why waiting cannot help, when it cannot.
-  struct Round {
-    bool allowed = true;
-    std::optional<core::Instant> lifts_at;
-    std::vector<std::string> blocked_by;  // "blackout window "x"", each once
-    std::string time_proof;               // a denial time does not lift
-  };
-  const auto decide_all = [&](const core::Policy& in_force, core::Instant now, bool print) {
+  const auto text = read_input(values, "objects", in);
+  if (!text) {
+    return text.error();
+  }
+  auto read = cluster_objects_from(*text);
+  if (!read) {
+    return read.error();
+  }
+  inputs.cluster = std::move(read).value();
+  if (!inputs.cluster.ignored.empty()) {
+    err << "windowguard check: --objects: neither WindowException, ImageApproval nor Namespace, so ignored: "
+        << join(inputs.cluster.ignored) << '\n';
+  }
+  return inputs;
+}
+
+// One decision of every review: whether all are allowed; the instant every
+// denial lifts at, when each says (nullopt: allowed, or no end in sight);
+// what blocks; and why waiting cannot help, when it cannot.
+struct Round {
+  bool allowed = true;
+  std::optional<core::Instant> lifts_at;
+  std::vector<std::string> blocked_by;  // "blackout window "x"", each once
+  std::string time_proof;               // a denial time does not lift
+};
+
+class Checker {
+ public:
+  Checker(const CheckRequest& request, const CheckInputs& inputs, std::ostream& out)
+      : request_(request), inputs_(inputs), out_(out) {}
+
+  // Decides every review at `now`; prints the decisions when `print`.
+  Round decide(const core::Policy& policy, core::Instant now, bool print) const {
     Round round;
     bool every_denial_ends = true;
-    for (const admission::DecodedReview& review : decoded) {
-      admission::AdmissionRequest request = review.request();
-      if (values.count("user") != 0) {
-        request.username = values["user"].as<std::string>();
-      }
-      if (values.count("group") != 0) {
-        request.groups.assign(groups.begin(), groups.end());
-      }
+    for (const admission::DecodedReview& review : inputs_.reviews) {
+      const admission::AdmissionRequest request = as_requested(review);
+      const ClusterObjects& cluster = inputs_.cluster;
       const admission::AdmissionDecision outcome = admission::evaluate_request(
-          in_force, request, now, nullptr,
+          policy, request, now, nullptr,
           {cluster.exceptions.get(), cluster.namespaces.get(), {}, nullptr, cluster.image_approvals.get()});
-      if (print && output == "json") {
-        write_json(in_force, outcome, request, out);
-      } else if (print) {
-        out << (outcome.allowed ? "ALLOWED: " : "DENIED: ") << outcome.message << '\n';
-        for (const std::string& warning : outcome.warnings) {
-          out << "Warning: " << warning << '\n';
-        }
+      if (print) {
+        print_decision(policy, outcome, request);
       }
       round.allowed = round.allowed && outcome.allowed;
-      if (outcome.allowed) {
-        continue;
-      }
-      if (outcome.denied_by_images) {
-        round.time_proof =
-            "its images are denied (an image policy, or an approval missing), and waiting changes neither";
-      } else if (!outcome.decision || outcome.decision->allowed) {
-        round.time_proof = "the request is refused, and no window's end changes that";
-      }
-      if (outcome.decision && outcome.decision->deciding_window) {
-        const core::Window& window = in_force.windows()[*outcome.decision->deciding_window];
-        std::string blocker = std::string(window.type == core::WindowType::Blackout ? "by " : "outside ") +
-                              std::string(core::window_type_name(window.type)) + " window \"" + window.name + "\"";
-        if (std::find(round.blocked_by.begin(), round.blocked_by.end(), blocker) == round.blocked_by.end()) {
-          round.blocked_by.push_back(std::move(blocker));
-        }
-      }
-      const auto& blocked_until = outcome.decision ? outcome.decision->blocked_until : std::nullopt;
-      every_denial_ends = every_denial_ends && blocked_until.has_value();
-      if (blocked_until) {
-        round.lifts_at = std::max(round.lifts_at.value_or(*blocked_until), *blocked_until);
+      if (!outcome.allowed) {
+        every_denial_ends = add_denial(policy, outcome, round) && every_denial_ends;
       }
     }
     if (!every_denial_ends) {
       round.lifts_at.reset();
     }
     return round;
-  };
-  if (values.count("wait") == 0) {
-    return decide_all(*policy, at, true).allowed ? kExitOk : kExitDenied;
   }
 
-  // --wait: decide, and while denied sleep until the block lifts (at most a
-  // minute, at most until the timeout), reload the policy, decide again.
+ private:
+  admission::AdmissionRequest as_requested(const admission::DecodedReview& review) const {
+    admission::AdmissionRequest request = review.request();
+    if (request_.user) {
+      request.username = *request_.user;
+    }
+    if (request_.groups) {
+      request.groups.assign(request_.groups->begin(), request_.groups->end());
+    }
+    return request;
+  }
+
+  void print_decision(const core::Policy& policy, const admission::AdmissionDecision& outcome,
+                      const admission::AdmissionRequest& request) const {
+    if (request_.json) {
+      out_ << report::decision_json(policy, outcome, request) << '\n';
+      return;
+    }
+    out_ << (outcome.allowed ? "ALLOWED: " : "DENIED: ") << outcome.message << '\n';
+    for (const std::string& warning : outcome.warnings) {
+      out_ << "Warning: " << warning << '\n';
+    }
+  }
+
+  // Adds what the denial says to the round; whether it says when it ends.
+  static bool add_denial(const core::Policy& policy, const admission::AdmissionDecision& outcome, Round& round) {
+    if (outcome.denied_by_images) {
+      round.time_proof = "its images are denied (an image policy, or an approval missing), and waiting changes neither";
+    } else if (!outcome.decision || outcome.decision->allowed) {
+      round.time_proof = "the request is refused, and no window's end changes that";
+    }
+    if (outcome.decision && outcome.decision->deciding_window) {
+      const core::Window& window = policy.windows()[*outcome.decision->deciding_window];
+      std::string blocker = std::string(window.type == core::WindowType::Blackout ? "by " : "outside ") +
+                            std::string(core::window_type_name(window.type)) + " window \"" + window.name + "\"";
+      if (std::find(round.blocked_by.begin(), round.blocked_by.end(), blocker) == round.blocked_by.end()) {
+        round.blocked_by.push_back(std::move(blocker));
+      }
+    }
+    const auto& blocked_until = outcome.decision ? outcome.decision->blocked_until : std::nullopt;
+    if (blocked_until) {
+      round.lifts_at = std::max(round.lifts_at.value_or(*blocked_until), *blocked_until);
+    }
+    return blocked_until.has_value();
+  }
+
+  const CheckRequest& request_;
+  const CheckInputs& inputs_;
+  std::ostream& out_;
+};
+
+// --wait: decide, and while denied sleep until the block lifts (at most a
+// minute, at most until the timeout), reload the policy, decide again.
+int wait_until_allowed(const Checker& checker, const po::variables_map& values, const CheckRequest& request,
+                       std::shared_ptr<const core::Policy> in_force, std::ostream& err) {
   const auto clock_now = [] { return date::floor<core::seconds>(std::chrono::system_clock::now()); };
   const TerminationSignals signals;
-  const core::Instant deadline = clock_now() + *timeout;
-  std::shared_ptr<const core::Policy> in_force = policy;
+  const core::Instant deadline = clock_now() + request.timeout;
   while (true) {
     const core::Instant now = clock_now();
-    const Round round = decide_all(*in_force, now, false);
+    const Round round = checker.decide(*in_force, now, false);
     if (round.allowed || now >= deadline || !round.time_proof.empty()) {
-      const bool allowed = decide_all(*in_force, now, true).allowed;
+      const bool allowed = checker.decide(*in_force, now, true).allowed;
       if (!allowed && !round.time_proof.empty()) {
         err << "windowguard check: not waiting: " << round.time_proof << '\n';
       }
@@ -392,7 +373,7 @@ int run_check(const Arguments& arguments, std::istream& in, std::ostream& out, s
         << "; giving up at " << core::format_utc(deadline) << '\n';
     const auto sleep = std::chrono::ceil<std::chrono::milliseconds>(wake - std::chrono::system_clock::now());
     if (signals.arrived_within(std::max(sleep, std::chrono::milliseconds{0}))) {
-      decide_all(*in_force, clock_now(), true);
+      checker.decide(*in_force, clock_now(), true);
       err << "windowguard check: stopped while waiting; still denied\n";
       return kExitDenied;
     }
@@ -402,6 +383,35 @@ int run_check(const Arguments& arguments, std::istream& in, std::ostream& out, s
       err << "windowguard check: the policy no longer loads; deciding with the one loaded before\n";
     }
   }
+}
+
+}  // namespace
+
+int run_check(const Arguments& arguments, std::istream& in, std::ostream& out, std::ostream& err) {
+  const po::options_description options = check_options();
+  const ParsedOptions parsed = parse_options("check", options, arguments, out, err);
+  if (parsed.exit_code) {
+    return *parsed.exit_code;
+  }
+  const po::variables_map& values = parsed.values;
+  const Result<CheckRequest> request = check_request_of(values);
+  if (!request) {
+    return usage_error(err, "check", request.error().message);
+  }
+  // Read first: its settings.workloads name kinds that --manifest may hold.
+  const std::shared_ptr<const core::Policy> policy = load_policies_option(values, err);
+  if (!policy) {
+    return kExitUsage;
+  }
+  const Result<CheckInputs> inputs = read_inputs(values, *request, policy->settings(), in, err);
+  if (!inputs) {
+    return usage_error(err, "check", inputs.error().message);
+  }
+  const Checker checker(*request, *inputs, out);
+  if (!request->wait) {
+    return checker.decide(*policy, request->at, true).allowed ? kExitOk : kExitDenied;
+  }
+  return wait_until_allowed(checker, values, *request, policy, err);
 }
 
 }  // namespace windowguard::cli
