@@ -115,7 +115,7 @@ Result<core::seconds> request_duration(std::string_view text) {
   return total;
 }
 
-int request_exception(const Arguments& arguments, std::ostream& out, std::ostream& err) {
+po::options_description exception_request_options() {
   po::options_description options(
       "usage: windowguard exception request NAME [-n NS] --windows W[,W...] (--until RFC3339 | --for DURATION)\n"
       "         [--from RFC3339] [--applications A,...] [--actions A,...] [--users U,...] [--groups G,...]\n"
@@ -136,51 +136,83 @@ int request_exception(const Arguments& arguments, std::ostream& out, std::ostrea
       ("users", po::value<std::string>(), "who may act under it (default you)")                         //
       ("groups", po::value<std::string>(), "groups who may act under it")                               //
       ("reason", po::value<std::string>(), "why, 10 to 1024 characters (required)");
-  po::positional_options_description positional;
-  positional.add("name", 1);
-  const ParsedOptions parsed = parse_options("exception request", options, arguments, out, err, {}, &positional);
-  if (parsed.exit_code) {
-    return *parsed.exit_code;
-  }
-  const po::variables_map& values = parsed.values;
-  if (values.count("name") == 0) {
-    return usage_error(err, "exception request", "NAME is required");
-  }
-  for (const char* required : {"windows", "reason"}) {
-    if (values.count(required) == 0) {
-      return usage_error(err, "exception request", std::string("--") + required + " is required");
-    }
-  }
-  if ((values.count("until") != 0) == (values.count("for") != 0)) {
-    return usage_error(err, "exception request", "give exactly one of --until and --for");
-  }
+  return options;
+}
+
+// --from (default now) and --until, or --for from --from.  The problem is a
+// usage error's message.
+Result<std::pair<core::Instant, core::Instant>> request_span(const po::variables_map& values) {
   core::Instant from = now();
   if (values.count("from") != 0) {
     const auto parsed_from = policy::parse_instant(values["from"].as<std::string>());
     if (!parsed_from) {
-      return usage_error(err, "exception request", "--from: " + parsed_from.error().message);
+      return Problem("--from: " + parsed_from.error().message);
     }
     from = *parsed_from;
   }
-  core::Instant until;
-  if (values.count("until") != 0) {
-    const auto parsed_until = policy::parse_instant(values["until"].as<std::string>());
-    if (!parsed_until) {
-      return usage_error(err, "exception request", "--until: " + parsed_until.error().message);
-    }
-    until = *parsed_until;
-    if (until <= now()) {
-      return usage_error(err, "exception request",
-                         "--until " + values["until"].as<std::string>() + " is in the past: give an end to come");
-    }
-  } else {
+  if (values.count("until") == 0) {
     const auto duration = request_duration(values["for"].as<std::string>());
     if (!duration) {
-      return usage_error(err, "exception request", "--for: " + duration.error().message);
+      return Problem("--for: " + duration.error().message);
     }
-    until = from + *duration;
+    return std::pair{from, from + *duration};
   }
-  const auto namespace_name = namespace_option(values);
+  const auto until = policy::parse_instant(values["until"].as<std::string>());
+  if (!until) {
+    return Problem("--until: " + until.error().message);
+  }
+  if (*until <= now()) {
+    return Problem("--until " + values["until"].as<std::string>() + " is in the past: give an end to come");
+  }
+  return std::pair{from, *until};
+}
+
+// The request the options describe, but for who files it and where.
+Result<objects::ExceptionRequest> exception_request_of(const po::variables_map& values) {
+  if (values.count("name") == 0) {
+    return Problem("NAME is required");
+  }
+  for (const char* required : {"windows", "reason"}) {
+    if (values.count(required) == 0) {
+      return Problem(std::string("--") + required + " is required");
+    }
+  }
+  if ((values.count("until") != 0) == (values.count("for") != 0)) {
+    return Problem("give exactly one of --until and --for");
+  }
+  const auto span = request_span(values);
+  if (!span) {
+    return span.error();
+  }
+  const auto list_of = [&](const char* name) {
+    return values.count(name) != 0 ? comma_list(values[name].as<std::string>()) : std::vector<std::string>{};
+  };
+  return objects::ExceptionRequest{values["name"].as<std::string>(),
+                                   "",
+                                   "",
+                                   values["reason"].as<std::string>(),
+                                   list_of("windows"),
+                                   list_of("applications"),
+                                   list_of("actions"),
+                                   list_of("users"),
+                                   list_of("groups"),
+                                   span->first,
+                                   span->second};
+}
+
+int request_exception(const Arguments& arguments, std::ostream& out, std::ostream& err) {
+  po::positional_options_description positional;
+  positional.add("name", 1);
+  const ParsedOptions parsed =
+      parse_options("exception request", exception_request_options(), arguments, out, err, {}, &positional);
+  if (parsed.exit_code) {
+    return *parsed.exit_code;
+  }
+  auto request = exception_request_of(parsed.values);
+  if (!request) {
+    return usage_error(err, "exception request", request.error().message);
+  }
+  auto namespace_name = namespace_option(parsed.values);
   if (!namespace_name) {
     return usage_error(err, "exception request", namespace_name.error().message);
   }
@@ -189,27 +221,15 @@ int request_exception(const Arguments& arguments, std::ostream& out, std::ostrea
     err << "windowguard: " << caller.error().message << '\n';
     return kExitUsage;
   }
-  const auto list_of = [&](const char* name) {
-    return values.count(name) != 0 ? comma_list(values[name].as<std::string>()) : std::vector<std::string>{};
-  };
-  const objects::ExceptionRequest request{values["name"].as<std::string>(),
-                                          *namespace_name,
-                                          caller->username,
-                                          values["reason"].as<std::string>(),
-                                          list_of("windows"),
-                                          list_of("applications"),
-                                          list_of("actions"),
-                                          list_of("users"),
-                                          list_of("groups"),
-                                          from,
-                                          until};
-  const auto created = run_kubectl({"create", "-f", "-"}, objects::encode_exception_request(request));
+  request->namespace_name = std::move(namespace_name).value();
+  request->requested_by = caller->username;
+  const auto created = run_kubectl({"create", "-f", "-"}, objects::encode_exception_request(*request));
   if (const int failed = kubectl_failed(created, err); failed != kExitOk) {
     return failed;
   }
   out << created->out;
-  out << "Ask an approver to run: windowguard approve exception " << values["name"].as<std::string>() << " -n "
-      << *namespace_name << '\n';
+  out << "Ask an approver to run: windowguard approve exception " << request->name << " -n " << request->namespace_name
+      << '\n';
   return kExitOk;
 }
 
@@ -357,6 +377,66 @@ void print_approved(std::ostream& out, const std::string& resource, const rapidj
   }
 }
 
+// What a failed status patch means to the person who ran the verb: RBAC's
+// refusal names a verb (kubectl gets the status before it patches it) and a
+// resource, so it is said in the verb's words, with who may approve.
+int explain_refused_patch(const std::string& verb, const Target& target, const rapidjson::Value& object,
+                          const Caller& caller, const KubectlResult& patched, std::ostream& err) {
+  const bool refused_by_rbac = patched.err.find("is forbidden: User") != std::string::npos &&
+                               patched.err.find("s/status\"") != std::string::npos;
+  if (!refused_by_rbac) {
+    err << patched.err;
+    return kExitDenied;
+  }
+  const std::string approvers = json::string_at(&object, {"status", "approvers"});
+  err << "windowguard: you (" << caller.username << ") may not " << verb
+      << " in this cluster: RBAC does not let you write " << target.resource
+      << "s/status (the windowguard-approver role grants it).\n"
+      << "Who may approve " << target.namespace_name << "/" << target.name << ": "
+      << (approvers.empty() ? "windowguard has not said yet; see the policy's approvers" : approvers) << ".\n";
+  return kExitDenied;
+}
+
+// One attempt of an approve or withdraw: nullopt when another write came
+// between the read and the patch (409 Conflict), else the exit code.
+std::optional<int> try_change_approval(const std::string& verb, const Target& target, const Caller& caller,
+                                       bool last_attempt, std::ostream& out, std::ostream& err) {
+  const bool approve = verb == "approve";
+  const std::string shown = target.namespace_name + "/" + target.name;
+  const auto got = run_kubectl({"get", target.resource, target.name, "-n", target.namespace_name, "-o", "json"});
+  if (const int failed = kubectl_failed(got, err); failed != kExitOk) {
+    return failed;
+  }
+  rapidjson::Document object;
+  object.Parse(got->out.c_str());
+  const ApprovalsRead read = read_approvals(object, caller.username);
+  if (approve == read.callers.has_value()) {
+    out << "You (" << caller.username << ") "
+        << (approve ? "have approved " + shown + " already" : "have no approval on " + shown + " to withdraw") << ".\n";
+    return kExitOk;
+  }
+  const auto patched =
+      run_kubectl({"patch", target.resource, target.name, "-n", target.namespace_name, "--subresource=status",
+                   "--type=json", "-p", approval_patch(approve, read, caller)});
+  if (!patched) {
+    err << "windowguard: " << patched.error().message << '\n';
+    return kExitUsage;
+  }
+  if (patched->exit_code != 0) {
+    const bool conflict = patched->err.find("the object has been modified") != std::string::npos;
+    if (conflict && !last_attempt) {
+      return std::nullopt;
+    }
+    return explain_refused_patch(verb, target, object, caller, *patched, err);
+  }
+  err << patched->err;
+  out << (approve ? "Approved " : "Withdrew your approval of ") << shown << " as " << caller.username << ".\n";
+  if (approve) {
+    print_approved(out, target.resource, object);
+  }
+  return kExitOk;
+}
+
 // Adds (approve) or removes (withdraw) the caller's approval; when another
 // write came between the read and the patch, it reads again and retries.
 int change_approval(const std::string& verb, const Arguments& arguments, std::ostream& out, std::ostream& err) {
@@ -370,59 +450,11 @@ int change_approval(const std::string& verb, const Arguments& arguments, std::os
     err << "windowguard: " << caller.error().message << '\n';
     return kExitUsage;
   }
-  const bool approve = verb == "approve";
-  const std::string shown = target->namespace_name + "/" + target->name;
   constexpr int kAttempts = 5;
   for (int attempt = 1;; ++attempt) {
-    const auto got = run_kubectl({"get", target->resource, target->name, "-n", target->namespace_name, "-o", "json"});
-    if (const int failed = kubectl_failed(got, err); failed != kExitOk) {
-      return failed;
+    if (const std::optional<int> done = try_change_approval(verb, *target, *caller, attempt == kAttempts, out, err)) {
+      return *done;
     }
-    rapidjson::Document object;
-    object.Parse(got->out.c_str());
-    const ApprovalsRead read = read_approvals(object, caller->username);
-    if (approve && read.callers) {
-      out << "You (" << caller->username << ") have approved " << shown << " already.\n";
-      return kExitOk;
-    }
-    if (!approve && !read.callers) {
-      out << "You (" << caller->username << ") have no approval on " << shown << " to withdraw.\n";
-      return kExitOk;
-    }
-    const auto patched =
-        run_kubectl({"patch", target->resource, target->name, "-n", target->namespace_name, "--subresource=status",
-                     "--type=json", "-p", approval_patch(approve, read, *caller)});
-    if (!patched) {
-      err << "windowguard: " << patched.error().message << '\n';
-      return kExitUsage;
-    }
-    const bool conflict =
-        patched->exit_code != 0 && patched->err.find("the object has been modified") != std::string::npos;
-    if (conflict && attempt < kAttempts) {
-      continue;
-    }
-    const bool refused_by_rbac = patched->err.find("is forbidden: User") != std::string::npos &&
-                                 patched->err.find("s/status\"") != std::string::npos;
-    if (patched->exit_code != 0 && refused_by_rbac) {
-      // RBAC's words name a verb (kubectl gets the status before it patches
-      // it) and a resource; say what they mean here.
-      const std::string approvers = json::string_at(&object, {"status", "approvers"});
-      err << "windowguard: you (" << caller->username << ") may not " << verb
-          << " in this cluster: RBAC does not let you write " << target->resource
-          << "s/status (the windowguard-approver role grants it).\n"
-          << "Who may approve " << shown << ": "
-          << (approvers.empty() ? "windowguard has not said yet; see the policy's approvers" : approvers) << ".\n";
-      return kExitDenied;
-    }
-    err << patched->err;
-    if (patched->exit_code != 0) {
-      return kExitDenied;
-    }
-    out << (approve ? "Approved " : "Withdrew your approval of ") << shown << " as " << caller->username << ".\n";
-    if (approve) {
-      print_approved(out, target->resource, object);
-    }
-    return kExitOk;
   }
 }
 
@@ -539,6 +571,62 @@ void list_image_approval(const rapidjson::Value& item, std::ostream& table, Json
   json.EndObject();
 }
 
+// The tables' headers: an exception's, with its scope when `wide`; an
+// image approval's.
+std::string exceptions_header(bool wide) {
+  std::ostringstream header;
+  header << std::left << std::setw(20) << "NAMESPACE" << std::setw(24) << "NAME" << std::setw(24) << "REQUESTED-BY"
+         << std::setw(10) << "APPROVALS" << std::setw(11) << "STATE" << std::setw(22) << "UNTIL";
+  if (wide) {
+    header << std::setw(16) << "APPROVED-BY" << std::setw(24) << "WINDOWS" << std::setw(20) << "USERS" << std::setw(24)
+           << "GROUPS" << std::setw(16) << "APPLICATIONS"
+           << "ACTIONS\n";
+  } else {
+    header << "APPROVED-BY\n";
+  }
+  return header.str();
+}
+
+std::string image_approvals_header() {
+  std::ostringstream header;
+  header << std::left << std::setw(20) << "NAMESPACE" << std::setw(24) << "IMAGE-APPROVAL" << std::setw(24)
+         << "REQUESTED-BY" << std::setw(10) << "APPROVALS" << std::setw(11) << "STATE" << std::setw(16) << "APPLICATION"
+         << std::setw(20) << "PROMOTED-FROM" << std::setw(16) << "APPROVED-BY"
+         << "IMAGES\n";
+  return header.str();
+}
+
+// Both kinds' requests, as `kubectl get -o json` listed them, in the output
+// asked for.
+void print_requests(const rapidjson::Value& items, const std::string& output, std::ostream& out) {
+  const bool wide = output == "wide";
+  rapidjson::StringBuffer buffer;
+  JsonWriter json(buffer);
+  json.StartArray();
+  std::ostringstream exceptions;
+  std::ostringstream image_approvals;
+  exceptions << std::left << exceptions_header(wide);
+  image_approvals << std::left << image_approvals_header();
+  bool any_image_approval = false;
+  for (const rapidjson::Value& item : items.GetArray()) {
+    if (json::string_at(&item, {"kind"}) == objects::kImageApprovalKind) {
+      any_image_approval = true;
+      list_image_approval(item, image_approvals, json);
+    } else {
+      list_exception(item, wide, exceptions, json);
+    }
+  }
+  json.EndArray();
+  if (output == "json") {
+    out << buffer.GetString() << '\n';
+    return;
+  }
+  out << exceptions.str();
+  if (any_image_approval) {
+    out << '\n' << image_approvals.str();
+  }
+}
+
 }  // namespace
 
 int run_requests(const Arguments& arguments, std::ostream& out, std::ostream& err) {
@@ -560,7 +648,6 @@ int run_requests(const Arguments& arguments, std::ostream& out, std::ostream& er
   if (output != "text" && output != "wide" && output != "json") {
     return usage_error(err, "requests", "--output must be text, wide or json");
   }
-  const bool wide = output == "wide";
   std::vector<std::string> kubectl_arguments{"get", "windowexceptions,imageapprovals", "-o", "json"};
   if (values.count("all-namespaces") != 0) {
     kubectl_arguments.push_back("-A");
@@ -578,42 +665,7 @@ int run_requests(const Arguments& arguments, std::ostream& out, std::ostream& er
     err << "windowguard: kubectl printed no list of requests\n";
     return kExitUsage;
   }
-  rapidjson::StringBuffer buffer;
-  JsonWriter json(buffer);
-  json.StartArray();
-  std::ostringstream exceptions;
-  std::ostringstream image_approvals;
-  exceptions << std::left << std::setw(20) << "NAMESPACE" << std::setw(24) << "NAME" << std::setw(24) << "REQUESTED-BY"
-             << std::setw(10) << "APPROVALS" << std::setw(11) << "STATE" << std::setw(22) << "UNTIL";
-  if (wide) {
-    exceptions << std::setw(16) << "APPROVED-BY" << std::setw(24) << "WINDOWS" << std::setw(20) << "USERS"
-               << std::setw(24) << "GROUPS" << std::setw(16) << "APPLICATIONS"
-               << "ACTIONS\n";
-  } else {
-    exceptions << "APPROVED-BY\n";
-  }
-  image_approvals << std::left << std::setw(20) << "NAMESPACE" << std::setw(24) << "IMAGE-APPROVAL" << std::setw(24)
-                  << "REQUESTED-BY" << std::setw(10) << "APPROVALS" << std::setw(11) << "STATE" << std::setw(16)
-                  << "APPLICATION" << std::setw(20) << "PROMOTED-FROM" << std::setw(16) << "APPROVED-BY"
-                  << "IMAGES\n";
-  bool any_image_approval = false;
-  for (const rapidjson::Value& item : items->GetArray()) {
-    if (json::string_at(&item, {"kind"}) == "ImageApproval") {
-      any_image_approval = true;
-      list_image_approval(item, image_approvals, json);
-    } else {
-      list_exception(item, wide, exceptions, json);
-    }
-  }
-  json.EndArray();
-  if (output == "json") {
-    out << buffer.GetString() << '\n';
-  } else {
-    out << exceptions.str();
-    if (any_image_approval) {
-      out << '\n' << image_approvals.str();
-    }
-  }
+  print_requests(*items, output, out);
   return kExitOk;
 }
 

@@ -99,7 +99,47 @@ int run_image(const Arguments& arguments, std::ostream& out, std::ostream& err) 
   return request_image(Arguments(arguments.begin() + 1, arguments.end()), out, err);
 }
 
-int run_promote(const Arguments& arguments, std::ostream& out, std::ostream& err) {
+namespace {
+
+// The images `application` runs in `from`, each once, pinned to a digest
+// where its Pods agree on one (admission::images_to_promote); nullopt, with
+// the reason on `err` and the exit code in `exit_code`, when there are none
+// or they cannot be read.
+std::optional<std::vector<std::string>> images_running(const std::string& application, const std::string& from,
+                                                       std::ostream& err, int& exit_code) {
+  // The built-in workload kinds and the Pods, whose digests pin the images.
+  const core::Settings settings;
+  std::string kinds;
+  for (const core::GovernedResource* kind : core::promotion_source_kinds(settings)) {
+    kinds += (kinds.empty() ? "" : ",") + kind->resource + (kind->group.empty() ? "" : "." + kind->group);
+  }
+  const auto listed = run_kubectl({"get", kinds, "-n", from, "-o", "json"});
+  if (exit_code = kubectl_failed(listed, err); exit_code != kExitOk) {
+    return std::nullopt;
+  }
+  rapidjson::Document list;
+  list.Parse(listed->out.c_str());
+  if (list.HasParseError() || !list.IsObject()) {
+    err << "windowguard promote: kubectl printed no list of workloads\n";
+    exit_code = kExitUsage;
+    return std::nullopt;
+  }
+  std::vector<std::string> images;
+  for (const core::ImageReference& image : admission::images_to_promote(list, application, settings)) {
+    const std::string normalized = image.normalized();
+    if (std::find(images.begin(), images.end(), normalized) == images.end()) {
+      images.push_back(normalized);
+    }
+  }
+  if (images.empty()) {
+    err << "windowguard promote: no workload of application \"" << application << "\" runs in " << from << '\n';
+    exit_code = kExitDenied;
+    return std::nullopt;
+  }
+  return images;
+}
+
+po::options_description promote_options() {
   po::options_description options(
       "usage: windowguard promote --application APP --from NS --to NS [NAME]\n\n"
       "Files an ImageApproval in NS --to for the images APP's Deployments, StatefulSets and\n"
@@ -114,9 +154,15 @@ int run_promote(const Arguments& arguments, std::ostream& out, std::ostream& err
       ("to", po::value<std::string>(), "the environment to promote it to (required)")  //
       ("built-by", po::value<std::string>(), "who built the images (set by CI)")       //
       ("approver", po::value<std::vector<std::string>>()->composing(), "whom you ask to approve (shown)");
+  return options;
+}
+
+}  // namespace
+
+int run_promote(const Arguments& arguments, std::ostream& out, std::ostream& err) {
   po::positional_options_description positional;
   positional.add("name", 1);
-  const ParsedOptions parsed = parse_options("promote", options, arguments, out, err, {}, &positional);
+  const ParsedOptions parsed = parse_options("promote", promote_options(), arguments, out, err, {}, &positional);
   if (parsed.exit_code) {
     return *parsed.exit_code;
   }
@@ -128,40 +174,18 @@ int run_promote(const Arguments& arguments, std::ostream& out, std::ostream& err
   }
   const std::string application = values["application"].as<std::string>();
   const std::string from = values["from"].as<std::string>();
-  // The built-in workload kinds and the Pods, whose digests pin the images.
-  const core::Settings settings;
-  std::string kinds;
-  for (const core::GovernedResource* kind : core::promotion_source_kinds(settings)) {
-    kinds += (kinds.empty() ? "" : ",") + kind->resource + (kind->group.empty() ? "" : "." + kind->group);
-  }
-  const auto listed = run_kubectl({"get", kinds, "-n", from, "-o", "json"});
-  if (const int failed = kubectl_failed(listed, err); failed != kExitOk) {
-    return failed;
-  }
-  rapidjson::Document list;
-  list.Parse(listed->out.c_str());
-  if (list.HasParseError() || !list.IsObject()) {
-    err << "windowguard promote: kubectl printed no list of workloads\n";
-    return kExitUsage;
-  }
-  std::vector<std::string> images;
-  for (const core::ImageReference& image : admission::images_to_promote(list, application, settings)) {
-    const std::string normalized = image.normalized();
-    if (std::find(images.begin(), images.end(), normalized) == images.end()) {
-      images.push_back(normalized);
-    }
-  }
-  if (images.empty()) {
-    err << "windowguard promote: no workload of application \"" << application << "\" runs in " << from << '\n';
-    return kExitDenied;
+  int exit_code = kExitOk;
+  auto images = images_running(application, from, err, exit_code);
+  if (!images) {
+    return exit_code;
   }
   objects::ImageApprovalRequest request{
       values.count("name") != 0 ? values["name"].as<std::string>()
-                                : admission::suggested_request_name(application, images.front()),
+                                : admission::suggested_request_name(application, images->front()),
       values["to"].as<std::string>(),
       "",
       application,
-      images,
+      std::move(*images),
       values.count("built-by") != 0 ? values["built-by"].as<std::string>() : "",
       from,
       values.count("approver") != 0 ? values["approver"].as<std::vector<std::string>>() : std::vector<std::string>{}};
