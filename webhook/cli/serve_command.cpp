@@ -27,9 +27,7 @@ std::string option_for_variable(const po::options_description& options, const st
   return options.find_nothrow(option, false) != nullptr && option != "help" ? option : std::string{};
 }
 
-}  // namespace
-
-int run_serve(const Arguments& arguments, std::ostream& out, std::ostream& err) {
+po::options_description serve_options() {
   const server::ServerConfig defaults;
   po::options_description options(
       "usage: windowguard serve --tls-cert FILE --tls-key FILE --policies DIR [options]\n\n"
@@ -67,24 +65,42 @@ int run_serve(const Arguments& arguments, std::ostream& out, std::ostream& err) 
        "read WindowExceptions from the cluster of this kubeconfig's current context (client certificate or token)")  //
       ("service-account-directory", po::value<std::string>()->default_value(defaults.service_account_directory),
        "with --in-cluster: where the token, ca.crt and namespace are mounted");
-  const ParsedOptions parsed = parse_options("serve", options, arguments, out, err, [&](const std::string& variable) {
-    return option_for_variable(options, variable);
-  });
-  if (parsed.exit_code) {
-    return *parsed.exit_code;
+  return options;
+}
+
+// The durations of the command line, each more than 0s; the problem is a
+// usage error's message.
+std::optional<std::string> read_durations(const po::variables_map& values, server::ServerConfig& config) {
+  const std::pair<const char*, std::chrono::milliseconds*> durations[] = {
+      {"handshake-timeout", &config.handshake_timeout}, {"header-timeout", &config.header_timeout},
+      {"body-timeout", &config.body_timeout},           {"idle-timeout", &config.idle_timeout},
+      {"reload-interval", &config.reload_interval},     {"shutdown-grace", &config.shutdown_grace}};
+  for (const auto& [name, into] : durations) {
+    const auto parsed = policy::parse_go_duration(values[name].as<std::string>());
+    if (!parsed) {
+      return std::string("--") + name + ": " + parsed.error().message;
+    }
+    *into = *parsed;
+    if (*into <= std::chrono::milliseconds{0}) {
+      return std::string("--") + name + " must be more than 0s";
+    }
   }
-  const po::variables_map& values = parsed.values;
-  const auto usage_error = [&](const std::string& message) { return cli::usage_error(err, "serve", message); };
+  return std::nullopt;
+}
+
+// The server's configuration from the options; the problem is a usage
+// error's message.
+Result<server::ServerConfig> server_config_of(const po::variables_map& values) {
   server::ServerConfig config;
   const std::optional<ListenAddress> listen = parse_listen_address(values["listen"].as<std::string>());
   if (!listen) {
-    return usage_error("--listen must be HOST:PORT, e.g. 127.0.0.1:8443");
+    return Problem("--listen must be HOST:PORT, e.g. 127.0.0.1:8443");
   }
   config.listen_host = listen->host;
   config.listen_port = listen->port;
   for (const char* required : {"tls-cert", "tls-key", "policies"}) {
     if (values.count(required) == 0) {
-      return usage_error(std::string("--") + required + " is required");
+      return Problem(std::string("--") + required + " is required");
     }
   }
   config.tls_cert = values["tls-cert"].as<std::string>();
@@ -95,34 +111,40 @@ int run_serve(const Arguments& arguments, std::ostream& out, std::ostream& err) 
   config.max_body_bytes = values["max-body-bytes"].as<std::size_t>();
   config.max_header_bytes = values["max-header-bytes"].as<std::size_t>();
   config.max_connections = values["max-connections"].as<std::size_t>();
-  const std::pair<const char*, std::chrono::milliseconds*> durations[] = {
-      {"handshake-timeout", &config.handshake_timeout}, {"header-timeout", &config.header_timeout},
-      {"body-timeout", &config.body_timeout},           {"idle-timeout", &config.idle_timeout},
-      {"reload-interval", &config.reload_interval},     {"shutdown-grace", &config.shutdown_grace}};
-  for (const auto& [name, into] : durations) {
-    const auto parsed = policy::parse_go_duration(values[name].as<std::string>());
-    if (!parsed) {
-      return usage_error(std::string("--") + name + ": " + parsed.error().message);
-    }
-    *into = *parsed;
-    if (*into <= std::chrono::milliseconds{0}) {
-      return usage_error(std::string("--") + name + " must be more than 0s");
-    }
+  if (const std::optional<std::string> problem = read_durations(values, config)) {
+    return Problem(*problem);
   }
   if (config.max_body_bytes == 0 || config.max_connections == 0) {
-    return usage_error("--max-body-bytes and --max-connections must be more than 0");
+    return Problem("--max-body-bytes and --max-connections must be more than 0");
   }
   config.in_cluster = values.count("in-cluster") != 0;
   config.kubeconfig = values.count("kubeconfig") != 0 ? values["kubeconfig"].as<std::string>() : "";
   config.service_account_directory = values["service-account-directory"].as<std::string>();
   if (config.in_cluster && !config.kubeconfig.empty()) {
-    return usage_error("--in-cluster and --kubeconfig exclude each other");
+    return Problem("--in-cluster and --kubeconfig exclude each other");
   }
   config.log_level = values["log-level"].as<std::string>();
-  if (!logging::start_logging(config.log_level)) {
-    return usage_error("--log-level must be trace, debug, info, warn or error");
+  return config;
+}
+
+}  // namespace
+
+int run_serve(const Arguments& arguments, std::ostream& out, std::ostream& err) {
+  const po::options_description options = serve_options();
+  const ParsedOptions parsed = parse_options("serve", options, arguments, out, err, [&](const std::string& variable) {
+    return option_for_variable(options, variable);
+  });
+  if (parsed.exit_code) {
+    return *parsed.exit_code;
   }
-  const int code = server::serve(config);
+  const Result<server::ServerConfig> config = server_config_of(parsed.values);
+  if (!config) {
+    return usage_error(err, "serve", config.error().message);
+  }
+  if (!logging::start_logging(config->log_level)) {
+    return usage_error(err, "serve", "--log-level must be trace, debug, info, warn or error");
+  }
+  const int code = server::serve(*config);
   logging::stop_logging();
   return code;
 }

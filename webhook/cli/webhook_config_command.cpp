@@ -46,9 +46,7 @@ std::string base64(const std::string& bytes) {
   return encoded;
 }
 
-}  // namespace
-
-int run_webhook_config(const Arguments& arguments, std::ostream& out, std::ostream& err) {
+po::options_description webhook_config_options() {
   po::options_description options(
       "usage: windowguard webhook-config --policies DIR (--service NS/NAME[:PORT] | --url URL) [--ca-bundle FILE]\n\n"
       "Prints the ValidatingWebhookConfiguration for the policy in DIR: the requests windowguard governs,\n"
@@ -60,28 +58,28 @@ int run_webhook_config(const Arguments& arguments, std::ostream& out, std::ostre
       ("service", po::value<std::string>(), "the webhook's Service, NS/NAME[:PORT] (port 443)")  //
       ("url", po::value<std::string>(), "the webhook's https:// URL, outside the cluster")       //
       ("ca-bundle", po::value<std::string>(), "PEM file of the CA that signed the serving certificate");
-  const ParsedOptions parsed = parse_options("webhook-config", options, arguments, out, err);
-  if (parsed.exit_code) {
-    return *parsed.exit_code;
-  }
-  const po::variables_map& values = parsed.values;
-  const auto usage_error = [&](const std::string& message) { return cli::usage_error(err, "webhook-config", message); };
+  return options;
+}
+
+// How the API server reaches the webhook, from the options; the problem is
+// a usage error's message.
+Result<admission::WebhookClient> webhook_client_of(const po::variables_map& values) {
   if (values.count("policies") == 0) {
-    return usage_error("--policies DIR is required");
+    return Problem("--policies DIR is required");
   }
   if (values.count("service") + values.count("url") != 1) {
-    return usage_error("give exactly one of --service NS/NAME[:PORT] and --url URL");
+    return Problem("give exactly one of --service NS/NAME[:PORT] and --url URL");
   }
   admission::WebhookClient client;
   if (values.count("service") != 0) {
     client.service = parse_service(values["service"].as<std::string>());
     if (!client.service) {
-      return usage_error("--service must be NS/NAME or NS/NAME:PORT, such as windowguard/windowguard:443");
+      return Problem("--service must be NS/NAME or NS/NAME:PORT, such as windowguard/windowguard:443");
     }
   } else {
     client.url = values["url"].as<std::string>();
     if (!client.url.starts_with("https://")) {
-      return usage_error("--url must start with https://");
+      return Problem("--url must start with https://");
     }
   }
   if (values.count("ca-bundle") != 0) {
@@ -89,11 +87,25 @@ int run_webhook_config(const Arguments& arguments, std::ostream& out, std::ostre
     std::ifstream file(path, std::ios::binary);
     const std::string pem((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
     if (!file || pem.find("-----BEGIN CERTIFICATE-----") == std::string::npos) {
-      return usage_error("--ca-bundle " + path + " is not a readable PEM certificate file");
+      return Problem("--ca-bundle " + path + " is not a readable PEM certificate file");
     }
     client.ca_bundle_base64 = base64(pem);
   }
-  const std::shared_ptr<const core::Policy> policy = load_policies_option(values, err);
+  return client;
+}
+
+}  // namespace
+
+int run_webhook_config(const Arguments& arguments, std::ostream& out, std::ostream& err) {
+  const ParsedOptions parsed = parse_options("webhook-config", webhook_config_options(), arguments, out, err);
+  if (parsed.exit_code) {
+    return *parsed.exit_code;
+  }
+  const Result<admission::WebhookClient> client = webhook_client_of(parsed.values);
+  if (!client) {
+    return usage_error(err, "webhook-config", client.error().message);
+  }
+  const std::shared_ptr<const core::Policy> policy = load_policies_option(parsed.values, err);
   if (!policy) {
     return kExitUsage;
   }
@@ -102,7 +114,7 @@ int run_webhook_config(const Arguments& arguments, std::ostream& out, std::ostre
     rendered_by += " " + argument;
   }
   const admission::WebhookConfiguration configuration =
-      admission::render_webhook_configuration(policy->settings(), client, rendered_by);
+      admission::render_webhook_configuration(policy->settings(), *client, rendered_by);
   for (const std::string& pattern : configuration.left_to_the_webhook) {
     err << "windowguard webhook-config: trusted requester \"" << pattern
         << "\" has no matchCondition form (only names and prefix* globs do): the API server will call the webhook "

@@ -51,6 +51,43 @@ void write_text(const core::Policy& policy, const std::vector<core::ListedOccurr
   }
 }
 
+// The listing the options ask for; the problem is a usage error's message.
+// The listing's subject points into `values`.
+Result<core::ListingRequest> listing_request_of(const po::variables_map& values) {
+  if (values.count("policies") == 0) {
+    return Problem("--policies DIR is required");
+  }
+  const std::string output = values["output"].as<std::string>();
+  if (output != "text" && output != "json") {
+    return Problem("--output must be text or json");
+  }
+  if (values.count("application") != 0 && values.count("environment") == 0) {
+    return Problem("--application needs --environment");
+  }
+  core::ListingRequest request;
+  const Result<core::Instant> at = instant_option(values);
+  if (!at) {
+    return at.error();
+  }
+  request.at = *at;
+  if (values.count("days") != 0) {
+    const int days = values["days"].as<int>();
+    if (days < 1 || days > core::kMostListedDays) {
+      return Problem("--days must be between 1 and " + std::to_string(core::kMostListedDays));
+    }
+    request.ahead = core::days{days};
+  }
+  if (values.count("environment") != 0) {
+    // The subject's names point into `values`, which outlives the listing.
+    const bool any_application = values.count("application") == 0;
+    const std::string_view application =
+        any_application ? std::string_view() : std::string_view(values["application"].as<std::string>());
+    request.subject =
+        core::Subject{std::string_view(values["environment"].as<std::string>()), application, {}, any_application};
+  }
+  return request;
+}
+
 }  // namespace
 
 int run_windows(const Arguments& arguments, std::ostream& out, std::ostream& err) {
@@ -70,47 +107,16 @@ int run_windows(const Arguments& arguments, std::ostream& out, std::ostream& err
   if (parsed.exit_code) {
     return *parsed.exit_code;
   }
-  const po::variables_map& values = parsed.values;
-  const auto usage_error = [&](const std::string& message) { return cli::usage_error(err, "windows", message); };
-  if (values.count("policies") == 0) {
-    return usage_error("--policies DIR is required");
+  const Result<core::ListingRequest> request = listing_request_of(parsed.values);
+  if (!request) {
+    return usage_error(err, "windows", request.error().message);
   }
-  const std::string output = values["output"].as<std::string>();
-  if (output != "text" && output != "json") {
-    return usage_error("--output must be text or json");
-  }
-  if (values.count("application") != 0 && values.count("environment") == 0) {
-    return usage_error("--application needs --environment");
-  }
-  core::ListingRequest request;
-  const Result<core::Instant> at = instant_option(values);
-  if (!at) {
-    return usage_error(at.error().message);
-  }
-  request.at = *at;
-  if (values.count("days") != 0) {
-    const int days = values["days"].as<int>();
-    if (days < 1 || days > core::kMostListedDays) {
-      return usage_error("--days must be between 1 and " + std::to_string(core::kMostListedDays));
-    }
-    request.ahead = core::days{days};
-  }
-  const std::shared_ptr<const core::Policy> policy = load_policies_option(values, err);
+  const std::shared_ptr<const core::Policy> policy = load_policies_option(parsed.values, err);
   if (!policy) {
     return kExitUsage;
   }
-  std::string environment;
-  std::string application;
-  if (values.count("environment") != 0) {
-    environment = values["environment"].as<std::string>();
-    const bool any_application = values.count("application") == 0;
-    if (!any_application) {
-      application = values["application"].as<std::string>();
-    }
-    request.subject = core::Subject{environment, application, {}, any_application};
-  }
-  const std::vector<core::ListedOccurrence> listed = core::list_occurrences(*policy, request);
-  if (output == "json") {
+  const std::vector<core::ListedOccurrence> listed = core::list_occurrences(*policy, *request);
+  if (parsed.values["output"].as<std::string>() == "json") {
     out << report::occurrences_json(*policy, listed) << '\n';
   } else {
     write_text(*policy, listed, out);
