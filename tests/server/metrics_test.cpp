@@ -3,9 +3,13 @@
 // how decisions are counted by action.
 #include "server/metrics.hpp"
 
+#include <future>
+#include <thread>
+
 #include <gtest/gtest.h>
 
 #include "policy/policy_loader.hpp"
+#include "server/scraper.hpp"
 #include "support/time_helpers.hpp"
 
 namespace windowguard::server {
@@ -104,6 +108,26 @@ TEST(Metrics, WritesToRequestsAreCountedByWhatTheyDo) {
         R"(windowguard_admission_requests_total{action="request",decision="allowed",dry_run="false"} 0)"}) {
     EXPECT_NE(text.find(std::string(counted) + "\n"), std::string::npos) << counted;
   }
+}
+
+// A scrape is rendered on the scraper's thread, not the caller's, and
+// stop() waits for every scrape asked for.
+TEST(Scraper, RendersOnItsOwnThreadAndStopWaitsForIt) {
+  Metrics metrics;
+  metrics.count_admission(core::Action::Deploy, std::nullopt, AdmissionOutcome::Denied, false,
+                          std::chrono::microseconds{50});
+  Scraper scraper(metrics);
+  std::promise<std::pair<std::thread::id, std::string>> rendered;
+  scraper.render(ScrapeInputs{nullptr, nullptr, nullptr, utc("2026-12-07T10:00:00Z")}, [&](std::string exposition) {
+    rendered.set_value({std::this_thread::get_id(), std::move(exposition)});
+  });
+  scraper.stop();
+  auto [thread, exposition] = rendered.get_future().get();
+  EXPECT_NE(thread, std::this_thread::get_id());
+  EXPECT_NE(
+      exposition.find(R"(windowguard_admission_requests_total{action="deploy",decision="denied",dry_run="false"} 1)"),
+      std::string::npos);
+  EXPECT_NE(exposition.find("windowguard_policy_loaded 0\n"), std::string::npos);
 }
 
 }  // namespace

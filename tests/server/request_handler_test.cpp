@@ -47,7 +47,12 @@ Answered handle(const Exchange& exchange, const core::Policy* policy, std::strin
   request.body() = exchange.body;
   request.prepare_payload();
   const HandlerContext context{policy, not_ready_reason, testing::utc("2024-05-04T12:00:00Z"), metrics, memo};
-  const Response response = std::get<Response>(handle_request(request, context));
+  Handled handled = handle_request(request, context);
+  if (const auto* scrape = std::get_if<PendingScrape>(&handled)) {
+    // What the session has the scraper do, off the I/O thread.
+    handled = answer_scrape(*scrape, metrics.render(policy, context.now), metrics);
+  }
+  const Response response = std::get<Response>(std::move(handled));
   return {response.result_int(), std::string(response[http::field::content_type]),
           std::string(response[http::field::allow]), response.body()};
 }

@@ -288,13 +288,8 @@ Handled route(Request& request, Endpoint endpoint, std::string_view query, const
       return reason.empty() ? text(request, http::status::ok, "ready")
                             : text(request, http::status::service_unavailable, "not ready: " + reason);
     }
-    case Endpoint::Metrics: {
-      const std::optional<cluster::ClusterViewStatus> cluster =
-          context.cluster != nullptr ? std::optional(context.cluster->status()) : std::nullopt;
-      return respond(
-          request, http::status::ok, "text/plain; version=0.0.4; charset=utf-8",
-          context.metrics.render(context.policy, context.now, context.exceptions, cluster ? &*cluster : nullptr));
-    }
+    case Endpoint::Metrics:
+      return PendingScrape{request.version(), request.keep_alive()};
     default:
       return windows(request, query, context);
   }
@@ -340,6 +335,13 @@ Response answer_review(const PendingReview& pending, const Result<std::vector<st
   Response response = admission::is_eviction(request) ? answer_eviction(pending, read, context)
                                                       : answer_promotion(pending, read, context);
   context.metrics.count_response(Endpoint::Validate, response.result_int());
+  return response;
+}
+
+Response answer_scrape(const PendingScrape& pending, std::string exposition, Metrics& metrics) {
+  Response response = respond(pending.version, pending.keep_alive, http::status::ok,
+                              "text/plain; version=0.0.4; charset=utf-8", std::move(exposition));
+  metrics.count_response(Endpoint::Metrics, response.result_int());
   return response;
 }
 

@@ -47,7 +47,14 @@ struct PendingReview {
   std::chrono::steady_clock::time_point started;
 };
 
-using Handled = std::variant<Response, PendingReview>;
+// A GET /metrics: rendered off the I/O thread (server/scraper.hpp), then
+// answered with answer_scrape.
+struct PendingScrape {
+  unsigned version = 11;
+  bool keep_alive = true;
+};
+
+using Handled = std::variant<Response, PendingReview, PendingScrape>;
 
 // Routes and answers one request; the body is moved out of `request`.  With
 // `context.reads_cluster`, an eviction's or a promotion's review comes back
@@ -59,6 +66,9 @@ Handled handle_request(Request& request, const HandlerContext& context);
 // promotion whose source could not be read is refused, saying why.
 Response answer_review(const PendingReview& pending, const Result<std::vector<std::string>>& read,
                        const HandlerContext& context);
+
+// The exposition a scrape rendered, as the response to it.
+Response answer_scrape(const PendingScrape& pending, std::string exposition, Metrics& metrics);
 
 // Which endpoint a request target ("/validate?timeout=5s") names.
 Endpoint endpoint_of(std::string_view target);

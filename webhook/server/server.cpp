@@ -113,6 +113,8 @@ int serve(const ServerConfig& config) {
   }
   shared.cluster = cluster_access->view.get();
   shared.reader = cluster_access->reader.get();
+  Scraper scraper(shared.metrics);
+  shared.scraper = &scraper;
 
   const unsigned thread_count =
       config.threads != 0 ? config.threads : std::max(1U, std::thread::hardware_concurrency());
@@ -191,8 +193,9 @@ int serve(const ServerConfig& config) {
   for (auto& io_thread : threads) {
     io_thread->thread.join();
   }
-  // Before the I/O threads' io_contexts go: a review's read may still post its
-  // answer to one.
+  // Before the I/O threads' io_contexts go: a review's read or a scrape may
+  // still post its answer to one.
+  scraper.stop();
   cluster_access->stop();
   logging::LogLine(spdlog::level::info, "stopped").emit();
   return 0;

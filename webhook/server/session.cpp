@@ -152,6 +152,10 @@ void Session::on_body(beast::error_code error) {
     read_for_review(std::move(*pending));
     return;
   }
+  if (const PendingScrape* scrape_asked = std::get_if<PendingScrape>(&handled)) {
+    scrape(*scrape_asked);
+    return;
+  }
   answer(std::get<Response>(std::move(handled)));
 }
 
@@ -188,6 +192,23 @@ void Session::read_for_review(PendingReview pending) {
         Session& session = *self;
         boost::asio::post(session.stream_.get_executor(),
                           [self = std::move(self), read = std::move(read)] { self->answer_pending(read); });
+      });
+}
+
+void Session::scrape(PendingScrape pending) {
+  // The work guard keeps this thread's io_context running until the
+  // exposition is back; the answer is made on this connection's thread.
+  auto work = boost::asio::make_work_guard(stream_.get_executor());
+  thread_.shared.scraper->render(
+      ScrapeInputs{thread_.policy.get(), thread_.exceptions.get(), thread_.shared.cluster,
+                   date::floor<core::seconds>(std::chrono::system_clock::now())},
+      [self = shared_from_this(), pending, work = std::move(work)](std::string exposition) mutable {
+        Session& session = *self;
+        boost::asio::post(session.stream_.get_executor(),
+                          [self = std::move(self), pending, exposition = std::move(exposition)]() mutable {
+                            self->answer(answer_scrape(pending, std::move(exposition), self->thread_.shared.metrics));
+                          });
+        work.reset();
       });
 }
 

@@ -43,6 +43,7 @@ class Session : public std::enable_shared_from_this<Session> {
   // answered when the read ends or its deadline passes, whichever comes
   // first.
   void read_for_review(PendingReview pending);
+  void scrape(PendingScrape pending);
   void answer_pending(const Result<std::vector<std::string>>& read);
   void answer(Response response);
   void fail_request(http::status status, std::string reason);
