@@ -1,8 +1,17 @@
 #include "server/scraper.hpp"
 
+#include <sys/resource.h>
+#include <unistd.h>
+
 #include <boost/asio/post.hpp>
 
 namespace windowguard::server {
+
+Scraper::Scraper(const Metrics& metrics) : metrics_(metrics) {
+  // Linux gives each thread its own nice value: this lowers the pool's
+  // thread alone.  Failing to lower it costs only the reviews' latency.
+  boost::asio::post(thread_, [] { setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), 19); });
+}
 
 void Scraper::render(ScrapeInputs inputs, std::function<void(std::string)> done) {
   boost::asio::post(thread_, [this, inputs = std::move(inputs), done = std::move(done)] {

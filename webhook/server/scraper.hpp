@@ -17,15 +17,17 @@ namespace windowguard::server {
 
 // What one scrape reads; the pointers keep what they point to alive.
 struct ScrapeInputs {
-  std::shared_ptr<const core::Policy> policy;         // null before a valid policy
+  std::shared_ptr<const core::Policy> policy;             // null before a valid policy
   std::shared_ptr<const core::ExceptionBook> exceptions;  // null without cluster access
-  const cluster::ClusterView* cluster = nullptr;      // null without cluster access; outlives the scraper's work
+  const cluster::ClusterView* cluster = nullptr;          // null without cluster access; outlives the scraper's work
   core::Instant now;
 };
 
 class Scraper {
  public:
-  explicit Scraper(const Metrics& metrics) : metrics_(metrics) {}
+  // Starts the scraper's thread at the lowest priority (nice 19): where it
+  // shares a core with an I/O thread, the reviews come first.
+  explicit Scraper(const Metrics& metrics);
   ~Scraper() { stop(); }
   Scraper(const Scraper&) = delete;
   Scraper& operator=(const Scraper&) = delete;
