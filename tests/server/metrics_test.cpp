@@ -110,6 +110,48 @@ TEST(Metrics, WritesToRequestsAreCountedByWhatTheyDo) {
   }
 }
 
+// The gauges of one policy at one instant: which windows are active, the
+// policy's own exceptions by state, and how old the cluster view is, all
+// from the instant given (no clock is read).
+TEST(Metrics, GaugesAreTheStateAtTheInstantGiven) {
+  auto loaded = policy::load_policy({{"p.yaml", R"yaml(apiVersion: windowguard.dev/v1
+kind: WindowPolicy
+windows:
+  - name: freeze
+    type: blackout
+    durations:
+      - once: {from: "2026-12-07 09:00", to: "2026-12-07 12:00"}
+  - name: later
+    type: blackout
+    durations:
+      - once: {from: "2026-12-08 09:00", to: "2026-12-08 12:00"}
+bindings:
+  - windows: [freeze, later]
+    environments: [prod]
+exceptions:
+  - {name: now, reason: INC-1 a hotfix, windows: [freeze], environments: [prod], users: [a],
+     from: "2026-12-07T09:00:00Z", until: "2026-12-07T11:00:00Z"}
+  - {name: soon, reason: INC-2 a hotfix, windows: [freeze], environments: [prod], users: [a],
+     from: "2026-12-07T11:00:00Z", until: "2026-12-07T11:30:00Z"}
+)yaml"}});
+  ASSERT_TRUE(loaded.ok()) << loaded.error().front().message;
+  const core::Instant at = utc("2026-12-07T10:00:00Z");
+  cluster::ClusterViewStatus cluster;
+  cluster.exceptions = cluster::ReflectorStatus{true, false, false, at - std::chrono::seconds{30}, 2, 1};
+  const std::string text = Metrics().render(loaded->policy.get(), at, nullptr, &cluster);
+  for (const char* expected :
+       {R"(windowguard_window_active{window="freeze",type="blackout"} 1)",
+        R"(windowguard_window_active{window="later",type="blackout"} 0)",
+        R"(windowguard_exceptions{source="policy",state="in force"} 1)",
+        R"(windowguard_exceptions{source="policy",state="scheduled"} 1)",
+        R"(windowguard_exceptions{source="policy",state="expired"} 0)",
+        R"(windowguard_cluster_view_age_seconds{resource="windowexceptions"} 30)",
+        R"(windowguard_cluster_failures_total{resource="windowexceptions"} 2)", "windowguard_policy_windows 2"}) {
+    EXPECT_NE(text.find(std::string(expected) + "\n"), std::string::npos) << expected;
+  }
+  EXPECT_EQ(text.find(R"(windowguard_exceptions{source="cluster")"), std::string::npos) << "no cluster book";
+}
+
 // A scrape is rendered on the scraper's thread, not the caller's, and
 // stop() waits for every scrape asked for.
 TEST(Scraper, RendersOnItsOwnThreadAndStopWaitsForIt) {

@@ -159,6 +159,12 @@ ExceptionStanding standing_of(const Policy& policy, const WindowException& excep
   return standing;
 }
 
+ExceptionState state_of(const StaticException& entry, Instant now) {
+  return now >= entry.scope.until ? ExceptionState::Expired
+         : now < entry.scope.from ? ExceptionState::Scheduled
+                                  : ExceptionState::InForce;
+}
+
 ExceptionGrants grants_for(const Policy& policy, const ExceptionBook* book, const ExceptionRequest& request) {
   ExceptionGrants grants;
   for (const StaticException& entry : policy.static_exceptions()) {

@@ -37,6 +37,9 @@ struct ExceptionStanding {
 
 ExceptionStanding standing_of(const Policy& policy, const WindowException& exception, Instant now);
 
+// A policy's own exception needs no approval: scheduled, in force or expired.
+ExceptionState state_of(const StaticException& entry, Instant now);
+
 // Whether these approvers include the person: named, or a member of a named
 // group or (with superAdmins) of a super-admin group.
 bool is_among(const Policy& policy, const People& approvers, std::string_view user,

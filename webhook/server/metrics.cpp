@@ -142,10 +142,7 @@ void render_exceptions(std::string& out, const core::Policy& policy, core::Insta
   }
   std::array<std::size_t, kStates.size()> policy_counts{};
   for (const core::StaticException& entry : policy.static_exceptions()) {
-    const core::ExceptionState state = now >= entry.scope.until ? core::ExceptionState::Expired
-                                       : now < entry.scope.from ? core::ExceptionState::Scheduled
-                                                                : core::ExceptionState::InForce;
-    ++policy_counts[static_cast<std::size_t>(state)];
+    ++policy_counts[static_cast<std::size_t>(core::state_of(entry, now))];
   }
   header(out, "windowguard_exceptions", "gauge",
          "Exceptions by source (cluster: WindowExceptions; policy: its exceptions list) and state now.");
@@ -161,7 +158,7 @@ void render_exceptions(std::string& out, const core::Policy& policy, core::Insta
   }
 }
 
-void render_cluster_view(std::string& out, const cluster::ClusterViewStatus& status) {
+void render_cluster_view(std::string& out, const cluster::ClusterViewStatus& status, core::Instant now) {
   const std::pair<const char*, const cluster::ReflectorStatus*> watches[] = {
       {"windowexceptions", &status.exceptions},
       {"imageapprovals", &status.image_approvals},
@@ -174,11 +171,12 @@ void render_cluster_view(std::string& out, const cluster::ClusterViewStatus& sta
   };
   each("windowguard_cluster_listed", "gauge", "1 once the resource has been listed from the API server.",
        [](const cluster::ReflectorStatus& watch) { return watch.listed ? 1.0 : 0.0; });
-  const auto now = std::chrono::system_clock::now();
   each("windowguard_cluster_view_age_seconds", "gauge",
        "How old the view of the resource may be: 0 while its watch is open, else the time since it was current.",
        [now](const cluster::ReflectorStatus& watch) {
-         return watch.watching || !watch.listed ? 0.0 : std::chrono::duration<double>(now - watch.current_at).count();
+         return watch.watching || !watch.listed
+                    ? 0.0
+                    : std::max(0.0, std::chrono::duration<double>(now - watch.current_at).count());
        });
   each("windowguard_cluster_failures_total", "counter", "Lists and watches of the resource that failed.",
        [](const cluster::ReflectorStatus& watch) { return static_cast<double>(watch.failures); });
@@ -202,6 +200,21 @@ std::string Metrics::render(const core::Policy* policy, core::Instant now, const
                             const cluster::ClusterViewStatus* cluster) const {
   std::string out;
   out.reserve(8192);
+  render_admissions(out);
+  render_policy(out, policy, now);
+  render_counters(out);
+  if (policy != nullptr) {
+    render_exceptions(out, *policy, now, exceptions);
+  }
+  if (cluster != nullptr) {
+    render_cluster_view(out, *cluster, now);
+  }
+  return out;
+}
+
+// AdmissionReviews by action, decision and dry run, how long they took, and
+// the HTTP responses.
+void Metrics::render_admissions(std::string& out) const {
   header(out, "windowguard_admission_requests_total", "counter",
          "AdmissionReviews decided, by action (governed, or a write to a request: request, approve, withdraw, "
          "cancel, update), decision and dry run.");
@@ -236,7 +249,6 @@ std::string Metrics::render(const core::Policy* policy, core::Instant now, const
   sample(out, "windowguard_admission_duration_seconds_sum", "",
          static_cast<double>(read(latency_sum_nanoseconds_)) / 1e9);
   sample(out, "windowguard_admission_duration_seconds_count", "", static_cast<double>(read(latency_count_)));
-
   header(out, "windowguard_http_responses_total", "counter", "HTTP responses, by path and status code.");
   for (std::size_t endpoint = 0; endpoint < kEndpoints; ++endpoint) {
     for (std::size_t code = 0; code < kStatusCodes.size(); ++code) {
@@ -249,6 +261,10 @@ std::string Metrics::render(const core::Policy* policy, core::Instant now, const
       }
     }
   }
+}
+
+// The policy in force: its loads, its windows and what each is doing now.
+void Metrics::render_policy(std::string& out, const core::Policy* policy, core::Instant now) const {
   header(out, "windowguard_policy_reloads_total", "counter", "Policy loads, by result.");
   sample(out, "windowguard_policy_reloads_total", label("result", "success"),
          static_cast<double>(read(policy_reloads_[0])));
@@ -273,6 +289,10 @@ std::string Metrics::render(const core::Policy* policy, core::Instant now, const
   if (policy != nullptr) {
     render_forecasts(out, *policy, now);
   }
+}
+
+// Certificate reloads, evictions' Pod reads, connections.
+void Metrics::render_counters(std::string& out) const {
   header(out, "windowguard_certificate_reloads_total", "counter", "Serving certificate loads, by result.");
   sample(out, "windowguard_certificate_reloads_total", label("result", "success"),
          static_cast<double>(read(certificate_reloads_[0])));
@@ -292,13 +312,6 @@ std::string Metrics::render(const core::Policy* policy, core::Instant now, const
   sample(out, "windowguard_connections_open", "", static_cast<double>(open_connections()));
   header(out, "windowguard_connections_refused_total", "counter", "Connections closed at once: too many open.");
   sample(out, "windowguard_connections_refused_total", "", static_cast<double>(read(refused_connections_)));
-  if (policy != nullptr) {
-    render_exceptions(out, *policy, now, exceptions);
-  }
-  if (cluster != nullptr) {
-    render_cluster_view(out, *cluster);
-  }
-  return out;
 }
 
 // What is coming: when each window next turns active and inactive, and

@@ -56,6 +56,10 @@ class Metrics {
                      const cluster::ClusterViewStatus* cluster = nullptr) const;
 
  private:
+  // The parts of the exposition render writes, in its order.
+  void render_admissions(std::string& out) const;
+  void render_policy(std::string& out, const core::Policy* policy, core::Instant now) const;
+  void render_counters(std::string& out) const;
   // Each window's next activation and deactivation, for render (under the mutex).
   void render_forecasts(std::string& out, const core::Policy& policy, core::Instant now) const;
 
