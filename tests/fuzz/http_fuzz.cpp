@@ -1,5 +1,6 @@
 // Untrusted bytes as an HTTP/1.1 request: Beast's parser with the server's
-// limits, then the server's request handler, as a session would run them.
+// limits, then the server's request handler (and for /metrics the scrape),
+// as a session would run them.
 #include <boost/beast/http.hpp>
 #include <cstdint>
 
@@ -23,7 +24,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     server::Request request = parser.release();
     const server::HandlerContext context{loaded.value().policy.get(), "", core::Instant{core::seconds{1'795'000'000}},
                                          metrics, memo};
-    const server::Response response = std::get<server::Response>(server::handle_request(request, context));
+    server::Handled handled = server::handle_request(request, context);
+    if (const auto* scrape = std::get_if<server::PendingScrape>(&handled)) {
+      // What the session has the scraper do, off the I/O thread.
+      handled = server::answer_scrape(*scrape, metrics.render(context.policy, context.now), metrics);
+    }
+    const server::Response& response = std::get<server::Response>(handled);
     if (response.result_int() == 0) {
       __builtin_trap();
     }
