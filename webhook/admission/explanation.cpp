@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "core/join.hpp"
 #include "core/time_text.hpp"
 
 namespace windowguard::admission {
@@ -9,13 +10,6 @@ namespace {
 
 // The texts below are appended to one string, never concatenated from
 // temporaries: a denial is written on every denied request.
-void append_joined(std::string& text, const std::vector<std::string>& items) {
-  for (std::size_t i = 0; i < items.size(); ++i) {
-    text += i == 0 ? "" : ", ";
-    text += items[i];
-  }
-}
-
 // "first-second" as a name kubectl accepts: lower case, other characters
 // as '-', at most 63 characters.
 std::string object_name_of(std::string_view first, std::string_view second) {
@@ -47,7 +41,7 @@ void append_exempt_parties(std::string& text, const core::Settings& settings, co
   const auto party = [&](std::string_view introduction, const std::vector<std::string>& names) {
     text += text.size() == start ? "Exempt: " : "; ";
     text += introduction;
-    append_joined(text, names);
+    core::append_joined(text, names);
   };
   if (window.exempt.super_admins && !settings.super_admin_groups.empty()) {
     party("members of ", settings.super_admin_groups);
@@ -190,7 +184,7 @@ void append_exception(std::string& text, const core::Policy& policy, const core:
   text += grant.reason;
   if (!grant.approvers.empty()) {
     text += "; approved by ";
-    append_joined(text, grant.approvers);
+    core::append_joined(text, grant.approvers);
   }
   text += ')';
 }
@@ -285,17 +279,13 @@ AuditAnnotations audit_annotations_for(const core::Policy& policy, const core::D
       names.push_back(policy.windows()[index].name);
     }
     annotations.set(AuditKey::Decision, decision.exceptions.empty() ? "allowed-exempt" : "allowed-exception");
-    std::string joined;
-    append_joined(joined, names);
-    annotations.set(AuditKey::BypassedWindows, std::move(joined));
+    annotations.set(AuditKey::BypassedWindows, core::join(names));
     if (!decision.exceptions.empty()) {
       std::vector<std::string> labels;
       for (const core::ExceptionGrant& grant : decision.exceptions) {
         labels.push_back(grant.label);
       }
-      std::string exceptions;
-      append_joined(exceptions, labels);
-      annotations.set(AuditKey::Exceptions, std::move(exceptions));
+      annotations.set(AuditKey::Exceptions, core::join(labels));
     }
   } else {
     annotations.set(AuditKey::Decision, "allowed");

@@ -15,6 +15,7 @@
 #include "cli/commands.hpp"
 #include "cli/manifest_review.hpp"
 #include "cli/options.hpp"
+#include "core/join.hpp"
 #include "core/time_text.hpp"
 #include "policy/value_forms.hpp"
 #include "report/decision_json.hpp"
@@ -103,14 +104,6 @@ class TerminationSignals {
 // How long `check --wait` sleeps at most between two decisions: a block
 // with no end in sight may still be lifted by an edit of the policy.
 constexpr core::minutes kLongestWaitBetweenDecisions{1};
-
-std::string join(const std::vector<std::string>& names) {
-  std::string joined;
-  for (const std::string& name : names) {
-    joined += (joined.empty() ? "" : ", ") + name;
-  }
-  return joined;
-}
 
 po::options_description check_options() {
   po::options_description options(
@@ -219,7 +212,7 @@ Result<std::vector<std::string>> review_texts(const po::variables_map& values, c
     return made.error();
   }
   if (!made->skipped.empty()) {
-    err << "windowguard check: not governed, so not decided: " << join(made->skipped) << '\n';
+    err << "windowguard check: not governed, so not decided: " << core::join(made->skipped) << '\n';
   }
   return std::move(made->reviews);
 }
@@ -252,7 +245,7 @@ Result<CheckInputs> read_inputs(const po::variables_map& values, const CheckRequ
   inputs.cluster = std::move(read).value();
   if (!inputs.cluster.ignored.empty()) {
     err << "windowguard check: --objects: neither WindowException, ImageApproval nor Namespace, so ignored: "
-        << join(inputs.cluster.ignored) << '\n';
+        << core::join(inputs.cluster.ignored) << '\n';
   }
   return inputs;
 }
@@ -366,7 +359,7 @@ int wait_until_allowed(const Checker& checker, const po::variables_map& values, 
     }
     const core::Instant wake =
         std::min({round.lifts_at.value_or(core::Instant::max()), now + kLongestWaitBetweenDecisions, deadline});
-    err << "windowguard check: denied " << join(round.blocked_by) << "; waiting until " << core::format_utc(wake)
+    err << "windowguard check: denied " << core::join(round.blocked_by) << "; waiting until " << core::format_utc(wake)
         << (round.lifts_at && wake == *round.lifts_at ? ", when the block lifts"
             : round.lifts_at ? " to decide again (the block lifts at " + core::format_utc(*round.lifts_at) + ")"
                              : " to decide again (no end of the block in sight)")

@@ -18,6 +18,7 @@
 #include "cli/options.hpp"
 #include "cli/request_writing.hpp"
 #include "core/exception_rules.hpp"
+#include "core/join.hpp"
 #include "core/time_text.hpp"
 #include "json/json_members.hpp"
 #include "objects/codec.hpp"
@@ -63,12 +64,9 @@ std::optional<ShownScope> scope_of_exception(const rapidjson::Value& object) {
   return shown;
 }
 
+// "a,b" for a table's column, `none` for no item.
 std::string joined(const std::vector<std::string>& items, const char* none = "-") {
-  std::string text;
-  for (const std::string& item : items) {
-    text += (text.empty() ? "" : ",") + item;
-  }
-  return text.empty() ? none : text;
+  return items.empty() ? none : core::join(items, ",");
 }
 
 void write_scope(JsonWriter& json, const ShownScope& scope) {

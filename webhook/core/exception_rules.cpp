@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "core/exception_standing.hpp"
+#include "core/join.hpp"
 #include "core/suggestion.hpp"
 #include "core/time_text.hpp"
 
@@ -153,11 +154,7 @@ std::optional<std::string> broad_request_warning(const ExceptionScope& scope) {
   if (broad.empty()) {
     return std::nullopt;
   }
-  std::string named;
-  for (const std::string& part : broad) {
-    named += (named.empty() ? "" : ", ") + part;
-  }
-  return "this request covers many people: " + named +
+  return "this request covers many people: " + join(broad) +
          "; once approved it lifts its windows for all of them. Approvers see its scope in `kubectl get wex -o wide` "
          "and `windowguard requests -o wide`";
 }

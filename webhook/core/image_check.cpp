@@ -7,6 +7,7 @@
 #include "core/exemption_index.hpp"
 #include "core/glob.hpp"
 #include "core/image_approval_rules.hpp"
+#include "core/join.hpp"
 
 namespace windowguard::core {
 namespace {
@@ -14,14 +15,6 @@ namespace {
 bool approves(const ImageApproval& request, const ImageReference& image) {
   return std::any_of(request.images.begin(), request.images.end(),
                      [&](const ImageReference& approved) { return approves(approved, image); });
-}
-
-std::string join(const std::vector<std::string>& names) {
-  std::string text;
-  for (const std::string& name : names) {
-    text += (text.empty() ? "" : ", ") + name;
-  }
-  return text;
 }
 
 // How one ImageApproval stands for one image under one rule, for this deployer.
