@@ -18,20 +18,6 @@ std::vector<std::string> comma_list(const std::string& text) {
   return items;
 }
 
-void write_list(JsonWriter& json, const char* name, const std::vector<std::string>& items) {
-  json.Key(name);
-  json.StartArray();
-  for (const std::string& item : items) {
-    json.String(item.c_str());
-  }
-  json.EndArray();
-}
-
-void write_text(JsonWriter& json, const char* name, const std::string& value) {
-  json.Key(name);
-  json.String(value.c_str());
-}
-
 Result<std::string> namespace_option(const boost::program_options::variables_map& values) {
   if (values.count("namespace") != 0) {
     return values["namespace"].as<std::string>();

@@ -5,23 +5,21 @@
 #include <string>
 #include <vector>
 
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
-
 #include <boost/program_options/variables_map.hpp>
 
 #include "cli/kubectl.hpp"
 #include "core/result.hpp"
 #include "core/time.hpp"
+#include "json/json_writing.hpp"
 
 namespace windowguard::cli {
 
-using JsonWriter = rapidjson::Writer<rapidjson::StringBuffer>;
+using JsonWriter = json::Writer;
+using json::write_list;
+using json::write_text;
 
 // "a,b,,c" -> {a, b, c}
 std::vector<std::string> comma_list(const std::string& text);
-void write_list(JsonWriter& json, const char* name, const std::vector<std::string>& items);
-void write_text(JsonWriter& json, const char* name, const std::string& value);
 // kubectl's failure, shown on `err`, as an exit code; kExitOk when it ran and succeeded.
 int kubectl_failed(const Result<KubectlResult>& result, std::ostream& err);
 core::Instant now();

@@ -1,13 +1,11 @@
 #include "objects/codec.hpp"
 
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
-
 #include <algorithm>
 #include <optional>
 
 #include "core/time_text.hpp"
 #include "json/json_members.hpp"
+#include "json/json_writing.hpp"
 
 namespace windowguard::objects {
 namespace {
@@ -216,21 +214,9 @@ Result<core::ImageApproval> decode_image_approval(const rapidjson::Value& object
 
 namespace {
 
-using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
-
-void write_text(Writer& json, const char* key, std::string_view value) {
-  json.Key(key);
-  json.String(value.data(), static_cast<rapidjson::SizeType>(value.size()));
-}
-
-void write_list(Writer& json, const char* key, const std::vector<std::string>& items) {
-  json.Key(key);
-  json.StartArray();
-  for (const std::string& item : items) {
-    json.String(item.data(), static_cast<rapidjson::SizeType>(item.size()));
-  }
-  json.EndArray();
-}
+using json::write_list;
+using json::write_text;
+using json::Writer;
 
 // {"apiVersion":"windowguard.dev/v1","kind":KIND,"metadata":{...},"spec":{ ... left open
 void start_object(Writer& json, std::string_view kind, const std::string& name, const std::string& namespace_name) {

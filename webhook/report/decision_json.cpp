@@ -1,23 +1,14 @@
 #include "report/decision_json.hpp"
 
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
-
 #include "core/time_text.hpp"
+#include "json/json_writing.hpp"
 
 namespace windowguard::report {
 namespace {
 
-using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
-
-void write_string(Writer& writer, std::string_view value) {
-  writer.String(value.data(), static_cast<rapidjson::SizeType>(value.size()));
-}
-
-void write_text(Writer& writer, const char* key, std::string_view value) {
-  writer.Key(key);
-  write_string(writer, value);
-}
+using json::write_string;
+using json::write_text;
+using json::Writer;
 
 // The windows the decision weighed, each with its occurrence in its zone.
 void write_windows(Writer& writer, const core::Policy& policy, const core::Decision* decision) {
