@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The test suite under sanitizers (CI runs it): every test with AddressSanitizer
-# and UBSan, then the tests that exercise the server's and the sidecar's threads
-# (they start the real, sanitized binary) with ThreadSanitizer.
+# and UBSan, then with ThreadSanitizer the tests that exercise threads: the
+# server's and the sidecar's (they start the real, sanitized binary) and the
+# cluster client's (a reflector against a scripted API server).
 # Any sanitizer report fails the test that triggered it, and so this script.
 # Each step prints its wall time.
 set -euo pipefail
@@ -22,10 +23,10 @@ timed "ASan+UBSan build" scripts/sanitized-build.sh address
 # The TSan build needs nothing of the ASan tests: it runs beside them.
 source scripts/beside.sh
 tsan_build_log="$(mktemp)"
-start_beside tsan_build "$tsan_build_log" scripts/sanitized-build.sh thread windowguard server_test sidecar_test
+start_beside tsan_build "$tsan_build_log" scripts/sanitized-build.sh thread windowguard server_test sidecar_test cluster_client_test
 trap 'stop_beside "$tsan_build"' EXIT
 timed "ASan+UBSan tests" ctest --test-dir build-address --output-on-failure --timeout 600 -j "$(nproc)"
 timed "TSan build (what was left of it)" finish_beside "$tsan_build" "$tsan_build_log"
 timed "TSan tests" ctest --test-dir build-thread --output-on-failure --timeout 600 -j "$(nproc)" \
-  -R '^(ServerTest|AdversarialServerTest|SidecarTest|PublisherTest|FaultTest)'
+  -R '^(ServerTest|AdversarialServerTest|SidecarTest|PublisherTest|FaultTest|ApiClientTest|ReflectorTest)'
 echo "sanitizers: clean"

@@ -17,6 +17,7 @@
 #include "support/build_paths.hpp"
 #include "support/fixtures.hpp"
 #include "support/server_process.hpp"
+#include "support/test_certificates.hpp"
 #include "support/tls_client.hpp"
 
 namespace windowguard::testing {
@@ -500,8 +501,7 @@ TEST_F(Manifests, TheBinaryAcceptsTheDeploymentsArguments) {
   fs::create_directories(root / "etc/windowguard/policies");
   fs::create_directories(root / "etc/windowguard/configmap");
   fs::copy(kSource / "policies", root / "etc/windowguard/configmap");
-  ASSERT_EQ(std::system((kSource.string() + "/tests/support/make-test-certs.sh " + (root / "certs").string()).c_str()),
-            0);
+  ASSERT_TRUE(make_test_certificates(root / "certs"));
   fs::create_directories(root / "etc/windowguard/tls");
   fs::copy_file(root / "certs/server.crt", root / "etc/windowguard/tls/tls.crt");
   fs::copy_file(root / "certs/server.key", root / "etc/windowguard/tls/tls.key");

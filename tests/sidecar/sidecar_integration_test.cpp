@@ -16,6 +16,7 @@
 #include "support/config_map_directory.hpp"
 #include "support/fixtures.hpp"
 #include "support/server_process.hpp"
+#include "support/test_certificates.hpp"
 #include "support/tls_client.hpp"
 
 namespace windowguard::testing {
@@ -108,9 +109,7 @@ class SidecarTest : public ::testing::Test {
   void start_webhook(const std::vector<std::string>& launcher = {}) {
     const std::string certs = (root_ / "certs").string();
     if (!fs::exists(root_ / "certs")) {
-      ASSERT_EQ(
-          std::system((std::string(build_paths::source_dir) + "/tests/support/make-test-certs.sh " + certs).c_str()),
-          0);
+      ASSERT_TRUE(make_test_certificates(root_ / "certs"));
     }
     webhook_ = std::make_unique<ServerProcess>(
         "serve",

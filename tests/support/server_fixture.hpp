@@ -18,6 +18,7 @@
 #include "support/config_map_directory.hpp"
 #include "support/fixtures.hpp"
 #include "support/server_process.hpp"
+#include "support/test_certificates.hpp"
 #include "support/tls_client.hpp"
 
 namespace windowguard::testing {
@@ -61,9 +62,7 @@ class ServerFixture : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     certs_ = new fs::path(temp_dir("certs"));
-    const std::string command =
-        std::string(build_paths::source_dir) + "/tests/support/make-test-certs.sh " + certs_->string();
-    ASSERT_EQ(std::system(command.c_str()), 0);
+    ASSERT_TRUE(make_test_certificates(*certs_));
   }
   static void TearDownTestSuite() {
     fs::remove_all(*certs_);

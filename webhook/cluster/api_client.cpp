@@ -237,8 +237,7 @@ Result<ApiResponse> ApiClient::send(const ApiRequest& request, Interrupter& inte
 }
 
 Result<ApiResponse> ApiClient::stream(const std::string& target, Interrupter& interrupter,
-                                      const std::function<bool(std::string_view)>& on_line,
-                                      const std::function<void()>& after_lines) {
+                                      const StreamHandlers& handlers) {
   Connection connection(tls_->context, interrupter, silence_);
   if (auto problem =
           start(connection, credentials_, tls_->problem, ApiRequest{ApiRequest::Method::Get, target, {}, {}})) {
@@ -252,6 +251,9 @@ Result<ApiResponse> ApiClient::stream(const std::string& target, Interrupter& in
     return Problem(describe(code, "reading GET " + target));
   }
   const unsigned status = parser.get().result_int();
+  if (status == 200) {
+    handlers.on_open();
+  }
   std::string pending;
   std::string chunk(kStreamChunk, '\0');
   while (!parser.is_done()) {
@@ -272,13 +274,13 @@ Result<ApiResponse> ApiClient::stream(const std::string& target, Interrupter& in
     }
     std::size_t start = 0;
     for (std::size_t end = pending.find('\n'); end != std::string::npos; end = pending.find('\n', start)) {
-      if (!on_line(std::string_view(pending).substr(start, end - start))) {
+      if (!handlers.on_line(std::string_view(pending).substr(start, end - start))) {
         return ApiResponse{status, {}};
       }
       start = end + 1;
     }
     if (start != 0) {
-      after_lines();
+      handlers.after_lines();
     }
     pending.erase(0, start);
     if (pending.size() > kLongestLine) {

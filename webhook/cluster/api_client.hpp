@@ -48,6 +48,14 @@ struct ApiResponse {
   std::string body;
 };
 
+// Where a streamed response goes.
+struct StreamHandlers {
+  std::function<void()> on_open;                  // once, when a 200 response's header has come
+  std::function<bool(std::string_view)> on_line;  // each line; false ends the stream
+  std::function<void()> after_lines;              // once the lines of one read are handed on (a burst
+                                                  // of events comes in few reads)
+};
+
 class ApiClient {
  public:
   // A connection that receives nothing for `silence` is given up; a watch
@@ -64,14 +72,10 @@ class ApiClient {
   // The whole response; a body bigger than `body_limit` is an error.
   Result<ApiResponse> send(const ApiRequest& request, Interrupter& interrupter, std::size_t body_limit);
 
-  // GET `target` and hand each line of a 200 response's body to `on_line` as
-  // it arrives, until the server ends it, `on_line` returns false, or an
-  // interruption; `after_lines` runs once the lines of one read are handed
-  // on (a burst of events comes in few reads).  Another status comes back
-  // with its body, unstreamed.
-  Result<ApiResponse> stream(const std::string& target, Interrupter& interrupter,
-                             const std::function<bool(std::string_view)>& on_line,
-                             const std::function<void()>& after_lines);
+  // GET `target` and hand each line of a 200 response's body on as it
+  // arrives, until the server ends it, `on_line` returns false, or an
+  // interruption.  Another status comes back with its body, unstreamed.
+  Result<ApiResponse> stream(const std::string& target, Interrupter& interrupter, const StreamHandlers& handlers);
 
  private:
   struct Tls;

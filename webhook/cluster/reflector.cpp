@@ -187,7 +187,16 @@ Reflector::WatchEnd Reflector::watch(std::string& resource_version) {
   const std::string target = options_.path + "?watch=1&allowWatchBookmarks=true&resourceVersion=" + resource_version +
                              "&timeoutSeconds=" + std::to_string(options_.watch_timeout.count());
   WatchEnd end = WatchEnd::Resume;
-  update_status([](ReflectorStatus& status) { status.watching = true; });
+  // The view is current while a watch is open, and until it ends; a watch
+  // that never opened (the API server is down) says nothing of it.
+  bool opened = false;
+  const auto on_open = [&] {
+    opened = true;
+    update_status([](ReflectorStatus& status) {
+      status.watching = true;
+      status.current_at = std::chrono::system_clock::now();
+    });
+  };
   // A burst of events (a namespace per second, or ten thousand at once) is
   // published once per read, not once per event: each publication rebuilds
   // the consumer's whole view.
@@ -226,12 +235,14 @@ Reflector::WatchEnd Reflector::watch(std::string& resource_version) {
     update_status([](ReflectorStatus& status) { status.current_at = std::chrono::system_clock::now(); });
     return true;
   };
-  const Result<ApiResponse> response = client_.stream(target, interrupter_, on_event, publish_changes);
+  const Result<ApiResponse> response = client_.stream(target, interrupter_, {on_open, on_event, publish_changes});
   publish_changes();
-  update_status([](ReflectorStatus& status) {
-    status.watching = false;
-    status.current_at = std::chrono::system_clock::now();
-  });
+  if (opened) {
+    update_status([](ReflectorStatus& status) {
+      status.watching = false;
+      status.current_at = std::chrono::system_clock::now();
+    });
+  }
   if (interrupter_.interrupted()) {
     return WatchEnd::Stopped;
   }

@@ -1,0 +1,54 @@
+#pragma once
+// What the cluster client's unit tests share: the test PKI made once per
+// suite, and waiting on a condition with a bound so that nothing hangs.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <string>
+#include <functional>
+#include <thread>
+
+#include "support/test_certificates.hpp"
+
+namespace windowguard::testing {
+
+class FakeApiFixture : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    certificates_ = new std::filesystem::path(std::filesystem::temp_directory_path() /
+                                              ("windowguard-fake-api-" + std::to_string(getpid())));
+    std::filesystem::remove_all(*certificates_);
+    ASSERT_TRUE(make_test_certificates(*certificates_));
+  }
+  static void TearDownTestSuite() {
+    std::filesystem::remove_all(*certificates_);
+    delete certificates_;
+  }
+
+  static const std::filesystem::path& certificates() { return *certificates_; }
+  static std::string pem(const std::string& name) {
+    std::ifstream in(*certificates_ / name);
+    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+  }
+
+ private:
+  static inline std::filesystem::path* certificates_ = nullptr;
+};
+
+// Polls `condition` until it holds or 10 s have passed; whether it held.
+inline bool eventually(const std::function<bool()>& condition) {
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (!condition()) {
+    if (std::chrono::steady_clock::now() > give_up) {
+      return false;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  return true;
+}
+
+}  // namespace windowguard::testing
