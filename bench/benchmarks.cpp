@@ -21,11 +21,14 @@
 #include "core/decision.hpp"
 #include "core/time_text.hpp"
 #include "core/upcoming.hpp"
+#include "logging/log.hpp"
 #include "policy/policy_directory.hpp"
 #include "policy/policy_loader.hpp"
 #include "policy_generator.hpp"
 #include "server/metrics.hpp"
+#include "server/observation.hpp"
 #include "server/published.hpp"
+#include "server/router.hpp"
 #include "support/build_paths.hpp"
 
 namespace windowguard::bench {
@@ -205,6 +208,20 @@ void BM_ThousandExceptionsMemory(benchmark::State& state) {
 }
 BENCHMARK(BM_ThousandExceptionsMemory)->Iterations(3)->Unit(benchmark::kMillisecond);
 
+// One POST /validate through the router, answered and observed as the
+// session does (its two reads of the steady clock included).
+[[gnu::noinline]] void served_review(const std::string& body, const server::HandlerContext& context,
+                                     server::Metrics& metrics) {
+  const auto received = std::chrono::steady_clock::now();
+  server::Request request(boost::beast::http::verb::post, "/validate", 11);
+  request.set(boost::beast::http::field::content_type, "application/json");
+  request.body() = body;
+  server::Handled handled = server::handle_request(request, context);
+  const server::DecidedReview& decided = std::get<server::DecidedReview>(handled);
+  server::observe(metrics, decided, *context.policy, std::chrono::steady_clock::now() - received);
+  benchmark::DoNotOptimize(decided.response.body().data());
+}
+
 void full_path(benchmark::State& state, bool decide_afresh, const std::string& kind = "") {
   const std::string body = read_review(kind + kSizes[state.range(0)]);
   FullPathRequests requests(body, decide_afresh);
@@ -223,6 +240,26 @@ BENCHMARK(BM_FullPathDecidingAfresh)->DenseRange(0, 2);
 // template: a Pod's review against a Deployment's, like for like.
 void BM_FullPathPod(benchmark::State& state) { full_path(state, false, "pod-"); }
 BENCHMARK(BM_FullPathPod)->DenseRange(0, 2);
+
+// The full path as the server serves it: routing, and observing (the
+// metrics, and the decision log line when info is logged) around decode,
+// decide and encode.  Logged at warn, as `--log-level warn` runs: the line's
+// cost is the logger's, not the routing's.  Against BM_FullPath, what the
+// router and the observation cost.
+void BM_ServedReview(benchmark::State& state) {
+  logging::start_logging("warn");
+  const std::string body = read_review(kSizes[state.range(0)]);
+  server::Metrics metrics;
+  core::DecisionMemo memo;
+  const server::HandlerContext context{&policy_of(1000), "", kAt, memo};
+  const InstructionsPerIteration counted(state);
+  for (auto _ : state) {
+    served_review(body, context, metrics);
+  }
+  state.SetLabel(kSizes[state.range(0)]);
+  logging::stop_logging();
+}
+BENCHMARK(BM_ServedReview)->DenseRange(0, 2);
 
 // The full path / floor time ratio in pairs, within one process: each
 // iteration times 32 parses, 64 full-path requests and 32 parses again, block

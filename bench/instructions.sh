@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Instructions per request of the parse floor, the full path, the full path
-# deciding afresh, and a bare Pod's full path (4 KB review unless told), counted by valgrind's callgrind
+# deciding afresh, a bare Pod's full path, and the full path as served (through
+# the router and the observation; 4 KB review unless told), counted by valgrind's callgrind
 # over each benchmark's loop: the count bench/run.sh takes from perf events,
 # for machines without hardware counters (perf stat says "not supported").
 # Each loop's one-off setup (reading the review, loading the policy) is
@@ -54,9 +55,11 @@ for size in "${sizes[@]}"; do
   full=$(instructions "BM_FullPath/$size" '*full_path*' decode_review)
   afresh=$(instructions "BM_FullPathDecidingAfresh/$size" '*full_path*' decode_review)
   pod=$(instructions "BM_FullPathPod/$size" '*full_path*' decode_review)
+  served=$(instructions "BM_ServedReview/$size" '*served_review*' handle_request)
   python3 -c "
-f, a, b, p = $floor, $full, $afresh, $pod
+f, a, b, p, s = $floor, $full, $afresh, $pod, $served
 print(f'${labels[$size]}: floor {f / 1000:.1f} k, full path {a / 1000:.1f} k ({a / f:.2f} x), '
       f'deciding afresh {b / 1000:.1f} k ({b / f:.2f} x), '
-      f'a Pod\'s full path {p / 1000:.1f} k ({p / a:.2f} x a Deployment\'s) instructions per request')"
+      f'a Pod\'s full path {p / 1000:.1f} k ({p / a:.2f} x a Deployment\'s), '
+      f'served (router and observation) {s / 1000:.1f} k ({s - a:+.0f} on the full path) instructions per request')"
 done

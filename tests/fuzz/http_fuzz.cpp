@@ -1,11 +1,13 @@
 // Untrusted bytes as an HTTP/1.1 request: Beast's parser with the server's
-// limits, then the server's request handler (and for /metrics the scrape),
-// as a session would run them.
+// limits, then the server's router (and for /metrics the scrape) and the
+// observation of what it answers, as a session would run them.
 #include <boost/beast/http.hpp>
 #include <cstdint>
 
 #include "policy/policy_directory.hpp"
-#include "server/request_handler.hpp"
+#include "server/endpoints/scrape.hpp"
+#include "server/observation.hpp"
+#include "server/router.hpp"
 #include "support/build_paths.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -23,14 +25,22 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (!error && parser.is_done()) {
     server::Request request = parser.release();
     const server::HandlerContext context{loaded.value().policy.get(), "", core::Instant{core::seconds{1'795'000'000}},
-                                         metrics, memo};
+                                         memo};
+    // What the session does with each outcome: answer it and observe it.
     server::Handled handled = server::handle_request(request, context);
     if (const auto* scrape = std::get_if<server::PendingScrape>(&handled)) {
-      // What the session has the scraper do, off the I/O thread.
-      handled = server::answer_scrape(*scrape, metrics.render(context.policy, context.now), metrics);
+      handled = server::answer_scrape(*scrape, metrics.render(context.policy, context.now));
     }
-    const server::Response& response = std::get<server::Response>(handled);
-    if (response.result_int() == 0) {
+    unsigned status = 0;
+    if (const auto* decided = std::get_if<server::DecidedReview>(&handled)) {
+      server::observe(metrics, *decided, *context.policy, std::chrono::nanoseconds{0});
+      status = decided->response.result_int();
+    } else {
+      const server::Answer& answer = std::get<server::Answer>(handled);
+      server::observe(metrics, answer);
+      status = answer.response.result_int();
+    }
+    if (status == 0) {
       __builtin_trap();
     }
   }

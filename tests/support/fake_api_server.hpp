@@ -30,10 +30,10 @@ struct FakeRequest {
 
 struct FakeReply {
   unsigned status = 200;
-  std::string body;                 // a whole reply, unless `streamed`
-  bool streamed = false;            // chunked: each of `lines` is one chunk, then the end
-  std::vector<std::string> lines;   // without their newlines
-  bool held_open = false;           // streamed: no end until end_streams() or go_down()
+  std::string body;                // a whole reply, unless `streamed`
+  bool streamed = false;           // chunked: each of `lines` is one chunk, then the end
+  std::vector<std::string> lines;  // without their newlines
+  bool held_open = false;          // streamed: no end until end_streams() or go_down()
 };
 
 class FakeApiServer {

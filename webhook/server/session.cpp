@@ -10,6 +10,10 @@
 #include <boost/beast/http/write.hpp>
 
 #include "logging/log.hpp"
+#include "server/endpoints/scrape.hpp"
+#include "server/endpoints/validate.hpp"
+#include "server/observation.hpp"
+#include "server/responses.hpp"
 
 namespace windowguard::server {
 namespace {
@@ -146,17 +150,19 @@ void Session::on_body(beast::error_code error) {
     }
     return;
   }
+  received_ = std::chrono::steady_clock::now();
   Request request = parser_->release();
-  Handled handled = handle_request(request, context());
+  const HandlerContext context = this->context();
+  Handled handled = handle_request(request, context);
   if (PendingReview* pending = std::get_if<PendingReview>(&handled)) {
     read_for_review(std::move(*pending));
-    return;
-  }
-  if (const PendingScrape* scrape_asked = std::get_if<PendingScrape>(&handled)) {
+  } else if (const PendingScrape* scrape_asked = std::get_if<PendingScrape>(&handled)) {
     scrape(*scrape_asked);
-    return;
+  } else if (DecidedReview* decided = std::get_if<DecidedReview>(&handled)) {
+    answer_decided(std::move(*decided), *context.policy);
+  } else {
+    answer(std::get<Answer>(std::move(handled)));
   }
-  answer(std::get<Response>(std::move(handled)));
 }
 
 HandlerContext Session::context() const {
@@ -165,7 +171,6 @@ HandlerContext Session::context() const {
   return HandlerContext{policy.get(),
                         not_ready ? std::string_view(*not_ready) : std::string_view{},
                         date::floor<core::seconds>(std::chrono::system_clock::now()),
-                        thread_.shared.metrics,
                         thread_.memo,
                         thread_.exceptions.get().get(),
                         thread_.namespace_labels.get().get(),
@@ -206,7 +211,7 @@ void Session::scrape(PendingScrape pending) {
         Session& session = *self;
         boost::asio::post(session.stream_.get_executor(),
                           [self = std::move(self), pending, exposition = std::move(exposition)]() mutable {
-                            self->answer(answer_scrape(pending, std::move(exposition), self->thread_.shared.metrics));
+                            self->answer(answer_scrape(pending, std::move(exposition)));
                           });
         work.reset();
       });
@@ -217,12 +222,23 @@ void Session::answer_pending(const Result<std::vector<std::string>>& read) {
     return;  // the read and its deadline: whichever came second
   }
   read_deadline_.cancel();
-  Response response = answer_review(*pending_, read, context());
+  const HandlerContext context = this->context();
+  DecidedReview decided = answer_review(std::move(*pending_), read, context);
   pending_.reset();
-  answer(std::move(response));
+  answer_decided(std::move(decided), *context.policy);
 }
 
-void Session::answer(Response response) {
+void Session::answer(Answer answer) {
+  observe(thread_.shared.metrics, answer);
+  reply(std::move(answer.response));
+}
+
+void Session::answer_decided(DecidedReview decided, const core::Policy& policy) {
+  observe(thread_.shared.metrics, decided, policy, std::chrono::steady_clock::now() - received_);
+  reply(std::move(decided.response));
+}
+
+void Session::reply(Response response) {
   if (thread_.shared.draining.load(std::memory_order_relaxed)) {
     response.keep_alive(false);
   }

@@ -1,6 +1,7 @@
 #pragma once
 // One TLS connection's life: handshake, then requests read with a body limit
-// and deadlines (idle, header, body), answered by handle_request, kept alive.
+// and deadlines (idle, header, body), answered by the router (handle_request)
+// and observed, kept alive.
 #include <memory>
 #include <optional>
 
@@ -11,7 +12,7 @@
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
 
-#include "server/request_handler.hpp"
+#include "server/router.hpp"
 #include "server/server_state.hpp"
 
 namespace windowguard::server {
@@ -45,7 +46,11 @@ class Session : public std::enable_shared_from_this<Session> {
   void read_for_review(PendingReview pending);
   void scrape(PendingScrape pending);
   void answer_pending(const Result<std::vector<std::string>>& read);
-  void answer(Response response);
+  // Each observes what it answers (server/observation.hpp), then replies.
+  void answer(Answer answer);
+  void answer_decided(DecidedReview decided, const core::Policy& policy);
+  // Closes the connection after this response while the server drains.
+  void reply(Response response);
   void fail_request(http::status status, std::string reason);
   void send(Response response);
   void close();
@@ -57,6 +62,7 @@ class Session : public std::enable_shared_from_this<Session> {
   Response response_;
   ThreadState& thread_;
   bool idle_ = false;
+  std::chrono::steady_clock::time_point received_;  // when the request in hand was whole: its latency's start
   std::optional<PendingReview> pending_;
   boost::asio::steady_timer read_deadline_;
 };

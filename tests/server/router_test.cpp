@@ -1,0 +1,293 @@
+// The webhook's HTTP semantics without sockets: routing, methods, content
+// types, readiness and status codes, straight through handle_request, and
+// the endpoints behind it.
+#include "server/router.hpp"
+#include "support/build_paths.hpp"
+
+#include <gtest/gtest.h>
+
+#include "policy/policy_directory.hpp"
+#include "policy/policy_loader.hpp"
+#include "server/endpoints/scrape.hpp"
+#include "server/endpoints/validate.hpp"
+#include "server/observation.hpp"
+#include "server/responses.hpp"
+#include "support/fixtures.hpp"
+#include "support/object_write_review.hpp"
+#include "support/policy_builder.hpp"
+#include "support/time_helpers.hpp"
+
+namespace windowguard::server {
+namespace {
+
+using testing::fixture;
+
+const core::Policy& test_policy() {
+  static const auto loaded =
+      policy::load_policy_directory(std::string(build_paths::source_dir) + "/tests/admission/policies");
+  return *loaded.value().policy;
+}
+
+struct Exchange {
+  http::verb method;
+  std::string target;
+  std::string content_type;  // none when empty
+  std::string body;
+};
+
+struct Answered {
+  unsigned status;
+  std::string content_type;
+  std::string allow;
+  std::string body;
+};
+
+// The response in an outcome that has one.
+const Response& response_of(const Handled& handled) {
+  if (const auto* decided = std::get_if<DecidedReview>(&handled)) {
+    return decided->response;
+  }
+  return std::get<Answer>(handled).response;
+}
+
+Answered handle(const Exchange& exchange, const core::Policy* policy, std::string_view not_ready_reason = "") {
+  static Metrics metrics;
+  core::DecisionMemo memo;
+  Request request(exchange.method, exchange.target, 11);
+  if (!exchange.content_type.empty()) {
+    request.set(http::field::content_type, exchange.content_type);
+  }
+  request.body() = exchange.body;
+  request.prepare_payload();
+  const HandlerContext context{policy, not_ready_reason, testing::utc("2024-05-04T12:00:00Z"), memo};
+  Handled handled = handle_request(request, context);
+  if (const auto* scrape = std::get_if<PendingScrape>(&handled)) {
+    // What the session has the scraper do, off the I/O thread.
+    handled = answer_scrape(*scrape, metrics.render(policy, context.now));
+  }
+  const Response& response = response_of(handled);
+  return {response.result_int(), std::string(response[http::field::content_type]),
+          std::string(response[http::field::allow]), response.body()};
+}
+
+struct RouteCase {
+  const char* name;
+  Exchange exchange;
+  unsigned status;
+  std::string body_starts_with;
+  std::string allow = "";
+};
+
+void PrintTo(const RouteCase& row, std::ostream* out) { *out << row.name; }
+
+class Routing : public ::testing::TestWithParam<RouteCase> {};
+
+TEST_P(Routing, AnswersEachEndpointAndMethodWithItsStatus) {
+  const RouteCase& row = GetParam();
+  const Answered handled = handle(row.exchange, &test_policy());
+  EXPECT_EQ(handled.status, row.status) << handled.body;
+  EXPECT_EQ(handled.body.substr(0, row.body_starts_with.size()), row.body_starts_with);
+  EXPECT_EQ(handled.allow, row.allow);
+}
+
+const std::string kJson = "application/json";
+
+const RouteCase kRouteCases[] = {
+    {"a_review_is_decided",
+     {http::verb::post, "/validate", kJson, fixture("generated/deployment-create.json")},
+     200,
+     "{\"apiVersion\":\"admission.k8s.io/v1\""},
+    {"the_api_servers_timeout_parameter_is_ignored",
+     {http::verb::post, "/validate?timeout=10s", kJson, fixture("generated/deployment-create.json")},
+     200,
+     "{"},
+    {"a_charset_and_any_case_of_the_media_type",
+     {http::verb::post, "/validate", "Application/JSON; charset=utf-8", fixture("generated/deployment-create.json")},
+     200,
+     "{"},
+    {"validate_only_by_post", {http::verb::get, "/validate", "", ""}, 405, "use POST for /validate", "POST"},
+    {"a_review_must_be_json",
+     {http::verb::post, "/validate", "text/plain", "{}"},
+     415,
+     "Content-Type must be application/json"},
+    {"a_malformed_review_is_a_bad_request",
+     {http::verb::post, "/validate", kJson, "{\"kind\":"},
+     400,
+     "malformed AdmissionReview: body is not valid JSON"},
+    {"healthz", {http::verb::get, "/healthz", "", ""}, 200, "ok"},
+    {"readyz", {http::verb::get, "/readyz", "", ""}, 200, "ready"},
+    {"metrics", {http::verb::get, "/metrics", "", ""}, 200, "# HELP"},
+    {"windows", {http::verb::get, "/windows?environment=prod-eu-1&days=7", "", ""}, 200, "["},
+    {"windows_needs_an_environment_for_an_application",
+     {http::verb::get, "/windows?application=api", "", ""},
+     400,
+     "application needs environment"},
+    {"probes_only_by_get", {http::verb::post, "/healthz", "", ""}, 405, "use GET", "GET"},
+    {"an_unknown_path", {http::verb::get, "/admin", "", ""}, 404, "not found"},
+};
+
+INSTANTIATE_TEST_SUITE_P(Table, Routing, ::testing::ValuesIn(kRouteCases),
+                         [](const auto& info) { return std::string(info.param.name); });
+
+TEST(Router, ADeniedReviewIsAnsweredWithStatusOkAndTheDenial) {
+  const Answered handled =
+      handle({http::verb::post, "/validate", kJson, fixture("generated/deployment-create.json")}, &test_policy());
+  ASSERT_EQ(handled.status, 200U);
+  EXPECT_EQ(handled.content_type, "application/json");
+  EXPECT_NE(handled.body.find("\"allowed\":false"), std::string::npos) << handled.body;
+  EXPECT_NE(handled.body.find("blackout window \\\"weekend-freeze\\\""), std::string::npos) << handled.body;
+}
+
+TEST(Router, WithoutAPolicyReviewsAndReadinessAreUnavailableAndLivenessIsNot) {
+  const std::string reason = "no valid policy in /policies: /policies/p.yaml:3:1: kind must be \"WindowPolicy\"";
+  const Answered review =
+      handle({http::verb::post, "/validate", kJson, fixture("generated/deployment-create.json")}, nullptr, reason);
+  EXPECT_EQ(review.status, 503U);
+  EXPECT_EQ(review.body, "no valid policy is loaded: " + reason + "\n");
+  const Answered ready = handle({http::verb::get, "/readyz", "", ""}, nullptr, reason);
+  EXPECT_EQ(ready.status, 503U);
+  EXPECT_NE(ready.body.find(reason), std::string::npos) << ready.body;
+  EXPECT_EQ(handle({http::verb::get, "/healthz", "", ""}, nullptr, reason).status, 200U);
+}
+
+// With cluster access an eviction's review waits for its Pod, whose labels
+// name its application; unread, every binding of the namespace applies.
+TEST(Router, AnEvictionIsDecidedWithItsPodOrUnderEveryBindingOfItsNamespace) {
+  using testing::WindowSpec;
+  const core::Policy policy(
+      {testing::make_window(WindowSpec{
+          "billing-freeze", core::WindowType::Blackout, {core::Daily{testing::clock(0), testing::clock(23, 59)}}})},
+      {core::Binding{{0}, {"prod-eu-1"}, {"billing"}, std::nullopt}}, core::Settings{});
+  Metrics metrics;
+  core::DecisionMemo memo;
+  HandlerContext context{&policy, "", testing::utc("2024-05-08T12:00:00Z"), memo};
+  context.reads_cluster = true;
+  // As the session does: each decided review is observed, then answered.
+  const auto observed = [&](DecidedReview decided) {
+    observe(metrics, decided, policy, std::chrono::milliseconds(1));
+    return std::move(decided.response);
+  };
+  const auto eviction_request = [] {
+    Request request(http::verb::post, "/validate", 11);
+    request.set(http::field::content_type, kJson);
+    request.body() = fixture("generated/pod-eviction.json");
+    request.prepare_payload();
+    return request;
+  };
+  const auto pending_eviction = [&] {
+    Request request = eviction_request();
+    Handled handled = handle_request(request, context);
+    EXPECT_TRUE(std::holds_alternative<PendingReview>(handled));
+    return std::get<PendingReview>(std::move(handled));
+  };
+  const auto pod_of = [](const std::string& app) {
+    return Result<std::vector<std::string>>(std::vector<std::string>{
+        R"({"kind":"Pod","metadata":{"name":"api-7d9c4b6f5-x2x7k","labels":{"app":")" + app + R"("}}})"});
+  };
+
+  PendingReview api = pending_eviction();
+  EXPECT_EQ(api.reads, std::vector<std::string>{"/api/v1/namespaces/prod-eu-1/pods/api-7d9c4b6f5-x2x7k"});
+  const Response api_answer = observed(answer_review(std::move(api), pod_of("api"), context));
+  EXPECT_NE(api_answer.body().find("\"allowed\":true"), std::string::npos) << api_answer.body();
+  PendingReview billing = pending_eviction();
+  const Response billing_answer = observed(answer_review(std::move(billing), pod_of("billing"), context));
+  EXPECT_NE(billing_answer.body().find("\"allowed\":false"), std::string::npos) << billing_answer.body();
+  PendingReview unread = pending_eviction();
+  const Response unread_answer =
+      observed(answer_review(std::move(unread), Problem("GET /api/v1/...: HTTP 403"), context));
+  EXPECT_NE(unread_answer.body().find("\"allowed\":false"), std::string::npos) << unread_answer.body();
+  PendingReview garbled = pending_eviction();
+  const Response garbled_answer = observed(
+      answer_review(std::move(garbled), Result<std::vector<std::string>>(std::vector<std::string>{"<html>"}), context));
+  EXPECT_NE(garbled_answer.body().find("\"allowed\":false"), std::string::npos) << garbled_answer.body();
+
+  const std::string rendered = metrics.render(&policy, context.now);
+  EXPECT_NE(rendered.find("windowguard_evicted_pod_reads_total{result=\"read\"} 2"), std::string::npos) << rendered;
+  EXPECT_NE(rendered.find("windowguard_evicted_pod_reads_total{result=\"unread\"} 2"), std::string::npos);
+  EXPECT_NE(rendered.find("windowguard_http_responses_total{path=\"/validate\",code=\"200\"} 4"), std::string::npos);
+
+  context.reads_cluster = false;
+  Request request = eviction_request();
+  EXPECT_TRUE(std::holds_alternative<DecidedReview>(handle_request(request, context))) << "without cluster access";
+}
+
+// With cluster access a promotion request waits for its source's workloads:
+// it is accepted only for images its application runs there now.
+TEST(Router, APromotionRequestIsDecidedWithTheImagesItsSourceRuns) {
+  auto loaded = policy::load_policy({{"p.yaml", R"yaml(apiVersion: windowguard.dev/v1
+kind: WindowPolicy
+approvals:
+  - name: prod-release
+    environments: [shop-prod]
+)yaml"}});
+  ASSERT_TRUE(loaded);
+  const core::Policy& policy = *loaded->policy;
+  core::DecisionMemo memo;
+  HandlerContext context{&policy, "", testing::utc("2026-12-05T18:00:00Z"), memo};
+  context.reads_cluster = true;
+  const std::string object =
+      R"({"apiVersion":"windowguard.dev/v1","kind":"ImageApproval","metadata":{"name":"web-2","namespace":"shop-prod"},)"
+      R"("spec":{"requestedBy":"alice","application":"web","images":["web:2"],"promotedFrom":"shop-staging"}})";
+  const auto pending_promotion = [&] {
+    Request request(http::verb::post, "/validate", 11);
+    request.set(http::field::content_type, kJson);
+    request.body() = testing::object_write_review({"ImageApproval", "imageapprovals", "web-2", "shop-prod"}, "CREATE",
+                                                  "", "alice", "", object, "");
+    request.prepare_payload();
+    Handled handled = handle_request(request, context);
+    EXPECT_TRUE(std::holds_alternative<PendingReview>(handled));
+    return std::get<PendingReview>(std::move(handled));
+  };
+  const auto deployments_running = [](const std::string& app, const std::string& image) {
+    return R"({"apiVersion":"apps/v1","kind":"DeploymentList","items":[{"metadata":{"name":"web","labels":{"app":")" +
+           app + R"("}},"spec":{"template":{"spec":{"containers":[{"name":"web","image":")" + image + R"("}]}}}}]})";
+  };
+  const std::string empty = R"({"apiVersion":"apps/v1","kind":"StatefulSetList","items":[]})";
+  const std::string no_pods = R"({"apiVersion":"v1","kind":"PodList","items":[]})";
+
+  PendingReview running = pending_promotion();
+  EXPECT_EQ(running.reads, (std::vector<std::string>{"/apis/apps/v1/namespaces/shop-staging/deployments",
+                                                     "/apis/apps/v1/namespaces/shop-staging/statefulsets",
+                                                     "/apis/apps/v1/namespaces/shop-staging/daemonsets",
+                                                     "/apis/apps/v1/namespaces/shop-staging/replicasets",
+                                                     "/api/v1/namespaces/shop-staging/pods"}));
+  const Response allowed = answer_review(std::move(running),
+                                         std::vector<std::string>{deployments_running("web", "docker.io/library/web:2"),
+                                                                  empty, empty, empty, no_pods},
+                                         context)
+                               .response;
+  EXPECT_NE(allowed.body().find("\"allowed\":true"), std::string::npos) << allowed.body();
+  const Response other_app =
+      answer_review(pending_promotion(),
+                    std::vector<std::string>{deployments_running("api", "web:2"), empty, empty, empty, no_pods},
+                    context)
+          .response;
+  EXPECT_NE(other_app.body().find("does not run in \\\"shop-staging\\\" now"), std::string::npos) << other_app.body();
+  const Response unread = answer_review(pending_promotion(), Problem("GET ...: HTTP 403"), context).response;
+  EXPECT_NE(unread.body().find("could not read what runs there (GET ...: HTTP 403)"), std::string::npos)
+      << unread.body();
+
+  // A review that needed nothing read is decided as it is.
+  PendingReview deployment{
+      std::move(admission::decode_review(fixture("generated/deployment-create.json"))).value(), {}, 11, true};
+  const Response decided = answer_review(std::move(deployment), Problem("nothing was read"), context).response;
+  EXPECT_NE(decided.body().find("\"allowed\":true"), std::string::npos) << decided.body();
+}
+
+TEST(Router, EndpointsAreNamedByPathAlone) {
+  EXPECT_EQ(endpoint_of("/validate?timeout=5s"), Endpoint::Validate);
+  EXPECT_EQ(endpoint_of("/windows"), Endpoint::Windows);
+  EXPECT_EQ(endpoint_of("/metrics?x=1"), Endpoint::Metrics);
+  EXPECT_EQ(endpoint_of("/validatex"), Endpoint::Other);
+  EXPECT_EQ(endpoint_of(""), Endpoint::Other);
+}
+
+TEST(Router, AnIncompleteRequestGetsAnErrorThatClosesTheConnection) {
+  const Response response = error_response(http::status::payload_too_large, 11, "body too large");
+  EXPECT_EQ(response.result_int(), 413U);
+  EXPECT_EQ(response.body(), "body too large\n");
+  EXPECT_FALSE(response.keep_alive());
+}
+
+}  // namespace
+}  // namespace windowguard::server

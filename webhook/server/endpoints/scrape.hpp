@@ -1,0 +1,12 @@
+#pragma once
+// GET /metrics: the router asks for a scrape (PendingScrape); the session has
+// server/scraper render it off the I/O thread, then answers with this.
+#include <string>
+
+#include "server/handled.hpp"
+
+namespace windowguard::server {
+
+Answer answer_scrape(const PendingScrape& pending, std::string exposition);
+
+}  // namespace windowguard::server

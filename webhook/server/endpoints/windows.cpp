@@ -1,0 +1,42 @@
+#include "server/endpoints/windows.hpp"
+
+#include <charconv>
+
+#include "core/upcoming.hpp"
+#include "report/occurrences_json.hpp"
+#include "server/query_string.hpp"
+#include "server/responses.hpp"
+
+namespace windowguard::server {
+
+Response windows(const Request& request, std::string_view query, const HandlerContext& context) {
+  if (context.policy == nullptr) {
+    return text(request, http::status::service_unavailable,
+                "no valid policy is loaded: " + std::string(context.not_ready_reason));
+  }
+  core::ListingRequest listing;
+  listing.at = context.now;
+  const std::optional<std::string> environment = query_value(query, "environment");
+  const std::optional<std::string> application = query_value(query, "application");
+  if (application && !environment) {
+    return text(request, http::status::bad_request, "application needs environment");
+  }
+  if (const std::optional<std::string> days = query_value(query, "days")) {
+    int parsed = 0;
+    const auto [end, problem] = std::from_chars(days->data(), days->data() + days->size(), parsed);
+    if (problem != std::errc{} || end != days->data() + days->size() || parsed < 1 || parsed > core::kMostListedDays) {
+      return text(request, http::status::bad_request,
+                  "days must be a whole number from 1 to " + std::to_string(core::kMostListedDays));
+    }
+    listing.ahead = core::days{parsed};
+  }
+  // The subject only views these strings: they must outlive the listing.
+  const std::string application_name = application.value_or("");
+  if (environment) {
+    listing.subject = core::Subject{*environment, application_name, {}, !application.has_value()};
+  }
+  return respond(request, http::status::ok, "application/json",
+                 report::occurrences_json(*context.policy, core::list_occurrences(*context.policy, listing)));
+}
+
+}  // namespace windowguard::server

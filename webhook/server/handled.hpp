@@ -1,0 +1,89 @@
+#pragma once
+// What the router is given and what it hands back: the context of one
+// request, and the outcomes the session acts on and observes.
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include <boost/beast/http/message.hpp>
+#include <boost/beast/http/string_body.hpp>
+
+#include "admission/admission_decision.hpp"
+#include "admission/review_decoder.hpp"
+#include "cluster/cluster_view.hpp"
+#include "core/decision_memo.hpp"
+#include "core/policy.hpp"
+#include "server/metrics.hpp"
+
+namespace windowguard::server {
+
+namespace http = boost::beast::http;
+using Request = http::request<http::string_body>;
+using Response = http::response<http::string_body>;
+
+struct HandlerContext {
+  const core::Policy* policy = nullptr;                     // null until a valid policy is loaded
+  std::string_view not_ready_reason;                        // empty when ready
+  core::Instant now;                                        // the decision's clock, read by the caller
+  core::DecisionMemo& memo;                                 // the I/O thread's
+  const core::ExceptionBook* exceptions = nullptr;          // the cluster's; null without cluster access
+  const core::NamespaceLabels* namespace_labels = nullptr;  // the cluster's; null without cluster access
+  const cluster::ClusterView* cluster = nullptr;            // null without cluster access
+  bool reads_cluster = false;  // an eviction's Pod and a promotion's source can be read from the API server
+  const core::ImageApprovalBook* image_approvals = nullptr;  // the cluster's; null without cluster access
+};
+
+// A response that is no decision: a probe, /windows, or a request refused
+// before any decision.
+struct Answer {
+  Endpoint endpoint = Endpoint::Other;
+  Response response;
+  std::string malformed_review;  // why a /validate body was no AdmissionReview (it is logged)
+};
+
+// A /validate decoded, waiting for what it needs from the API server: a Pod
+// eviction for its Pod (the Eviction names its Pod but carries none of its
+// labels), a promotion request for its source's workloads (whose images it
+// must run).
+struct PendingReview {
+  admission::DecodedReview review;
+  std::vector<std::string> reads;  // API paths, for the reader
+  unsigned version = 11;
+  bool keep_alive = true;
+};
+
+// How reading an eviction's Pod went.
+struct EvictedPodRead {
+  bool read = false;
+  std::string problem;  // why it was not, when it was not
+};
+
+// A /validate decided: the answer, and what is observed of it.  The review
+// comes along (moved, never copied): the decision views its strings.
+struct DecidedReview {
+  // `decide` makes the decision from the request, and `answer` the response
+  // from both, each where it stays: a decision is not small, and the served
+  // path moves none.
+  template <typename Decide, typename Answer>
+  DecidedReview(admission::DecodedReview decoded, Decide&& decide, Answer&& answer)
+      : review(std::move(decoded)), decision(decide(review.request())), response(answer(review.request(), decision)) {}
+
+  admission::DecodedReview review;
+  admission::AdmissionDecision decision;
+  Response response;
+  std::optional<EvictedPodRead> evicted_pod;  // for an eviction read from the API server
+};
+
+// A GET /metrics: rendered off the I/O thread (server/scraper.hpp), then
+// answered with answer_scrape.
+struct PendingScrape {
+  unsigned version = 11;
+  bool keep_alive = true;
+};
+
+using Handled = std::variant<Answer, DecidedReview, PendingReview, PendingScrape>;
+
+}  // namespace windowguard::server

@@ -1,0 +1,19 @@
+#pragma once
+// The webhook's HTTP semantics as a plain function: a request in, what to
+// answer out.  No sockets, no TLS, no threads, no clock, no logs and no
+// metrics (Beast's server-flex example's handle_request, grown up): the
+// session observes what comes back (server/observation.hpp).  One file per
+// endpoint under endpoints/; this one only routes.
+#include "server/handled.hpp"
+
+namespace windowguard::server {
+
+// Routes and answers one request; the body is moved out of `request`.  With
+// `context.reads_cluster`, an eviction's or a promotion's review comes back
+// pending instead: read its `reads`, then answer_review.
+Handled handle_request(Request& request, const HandlerContext& context);
+
+// Which endpoint a request target ("/validate?timeout=5s") names.
+Endpoint endpoint_of(std::string_view target);
+
+}  // namespace windowguard::server
