@@ -389,15 +389,14 @@ TEST(AdmissionDecision, AnEvictionOfAnUnreadPodMeetsEveryBindingOfItsEnvironment
       << evicted.message;
   EXPECT_TRUE(evaluate_request(policy, deletion.request(), utc(kWednesday)).allowed);
 
-  rapidjson::Document pod;
-  pod.Parse(R"({"kind":"Pod","metadata":{"name":"api-7d9c4b6f5-x2x7k","labels":{"app":"api"}}})");
-  const AdmissionDecision api_evicted =
-      evaluate_request(policy, eviction.request(), utc(kWednesday), nullptr, ClusterFacts{.evicted_pod = &pod});
+  ObjectLabels pod_labels{{"app", "api"}};
+  const AdmissionDecision api_evicted = evaluate_request(policy, eviction.request(), utc(kWednesday), nullptr,
+                                                         ClusterFacts{.evicted_pod_labels = &pod_labels});
   EXPECT_TRUE(api_evicted.allowed) << api_evicted.message;
   EXPECT_EQ(api_evicted.classification.application, "api");
-  pod.Parse(R"({"kind":"Pod","metadata":{"name":"api-7d9c4b6f5-x2x7k","labels":{"app":"billing"}}})");
-  const AdmissionDecision billing_evicted =
-      evaluate_request(policy, eviction.request(), utc(kWednesday), nullptr, ClusterFacts{.evicted_pod = &pod});
+  pod_labels = {{"app", "billing"}};
+  const AdmissionDecision billing_evicted = evaluate_request(policy, eviction.request(), utc(kWednesday), nullptr,
+                                                             ClusterFacts{.evicted_pod_labels = &pod_labels});
   EXPECT_FALSE(billing_evicted.allowed);
   EXPECT_EQ(billing_evicted.classification.application, "billing");
 }

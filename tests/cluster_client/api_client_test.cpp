@@ -16,15 +16,11 @@ using testing::FakeApiFixture;
 using testing::FakeApiServer;
 using testing::FakeReply;
 using testing::FakeRequest;
+using testing::streamed;
+using testing::whole;
 using namespace std::chrono_literals;
 
 class ApiClientTest : public FakeApiFixture {};
-
-FakeReply whole(unsigned status, std::string body) { return FakeReply{status, std::move(body), false, {}, false}; }
-
-FakeReply streamed(std::vector<std::string> lines, bool held_open) {
-  return FakeReply{200, "", true, std::move(lines), held_open};
-}
 
 // What one stream handed on.
 struct Streamed {

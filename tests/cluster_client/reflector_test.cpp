@@ -20,6 +20,8 @@ using testing::FakeApiFixture;
 using testing::FakeApiServer;
 using testing::FakeReply;
 using testing::FakeRequest;
+using testing::streamed;
+using testing::whole;
 using namespace std::chrono_literals;
 
 constexpr const char* kPath = "/apis/windowguard.dev/v1/windowexceptions";
@@ -40,12 +42,6 @@ std::string list_of(const std::vector<std::string>& items, int resource_version,
 
 std::string event(const std::string& type, const std::string& name, int resource_version) {
   return R"({"type":")" + type + R"(","object":)" + object(name, resource_version) + "}";
-}
-
-FakeReply whole(unsigned status, std::string body) { return FakeReply{status, std::move(body), false, {}, false}; }
-
-FakeReply watch_of(std::vector<std::string> events, bool held_open) {
-  return FakeReply{200, "", true, std::move(events), held_open};
 }
 
 bool is_watch(const FakeRequest& request) { return request.target.find("watch=1") != std::string::npos; }
@@ -105,7 +101,7 @@ TEST_F(ReflectorTest, ListsThenHandsOnEveryChangeTheWatchBrings) {
     if (!is_watch(request)) {
       return whole(200, list_of({object("a", 4), object("b", 5)}, 5));
     }
-    return watch_of({event("ADDED", "c", 6), event("MODIFIED", "a", 7), event("DELETED", "b", 8)}, true);
+    return streamed({event("ADDED", "c", 6), event("MODIFIED", "a", 7), event("DELETED", "b", 8)}, true);
   });
   const RunningReflector reflector(server);
   ASSERT_TRUE(eventually([&] { return reflector.names() == std::set<std::string>{"team/a", "team/c"}; }));
@@ -125,7 +121,7 @@ TEST_F(ReflectorTest, AWatchThatEndsIsResumedFromTheLastResourceVersionSeen) {
     if (!is_watch(request)) {
       return whole(200, list_of({}, 5));
     }
-    return watch_of({event("ADDED", "c", 9)}, true);
+    return streamed({event("ADDED", "c", 9)}, true);
   });
   const RunningReflector reflector(server);
   ASSERT_TRUE(eventually([&] { return reflector.names().count("team/c") == 1; }));
@@ -140,7 +136,7 @@ TEST_F(ReflectorTest, AWatchThatEndsIsResumedFromTheLastResourceVersionSeen) {
 TEST_F(ReflectorTest, APagedListIsHandedOnWhole) {
   FakeApiServer server(certificates(), [](const FakeRequest& request) {
     if (is_watch(request)) {
-      return watch_of({}, true);
+      return streamed({}, true);
     }
     if (request.target.find("continue=page-2") == std::string::npos) {
       return whole(200, list_of({object("a", 1)}, 5, "page-2"));
@@ -163,7 +159,7 @@ void expect_a_relist_after(const std::filesystem::path& certificates, const Fake
       ++lists;
       return whole(200, list_of({object(lists == 1 ? "old" : "new", 5)}, 5));
     }
-    return lists == 1 ? first_watch : watch_of({}, true);
+    return lists == 1 ? first_watch : streamed({}, true);
   });
   const RunningReflector reflector(server);
   ASSERT_TRUE(eventually([&] { return reflector.names() == std::set<std::string>{"team/new"}; }));
@@ -175,7 +171,7 @@ TEST_F(ReflectorTest, AWatchTooOldToResumeRelists) {
 }
 
 TEST_F(ReflectorTest, AnErrorEventRelists) {
-  expect_a_relist_after(certificates(), watch_of({R"({"type":"ERROR","object":{"kind":"Status","code":410}})"}, true));
+  expect_a_relist_after(certificates(), streamed({R"({"type":"ERROR","object":{"kind":"Status","code":410}})"}, true));
 }
 
 TEST_F(ReflectorTest, AMissingResourceIsTakenAsEmptyAndLookedForAgain) {
@@ -184,7 +180,7 @@ TEST_F(ReflectorTest, AMissingResourceIsTakenAsEmptyAndLookedForAgain) {
     if (!installed) {
       return whole(404, R"({"kind":"Status","code":404})");
     }
-    return is_watch(request) ? watch_of({}, true) : whole(200, list_of({object("a", 1)}, 5));
+    return is_watch(request) ? streamed({}, true) : whole(200, list_of({object("a", 1)}, 5));
   });
   const RunningReflector reflector(server);
   ASSERT_TRUE(eventually([&] { return reflector.status().listed; }));
@@ -198,7 +194,7 @@ TEST_F(ReflectorTest, AMissingResourceIsTakenAsEmptyAndLookedForAgain) {
 
 TEST_F(ReflectorTest, TheViewAgesFromTheMomentTheApiServerWentDown) {
   FakeApiServer server(certificates(), [](const FakeRequest& request) {
-    return is_watch(request) ? watch_of({}, true) : whole(200, list_of({object("a", 1)}, 5));
+    return is_watch(request) ? streamed({}, true) : whole(200, list_of({object("a", 1)}, 5));
   });
   const RunningReflector reflector(server);
   ASSERT_TRUE(eventually([&] { return reflector.status().watching; }));
@@ -216,7 +212,7 @@ TEST_F(ReflectorTest, TheViewAgesFromTheMomentTheApiServerWentDown) {
 
 TEST_F(ReflectorTest, EveryRequestCarriesTheToken) {
   FakeApiServer server(certificates(), [](const FakeRequest& request) {
-    return is_watch(request) ? watch_of({}, true) : whole(200, list_of({}, 5));
+    return is_watch(request) ? streamed({}, true) : whole(200, list_of({}, 5));
   });
   const RunningReflector reflector(server);
   ASSERT_TRUE(eventually([&] { return reflector.status().watching; }));

@@ -180,13 +180,15 @@ TEST(Router, AnEvictionIsDecidedWithItsPodOrUnderEveryBindingOfItsNamespace) {
     EXPECT_TRUE(std::holds_alternative<PendingReview>(handled));
     return std::get<PendingReview>(std::move(handled));
   };
+  // What the reader makes of the Pod it reads (tests/cluster_client/review_reader_test.cpp).
   const auto pod_of = [](const std::string& app) {
-    return Result<std::vector<std::string>>(std::vector<std::string>{
-        R"({"kind":"Pod","metadata":{"name":"api-7d9c4b6f5-x2x7k","labels":{"app":")" + app + R"("}}})"});
+    return Result<cluster::ReviewFacts>(cluster::PodLabels{{"app", app}});
   };
 
   PendingReview api = pending_eviction();
-  EXPECT_EQ(api.reads, std::vector<std::string>{"/api/v1/namespaces/prod-eu-1/pods/api-7d9c4b6f5-x2x7k"});
+  ASSERT_TRUE(std::holds_alternative<cluster::PodToRead>(api.needs));
+  EXPECT_EQ(std::get<cluster::PodToRead>(api.needs).namespace_name, "prod-eu-1");
+  EXPECT_EQ(std::get<cluster::PodToRead>(api.needs).name, "api-7d9c4b6f5-x2x7k");
   const Response api_answer = observed(answer_review(std::move(api), pod_of("api"), context));
   EXPECT_NE(api_answer.body().find("\"allowed\":true"), std::string::npos) << api_answer.body();
   PendingReview billing = pending_eviction();
@@ -197,8 +199,8 @@ TEST(Router, AnEvictionIsDecidedWithItsPodOrUnderEveryBindingOfItsNamespace) {
       observed(answer_review(std::move(unread), Problem("GET /api/v1/...: HTTP 403"), context));
   EXPECT_NE(unread_answer.body().find("\"allowed\":false"), std::string::npos) << unread_answer.body();
   PendingReview garbled = pending_eviction();
-  const Response garbled_answer = observed(
-      answer_review(std::move(garbled), Result<std::vector<std::string>>(std::vector<std::string>{"<html>"}), context));
+  const Response garbled_answer =
+      observed(answer_review(std::move(garbled), Problem("the API server's answer is not a Pod's JSON"), context));
   EXPECT_NE(garbled_answer.body().find("\"allowed\":false"), std::string::npos) << garbled_answer.body();
 
   const std::string rendered = metrics.render(&policy, context.now);
@@ -238,30 +240,24 @@ approvals:
     EXPECT_TRUE(std::holds_alternative<PendingReview>(handled));
     return std::get<PendingReview>(std::move(handled));
   };
-  const auto deployments_running = [](const std::string& app, const std::string& image) {
-    return R"({"apiVersion":"apps/v1","kind":"DeploymentList","items":[{"metadata":{"name":"web","labels":{"app":")" +
-           app + R"("}},"spec":{"template":{"spec":{"containers":[{"name":"web","image":")" + image + R"("}]}}}}]})";
+  // What the reader makes of the source's workloads and Pods
+  // (tests/cluster_client/review_reader_test.cpp).
+  const auto running_in_source = [](const std::vector<std::string>& images) {
+    core::RunningImages running;
+    for (const std::string& image : images) {
+      running.named.push_back(core::parse_image_reference(image).value());
+    }
+    return Result<cluster::ReviewFacts>(std::move(running));
   };
-  const std::string empty = R"({"apiVersion":"apps/v1","kind":"StatefulSetList","items":[]})";
-  const std::string no_pods = R"({"apiVersion":"v1","kind":"PodList","items":[]})";
 
   PendingReview running = pending_promotion();
-  EXPECT_EQ(running.reads, (std::vector<std::string>{"/apis/apps/v1/namespaces/shop-staging/deployments",
-                                                     "/apis/apps/v1/namespaces/shop-staging/statefulsets",
-                                                     "/apis/apps/v1/namespaces/shop-staging/daemonsets",
-                                                     "/apis/apps/v1/namespaces/shop-staging/replicasets",
-                                                     "/api/v1/namespaces/shop-staging/pods"}));
-  const Response allowed = answer_review(std::move(running),
-                                         std::vector<std::string>{deployments_running("web", "docker.io/library/web:2"),
-                                                                  empty, empty, empty, no_pods},
-                                         context)
-                               .response;
+  ASSERT_TRUE(std::holds_alternative<cluster::SourceToRead>(running.needs));
+  EXPECT_EQ(std::get<cluster::SourceToRead>(running.needs).namespace_name, "shop-staging");
+  EXPECT_EQ(std::get<cluster::SourceToRead>(running.needs).application, "web");
+  const Response allowed =
+      answer_review(std::move(running), running_in_source({"docker.io/library/web:2"}), context).response;
   EXPECT_NE(allowed.body().find("\"allowed\":true"), std::string::npos) << allowed.body();
-  const Response other_app =
-      answer_review(pending_promotion(),
-                    std::vector<std::string>{deployments_running("api", "web:2"), empty, empty, empty, no_pods},
-                    context)
-          .response;
+  const Response other_app = answer_review(pending_promotion(), running_in_source({}), context).response;
   EXPECT_NE(other_app.body().find("does not run in \\\"shop-staging\\\" now"), std::string::npos) << other_app.body();
   const Response unread = answer_review(pending_promotion(), Problem("GET ...: HTTP 403"), context).response;
   EXPECT_NE(unread.body().find("could not read what runs there (GET ...: HTTP 403)"), std::string::npos)

@@ -36,6 +36,14 @@ struct FakeReply {
   bool held_open = false;          // streamed: no end until end_streams() or go_down()
 };
 
+// A whole reply; a streamed one.
+inline FakeReply whole(unsigned status, std::string body) {
+  return FakeReply{status, std::move(body), false, {}, false};
+}
+inline FakeReply streamed(std::vector<std::string> lines, bool held_open) {
+  return FakeReply{200, "", true, std::move(lines), held_open};
+}
+
 class FakeApiServer {
  public:
   using Script = std::function<FakeReply(const FakeRequest&)>;

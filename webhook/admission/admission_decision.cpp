@@ -47,7 +47,7 @@ AdmissionDecision evaluate_request(const core::Policy& policy, const AdmissionRe
     return review_object_write(policy, request, at, cluster.windowguard_user, cluster.promotion_source);
   }
   AdmissionDecision result;
-  result.classification = classify(request, policy.settings(), cluster.evicted_pod);
+  result.classification = classify(request, policy.settings(), cluster.evicted_pod_labels);
   const Classification& classification = result.classification;
   if (classification.actions.empty()) {
     result.message = explain_not_governed({operation_name(request.operation), classification, request.name});

@@ -38,14 +38,14 @@ struct AdmissionDecision {
 };
 
 // What the webhook knows of the cluster: its WindowExceptions, its
-// Namespaces' labels, who windowguard is there, for an eviction the Pod
+// Namespaces' labels, who windowguard is there, for an eviction the labels of the Pod
 // evicted, its ImageApprovals, and for a promotion request the images its
 // source runs.  Empty without cluster access.
 struct ClusterFacts {
   const core::ExceptionBook* exceptions = nullptr;
   const core::NamespaceLabels* namespace_labels = nullptr;
   std::string windowguard_user = {};
-  const rapidjson::Value* evicted_pod = nullptr;
+  const ObjectLabels* evicted_pod_labels = nullptr;
   const core::ImageApprovalBook* image_approvals = nullptr;
   SourceImages promotion_source = {};
 };

@@ -214,8 +214,8 @@ bool images_changed(const Value* spec_new, const Value* spec_old) {
   return false;
 }
 
-void classify_pod(const AdmissionRequest& request, const rapidjson::Value* evicted_pod, const core::Settings& settings,
-                  Classification& result) {
+void classify_pod(const AdmissionRequest& request, const ObjectLabels* evicted_pod_labels,
+                  const core::Settings& settings, Classification& result) {
   name_application(request.operation == Operation::Delete ? request.old_object : request.object, {}, settings, result);
   if (is_eviction(request)) {
     // An Eviction names its Pod but carries none of its labels: they come
@@ -224,9 +224,11 @@ void classify_pod(const AdmissionRequest& request, const rapidjson::Value* evict
     // applies, as for a Namespace DELETE.
     result.actions.push_back(core::Action::Restart);
     result.reason = "pod evicted";
-    result.labels = labels_of(evicted_pod);
+    if (evicted_pod_labels != nullptr) {
+      result.labels = *evicted_pod_labels;
+    }
     result.application = application_of(result.labels, settings);
-    result.whole_environment = evicted_pod == nullptr;
+    result.whole_environment = evicted_pod_labels == nullptr;
     return;
   }
   if (!request.sub_resource.empty()) {
@@ -380,7 +382,7 @@ bool is_eviction(const AdmissionRequest& request) {
 }
 
 Classification classify(const AdmissionRequest& request, const core::Settings& settings,
-                        const rapidjson::Value* evicted_pod) {
+                        const ObjectLabels* evicted_pod_labels) {
   Classification result;
   result.environment = request.namespace_name;
   const core::GovernedResource* governed =
@@ -399,7 +401,7 @@ Classification classify(const AdmissionRequest& request, const core::Settings& s
       classify_templated(request, settings, *governed, result);
       break;
     case core::ResourceShape::Pod:
-      classify_pod(request, evicted_pod, settings, result);
+      classify_pod(request, evicted_pod_labels, settings, result);
       break;
     case core::ResourceShape::Namespace:
       classify_namespace(request, result);

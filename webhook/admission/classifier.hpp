@@ -58,9 +58,9 @@ std::string_view application_of(const ObjectLabels& labels, const core::Settings
 // A CREATE of a Pod's eviction subresource (kubectl drain, the eviction API).
 bool is_eviction(const AdmissionRequest& request);
 
-// `evicted_pod`: for an eviction, the Pod as the API server has it (its
-// labels name its application); null when unread.
+// `evicted_pod_labels`: for an eviction, the labels of the Pod as the API
+// server has it (they name its application); null when unread.
 Classification classify(const AdmissionRequest& request, const core::Settings& settings,
-                        const rapidjson::Value* evicted_pod = nullptr);
+                        const ObjectLabels* evicted_pod_labels = nullptr);
 
 }  // namespace windowguard::admission

@@ -2,6 +2,12 @@
 
 #include <algorithm>
 
+#include <rapidjson/document.h>
+
+#include "admission/classifier.hpp"
+#include "admission/template_images.hpp"
+#include "core/governed_resources.hpp"
+
 namespace windowguard::cluster {
 namespace {
 
@@ -63,28 +69,14 @@ void ReviewReader::stop() {
   }
 }
 
-std::optional<std::vector<std::string>> ReviewReader::pod_targets(const std::string& namespace_name,
-                                                                  const std::string& name) {
-  if (!is_object_name(namespace_name) || !is_object_name(name)) {
-    return std::nullopt;
+bool ReviewReader::names_objects(const ReviewRead& what) {
+  if (const auto* pod = std::get_if<PodToRead>(&what)) {
+    return is_object_name(pod->namespace_name) && is_object_name(pod->name);
   }
-  return std::vector<std::string>{"/api/v1/namespaces/" + namespace_name + "/pods/" + name};
+  return is_object_name(std::get<SourceToRead>(what).namespace_name);
 }
 
-std::optional<std::vector<std::string>> ReviewReader::promotion_targets(const std::string& namespace_name,
-                                                                        const core::Settings& settings) {
-  if (!is_object_name(namespace_name)) {
-    return std::nullopt;
-  }
-  std::vector<std::string> targets;
-  for (const core::GovernedResource* kind : core::promotion_source_kinds(settings)) {
-    targets.push_back((kind->group.empty() ? "/api/" : "/apis/" + kind->group + "/") + kind->version + "/namespaces/" +
-                      namespace_name + "/" + kind->resource);
-  }
-  return targets;
-}
-
-void ReviewReader::read(std::vector<std::string> targets, Done done) {
+void ReviewReader::read(ReviewRead what, Done done) {
   {
     std::unique_lock lock(mutex_);
     if (stopping_) {
@@ -97,25 +89,54 @@ void ReviewReader::read(std::vector<std::string> targets, Done done) {
       done(Problem{"too many reads waiting (" + std::to_string(queue_limit_) + ")"});
       return;
     }
-    queue_.push_back({std::move(targets), std::move(done)});
+    queue_.push_back({std::move(what), std::move(done)});
   }
   queued_.notify_one();
 }
 
-Result<std::vector<std::string>> ReviewReader::read_all(const std::vector<std::string>& targets,
-                                                        Interrupter& interrupter) {
-  std::vector<std::string> bodies;
-  for (const std::string& target : targets) {
-    Result<ApiResponse> answer = client_.send({ApiRequest::Method::Get, target, {}}, interrupter, kLargestAnswer);
-    if (!answer) {
-      return answer.error();
-    }
-    if (answer->status != 200) {
-      return Problem{"GET " + target + ": HTTP " + std::to_string(answer->status)};
-    }
-    bodies.push_back(std::move(answer->body));
+Result<std::string> ReviewReader::get(const std::string& target, Interrupter& interrupter) {
+  Result<ApiResponse> answer = client_.send({ApiRequest::Method::Get, target, {}}, interrupter, kLargestAnswer);
+  if (!answer) {
+    return answer.error();
   }
-  return bodies;
+  if (answer->status != 200) {
+    return Problem{"GET " + target + ": HTTP " + std::to_string(answer->status)};
+  }
+  return std::move(answer->body);
+}
+
+Result<ReviewFacts> ReviewReader::read_pod(const PodToRead& pod, Interrupter& interrupter) {
+  const Result<std::string> body = get("/api/v1/namespaces/" + pod.namespace_name + "/pods/" + pod.name, interrupter);
+  if (!body) {
+    return body.error();
+  }
+  rapidjson::Document document;
+  if (document.Parse(body->c_str()).HasParseError() || !document.IsObject()) {
+    return Problem{"the API server's answer is not a Pod's JSON"};
+  }
+  PodLabels labels;
+  for (const core::Label& label : admission::labels_of(&document)) {
+    labels.emplace_back(label.key, label.value);
+  }
+  return ReviewFacts(std::move(labels));
+}
+
+Result<ReviewFacts> ReviewReader::read_source(const SourceToRead& source, Interrupter& interrupter) {
+  core::RunningImages running;
+  for (const core::GovernedResource* kind : core::promotion_source_kinds(source.settings)) {
+    const std::string target = (kind->group.empty() ? "/api/" : "/apis/" + kind->group + "/") + kind->version +
+                               "/namespaces/" + source.namespace_name + "/" + kind->resource;
+    const Result<std::string> body = get(target, interrupter);
+    if (!body) {
+      return body.error();
+    }
+    rapidjson::Document list;
+    if (list.Parse(body->c_str()).HasParseError() || !list.IsObject()) {
+      return Problem{"the API server's answer is not a list's JSON"};
+    }
+    admission::add_running_images(list, source.application, source.settings, running);
+  }
+  return ReviewFacts(std::move(running));
 }
 
 void ReviewReader::work(Interrupter& interrupter) {
@@ -130,7 +151,11 @@ void ReviewReader::work(Interrupter& interrupter) {
       read = std::move(queue_.front());
       queue_.pop_front();
     }
-    read.done(read_all(read.targets, interrupter));
+    if (const auto* pod = std::get_if<PodToRead>(&read.what)) {
+      read.done(read_pod(*pod, interrupter));
+    } else {
+      read.done(read_source(std::get<SourceToRead>(read.what), interrupter));
+    }
   }
 }
 

@@ -14,6 +14,7 @@
 #include "admission/admission_decision.hpp"
 #include "admission/review_decoder.hpp"
 #include "cluster/cluster_view.hpp"
+#include "cluster/review_reader.hpp"
 #include "core/decision_memo.hpp"
 #include "core/policy.hpp"
 #include "server/metrics.hpp"
@@ -50,7 +51,7 @@ struct Answer {
 // must run).
 struct PendingReview {
   admission::DecodedReview review;
-  std::vector<std::string> reads;  // API paths, for the reader
+  cluster::ReviewRead needs;  // for the reader
   unsigned version = 11;
   bool keep_alive = true;
 };
@@ -58,7 +59,8 @@ struct PendingReview {
 // How reading an eviction's Pod went.
 struct EvictedPodRead {
   bool read = false;
-  std::string problem;  // why it was not, when it was not
+  std::string problem;        // why it was not, when it was not
+  cluster::PodLabels labels;  // when it was: the decision's classification views them
 };
 
 // A /validate decided: the answer, and what is observed of it.  The review
@@ -68,13 +70,17 @@ struct DecidedReview {
   // from both, each where it stays: a decision is not small, and the served
   // path moves none.
   template <typename Decide, typename Answer>
-  DecidedReview(admission::DecodedReview decoded, Decide&& decide, Answer&& answer)
-      : review(std::move(decoded)), decision(decide(review.request())), response(answer(review.request(), decision)) {}
+  DecidedReview(admission::DecodedReview decoded, std::optional<EvictedPodRead> evicted, Decide&& decide,
+                Answer&& answer)
+      : review(std::move(decoded)),
+        evicted_pod(std::move(evicted)),
+        decision(decide(review.request(), evicted_pod)),
+        response(answer(review.request(), decision)) {}
 
   admission::DecodedReview review;
+  std::optional<EvictedPodRead> evicted_pod;  // for an eviction, its Pod read from the API server
   admission::AdmissionDecision decision;
   Response response;
-  std::optional<EvictedPodRead> evicted_pod;  // for an eviction read from the API server
 };
 
 // A GET /metrics: rendered off the I/O thread (server/scraper.hpp), then

@@ -180,7 +180,7 @@ HandlerContext Session::context() const {
 }
 
 void Session::read_for_review(PendingReview pending) {
-  std::vector<std::string> targets = std::move(pending.reads);
+  cluster::ReviewRead needs = std::move(pending.needs);
   pending_ = std::move(pending);
   read_deadline_.expires_after(thread_.shared.config.pod_read_deadline);
   read_deadline_.async_wait([self = shared_from_this()](boost::system::error_code cancelled) {
@@ -192,12 +192,12 @@ void Session::read_for_review(PendingReview pending) {
   // connection's.  The session moves along with it, so that the last
   // reference never drops (and the session is never destroyed) on the
   // reader's thread.
-  thread_.shared.reader->read(
-      std::move(targets), [self = shared_from_this()](Result<std::vector<std::string>> read) mutable {
-        Session& session = *self;
-        boost::asio::post(session.stream_.get_executor(),
-                          [self = std::move(self), read = std::move(read)] { self->answer_pending(read); });
-      });
+  thread_.shared.reader->read(std::move(needs), [self = shared_from_this()](Result<cluster::ReviewFacts> read) mutable {
+    Session& session = *self;
+    boost::asio::post(session.stream_.get_executor(), [self = std::move(self), read = std::move(read)]() mutable {
+      self->answer_pending(std::move(read));
+    });
+  });
 }
 
 void Session::scrape(PendingScrape pending) {
@@ -217,13 +217,13 @@ void Session::scrape(PendingScrape pending) {
       });
 }
 
-void Session::answer_pending(const Result<std::vector<std::string>>& read) {
+void Session::answer_pending(Result<cluster::ReviewFacts> read) {
   if (!pending_) {
     return;  // the read and its deadline: whichever came second
   }
   read_deadline_.cancel();
   const HandlerContext context = this->context();
-  DecidedReview decided = answer_review(std::move(*pending_), read, context);
+  DecidedReview decided = answer_review(std::move(*pending_), std::move(read), context);
   pending_.reset();
   answer_decided(std::move(decided), *context.policy);
 }

@@ -45,7 +45,7 @@ class Session : public std::enable_shared_from_this<Session> {
   // first.
   void read_for_review(PendingReview pending);
   void scrape(PendingScrape pending);
-  void answer_pending(const Result<std::vector<std::string>>& read);
+  void answer_pending(Result<cluster::ReviewFacts> read);
   // Each observes what it answers (server/observation.hpp), then replies.
   void answer(Answer answer);
   void answer_decided(DecidedReview decided, const core::Policy& policy);

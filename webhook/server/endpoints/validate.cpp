@@ -3,7 +3,6 @@
 #include "admission/admission_decision.hpp"
 #include "admission/exception_admission.hpp"
 #include "admission/response_encoder.hpp"
-#include "admission/template_images.hpp"
 #include "cluster/review_reader.hpp"
 #include "server/responses.hpp"
 
@@ -22,14 +21,20 @@ Answer refuse(const Request& request, http::status status, std::string reason) {
   return Answer{Endpoint::Validate, text(request, status, std::move(reason)), {}};
 }
 
-// How a review is decided: with the cluster's facts, and for an eviction its
-// Pod, for a promotion request its source's images.
-auto deciding(const HandlerContext& context, const rapidjson::Value* evicted_pod,
-              admission::SourceImages promotion_source = {}) {
-  return [&context, evicted_pod,
-          source = std::move(promotion_source)](const admission::AdmissionRequest& request) mutable {
-    admission::ClusterFacts cluster{context.exceptions, context.namespace_labels, {},
-                                    evicted_pod,        context.image_approvals,  std::move(source)};
+// How a review is decided: with the cluster's facts, for an eviction the
+// labels of its Pod as read, and for a promotion request its source's images.
+auto deciding(const HandlerContext& context, admission::SourceImages promotion_source = {}) {
+  return [&context, source = std::move(promotion_source)](const admission::AdmissionRequest& request,
+                                                          const std::optional<EvictedPodRead>& evicted) mutable {
+    admission::ObjectLabels labels;
+    if (evicted && evicted->read) {
+      for (const auto& [key, value] : evicted->labels) {
+        labels.push_back({key, value});
+      }
+    }
+    admission::ClusterFacts cluster{
+        context.exceptions,      context.namespace_labels, {}, evicted && evicted->read ? &labels : nullptr,
+        context.image_approvals, std::move(source)};
     if (context.cluster != nullptr && admission::is_approvable_object_write(request)) {
       cluster.windowguard_user = context.cluster->identity();
     }
@@ -46,71 +51,52 @@ auto answering(unsigned version, bool keep_alive) {
       };
 }
 
-DecidedReview decided_pending(PendingReview pending, const HandlerContext& context, const rapidjson::Value* evicted_pod,
-                              admission::SourceImages promotion_source = {}) {
-  return DecidedReview(std::move(pending.review), deciding(context, evicted_pod, std::move(promotion_source)),
-                       answering(pending.version, pending.keep_alive));
-}
-
-DecidedReview answer_eviction(PendingReview pending, const Result<std::vector<std::string>>& read,
-                              const HandlerContext& context) {
-  rapidjson::Document document;
-  std::string unread;
+// An eviction is decided with its Pod's labels; unread, under every binding
+// of its namespace.
+DecidedReview answer_eviction(PendingReview pending, Result<cluster::ReviewFacts> read, const HandlerContext& context) {
+  EvictedPodRead evicted;
   if (!read) {
-    unread = read.error().message;
-  } else if (read->size() != 1 || document.Parse(read->front().c_str()).HasParseError() || !document.IsObject()) {
-    unread = "the API server's answer is not a Pod's JSON";
+    evicted.problem = read.error().message;
+  } else if (auto* labels = std::get_if<cluster::PodLabels>(&read.value())) {
+    evicted.read = true;
+    evicted.labels = std::move(*labels);
+  } else {
+    evicted.problem = "the reader did not read a Pod";
   }
-  const bool was_read = unread.empty();
-  DecidedReview decided = decided_pending(std::move(pending), context, was_read ? &document : nullptr);
-  decided.evicted_pod = EvictedPodRead{was_read, std::move(unread)};
-  return decided;
+  return DecidedReview(std::move(pending.review), std::move(evicted), deciding(context),
+                       answering(pending.version, pending.keep_alive));
 }
 
 // A promotion request is decided with the images its application runs in
 // the namespace it names, read from its workloads and Pods.
-DecidedReview answer_promotion(PendingReview pending, const Result<std::vector<std::string>>& read,
+DecidedReview answer_promotion(PendingReview pending, Result<cluster::ReviewFacts> read,
                                const HandlerContext& context) {
-  const std::optional<admission::PromotionSource> source = admission::promotion_source(pending.review.request());
-  if (!source) {
-    return decided_pending(std::move(pending), context, nullptr);  // nothing was needed from the API server
-  }
   admission::SourceImages images;
-  std::string unread = read ? "" : read.error().message;
-  core::RunningImages running;
-  for (const std::string& body : read ? *read : std::vector<std::string>{}) {
-    rapidjson::Document list;
-    if (list.Parse(body.c_str()).HasParseError() || !list.IsObject()) {
-      unread = "the API server's answer is not a list's JSON";
-      break;
-    }
-    admission::add_running_images(list, source->application, context.policy->settings(), running);
-  }
-  if (unread.empty()) {
-    images.images = std::move(running);
+  if (!read) {
+    images.unread = read.error().message;
+  } else if (auto* running = std::get_if<core::RunningImages>(&read.value())) {
+    images.images = std::move(*running);
   } else {
-    images.unread = std::move(unread);
+    images.unread = "the reader did not read the source's workloads";
   }
-  return decided_pending(std::move(pending), context, nullptr, std::move(images));
+  return DecidedReview(std::move(pending.review), std::nullopt, deciding(context, std::move(images)),
+                       answering(pending.version, pending.keep_alive));
 }
 
-// Whether the review must wait for reads from the API server: an eviction
-// for its Pod, a promotion request for its source.  `reads` are their API
-// paths, or nullopt for a name that is no object's.
-bool needs_reads(const admission::AdmissionRequest& request, const HandlerContext& context,
-                 std::optional<std::vector<std::string>>& reads) {
+// What the review must wait for from the API server, if anything: an
+// eviction its Pod, a promotion request its source.
+std::optional<cluster::ReviewRead> needs_of(const admission::AdmissionRequest& request, const HandlerContext& context) {
   if (!context.reads_cluster) {
-    return false;
+    return std::nullopt;
   }
   if (admission::is_eviction(request)) {
-    reads = cluster::ReviewReader::pod_targets(std::string(request.namespace_name), std::string(request.name));
-    return true;
+    return cluster::PodToRead{std::string(request.namespace_name), std::string(request.name)};
   }
-  if (const auto source = admission::promotion_source(request)) {
-    reads = cluster::ReviewReader::promotion_targets(source->namespace_name, context.policy->settings());
-    return true;
+  if (auto source = admission::promotion_source(request)) {
+    return cluster::SourceToRead{std::move(source->namespace_name), std::move(source->application),
+                                 context.policy->settings()};
   }
-  return false;
+  return std::nullopt;
 }
 
 }  // namespace
@@ -135,23 +121,29 @@ Handled validate(Request& request, const HandlerContext& context) {
     answer.malformed_review = reason;
     return answer;
   }
-  std::optional<std::vector<std::string>> reads;
-  if (!needs_reads(decoded->request(), context, reads)) {
-    return Handled(std::in_place_type<DecidedReview>, std::move(decoded).value(), deciding(context, nullptr),
+  std::optional<cluster::ReviewRead> needs = needs_of(decoded->request(), context);
+  if (!needs) {
+    return Handled(std::in_place_type<DecidedReview>, std::move(decoded).value(), std::nullopt, deciding(context),
                    answering(request.version(), request.keep_alive()));
   }
-  PendingReview pending{std::move(decoded).value(), {}, request.version(), request.keep_alive()};
-  if (!reads) {
+  PendingReview pending{std::move(decoded).value(), std::move(*needs), request.version(), request.keep_alive()};
+  if (!cluster::ReviewReader::names_objects(pending.needs)) {
     return answer_review(std::move(pending), Problem("it names no object the API server could have"), context);
   }
-  pending.reads = std::move(*reads);
   return pending;
 }
 
-DecidedReview answer_review(PendingReview pending, const Result<std::vector<std::string>>& read,
-                            const HandlerContext& context) {
-  return admission::is_eviction(pending.review.request()) ? answer_eviction(std::move(pending), read, context)
-                                                          : answer_promotion(std::move(pending), read, context);
+DecidedReview answer_review(PendingReview pending, Result<cluster::ReviewFacts> read, const HandlerContext& context) {
+  const admission::AdmissionRequest& request = pending.review.request();
+  if (admission::is_eviction(request)) {
+    return answer_eviction(std::move(pending), std::move(read), context);
+  }
+  if (admission::promotion_source(request)) {
+    return answer_promotion(std::move(pending), std::move(read), context);
+  }
+  // Nothing was needed from the API server.
+  return DecidedReview(std::move(pending.review), std::nullopt, deciding(context),
+                       answering(pending.version, pending.keep_alive));
 }
 
 }  // namespace windowguard::server

@@ -12,7 +12,6 @@ Handled validate(Request& request, const HandlerContext& context);
 // Decides a pending review with what was read.  An eviction whose Pod could
 // not be read is decided under every binding of its environment; a
 // promotion whose source could not be read is refused, saying why.
-DecidedReview answer_review(PendingReview pending, const Result<std::vector<std::string>>& read,
-                            const HandlerContext& context);
+DecidedReview answer_review(PendingReview pending, Result<cluster::ReviewFacts> read, const HandlerContext& context);
 
 }  // namespace windowguard::server
