@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "core/decision.hpp"
-#include "core/time_text.hpp"
+#include "core/schedule/time_text.hpp"
 #include "policy/policy_loader.hpp"
 
 namespace windowguard::bench {

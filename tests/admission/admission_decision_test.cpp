@@ -4,7 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "admission/explanation.hpp"
-#include "core/time_text.hpp"
+#include "core/schedule/time_text.hpp"
 #include "policy/policy_directory.hpp"
 #include "support/fixtures.hpp"
 #include "support/policy_builder.hpp"

@@ -2,8 +2,8 @@
 #include <cstdint>
 #include <string_view>
 
-#include "core/cron.hpp"
-#include "core/time_text.hpp"
+#include "core/schedule/cron.hpp"
+#include "core/schedule/time_text.hpp"
 #include "policy/value_forms.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {

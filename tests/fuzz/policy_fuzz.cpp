@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "core/decision.hpp"
-#include "core/upcoming.hpp"
+#include "core/schedule/upcoming.hpp"
 #include "policy/policy_loader.hpp"
 #include "support/decision_bounds.hpp"
 

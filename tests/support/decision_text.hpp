@@ -5,7 +5,7 @@
 #include <string>
 
 #include "core/decision.hpp"
-#include "core/time_text.hpp"
+#include "core/schedule/time_text.hpp"
 
 namespace windowguard::testing {
 

@@ -4,9 +4,9 @@
 #include <string>
 #include <string_view>
 
-#include "core/cron.hpp"
-#include "core/time_text.hpp"
-#include "core/time_zone.hpp"
+#include "core/schedule/cron.hpp"
+#include "core/schedule/time_text.hpp"
+#include "core/schedule/time_zone.hpp"
 
 namespace windowguard::testing {
 

@@ -5,7 +5,7 @@
 #include "admission/exception_admission.hpp"
 #include "admission/explanation.hpp"
 #include "admission/template_images.hpp"
-#include "core/image_check.hpp"
+#include "core/images/image_check.hpp"
 
 namespace windowguard::admission {
 

@@ -15,7 +15,7 @@
 #include "admission/review_decoder.hpp"
 #include "core/decision.hpp"
 #include "core/decision_memo.hpp"
-#include "core/image_rules.hpp"
+#include "core/images/image_rules.hpp"
 #include "core/namespace_labels.hpp"
 
 namespace windowguard::admission {

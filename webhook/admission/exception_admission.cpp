@@ -1,8 +1,8 @@
 #include "admission/exception_admission.hpp"
 
 #include "admission/admission_decision.hpp"
-#include "core/exception_rules.hpp"
-#include "core/image_approval_rules.hpp"
+#include "core/exceptions/exception_writes.hpp"
+#include "core/images/image_approval_writes.hpp"
 #include "json/json_members.hpp"
 #include "objects/codec.hpp"
 

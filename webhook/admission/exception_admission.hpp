@@ -10,8 +10,8 @@
 #include <vector>
 
 #include "admission/review_decoder.hpp"
-#include "core/image_approval_rules.hpp"
-#include "core/image_reference.hpp"
+#include "core/images/image_approval_writes.hpp"
+#include "core/images/image_reference.hpp"
 #include "core/policy.hpp"
 
 namespace windowguard::admission {

@@ -3,7 +3,7 @@
 #include <algorithm>
 
 #include "core/join.hpp"
-#include "core/time_text.hpp"
+#include "core/schedule/time_text.hpp"
 
 namespace windowguard::admission {
 namespace {

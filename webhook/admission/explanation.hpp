@@ -8,7 +8,7 @@
 #include "admission/audit_annotations.hpp"
 #include "admission/classifier.hpp"
 #include "core/decision.hpp"
-#include "core/image_check.hpp"
+#include "core/images/image_check.hpp"
 
 namespace windowguard::admission {
 

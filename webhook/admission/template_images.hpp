@@ -8,8 +8,8 @@
 #include <boost/container/small_vector.hpp>
 
 #include "admission/classifier.hpp"
-#include "core/image_approval_rules.hpp"
-#include "core/image_reference.hpp"
+#include "core/images/image_approval_writes.hpp"
+#include "core/images/image_reference.hpp"
 #include "core/policy.hpp"
 
 namespace windowguard::admission {

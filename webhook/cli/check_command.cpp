@@ -16,7 +16,7 @@
 #include "cli/manifest_review.hpp"
 #include "cli/options.hpp"
 #include "core/join.hpp"
-#include "core/time_text.hpp"
+#include "core/schedule/time_text.hpp"
 #include "policy/value_forms.hpp"
 #include "report/decision_json.hpp"
 

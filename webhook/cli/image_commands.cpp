@@ -13,7 +13,7 @@
 #include "cli/kubectl.hpp"
 #include "cli/options.hpp"
 #include "cli/request_writing.hpp"
-#include "core/image_reference.hpp"
+#include "core/images/image_reference.hpp"
 #include "objects/codec.hpp"
 
 namespace windowguard::cli {

@@ -5,7 +5,7 @@
 #include "cli/commands.hpp"
 #include "cli/options.hpp"
 #include "core/policy_warnings.hpp"
-#include "core/time_text.hpp"
+#include "core/schedule/time_text.hpp"
 #include "policy/policy_directory.hpp"
 
 namespace windowguard::cli {

@@ -7,11 +7,11 @@
 #include <string>
 #include <vector>
 
-#include "core/image_rules.hpp"
+#include "core/exceptions/window_exception.hpp"
+#include "core/images/image_rules.hpp"
 #include "core/namespace_labels.hpp"
 #include "core/policy.hpp"
 #include "core/result.hpp"
-#include "core/window_exception.hpp"
 
 namespace windowguard::cli {
 

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <sstream>
 
-#include "core/time_text.hpp"
+#include "core/schedule/time_text.hpp"
 #include "policy/policy_directory.hpp"
 
 namespace windowguard::cli {

@@ -13,7 +13,7 @@
 #include "cli/commands.hpp"
 #include "core/policy.hpp"
 #include "core/result.hpp"
-#include "core/time.hpp"
+#include "core/schedule/time.hpp"
 
 namespace windowguard::cli {
 

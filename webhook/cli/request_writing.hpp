@@ -9,7 +9,7 @@
 
 #include "cli/kubectl.hpp"
 #include "core/result.hpp"
-#include "core/time.hpp"
+#include "core/schedule/time.hpp"
 #include "json/json_writing.hpp"
 
 namespace windowguard::cli {

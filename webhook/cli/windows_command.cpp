@@ -5,8 +5,8 @@
 
 #include "cli/commands.hpp"
 #include "cli/options.hpp"
-#include "core/time_text.hpp"
-#include "core/upcoming.hpp"
+#include "core/schedule/time_text.hpp"
+#include "core/schedule/upcoming.hpp"
 #include "report/occurrences_json.hpp"
 
 namespace windowguard::cli {

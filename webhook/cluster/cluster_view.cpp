@@ -1,8 +1,8 @@
 #include "cluster/cluster_view.hpp"
 
 #include "admission/classifier.hpp"
-#include "core/exception_standing.hpp"
-#include "core/image_check.hpp"
+#include "core/exceptions/exception_standing.hpp"
+#include "core/images/image_check.hpp"
 #include "json/json_members.hpp"
 #include "logging/log.hpp"
 #include "objects/codec.hpp"

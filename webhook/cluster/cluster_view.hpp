@@ -24,9 +24,9 @@
 #include "cluster/api_client.hpp"
 #include "cluster/credentials.hpp"
 #include "cluster/reflector.hpp"
+#include "core/exceptions/window_exception.hpp"
 #include "core/namespace_labels.hpp"
 #include "core/policy.hpp"
-#include "core/window_exception.hpp"
 #include "objects/codec.hpp"
 
 namespace windowguard::cluster {

@@ -19,7 +19,7 @@
 
 #include "cluster/api_client.hpp"
 #include "cluster/credentials.hpp"
-#include "core/image_approval_rules.hpp"
+#include "core/images/image_approval_writes.hpp"
 #include "core/policy.hpp"
 #include "core/result.hpp"
 

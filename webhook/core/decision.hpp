@@ -8,9 +8,9 @@
 #include <string_view>
 #include <vector>
 
-#include "core/exception_standing.hpp"
+#include "core/exceptions/exception_standing.hpp"
 #include "core/policy.hpp"
-#include "core/schedule_memo.hpp"
+#include "core/schedule/schedule_memo.hpp"
 
 namespace windowguard::core {
 

@@ -11,9 +11,9 @@
 #include <vector>
 
 #include "core/decision.hpp"
-#include "core/image_verdict_memo.hpp"
+#include "core/images/image_verdict_memo.hpp"
 #include "core/memo_table.hpp"
-#include "core/schedule_memo.hpp"
+#include "core/schedule/schedule_memo.hpp"
 
 namespace windowguard::core {
 

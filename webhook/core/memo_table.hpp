@@ -1,6 +1,6 @@
 #pragma once
 // The table behind the per-thread memos (core/decision_memo.hpp,
-// core/image_verdict_memo.hpp): what a pure function made of an input, kept
+// core/images/image_verdict_memo.hpp): what a pure function made of an input, kept
 // from the instant it was made until the value's holds_until, for one policy
 // and one book of cluster objects (by identity: another resets the table).
 #include <algorithm>
@@ -9,7 +9,7 @@
 #include <memory>
 #include <vector>
 
-#include "core/time.hpp"
+#include "core/schedule/time.hpp"
 
 namespace windowguard::core {
 

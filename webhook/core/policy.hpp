@@ -10,11 +10,11 @@
 #include <vector>
 
 #include "core/action.hpp"
+#include "core/exceptions/window_exception.hpp"
 #include "core/governed_resources.hpp"
-#include "core/image_rules.hpp"
+#include "core/images/image_rules.hpp"
 #include "core/labels.hpp"
-#include "core/schedule.hpp"
-#include "core/window_exception.hpp"
+#include "core/schedule/schedule.hpp"
 
 namespace windowguard::core {
 
@@ -95,7 +95,7 @@ class Policy {
   const std::vector<Binding>& bindings() const;
   const Settings& settings() const { return settings_; }
   const std::vector<StaticException>& static_exceptions() const { return static_exceptions_; }
-  // `approvals:` and `imagePolicies:` (core/image_check.hpp).
+  // `approvals:` and `imagePolicies:` (core/images/image_check.hpp).
   const ImageRules& image_rules() const { return image_rules_; }
 
   // Unique to this policy among the policies of the process (a reloaded

@@ -2,8 +2,8 @@
 
 #include <algorithm>
 
-#include "core/image_check.hpp"
-#include "core/time_text.hpp"
+#include "core/images/image_check.hpp"
+#include "core/schedule/time_text.hpp"
 
 namespace windowguard::core {
 namespace {

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <optional>
 
-#include "core/time_text.hpp"
+#include "core/schedule/time_text.hpp"
 #include "json/json_members.hpp"
 #include "json/json_writing.hpp"
 

@@ -10,9 +10,9 @@
 
 #include <rapidjson/document.h>
 
-#include "core/image_rules.hpp"
+#include "core/exceptions/window_exception.hpp"
+#include "core/images/image_rules.hpp"
 #include "core/result.hpp"
-#include "core/window_exception.hpp"
 
 namespace windowguard::objects {
 

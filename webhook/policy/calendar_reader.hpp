@@ -10,9 +10,9 @@
 #include <string_view>
 #include <vector>
 
-#include "core/recurrence.hpp"
 #include "core/result.hpp"
-#include "core/time_zone.hpp"
+#include "core/schedule/recurrence.hpp"
+#include "core/schedule/time_zone.hpp"
 
 namespace windowguard::policy {
 

@@ -4,7 +4,7 @@
 #include <optional>
 #include <vector>
 
-#include "core/window_exception.hpp"
+#include "core/exceptions/window_exception.hpp"
 #include "policy/policy_documents.hpp"
 #include "policy/yaml_reader.hpp"
 

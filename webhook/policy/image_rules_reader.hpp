@@ -2,7 +2,7 @@
 // A policy's `approvals:` and `imagePolicies:` entries (docs/approvals.md).
 #include <optional>
 
-#include "core/image_rules.hpp"
+#include "core/images/image_rules.hpp"
 #include "policy/policy_documents.hpp"
 #include "policy/yaml_reader.hpp"
 

@@ -4,7 +4,7 @@
 #include <array>
 
 #include "core/qualified_name.hpp"
-#include "core/upcoming.hpp"
+#include "core/schedule/upcoming.hpp"
 
 namespace windowguard::policy {
 namespace {

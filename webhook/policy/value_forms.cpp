@@ -5,7 +5,7 @@
 #include <cctype>
 #include <charconv>
 
-#include "core/time_text.hpp"
+#include "core/schedule/time_text.hpp"
 
 namespace windowguard::policy {
 namespace {

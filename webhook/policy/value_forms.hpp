@@ -5,8 +5,8 @@
 #include <string>
 #include <string_view>
 
-#include "core/recurrence.hpp"
 #include "core/result.hpp"
+#include "core/schedule/recurrence.hpp"
 
 namespace windowguard::policy {
 

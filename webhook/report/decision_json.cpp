@@ -1,6 +1,6 @@
 #include "report/decision_json.hpp"
 
-#include "core/time_text.hpp"
+#include "core/schedule/time_text.hpp"
 #include "json/json_writing.hpp"
 
 namespace windowguard::report {

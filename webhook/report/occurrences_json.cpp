@@ -3,7 +3,7 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
-#include "core/time_text.hpp"
+#include "core/schedule/time_text.hpp"
 
 namespace windowguard::report {
 

@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "core/upcoming.hpp"
+#include "core/schedule/upcoming.hpp"
 
 namespace windowguard::report {
 

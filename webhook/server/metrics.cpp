@@ -5,7 +5,7 @@
 #include <iterator>
 #include <map>
 
-#include "core/exception_standing.hpp"
+#include "core/exceptions/exception_standing.hpp"
 
 namespace windowguard::server {
 namespace {

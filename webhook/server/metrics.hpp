@@ -14,7 +14,7 @@
 #include "cluster/cluster_view.hpp"
 #include "core/action.hpp"
 #include "core/policy.hpp"
-#include "core/upcoming.hpp"
+#include "core/schedule/upcoming.hpp"
 
 namespace windowguard::server {
 

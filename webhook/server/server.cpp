@@ -9,7 +9,7 @@
 #include <condition_variable>
 #include <thread>
 
-#include "core/time_text.hpp"
+#include "core/schedule/time_text.hpp"
 #include "logging/log.hpp"
 #include "server/listener.hpp"
 #include "server/session.hpp"

@@ -9,7 +9,7 @@
 #include <boost/asio/ssl/context.hpp>
 
 #include "core/result.hpp"
-#include "core/time.hpp"
+#include "core/schedule/time.hpp"
 
 namespace windowguard::server {
 

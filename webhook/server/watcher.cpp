@@ -4,7 +4,7 @@
 
 #include <chrono>
 
-#include "core/time_text.hpp"
+#include "core/schedule/time_text.hpp"
 #include "logging/log.hpp"
 #include "policy/file_fingerprint.hpp"
 #include "policy/policy_directory.hpp"

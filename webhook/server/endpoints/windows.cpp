@@ -2,7 +2,7 @@
 
 #include <charconv>
 
-#include "core/upcoming.hpp"
+#include "core/schedule/upcoming.hpp"
 #include "report/occurrences_json.hpp"
 #include "server/query_string.hpp"
 #include "server/responses.hpp"
