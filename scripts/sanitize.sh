@@ -28,5 +28,5 @@ trap 'stop_beside "$tsan_build"' EXIT
 timed "ASan+UBSan tests" ctest --test-dir build-address --output-on-failure --timeout 600 -j "$(nproc)"
 timed "TSan build (what was left of it)" finish_beside "$tsan_build" "$tsan_build_log"
 timed "TSan tests" ctest --test-dir build-thread --output-on-failure --timeout 600 -j "$(nproc)" \
-  -R '^(ServerTest|AdversarialServerTest|SidecarTest|PublisherTest|FaultTest|ApiClientTest|ReflectorTest)'
+  -R '^(ServerTest|AdversarialServerTest|SidecarTest|PublisherTest|FaultTest|ApiClientTest|ReflectorTest|ReviewReaderTest|ClusterViewTest)'
 echo "sanitizers: clean"

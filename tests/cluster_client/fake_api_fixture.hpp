@@ -1,6 +1,6 @@
 #pragma once
-// What the cluster client's unit tests share: the test PKI made once per
-// suite, and waiting on a condition with a bound so that nothing hangs.
+// What the cluster client's unit tests share: the logger and the test PKI,
+// set up once per suite, and waiting on a condition with a bound so that nothing hangs.
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -12,6 +12,7 @@
 #include <string>
 #include <thread>
 
+#include "logging/log.hpp"
 #include "support/test_certificates.hpp"
 
 namespace windowguard::testing {
@@ -19,6 +20,8 @@ namespace windowguard::testing {
 class FakeApiFixture : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
+    // As `serve` does before any thread starts: the clients log from theirs.
+    logging::start_logging("warn");
     certificates_ = new std::filesystem::path(std::filesystem::temp_directory_path() /
                                               ("windowguard-fake-api-" + std::to_string(getpid())));
     std::filesystem::remove_all(*certificates_);
@@ -27,6 +30,7 @@ class FakeApiFixture : public ::testing::Test {
   static void TearDownTestSuite() {
     std::filesystem::remove_all(*certificates_);
     delete certificates_;
+    logging::stop_logging();
   }
 
   static const std::filesystem::path& certificates() { return *certificates_; }
