@@ -70,4 +70,34 @@ std::optional<std::string> refuse_cancel(const Policy& policy, std::string_view 
                                          std::span<const std::string_view> groups, std::string_view requested_by,
                                          std::string_view object_kind, const ApproverTest& is_approver);
 
+// Why a write to an approvable object is refused, whatever its kind.
+// `Write` is an ExceptionWrite or an ImageApprovalWrite, which share their
+// fields; `refuse_create` judges a Create by the object's own rules,
+// `refuse_approver` an approval its approver adds, and `is_approver(object,
+// user, groups)` says who may approve the object, and so also cancel it.
+template <typename Write, typename IsApprover>
+std::optional<std::string> refuse_approvable_write(const Policy& policy, const Write& write,
+                                                   std::string_view object_kind,
+                                                   const std::function<std::optional<std::string>()>& refuse_create,
+                                                   const ApproverCheck& refuse_approver,
+                                                   const IsApprover& is_approver) {
+  return refuse_write_of_kind(
+      write.kind, write.spec_changed, object_kind,
+      {refuse_create,
+       [&] {
+         const StatusChange change{
+             write.username,           write.groups,         write.now,   &write.old_object->approvals,
+             &write.object->approvals, write.by_windowguard, object_kind, write.status_beside_approvals_changed};
+         return refuse_status_change(change, refuse_approver);
+       },
+       [&] {
+         const auto* object = write.old_object;
+         return refuse_cancel(policy, write.username, write.groups,
+                              object != nullptr ? std::string_view(object->requested_by) : std::string_view(),
+                              object_kind, [&](std::string_view user, std::span<const std::string> groups) {
+                                return object != nullptr && is_approver(*object, user, groups);
+                              });
+       }});
+}
+
 }  // namespace windowguard::core

@@ -161,29 +161,14 @@ std::optional<std::string> broad_request_warning(const ExceptionScope& scope) {
 }
 
 std::optional<std::string> refuse_exception_write(const Policy& policy, const ExceptionWrite& write) {
-  return refuse_write_of_kind(
-      write.kind, write.spec_changed, "exception",
-      {[&] { return refuse_create(policy, write); },
-       [&] {
-         const StatusChange change{
-             write.username,           write.groups,         write.now,   &write.old_object->approvals,
-             &write.object->approvals, write.by_windowguard, "exception", write.status_beside_approvals_changed};
-         return refuse_status_change(
-             change, [&](const Approval& approval) { return refuse_approver(policy, write, approval); });
-       },
-       [&] {
-         const WindowException* exception = write.old_object;
-         return refuse_cancel(policy, write.username, write.groups, exception ? exception->requested_by : "",
-                              "exception", [&](std::string_view user, std::span<const std::string> groups) {
-                                if (exception == nullptr) {
-                                  return false;
-                                }
-                                const WindowRules found = rules_of(policy, *exception);
-                                return std::any_of(found.rules.begin(), found.rules.end(), [&](const auto& rule) {
-                                  return is_among(policy, rule.second->approvers, user, groups);
-                                });
-                              });
-       }});
+  return refuse_approvable_write(
+      policy, write, "exception", [&] { return refuse_create(policy, write); },
+      [&](const Approval& approval) { return refuse_approver(policy, write, approval); },
+      [&](const WindowException& exception, std::string_view user, std::span<const std::string> groups) {
+        const WindowRules found = rules_of(policy, exception);
+        return std::any_of(found.rules.begin(), found.rules.end(),
+                           [&](const auto& rule) { return is_among(policy, rule.second->approvers, user, groups); });
+      });
 }
 
 }  // namespace windowguard::core

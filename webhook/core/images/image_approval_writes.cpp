@@ -112,30 +112,15 @@ std::vector<const ApprovalRule*> rules_governing(const Policy& policy, std::stri
 }
 
 std::optional<std::string> refuse_image_approval_write(const Policy& policy, const ImageApprovalWrite& write) {
-  return refuse_write_of_kind(
-      write.kind, write.spec_changed, "image approval",
-      {[&] { return refuse_create(policy, write); },
-       [&] {
-         const StatusChange change{
-             write.username,           write.groups,         write.now,        &write.old_object->approvals,
-             &write.object->approvals, write.by_windowguard, "image approval", write.status_beside_approvals_changed};
-         return refuse_status_change(
-             change, [&](const Approval& approval) { return refuse_approver(policy, write, approval); });
-       },
-       [&] {
-         const ImageApproval* request = write.old_object;
-         return refuse_cancel(policy, write.username, write.groups, request ? request->requested_by : "",
-                              "image approval", [&](std::string_view user, std::span<const std::string> groups) {
-                                if (request == nullptr) {
-                                  return false;
-                                }
-                                const std::vector<const ApprovalRule*> rules =
-                                    rules_governing(policy, request->namespace_name, request->application);
-                                return std::any_of(rules.begin(), rules.end(), [&](const ApprovalRule* rule) {
-                                  return is_among(policy, rule->approvers, user, groups);
-                                });
-                              });
-       }});
+  return refuse_approvable_write(
+      policy, write, "image approval", [&] { return refuse_create(policy, write); },
+      [&](const Approval& approval) { return refuse_approver(policy, write, approval); },
+      [&](const ImageApproval& request, std::string_view user, std::span<const std::string> groups) {
+        const std::vector<const ApprovalRule*> rules =
+            rules_governing(policy, request.namespace_name, request.application);
+        return std::any_of(rules.begin(), rules.end(),
+                           [&](const ApprovalRule* rule) { return is_among(policy, rule->approvers, user, groups); });
+      });
 }
 
 }  // namespace windowguard::core
