@@ -56,20 +56,7 @@ fi
 echo "== load test: 30 KB review, TLS, keep-alive unless noted (server on core $server_core, wrk on core $client_core)"
 tests/support/make-test-certs.sh "$work/certs"
 mkdir -p "$work/policies"
-python3 - "$work/policies/policy.yaml" <<'PY'
-import sys
-kinds = ['weeklyRange: {from: "Sat 00:00", to: "Mon 06:00"}', 'daily: {from: "22:00", to: "06:00"}',
-         'cron: {schedule: "0 22 * * 5", duration: 58h}', 'yearly: {from: "Dec 20 00:00", to: "Jan 2 00:00"}',
-         'monthly: {from: "-1 18:00", to: "1 09:00"}']
-out = ["apiVersion: windowguard.dev/v1", "kind: WindowPolicy", "windows:"]
-for i in range(1000):
-    out += [f"  - name: window-{i}", "    type: blackout", "    timeZone: Europe/Berlin", "    durations:",
-            f"      - {kinds[i % 5]}"]
-out.append("bindings:")
-for i in range(1000):
-    out += [f"  - windows: [window-{i}]", f"    environments: [{'prod-eu-1' if i < 20 else 'team-' + str(i)}]"]
-open(sys.argv[1], "w").write("\n".join(out) + "\n")
-PY
+bench/make_policy.py 1000 20 "$work/policies/policy.yaml"
 # The two servers alternate, one 5-second wrk run each, REPETITIONS times:
 # the machine's speed drifts over minutes, so each ratio compares runs seconds
 # apart, and the median ratio is the figure.

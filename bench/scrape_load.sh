@@ -17,20 +17,7 @@ trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
 client_core=$(( $(nproc) - 1 ))
 tests/support/make-test-certs.sh "$work/certs" >/dev/null
 mkdir -p "$work/policies"
-python3 - "$work/policies/policy.yaml" <<'PY'
-import sys
-kinds = ['weeklyRange: {from: "Sat 00:00", to: "Mon 06:00"}', 'daily: {from: "22:00", to: "06:00"}',
-         'cron: {schedule: "0 22 * * 5", duration: 58h}', 'yearly: {from: "Dec 20 00:00", to: "Jan 2 00:00"}',
-         'monthly: {from: "-1 18:00", to: "1 09:00"}']
-out = ["apiVersion: windowguard.dev/v1", "kind: WindowPolicy", "windows:"]
-for i in range(10000):
-    out += [f"  - name: window-{i}", "    type: blackout", "    timeZone: Europe/Berlin", "    durations:",
-            f"      - {kinds[i % 5]}"]
-out.append("bindings:")
-for i in range(10000):
-    out += [f"  - windows: [window-{i}]", f"    environments: [team-{i}]"]
-open(sys.argv[1], "w").write("\n".join(out) + "\n")
-PY
+bench/make_policy.py 10000 0 "$work/policies/policy.yaml"
 "$binary" serve --listen 127.0.0.1:18446 --threads 1 --log-level warn \
   --tls-cert "$work/certs/server.crt" --tls-key "$work/certs/server.key" --policies "$work/policies" >/dev/null &
 server=$!

@@ -6,13 +6,12 @@
 
 #include <chrono>
 #include <filesystem>
-#include <fstream>
 #include <functional>
-#include <iterator>
 #include <string>
 #include <thread>
 
 #include "logging/log.hpp"
+#include "support/fixtures.hpp"
 #include "support/test_certificates.hpp"
 
 namespace windowguard::testing {
@@ -34,10 +33,7 @@ class FakeApiFixture : public ::testing::Test {
   }
 
   static const std::filesystem::path& certificates() { return *certificates_; }
-  static std::string pem(const std::string& name) {
-    std::ifstream in(*certificates_ / name);
-    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-  }
+  static std::string pem(const std::string& name) { return read_text((*certificates_ / name).string()); }
 
  private:
   static inline std::filesystem::path* certificates_ = nullptr;

@@ -3,14 +3,14 @@
 #include <sys/socket.h>
 
 #include <algorithm>
-#include <fstream>
-#include <sstream>
 
 #include <boost/asio/ssl.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
+
+#include "support/fixtures.hpp"
 
 namespace windowguard::testing {
 namespace {
@@ -19,13 +19,6 @@ namespace net = boost::asio;
 namespace ssl = net::ssl;
 namespace http = boost::beast::http;
 using tcp = net::ip::tcp;
-
-std::string file_text(const std::filesystem::path& file) {
-  std::ifstream in(file);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 FakeRequest seen(const http::request<http::string_body>& request) {
   return FakeRequest{std::string(request.method_string()), std::string(request.target()),
@@ -55,7 +48,7 @@ cluster::Credentials FakeApiServer::credentials(const std::string& token) const 
   cluster::Credentials credentials;
   credentials.host = "127.0.0.1";
   credentials.port = std::to_string(port_);
-  credentials.ca_pem = file_text(certificates_ / "ca.crt");
+  credentials.ca_pem = read_text((certificates_ / "ca.crt").string());
   credentials.token = token;
   return credentials;
 }
