@@ -213,5 +213,73 @@ TEST(Explanation, ASuggestedRequestNameNamesTheTagElseTheDigest) {
   EXPECT_EQ(suggested_request_name("", "registry.example.com:5000/nginx"), "nginx-latest");
 }
 
+struct WordedReason {
+  core::UnapprovedReason reason;
+  std::string request;  // the closest ImageApproval, "" when none
+  std::string words;
+};
+
+class UnapprovedImageWords : public ::testing::TestWithParam<WordedReason> {};
+
+// Each reason core/images gives for an unapproved image is one sentence
+// here, after the image and its rule.
+TEST_P(UnapprovedImageWords, EachReasonIsOneSentence) {
+  Classification checkout = classified("Deployment", "prod-payments");
+  checkout.application = "checkout";
+  core::ImageVerdict verdict;
+  verdict.governed = true;
+  verdict.unapproved.push_back({"checkout:2.3.1", "prod-release", GetParam().request, 1, 2, GetParam().reason});
+  const std::string text = explain_image_reasons(verdict, {"deploy", checkout, "checkout"});
+  const std::string sentence =
+      "Image checkout:2.3.1 needs an approval under approvals rule \"prod-release\": " + GetParam().words;
+  EXPECT_TRUE(text.starts_with(sentence)) << text;
+  EXPECT_TRUE(text.size() == sentence.size() || text[sentence.size()] == ' ') << text;
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Reasons, UnapprovedImageWords,
+    ::testing::Values(
+        WordedReason{core::image_reasons::NoClusterAccess{}, "",
+                     "windowguard cannot read ImageApprovals (no cluster access)."},
+        WordedReason{core::image_reasons::UnreadableImage{"image \"Checkout\" must be lowercase"}, "",
+                     "image \"Checkout\" must be lowercase."},
+        WordedReason{core::image_reasons::NoRequestNamesIt{}, "",
+                     "no ImageApproval of checkout in prod-payments names it."},
+        WordedReason{core::image_reasons::NotAPromotion{{"*-staging", "qa"}}, "prod-payments/checkout-2-3-1",
+                     "ImageApproval prod-payments/checkout-2-3-1 is not a promotion from an environment matching "
+                     "[*-staging, qa]."},
+        WordedReason{core::image_reasons::TooFewApprovals{}, "prod-payments/checkout-2-3-1",
+                     "ImageApproval prod-payments/checkout-2-3-1 has 1 of 2 approvals."},
+        WordedReason{core::image_reasons::ApprovedByDeployer{"bob"}, "prod-payments/checkout-2-3-1",
+                     "ImageApproval prod-payments/checkout-2-3-1 was approved by bob, and an approver may not deploy "
+                     "what they approved."}));
+
+TEST(Explanation, AnImageWithoutAnApplicationSaysThisApplication) {
+  core::ImageVerdict verdict;
+  verdict.governed = true;
+  verdict.unapproved.push_back({"nginx:1.26", "prod-release", "", 0, 1, core::image_reasons::NoRequestNamesIt{}});
+  EXPECT_EQ(explain_image_reasons(verdict, {"deploy", kApi, "api"}),
+            "Image nginx:1.26 needs an approval under approvals rule \"prod-release\": no ImageApproval of this "
+            "application in team-a names it. Request one with: windowguard image request nginx-1-26 -n team-a "
+            "--image nginx:1.26.");
+}
+
+TEST(Explanation, ARefusedImageNamesTheConditionAndThePolicysMessage) {
+  core::ImageCondition latest;
+  latest.tag = "latest";
+  core::ImageVerdict verdict;
+  verdict.governed = true;
+  verdict.refused.push_back(
+      {"nginx:latest", "no-latest", core::image_reasons::MatchesFailCondition{latest}, "Pin a version"});
+  verdict.refused.push_back({"docker.io/nginx:1.25", "ours", core::image_reasons::MatchesNoPassCondition{}, ""});
+  verdict.refused.push_back(
+      {"Nginx", "ours", core::image_reasons::UnreadableImage{"image \"Nginx\" must be lowercase."}, ""});
+  EXPECT_EQ(explain_image_reasons(verdict, {"deploy", kApi, "api"}),
+            "Image nginx:latest is refused by image policy \"no-latest\": it matches the fail condition {tag: "
+            "latest}. Pin a version. Image docker.io/nginx:1.25 is refused by image policy \"ours\": it matches "
+            "none of the pass conditions. Image Nginx is refused by image policy \"ours\": image \"Nginx\" must be "
+            "lowercase.");
+}
+
 }  // namespace
 }  // namespace windowguard::admission

@@ -11,25 +11,85 @@ namespace windowguard::admission {
 
 namespace {
 
-// Windows, approvals and image policies are all evaluated: a deploy the
-// windows allow is still denied by its images, and a denial names both.
-void add_image_verdict(const core::ImageVerdict& verdict, const RequestSubject& subject, AdmissionDecision& result) {
-  if (!verdict.governed) {
-    return;
+// The images of a deploy under the policy's approvals and image policies;
+// null when the request deploys nothing or the policy has no image rules.
+std::shared_ptr<const core::ImageVerdict> check_deployed_images(const core::Policy& policy,
+                                                                const AdmissionRequest& request,
+                                                                const Classification& classification, core::Instant at,
+                                                                core::DecisionMemo* memo, const ClusterFacts& cluster) {
+  const bool deploys = std::find(classification.actions.begin(), classification.actions.end(), core::Action::Deploy) !=
+                       classification.actions.end();
+  if (!deploys || !core::governs_images(policy)) {
+    return nullptr;
   }
-  if (!verdict.allowed()) {
-    result.message = result.allowed ? explain_image_denial(verdict, subject)
-                                    : result.message + ' ' + explain_image_reasons(verdict, subject);
-    if (result.allowed) {
-      // What the windows said of an allowed request (exempt, a block soon)
-      // no longer applies to a denied one.
-      result.audit_annotations = {{AuditKey::Action, std::string(subject.what)}, {AuditKey::Decision, "denied"}};
-      result.warnings.clear();
+  const TemplateImages images = template_images(classification);
+  core::ImageCheckInput input;
+  input.environment = classification.environment;
+  input.application = classification.application;
+  input.requester = core::Requester{request.username, request.groups};
+  input.images = images.images;
+  input.added = images.added;
+  input.at = at;
+  input.approvals = cluster.image_approvals;
+  return memo != nullptr ? memo->image_verdicts().check(policy, input)
+                         : std::make_shared<const core::ImageVerdict>(core::check_images(policy, input));
+}
+
+// The windows' decision on each governed action of the request, until one
+// is denied: the first denied action, else the first, is the one decided on.
+void decide_windows(const core::Policy& policy, const AdmissionRequest& request, core::Instant at,
+                    core::DecisionMemo* memo, const ClusterFacts& cluster, AdmissionDecision& result) {
+  const Classification& classification = result.classification;
+  for (core::Action action : classification.actions) {
+    core::DecisionInput input;
+    input.action = action;
+    input.subject = classification.subject();
+    if (cluster.namespace_labels != nullptr && policy.selects_namespaces()) {
+      input.subject.namespace_labels = cluster.namespace_labels->of(classification.environment);
     }
-    result.allowed = false;
-    result.denied_by_images = true;
+    input.requester = core::Requester{request.username, request.groups};
+    input.at = at;
+    input.exceptions = cluster.exceptions;
+    std::shared_ptr<const core::Decision> decision =
+        memo != nullptr ? memo->decide(policy, input)
+                        : std::make_shared<const core::Decision>(core::decide(policy, input));
+    const bool denied = !decision->allowed;
+    if (!result.decision || denied) {
+      result.action = action;
+      result.decision = std::move(decision);
+    }
+    if (denied) {
+      break;
+    }
   }
-  add_image_annotations(verdict, result.audit_annotations);
+}
+
+// What the requester is told of a governed request, from the windows'
+// decision and the images' verdict together: both are evaluated, so a deploy
+// the windows allow is still denied by its images, and a denial names both.
+void tell(const core::Policy& policy, const core::ImageVerdict* images, core::Instant at,
+          const RequestSubject& window_subject, const RequestSubject& image_subject, AdmissionDecision& result) {
+  const core::Decision& windows = *result.decision;
+  const bool images_govern = images != nullptr && images->governed;
+  result.denied_by_images = images_govern && !images->allowed();
+  result.allowed = windows.allowed && !result.denied_by_images;
+  if (windows.allowed && result.denied_by_images) {
+    // What the windows say of an allowed request (exempt, a block soon) does
+    // not apply to one its images deny.
+    result.message = explain_image_denial(*images, image_subject);
+    result.audit_annotations = {{AuditKey::Action, std::string(image_subject.what)}, {AuditKey::Decision, "denied"}};
+  } else {
+    result.message = explain(policy, windows, window_subject);
+    if (result.denied_by_images) {
+      result.message += ' ';
+      result.message += explain_image_reasons(*images, image_subject);
+    }
+    result.warnings = warnings_for(policy, windows, *result.action, at);
+    result.audit_annotations = audit_annotations_for(policy, windows, *result.action);
+  }
+  if (images_govern) {
+    add_image_annotations(*images, result.audit_annotations);
+  }
 }
 
 }  // namespace
@@ -54,50 +114,11 @@ AdmissionDecision evaluate_request(const core::Policy& policy, const AdmissionRe
     result.audit_annotations.set(AuditKey::Decision, "not-governed");
     return result;
   }
-  for (core::Action action : classification.actions) {
-    core::DecisionInput input;
-    input.action = action;
-    input.subject = classification.subject();
-    if (cluster.namespace_labels != nullptr && policy.selects_namespaces()) {
-      input.subject.namespace_labels = cluster.namespace_labels->of(classification.environment);
-    }
-    input.requester = core::Requester{request.username, request.groups};
-    input.at = at;
-    input.exceptions = cluster.exceptions;
-    std::shared_ptr<const core::Decision> decision =
-        memo != nullptr ? memo->decide(policy, input)
-                        : std::make_shared<const core::Decision>(core::decide(policy, input));
-    const bool denied = !decision->allowed;
-    if (!result.decision || denied) {
-      result.action = action;
-      result.decision = std::move(decision);
-    }
-    if (denied) {
-      break;
-    }
-  }
-  const core::Decision& decision = *result.decision;
-  result.allowed = decision.allowed;
-  result.message = explain(policy, decision, {core::action_name(*result.action), classification, request.name});
-  result.warnings = warnings_for(policy, decision, *result.action, at);
-  result.audit_annotations = audit_annotations_for(policy, decision, *result.action);
-  const bool deploys = std::find(classification.actions.begin(), classification.actions.end(), core::Action::Deploy) !=
-                       classification.actions.end();
-  if (deploys && core::governs_images(policy)) {
-    const TemplateImages images = template_images(classification);
-    core::ImageCheckInput input;
-    input.environment = classification.environment;
-    input.application = classification.application;
-    input.requester = core::Requester{request.username, request.groups};
-    input.images = images.images;
-    input.added = images.added;
-    input.at = at;
-    input.approvals = cluster.image_approvals;
-    const std::shared_ptr<const core::ImageVerdict> verdict =
-        memo != nullptr ? memo->image_verdicts().check(policy, input)
-                        : std::make_shared<const core::ImageVerdict>(core::check_images(policy, input));
-    add_image_verdict(*verdict, {core::action_name(core::Action::Deploy), classification, request.name}, result);
-  }
+  decide_windows(policy, request, at, memo, cluster, result);
+  const std::shared_ptr<const core::ImageVerdict> images =
+      check_deployed_images(policy, request, classification, at, memo, cluster);
+  tell(policy, images.get(), at, {core::action_name(*result.action), classification, request.name},
+       {core::action_name(core::Action::Deploy), classification, request.name}, result);
   return result;
 }
 

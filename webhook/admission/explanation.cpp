@@ -1,6 +1,7 @@
 #include "admission/explanation.hpp"
 
 #include <algorithm>
+#include <variant>
 
 #include "core/join.hpp"
 #include "core/schedule/time_text.hpp"
@@ -295,12 +296,69 @@ AuditAnnotations audit_annotations_for(const core::Policy& policy, const core::D
 
 namespace {
 
-void append_sentence(std::string& text, std::string_view sentence) {
-  text += sentence;
-  if (!sentence.empty() && sentence.back() != '.') {
+// Ends the sentence written from `start` on with a full stop, unless it has one.
+void end_sentence(std::string& text, std::size_t start) {
+  if (text.size() > start && text.back() != '.') {
     text += '.';
   }
 }
+
+void append_sentence(std::string& text, std::string_view sentence) {
+  const std::size_t start = text.size();
+  text += sentence;
+  end_sentence(text, start);
+}
+
+// The reasons of core/images/image_check.hpp, worded as one sentence each.
+struct ImageReasonWords {
+  std::string& text;
+  const core::UnapprovedImage* unapproved = nullptr;  // for the reasons about its closest request
+  const RequestSubject* subject = nullptr;
+
+  void closest_request() const {
+    text += "ImageApproval ";
+    text += unapproved->request;
+  }
+  void operator()(const core::image_reasons::NoClusterAccess&) const {
+    text += "windowguard cannot read ImageApprovals (no cluster access)";
+  }
+  void operator()(const core::image_reasons::UnreadableImage& reason) const { text += reason.error; }
+  void operator()(const core::image_reasons::NoRequestNamesIt&) const {
+    const Classification& classification = subject->classification;
+    text += "no ImageApproval of ";
+    text += classification.application.empty() ? std::string_view("this application") : classification.application;
+    text += " in ";
+    text += classification.environment;
+    text += " names it";
+  }
+  void operator()(const core::image_reasons::NotAPromotion& reason) const {
+    closest_request();
+    text += " is not a promotion from an environment matching [";
+    core::append_joined(text, reason.sources);
+    text += ']';
+  }
+  void operator()(const core::image_reasons::TooFewApprovals&) const {
+    closest_request();
+    text += " has ";
+    text += std::to_string(unapproved->approvals);
+    text += " of ";
+    text += std::to_string(unapproved->required);
+    text += " approvals";
+  }
+  void operator()(const core::image_reasons::ApprovedByDeployer& reason) const {
+    closest_request();
+    text += " was approved by ";
+    text += reason.deployer;
+    text += ", and an approver may not deploy what they approved";
+  }
+  void operator()(const core::image_reasons::MatchesFailCondition& reason) const {
+    text += "it matches the fail condition ";
+    text += reason.condition.describe();
+  }
+  void operator()(const core::image_reasons::MatchesNoPassCondition&) const {
+    text += "it matches none of the pass conditions";
+  }
+};
 
 // `refused`: an image policy refuses the image too, so no approval would let
 // it in, and none is suggested.
@@ -311,7 +369,9 @@ void append_unapproved(std::string& text, const core::UnapprovedImage& image, co
   text += " needs an approval under approvals rule \"";
   text += image.rule;
   text += "\": ";
-  append_sentence(text, image.why);
+  const std::size_t reason = text.size();
+  std::visit(ImageReasonWords{text, &image, &subject}, image.reason);
+  end_sentence(text, reason);
   const std::string_view environment = subject.classification.environment;
   if (refused) {
     return;
@@ -343,7 +403,9 @@ void append_refused(std::string& text, const core::RefusedImage& image) {
   text += " is refused by image policy \"";
   text += image.policy;
   text += "\": ";
-  append_sentence(text, image.condition);
+  const std::size_t reason = text.size();
+  std::visit(ImageReasonWords{text}, image.reason);  // a refusal's reasons are about the image alone
+  end_sentence(text, reason);
   if (!image.message.empty()) {
     text += ' ';
     append_sentence(text, image.message);

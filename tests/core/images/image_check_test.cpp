@@ -4,6 +4,7 @@
 #include "core/images/image_check.hpp"
 
 #include <memory>
+#include <variant>
 
 #include <gtest/gtest.h>
 
@@ -109,14 +110,14 @@ TEST(ImageCheck, AnImageNoRequestNamesIsUnapproved) {
   EXPECT_EQ(verdict.unapproved[0].image, kCheckout);
   EXPECT_EQ(verdict.unapproved[0].rule, "prod-release");
   EXPECT_EQ(verdict.unapproved[0].request, "");
-  EXPECT_EQ(verdict.unapproved[0].why, "no ImageApproval of checkout in prod-payments names it");
+  EXPECT_TRUE(std::holds_alternative<image_reasons::NoRequestNamesIt>(verdict.unapproved[0].reason));
 }
 
 TEST(ImageCheck, WithoutClusterAccessNoImageIsApproved) {
   const Policy policy = policy_with({{prod_release(0)}, {}});
   const ImageVerdict verdict = check(policy, nullptr);
   ASSERT_EQ(verdict.unapproved.size(), 1U);
-  EXPECT_NE(verdict.unapproved[0].why.find("no cluster access"), std::string::npos);
+  EXPECT_TRUE(std::holds_alternative<image_reasons::NoClusterAccess>(verdict.unapproved[0].reason));
 }
 
 TEST(ImageCheck, OneEligibleApprovalLetsTheImageInAndIsNamedForTheAudit) {
@@ -138,7 +139,7 @@ TEST(ImageCheck, TwoRequiredMeansOneIsNotEnoughAndTwoAre) {
   EXPECT_EQ(verdict.unapproved[0].approvals, 1);
   EXPECT_EQ(verdict.unapproved[0].required, 2);
   EXPECT_EQ(verdict.unapproved[0].request, "prod-payments/checkout-2-3-1");
-  EXPECT_EQ(verdict.unapproved[0].why, "ImageApproval prod-payments/checkout-2-3-1 has 1 of 2 approvals");
+  EXPECT_TRUE(std::holds_alternative<image_reasons::TooFewApprovals>(verdict.unapproved[0].reason));
   const ImageApprovalBook two({request_for({kCheckout}, {approval_by("bob"), approval_by("dave")})});
   EXPECT_TRUE(check(policy, &two).allowed());
 }
@@ -261,7 +262,9 @@ TEST(ImageCheck, AnApproverMayNotDeployWhatTheyApprovedUnlessTheRuleAllows) {
   const ImageApprovalBook book({request_for({kCheckout}, {approval_by("bob")})});
   const ImageVerdict verdict = check(policy_with({{prod_release(1)}, {}}), &book, Deploy{.username = "bob"});
   ASSERT_EQ(verdict.unapproved.size(), 1U);
-  EXPECT_NE(verdict.unapproved[0].why.find("was approved by bob"), std::string::npos);
+  const auto* approved_by_deployer = std::get_if<image_reasons::ApprovedByDeployer>(&verdict.unapproved[0].reason);
+  ASSERT_NE(approved_by_deployer, nullptr);
+  EXPECT_EQ(approved_by_deployer->deployer, "bob");
   ApprovalRule rule = prod_release(1);
   rule.allow_approver_to_deploy = true;
   EXPECT_TRUE(check(policy_with({{rule}, {}}), &book, Deploy{.username = "bob"}).allowed());
@@ -274,8 +277,10 @@ TEST(ImageCheck, ARuleWithPromotedFromCountsOnlyPromotionsFromAMatchingEnvironme
   const ImageApprovalBook direct({request_for({kCheckout}, {})});
   const ImageVerdict verdict = check(policy, &direct);
   ASSERT_EQ(verdict.unapproved.size(), 1U);
-  EXPECT_EQ(verdict.unapproved[0].why,
-            "ImageApproval prod-payments/checkout-2-3-1 is not a promotion from an environment matching [*-staging]");
+  EXPECT_EQ(verdict.unapproved[0].request, "prod-payments/checkout-2-3-1");
+  const auto* not_a_promotion = std::get_if<image_reasons::NotAPromotion>(&verdict.unapproved[0].reason);
+  ASSERT_NE(not_a_promotion, nullptr);
+  EXPECT_EQ(not_a_promotion->sources, std::vector<std::string>{"*-staging"});
   ImageApproval promoted = request_for({kCheckout}, {});
   promoted.promoted_from = "payments-staging";
   const ImageApprovalBook promotions({std::move(promoted)});
@@ -333,10 +338,12 @@ TEST(ImageCheck, AnImagePolicyRefusesByFailConditionFirstAndThenByMissingPass) {
   const ImageVerdict verdict = check(policy, nullptr, Deploy{.images = {kCheckout, latest, elsewhere}, .added = {}});
   ASSERT_EQ(verdict.refused.size(), 2U);
   EXPECT_EQ(verdict.refused[0].image, latest);
-  EXPECT_EQ(verdict.refused[0].condition, "it matches the fail condition {tag: latest}");
+  const auto* fail = std::get_if<image_reasons::MatchesFailCondition>(&verdict.refused[0].reason);
+  ASSERT_NE(fail, nullptr);
+  EXPECT_EQ(fail->condition.tag, "latest");
   EXPECT_EQ(verdict.refused[0].message, "Only release builds run in production.");
   EXPECT_EQ(verdict.refused[1].image, elsewhere);
-  EXPECT_EQ(verdict.refused[1].condition, "it matches none of the pass conditions");
+  EXPECT_TRUE(std::holds_alternative<image_reasons::MatchesNoPassCondition>(verdict.refused[1].reason));
   EXPECT_TRUE(check(policy, nullptr, Deploy{.images = {"nginx"}, .added = {}}).refused.size() == 1);
 }
 
@@ -344,9 +351,13 @@ TEST(ImageCheck, AnUnreadableImageIsRefusedWithTheParsersReason) {
   const ImageVerdict verdict = check(policy_with({{prod_release(1)}, {prod_images()}}), nullptr,
                                      Deploy{.images = {"Registry/App"}, .added = {"Registry/App"}});
   ASSERT_EQ(verdict.refused.size(), 1U);
-  EXPECT_NE(verdict.refused[0].condition.find("must be lowercase"), std::string::npos);
+  const auto* refused = std::get_if<image_reasons::UnreadableImage>(&verdict.refused[0].reason);
+  ASSERT_NE(refused, nullptr);
+  EXPECT_NE(refused->error.find("must be lowercase"), std::string::npos);
   ASSERT_EQ(verdict.unapproved.size(), 1U);
-  EXPECT_NE(verdict.unapproved[0].why.find("must be lowercase"), std::string::npos);
+  const auto* unapproved = std::get_if<image_reasons::UnreadableImage>(&verdict.unapproved[0].reason);
+  ASSERT_NE(unapproved, nullptr);
+  EXPECT_NE(unapproved->error.find("must be lowercase"), std::string::npos);
 }
 
 TEST(ImageCondition, EveryFieldGivenMustMatch) {

@@ -6,7 +6,6 @@
 #include "core/exemption_index.hpp"
 #include "core/glob.hpp"
 #include "core/images/image_approval_writes.hpp"
-#include "core/join.hpp"
 #include "core/people.hpp"
 
 namespace windowguard::core {
@@ -21,27 +20,23 @@ bool approves(const ImageApproval& request, const ImageReference& image) {
 struct Candidate {
   const ImageApproval* request = nullptr;
   std::vector<std::string_view> approvers;
-  std::string why;  // empty when valid
+  std::optional<UnapprovedReason> why_not;  // empty when valid
 };
 
 Candidate judge(const Policy& policy, const ApprovalRule& rule, const ImageApproval& request,
                 const ImageCheckInput& input) {
   Candidate candidate{&request, counted_approvers(policy, rule, request, input.at), {}};
-  const auto label = [&] { return request.namespace_name + "/" + request.name; };
   if (!rule.promoted_from.empty() &&
       (request.promoted_from.empty() ||
        std::none_of(rule.promoted_from.begin(), rule.promoted_from.end(),
                     [&](const std::string& pattern) { return glob_matches(pattern, request.promoted_from); }))) {
-    candidate.why = "ImageApproval " + label() + " is not a promotion from an environment matching [" +
-                    join(rule.promoted_from) + "]";
+    candidate.why_not = image_reasons::NotAPromotion{rule.promoted_from};
   } else if (static_cast<int>(candidate.approvers.size()) < rule.required) {
-    candidate.why = "ImageApproval " + label() + " has " + std::to_string(candidate.approvers.size()) + " of " +
-                    std::to_string(rule.required) + " approvals";
+    candidate.why_not = image_reasons::TooFewApprovals{};
   } else if (!rule.allow_approver_to_deploy &&
              std::any_of(request.approvals.begin(), request.approvals.end(),
                          [&](const Approval& approval) { return approval.user == input.requester.username; })) {
-    candidate.why = "ImageApproval " + label() + " was approved by " + std::string(input.requester.username) +
-                    ", and an approver may not deploy what they approved";
+    candidate.why_not = image_reasons::ApprovedByDeployer{std::string(input.requester.username)};
   }
   return candidate;
 }
@@ -68,7 +63,7 @@ Candidate best_request(const Policy& policy, const ApprovalRule& rule, const Ima
                        const ImageCheckInput& input, Instant& holds_until) {
   Candidate best;
   if (input.approvals == nullptr) {
-    best.why = "windowguard cannot read ImageApprovals (no cluster access)";
+    best.why_not = image_reasons::NoClusterAccess{};
     return best;
   }
   for (const ImageApproval& request : input.approvals->in_namespace(input.environment)) {
@@ -77,7 +72,7 @@ Candidate best_request(const Policy& policy, const ApprovalRule& rule, const Ima
     }
     holds_until = std::min(holds_until, first_expiry(rule, request, input.at));
     Candidate candidate = judge(policy, rule, request, input);
-    if (candidate.why.empty()) {
+    if (!candidate.why_not) {
       return candidate;
     }
     if (best.request == nullptr || candidate.approvers.size() > best.approvers.size()) {
@@ -85,9 +80,7 @@ Candidate best_request(const Policy& policy, const ApprovalRule& rule, const Ima
     }
   }
   if (best.request == nullptr) {
-    best.why = "no ImageApproval of " +
-               std::string(input.application.empty() ? "this application" : input.application) + " in " +
-               std::string(input.environment) + " names it";
+    best.why_not = image_reasons::NoRequestNamesIt{};
   }
   return best;
 }
@@ -129,33 +122,38 @@ void check_approvals(const Policy& policy, const ImageCheckInput& input, const R
     for (std::string_view text : input.added) {
       const Result<ImageReference>& image = read_of(images, text);
       if (!image) {
-        verdict.unapproved.push_back({std::string(text), rule.name, {}, 0, rule.required, image.error().message});
+        verdict.unapproved.push_back({std::string(text),
+                                      rule.name,
+                                      {},
+                                      0,
+                                      rule.required,
+                                      image_reasons::UnreadableImage{image.error().message}});
         continue;
       }
       Candidate found = best_request(policy, rule, *image, input, verdict.holds_until);
-      if (found.why.empty()) {
+      if (!found.why_not) {
         record_approval(text, std::move(found), verdict.approved);
       } else {
         const std::string label =
             found.request == nullptr ? std::string() : found.request->namespace_name + "/" + found.request->name;
         verdict.unapproved.push_back({std::string(text), rule.name, label, static_cast<int>(found.approvers.size()),
-                                      rule.required, std::move(found.why)});
+                                      rule.required, std::move(*found.why_not)});
       }
     }
   }
 }
 
 // The condition of the policy that refuses the image, if one does.
-std::optional<std::string> refusal(const ImagePolicy& image_policy, const ImageReference& image) {
+std::optional<RefusalReason> refusal(const ImagePolicy& image_policy, const ImageReference& image) {
   for (const ImageCondition& condition : image_policy.fail) {
     if (condition.matches(image)) {
-      return "it matches the fail condition " + condition.describe();
+      return image_reasons::MatchesFailCondition{condition};
     }
   }
   if (!image_policy.pass.empty() &&
       std::none_of(image_policy.pass.begin(), image_policy.pass.end(),
                    [&](const ImageCondition& condition) { return condition.matches(image); })) {
-    return std::string("it matches none of the pass conditions");
+    return image_reasons::MatchesNoPassCondition{};
   }
   return std::nullopt;
 }
@@ -168,8 +166,9 @@ void check_image_policies(const Policy& policy, const ImageCheckInput& input, co
     }
     verdict.governed = true;
     for (const ReadImage& image : images) {
-      std::optional<std::string> why =
-          image.reference ? refusal(image_policy, *image.reference) : image.reference.error().message;
+      std::optional<RefusalReason> why = image.reference
+                                             ? refusal(image_policy, *image.reference)
+                                             : image_reasons::UnreadableImage{image.reference.error().message};
       if (why) {
         verdict.refused.push_back({std::string(image.text), image_policy.name, std::move(*why), image_policy.message});
       }

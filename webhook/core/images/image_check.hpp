@@ -8,6 +8,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <variant>
 #include <vector>
 
 #include "core/decision.hpp"
@@ -28,6 +29,33 @@ struct ImageCheckInput {
   const ImageApprovalBook* approvals = nullptr;  // null without cluster access
 };
 
+// Why an image is unapproved or refused.  The core gives the reason and its
+// data; admission/explanation.cpp words it for whoever is denied.
+namespace image_reasons {
+struct NoClusterAccess {};  // the ImageApprovals cannot be read
+struct UnreadableImage {    // the reference does not parse
+  std::string error;
+};
+struct NoRequestNamesIt {};  // no ImageApproval of the application in the namespace
+struct NotAPromotion {       // the closest request is not promoted from a source the rule names
+  std::vector<std::string> sources;
+};
+struct TooFewApprovals {};   // the closest request has fewer approvals that count than required
+struct ApprovedByDeployer {  // the rule forbids deploying what one approved
+  std::string deployer;
+};
+struct MatchesFailCondition {
+  ImageCondition condition;
+};
+struct MatchesNoPassCondition {};
+}  // namespace image_reasons
+
+using UnapprovedReason =
+    std::variant<image_reasons::NoClusterAccess, image_reasons::UnreadableImage, image_reasons::NoRequestNamesIt,
+                 image_reasons::NotAPromotion, image_reasons::TooFewApprovals, image_reasons::ApprovedByDeployer>;
+using RefusalReason = std::variant<image_reasons::UnreadableImage, image_reasons::MatchesFailCondition,
+                                   image_reasons::MatchesNoPassCondition>;
+
 // An added image without a valid ImageApproval under an `approvals` rule.
 struct UnapprovedImage {
   std::string image;  // as the template names it
@@ -37,15 +65,15 @@ struct UnapprovedImage {
   std::string request;
   int approvals = 0;
   int required = 0;
-  std::string why;  // "no ImageApproval of checkout names it", "has 1 of 2 approvals", ...
+  UnapprovedReason reason;
 };
 
 // An image an `imagePolicies` entry refuses.
 struct RefusedImage {
   std::string image;
   std::string policy;
-  std::string condition;  // the fail condition it matched, or why no pass condition did
-  std::string message;    // the policy's
+  RefusalReason reason;
+  std::string message;  // the policy's
 };
 
 // An added image let in by an ImageApproval, for the audit log: the request
