@@ -70,25 +70,26 @@ void decide_windows(const core::Policy& policy, const AdmissionRequest& request,
 void tell(const core::Policy& policy, const core::ImageVerdict* images, core::Instant at,
           const RequestSubject& window_subject, const RequestSubject& image_subject, AdmissionDecision& result) {
   const core::Decision& windows = *result.decision;
-  const bool images_govern = images != nullptr && images->governed;
-  result.denied_by_images = images_govern && !images->allowed();
-  result.allowed = windows.allowed && !result.denied_by_images;
-  if (windows.allowed && result.denied_by_images) {
+  const core::ImageVerdict* governing = images != nullptr && images->governed ? images : nullptr;
+  const core::ImageVerdict* denying = governing != nullptr && !governing->allowed() ? governing : nullptr;
+  result.denied_by_images = denying != nullptr;
+  result.allowed = windows.allowed && denying == nullptr;
+  if (windows.allowed && denying != nullptr) {
     // What the windows say of an allowed request (exempt, a block soon) does
     // not apply to one its images deny.
-    result.message = explain_image_denial(*images, image_subject);
+    result.message = explain_image_denial(*denying, image_subject);
     result.audit_annotations = {{AuditKey::Action, std::string(image_subject.what)}, {AuditKey::Decision, "denied"}};
   } else {
     result.message = explain(policy, windows, window_subject);
-    if (result.denied_by_images) {
+    if (denying != nullptr) {
       result.message += ' ';
-      result.message += explain_image_reasons(*images, image_subject);
+      result.message += explain_image_reasons(*denying, image_subject);
     }
     result.warnings = warnings_for(policy, windows, *result.action, at);
     result.audit_annotations = audit_annotations_for(policy, windows, *result.action);
   }
-  if (images_govern) {
-    add_image_annotations(*images, result.audit_annotations);
+  if (governing != nullptr) {
+    add_image_annotations(*governing, result.audit_annotations);
   }
 }
 
