@@ -25,6 +25,13 @@ class NamespaceLabels {
   // The namespace's labels (empty for one not known), valid while this lives.
   Labels of(std::string_view namespace_name) const;
   std::size_t size() const { return entries_.size(); }
+  // Calls visit(name, labels) for every namespace, in no particular order.
+  template <typename Visit>
+  void for_each(Visit&& visit) const {
+    for (const auto& [name, entry] : entries_) {
+      visit(name, Labels(entry.views));
+    }
+  }
 
  private:
   struct Entry {

@@ -1,6 +1,7 @@
 #include "core/images/image_check.hpp"
 
 #include <algorithm>
+#include <functional>
 #include <optional>
 
 #include "core/exemption_index.hpp"
@@ -176,6 +177,26 @@ void check_image_policies(const Policy& policy, const ImageCheckInput& input, co
   }
 }
 
+// When the approvals `counted` under the rule fall below what it requires,
+// as they expire one by one; empty when none expires or too few count.
+std::optional<Instant> approved_until(const ApprovalRule& rule, const ImageApproval& request,
+                                      const std::vector<std::string_view>& counted, Instant now) {
+  if (!rule.expire_after || rule.required == 0 || static_cast<int>(counted.size()) < rule.required) {
+    return std::nullopt;
+  }
+  std::vector<Instant> expiries;
+  for (std::string_view approver : counted) {
+    const auto approval =
+        std::find_if(request.approvals.begin(), request.approvals.end(), [&](const Approval& candidate) {
+          return candidate.user == approver && candidate.at + *rule.expire_after > now;
+        });
+    expiries.push_back(approval->at + *rule.expire_after);
+  }
+  // The required-th latest expiry: until then, `required` approvals count.
+  std::nth_element(expiries.begin(), expiries.begin() + (rule.required - 1), expiries.end(), std::greater<>());
+  return expiries[static_cast<std::size_t>(rule.required - 1)];
+}
+
 }  // namespace
 
 bool governs_images(const Policy& policy) {
@@ -204,15 +225,23 @@ ImageApprovalStanding standing_of(const Policy& policy, const ImageApproval& req
   bool governed = false;
   for (const ApprovalRule* governing : rules_governing(policy, request.namespace_name, request.application)) {
     const ApprovalRule& rule = *governing;
-    const int counted = static_cast<int>(counted_approvers(policy, rule, request, now).size());
-    if (!governed || rule.required - counted > standing.required - standing.approvals) {
-      standing.approvals = counted;
+    std::vector<std::string_view> counted = counted_approvers(policy, rule, request, now);
+    const int count = static_cast<int>(counted.size());
+    if (!governed || rule.required - count > standing.required - standing.approvals) {
+      standing.approvals = count;
       standing.required = rule.required;
       standing.eligible = describe_people(policy, rule.approvers);
+      standing.approvers = counted;
     }
     governed = true;
+    if (const std::optional<Instant> until = approved_until(rule, request, counted, now)) {
+      standing.approved_until = std::min(standing.approved_until.value_or(Instant::max()), *until);
+    }
   }
   standing.state = !governed ? "ungoverned" : standing.approvals >= standing.required ? "approved" : "pending";
+  if (standing.state != "approved") {
+    standing.approved_until.reset();
+  }
   return standing;
 }
 

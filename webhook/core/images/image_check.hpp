@@ -5,6 +5,7 @@
 // is withdrawn makes a new book, and one that expires bounds the verdict's
 // holds_until, so that core/images/image_verdict_memo.hpp can remember verdicts
 // without ever serving a stale one.
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -108,8 +109,12 @@ ImageVerdict check_images(const Policy& policy, const ImageCheckInput& input);
 struct ImageApprovalStanding {
   int approvals = 0;
   int required = 0;
-  std::string state;                // "approved", "pending", or "ungoverned" when no approvals rule covers it
-  std::string eligible = "nobody";  // who may approve it under the rule furthest from approved, in words
+  std::string state;                        // "approved", "pending", or "ungoverned" when no approvals rule covers it
+  std::string eligible = "nobody";          // who may approve it under the rule furthest from approved, in words
+  std::vector<std::string_view> approvers;  // whose approvals count under that rule, views of the request
+  // Approved under rules with an expireAfter: when the approvals that count
+  // fall below what one of them requires.
+  std::optional<Instant> approved_until;
 };
 ImageApprovalStanding standing_of(const Policy& policy, const ImageApproval& request, Instant now);
 

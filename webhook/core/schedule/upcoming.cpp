@@ -44,6 +44,18 @@ const WindowForecast& ForecastMemo::of(const Policy& policy, std::size_t window,
   return kept->forecast;
 }
 
+std::vector<Occurrence> merged_occurrences(const Schedule& schedule, Instant from, Instant to) {
+  std::vector<Occurrence> merged;
+  for (const Occurrence& occurrence : schedule.occurrences_overlapping(from, to)) {
+    if (!merged.empty() && occurrence.from <= merged.back().to) {
+      merged.back().to = std::max(merged.back().to, occurrence.to);
+    } else {
+      merged.push_back(occurrence);
+    }
+  }
+  return merged;
+}
+
 std::vector<ListedOccurrence> list_occurrences(const Policy& policy, const ListingRequest& request) {
   std::vector<std::size_t> windows;
   if (request.subject) {
@@ -58,22 +70,10 @@ std::vector<ListedOccurrence> list_occurrences(const Policy& policy, const Listi
     const Window& window = policy.windows()[index];
     const days ahead =
         request.ahead.value_or(days{window.type == WindowType::Blackout ? defaults.blackout : defaults.maintenance});
-    std::optional<Occurrence> merged;
-    const auto flush = [&] {
-      if (merged) {
-        listed.push_back({index, *merged, merged->from <= request.at && request.at < merged->to,
-                          window.schedule.event_starting_at(merged->from)});
-      }
-    };
-    for (const Occurrence& occurrence : window.schedule.occurrences_overlapping(request.at, request.at + ahead)) {
-      if (merged && occurrence.from <= merged->to) {
-        merged->to = std::max(merged->to, occurrence.to);
-      } else {
-        flush();
-        merged = occurrence;
-      }
+    for (const Occurrence& occurrence : merged_occurrences(window.schedule, request.at, request.at + ahead)) {
+      listed.push_back({index, occurrence, occurrence.from <= request.at && request.at < occurrence.to,
+                        window.schedule.event_starting_at(occurrence.from)});
     }
-    flush();
   }
   std::stable_sort(listed.begin(), listed.end(), [](const ListedOccurrence& a, const ListedOccurrence& b) {
     return a.occurrence.from != b.occurrence.from ? a.occurrence.from < b.occurrence.from : a.window < b.window;

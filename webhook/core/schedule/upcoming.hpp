@@ -59,6 +59,10 @@ class ForecastMemo {
   std::vector<std::optional<Kept>> windows_;
 };
 
+// The schedule's occurrences overlapping [from, to), overlapping or touching
+// ones merged into one, by start.
+std::vector<Occurrence> merged_occurrences(const Schedule& schedule, Instant from, Instant to);
+
 // Occurrences overlapping [at, at + ahead), overlapping or touching ones of the
 // same window merged into one, sorted by start then window order.
 std::vector<ListedOccurrence> list_occurrences(const Policy& policy, const ListingRequest& request);
