@@ -94,11 +94,13 @@ TEST(Timeline, ARowIsABindingsEnvironmentAndApplicationWithEveryWindowBoundThere
   const auto policy = load();
   const Timeline timeline = build_timeline(*policy, at_monday(), {});
   // "other-cluster/*" names another cluster; the selector selects nothing without cluster access.
-  EXPECT_EQ(row_names(timeline),
-            (std::vector<std::string>{"prod-*", "prod-*/cart-*", "prod-*/checkout", "staging"}));
+  EXPECT_EQ(row_names(timeline), (std::vector<std::string>{"prod-*", "prod-*/cart-*", "prod-*/checkout", "staging"}));
   EXPECT_EQ(timeline.rows[3].windows, (std::vector<std::size_t>{0, 1}));  // two bindings of staging
   EXPECT_EQ(timeline.rows[1].windows, std::vector<std::size_t>{1});
-  EXPECT_EQ(timeline.windows, (std::vector<std::size_t>{0, 1}));
+  ASSERT_EQ(timeline.windows.size(), 2U);
+  EXPECT_EQ(timeline.windows[0].window, 0U);
+  EXPECT_EQ(timeline.windows[0].rows, (std::vector<std::size_t>{0, 3}));
+  EXPECT_EQ(timeline.windows[1].rows, (std::vector<std::size_t>{1, 2, 3}));
   EXPECT_EQ(timeline.from, kMonday);
   EXPECT_EQ(timeline.to, utc("2026-12-21T10:00:00Z"));
 }
@@ -195,8 +197,8 @@ TEST(Timeline, WindowExceptionsArePendingOrInForceByTheirApprovals) {
   EXPECT_EQ(timeline.exceptions[2].label, "prod-eu-1/hotfix");
   EXPECT_EQ(timeline.exceptions[2].state, ExceptionState::Pending);
   const std::vector<TimelineBar>& bars = timeline.rows[0].bars;  // prod-*
-  EXPECT_EQ(std::count_if(bars.begin(), bars.end(), [](const TimelineBar& bar) { return bar.kind == BarKind::Exception; }),
-            2)
+  EXPECT_EQ(
+      std::count_if(bars.begin(), bars.end(), [](const TimelineBar& bar) { return bar.kind == BarKind::Exception; }), 2)
       << "the policy's and the approved object's; the pending one is not drawn";
 }
 

@@ -104,8 +104,18 @@ std::vector<TimelineException> exceptions_of(const Policy& policy, const Timelin
   for (const StaticException& entry : policy.static_exceptions()) {
     const ExceptionState state = state_of(entry, request.at);
     if (state != ExceptionState::Expired) {
-      keep({entry.name, namespace_globs(policy, entry.environments), entry.scope.applications,
-            windows_named(policy, entry.scope.windows), state, entry.scope.from, entry.scope.until, true, "", {}, 0, 0,
+      keep({entry.name,
+            namespace_globs(policy, entry.environments),
+            entry.scope.applications,
+            windows_named(policy, entry.scope.windows),
+            state,
+            entry.scope.from,
+            entry.scope.until,
+            true,
+            "",
+            {},
+            0,
+            0,
             entry.reason});
     }
   }
@@ -117,9 +127,19 @@ std::vector<TimelineException> exceptions_of(const Policy& policy, const Timelin
     if (standing.state == ExceptionState::Expired || standing.state == ExceptionState::Unusable) {
       continue;
     }
-    keep({object.namespace_name + "/" + object.name, {object.namespace_name}, object.scope.applications,
-          std::move(standing.windows), standing.state, object.scope.from, object.scope.until, false,
-          object.requested_by, std::move(standing.approvers), standing.approvals, standing.required, object.reason});
+    keep({object.namespace_name + "/" + object.name,
+          {object.namespace_name},
+          object.scope.applications,
+          std::move(standing.windows),
+          standing.state,
+          object.scope.from,
+          object.scope.until,
+          false,
+          object.requested_by,
+          std::move(standing.approvers),
+          standing.approvals,
+          standing.required,
+          object.reason});
   }
   return exceptions;
 }
@@ -159,13 +179,11 @@ std::vector<TimelineImageApproval> image_approvals_of(const Policy& policy, cons
 // Whether an approved exception is drawn in the row: it names the row's
 // environment, application and one of its windows.
 bool lifts_in_row(const TimelineException& exception, const TimelineRow& row) {
-  const bool environment =
-      std::any_of(exception.environments.begin(), exception.environments.end(),
-                  [&](const std::string& glob) { return globs_meet(glob, row.environment); });
-  const bool application =
-      exception.applications.empty() || row.application.empty() ||
-      std::any_of(exception.applications.begin(), exception.applications.end(),
-                  [&](const std::string& name) { return glob_matches(row.application, name); });
+  const bool environment = std::any_of(exception.environments.begin(), exception.environments.end(),
+                                       [&](const std::string& glob) { return globs_meet(glob, row.environment); });
+  const bool application = exception.applications.empty() || row.application.empty() ||
+                           std::any_of(exception.applications.begin(), exception.applications.end(),
+                                       [&](const std::string& name) { return glob_matches(row.application, name); });
   const bool window = std::any_of(exception.windows.begin(), exception.windows.end(), [&](std::size_t index) {
     return std::binary_search(row.windows.begin(), row.windows.end(), index);
   });
@@ -173,12 +191,13 @@ bool lifts_in_row(const TimelineException& exception, const TimelineRow& row) {
 }
 
 void add_bars(const Policy& policy, const Timeline& timeline, TimelineRow& row,
-              const std::vector<std::vector<Occurrence>>& occurrences) {
+              const std::vector<const std::vector<Occurrence>*>& occurrences) {
   for (std::size_t window : row.windows) {
     const Window& bound = policy.windows()[window];
     const BarKind kind = bound.type == WindowType::Blackout ? BarKind::Blackout : BarKind::Maintenance;
-    for (const Occurrence& occurrence : occurrences[window]) {
-      row.bars.push_back({kind, window, occurrence.from, occurrence.to, bound.schedule.event_starting_at(occurrence.from)});
+    for (const Occurrence& occurrence : *occurrences[window]) {
+      row.bars.push_back(
+          {kind, window, occurrence.from, occurrence.to, bound.schedule.event_starting_at(occurrence.from)});
     }
   }
   for (std::size_t index = 0; index < timeline.exceptions.size(); ++index) {
@@ -202,17 +221,26 @@ Timeline build_timeline(const Policy& policy, const TimelineRequest& request, co
   Timeline timeline;
   timeline.from = request.at;
   timeline.to = request.at + request.ahead;
+  std::vector<std::vector<std::size_t>> rows_of_window(policy.windows().size());
   for (auto& [key, windows] : row_windows(policy, objects.namespaces)) {
     if (environment_kept(request, key.first) && application_kept(request, key.second)) {
       sort_unique(windows);
-      timeline.windows.insert(timeline.windows.end(), windows.begin(), windows.end());
+      for (std::size_t window : windows) {
+        rows_of_window[window].push_back(timeline.rows.size());
+      }
       timeline.rows.push_back({key.first, key.second, std::move(windows), {}});
     }
   }
-  sort_unique(timeline.windows);
-  std::vector<std::vector<Occurrence>> occurrences(policy.windows().size());  // by window
-  for (std::size_t window : timeline.windows) {
-    occurrences[window] = merged_occurrences(policy.windows()[window].schedule, timeline.from, timeline.to);
+  std::vector<const std::vector<Occurrence>*> occurrences(policy.windows().size());  // by window
+  for (std::size_t window = 0; window < policy.windows().size(); ++window) {
+    if (!rows_of_window[window].empty()) {
+      timeline.windows.push_back({window,
+                                  merged_occurrences(policy.windows()[window].schedule, timeline.from, timeline.to),
+                                  std::move(rows_of_window[window])});
+    }
+  }
+  for (const TimelineWindow& window : timeline.windows) {
+    occurrences[window.window] = &window.occurrences;
   }
   timeline.exceptions = exceptions_of(policy, request, objects.exceptions);
   timeline.image_approvals = image_approvals_of(policy, request, objects.image_approvals);

@@ -83,10 +83,18 @@ struct TimelineBar {
 };
 
 struct TimelineRow {
-  std::string environment;  // a binding's namespace pattern, or a namespace its selector selects
-  std::string application;  // a binding's application pattern; empty: every application
+  std::string environment;           // a binding's namespace pattern, or a namespace its selector selects
+  std::string application;           // a binding's application pattern; empty: every application
   std::vector<std::size_t> windows;  // ascending
   std::vector<TimelineBar> bars;     // by start
+};
+
+// A window of the rows, its occurrences over the span (merged) and the rows
+// it is bound in.
+struct TimelineWindow {
+  std::size_t window = 0;  // Policy::windows()
+  std::vector<Occurrence> occurrences;
+  std::vector<std::size_t> rows;  // Timeline::rows, ascending
 };
 
 struct Timeline {
@@ -95,7 +103,7 @@ struct Timeline {
   std::vector<TimelineRow> rows;  // by environment, then application
   std::vector<TimelineException> exceptions;
   std::vector<TimelineImageApproval> image_approvals;
-  std::vector<std::size_t> windows;  // the windows of the rows, ascending
+  std::vector<TimelineWindow> windows;  // the windows of the rows, by index
 };
 
 Timeline build_timeline(const Policy& policy, const TimelineRequest& request, const TimelineObjects& objects);
