@@ -101,8 +101,9 @@ TEST(Timeline, ARowIsABindingsEnvironmentAndApplicationWithEveryWindowBoundThere
   EXPECT_EQ(timeline.windows[0].window, 0U);
   EXPECT_EQ(timeline.windows[0].rows, (std::vector<std::size_t>{0, 3}));
   EXPECT_EQ(timeline.windows[1].rows, (std::vector<std::size_t>{1, 2, 3}));
-  EXPECT_EQ(timeline.from, kMonday);
-  EXPECT_EQ(timeline.to, utc("2026-12-21T10:00:00Z"));
+  EXPECT_EQ(timeline.now, kMonday);
+  EXPECT_EQ(timeline.from, utc("2026-12-07T00:00:00Z")) << "the day so far is shown too";
+  EXPECT_EQ(timeline.to, utc("2026-12-21T00:00:00Z"));
 }
 
 TEST(Timeline, EachNamespaceASelectorSelectsIsARowOfItsOwn) {
@@ -140,13 +141,15 @@ TEST(Timeline, BarsAreTheMergedOccurrencesOverTheSpanByKind) {
       ++nightly;
     }
   }
-  // Two weekends in 14 days, in Berlin time (UTC+1 in December).
-  ASSERT_EQ(weekend.size(), 2U);
-  EXPECT_EQ(weekend[0].from, utc("2026-12-11T23:00:00Z"));
-  EXPECT_EQ(weekend[0].to, utc("2026-12-14T05:00:00Z"));
-  EXPECT_EQ(weekend[1].from, utc("2026-12-18T23:00:00Z"));
-  // 22:00 to 06:00 every night: the first bar is tonight's, the last starts on the 20th.
-  EXPECT_EQ(nightly, 14U);
+  // In Berlin time (UTC+1 in December): the weekend that ended at 05:00 UTC today, and two more.
+  ASSERT_EQ(weekend.size(), 3U);
+  EXPECT_EQ(weekend[0].from, utc("2026-12-04T23:00:00Z"));
+  EXPECT_EQ(weekend[0].to, utc("2026-12-07T05:00:00Z"));
+  EXPECT_EQ(weekend[1].from, utc("2026-12-11T23:00:00Z"));
+  EXPECT_EQ(weekend[1].to, utc("2026-12-14T05:00:00Z"));
+  EXPECT_EQ(weekend[2].from, utc("2026-12-18T23:00:00Z"));
+  // 22:00 to 06:00 every night: the first bar is the one that ended this morning, the last starts on the 20th.
+  EXPECT_EQ(nightly, 15U);
   const auto by_start = std::is_sorted(timeline.rows[0].bars.begin(), timeline.rows[0].bars.end(),
                                        [](const TimelineBar& a, const TimelineBar& b) { return a.from < b.from; });
   EXPECT_TRUE(by_start);

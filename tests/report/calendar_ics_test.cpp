@@ -27,7 +27,8 @@ windows:
   - name: weekend
     type: blackout
     timeZone: Europe/Berlin
-    message: ')yaml" + kLongMessage + R"yaml('
+    message: ')yaml" + kLongMessage +
+                           R"yaml('
     durations:
       - weeklyRange: {from: "Sat 00:00", to: "Mon 06:00"}
   - name: nightly
@@ -94,18 +95,19 @@ std::vector<std::string> lines_of(const std::string& feed) {
 TEST(CalendarFeed, OneEventPerOccurrenceWithItsSummaryAndUtcTimes) {
   const auto policy = load();
   const std::vector<ParsedEvent> events = parse(feed_at(*policy, kMonday, 14));
-  ASSERT_EQ(events.size(), 2U + 14U);  // two weekends, fourteen nights
-  const auto weekend = std::find_if(events.begin(), events.end(),
-                                    [](const ParsedEvent& event) { return event.summary == "Blackout: weekend"; });
+  // From midnight UTC on: three weekends and fifteen nights, the first of each ending this morning.
+  ASSERT_EQ(events.size(), 3U + 15U);
+  const auto weekend = std::find_if(events.begin(), events.end(), [](const ParsedEvent& event) {
+    return event.summary == "Blackout: weekend" && event.start > kMonday;
+  });
   ASSERT_NE(weekend, events.end());
   EXPECT_EQ(weekend->start, utc("2026-12-11T23:00:00Z"));
   EXPECT_EQ(weekend->end, utc("2026-12-14T05:00:00Z"));
   EXPECT_EQ(weekend->uid, "weekend-20261211T230000Z@windowguard.dev");
-  EXPECT_EQ(weekend->description, kLongMessage +
-                                      "\nTime zone: Europe/Berlin\nBound to: prod-* (application checkout)");
+  EXPECT_EQ(weekend->description, kLongMessage + "\nTime zone: Europe/Berlin\nBound to: prod-* (application checkout)");
   EXPECT_EQ(std::count_if(events.begin(), events.end(),
                           [](const ParsedEvent& event) { return event.summary == "Maintenance: nightly"; }),
-            14);
+            15);
 }
 
 TEST(CalendarFeed, ByDefaultItLooksNinetyDaysAhead) {
@@ -113,7 +115,7 @@ TEST(CalendarFeed, ByDefaultItLooksNinetyDaysAhead) {
   const std::vector<ParsedEvent> events = parse(feed_at(*policy, kMonday));
   EXPECT_EQ(std::count_if(events.begin(), events.end(),
                           [](const ParsedEvent& event) { return event.summary == "Maintenance: nightly"; }),
-            90);
+            91);
 }
 
 TEST(CalendarFeed, AnOccurrenceKeepsItsUidAcrossRefreshes) {
@@ -159,12 +161,11 @@ TEST(CalendarFeed, LinesEndWithCrlfAreFoldedAt75OctetsAndTheCalendarNamesItself)
   };
   EXPECT_TRUE(has("PRODID:-//windowguard//"));
   EXPECT_TRUE(has("VERSION:2.0"));
-  EXPECT_TRUE(has("DTSTAMP:20261207T100000Z"));
+  EXPECT_TRUE(has("DTSTAMP:20261207T100000Z"));  // now, not the start of the day
   EXPECT_TRUE(has("DTSTART:20261211T230000Z"));
-  EXPECT_EQ(std::count_if(lines.begin(), lines.end(),
-                          [](const std::string& line) { return line.starts_with("DTSTAMP:"); }),
-            std::count_if(lines.begin(), lines.end(),
-                          [](const std::string& line) { return line == "BEGIN:VEVENT"; }));
+  EXPECT_EQ(
+      std::count_if(lines.begin(), lines.end(), [](const std::string& line) { return line.starts_with("DTSTAMP:"); }),
+      std::count_if(lines.begin(), lines.end(), [](const std::string& line) { return line == "BEGIN:VEVENT"; }));
   // TEXT values escape ',', ';', '\' and newlines (RFC 5545, 3.3.11).
   std::string unfolded;
   for (const std::string& line : lines) {
@@ -179,10 +180,10 @@ TEST(CalendarFeed, TheFiltersKeepTheWindowsOfTheRowsTheyKeep) {
   const auto policy = load();
   EXPECT_TRUE(parse(calendar_ics(*policy, core::build_timeline(*policy, {kMonday, core::days{14}, "staging", {}}, {})))
                   .empty());
-  EXPECT_EQ(
-      parse(calendar_ics(*policy, core::build_timeline(*policy, {kMonday, core::days{14}, "prod-eu-1", "checkout"}, {})))
-          .size(),
-      16U);
+  EXPECT_EQ(parse(calendar_ics(*policy,
+                               core::build_timeline(*policy, {kMonday, core::days{14}, "prod-eu-1", "checkout"}, {})))
+                .size(),
+            18U);
 }
 
 }  // namespace

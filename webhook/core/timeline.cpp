@@ -219,8 +219,9 @@ bool globs_meet(const std::string& first, const std::string& second) {
 
 Timeline build_timeline(const Policy& policy, const TimelineRequest& request, const TimelineObjects& objects) {
   Timeline timeline;
-  timeline.from = request.at;
-  timeline.to = request.at + request.ahead;
+  timeline.now = request.at;
+  timeline.from = date::floor<days>(request.at);
+  timeline.to = timeline.from + request.ahead;
   std::vector<std::vector<std::size_t>> rows_of_window(policy.windows().size());
   for (auto& [key, windows] : row_windows(policy, objects.namespaces)) {
     if (environment_kept(request, key.first) && application_kept(request, key.second)) {

@@ -98,8 +98,9 @@ struct TimelineWindow {
 };
 
 struct Timeline {
-  Instant from;  // the request's instant: now
-  Instant to;
+  Instant now;                    // the request's instant: states are as they stand then
+  Instant from;                   // the start of now's day in UTC, so that the day so far is shown too
+  Instant to;                     // from + the request's days
   std::vector<TimelineRow> rows;  // by environment, then application
   std::vector<TimelineException> exceptions;
   std::vector<TimelineImageApproval> image_approvals;

@@ -62,7 +62,7 @@ std::string calendar_ics(const core::Policy& policy, const core::Timeline& timel
   icalproperty* name = icalproperty_new_x("windowguard windows");
   icalproperty_set_x_name(name, "X-WR-CALNAME");
   icalcomponent_add_property(calendar.get(), name);
-  const icaltimetype stamp = utc_time(timeline.from);
+  const icaltimetype stamp = utc_time(timeline.now);
   for (const core::TimelineWindow& listed : timeline.windows) {
     const core::Window& window = policy.windows()[listed.window];
     const std::string summary =
