@@ -7,7 +7,10 @@
 #include "cli/options.hpp"
 #include "core/schedule/time_text.hpp"
 #include "core/schedule/upcoming.hpp"
+#include "core/timeline.hpp"
+#include "report/calendar_ics.hpp"
 #include "report/occurrences_json.hpp"
+#include "report/timeline_html.hpp"
 
 namespace windowguard::cli {
 namespace {
@@ -57,10 +60,6 @@ Result<core::ListingRequest> listing_request_of(const po::variables_map& values)
   if (values.count("policies") == 0) {
     return Problem("--policies DIR is required");
   }
-  const std::string output = values["output"].as<std::string>();
-  if (output != "text" && output != "json") {
-    return Problem("--output must be text or json");
-  }
   if (values.count("application") != 0 && values.count("environment") == 0) {
     return Problem("--application needs --environment");
   }
@@ -88,24 +87,90 @@ Result<core::ListingRequest> listing_request_of(const po::variables_map& values)
   return request;
 }
 
+// The page's or the feed's request: the filters are globs, and either may
+// be given alone.
+Result<core::TimelineRequest> timeline_request_of(const po::variables_map& values, int default_days, int most_days) {
+  if (values.count("policies") == 0) {
+    return Problem("--policies DIR is required");
+  }
+  core::TimelineRequest request;
+  const Result<core::Instant> at = instant_option(values);
+  if (!at) {
+    return at.error();
+  }
+  request.at = *at;
+  const int days = values.count("days") != 0 ? values["days"].as<int>() : default_days;
+  if (days < 1 || days > most_days) {
+    return Problem("--days must be between 1 and " + std::to_string(most_days));
+  }
+  request.ahead = core::days{days};
+  for (const auto& [option, filter] :
+       {std::pair{"environment", &request.environment}, std::pair{"application", &request.application}}) {
+    if (values.count(option) != 0) {
+      *filter = values[option].as<std::string>();
+    }
+  }
+  return request;
+}
+
+// --output html or ics: the page or the feed that serve answers at /ui and
+// /calendar.ics, without the cluster's objects.
+int write_page_or_feed(const po::variables_map& values, bool page, std::ostream& out, std::ostream& err) {
+  const Result<core::TimelineRequest> request =
+      page ? timeline_request_of(values, core::kDefaultPageDays, core::kMostPageDays)
+           : timeline_request_of(values, core::kDefaultFeedDays, core::kMostListedDays);
+  if (!request) {
+    return usage_error(err, "windows", request.error().message);
+  }
+  const std::shared_ptr<const core::Policy> policy = load_policies_option(values, err);
+  if (!policy) {
+    return kExitUsage;
+  }
+  const core::Timeline timeline = core::build_timeline(*policy, *request, {});
+  if (!page) {
+    out << report::calendar_ics(*policy, timeline);
+    return kExitOk;
+  }
+  report::PageOptions options;
+  options.people = values.count("people") != 0;
+  options.environment = request->environment ? std::string_view(*request->environment) : std::string_view();
+  options.application = request->application ? std::string_view(*request->application) : std::string_view();
+  options.days = static_cast<int>(request->ahead.count());
+  const std::string generator = "windowguard " WINDOWGUARD_VERSION;
+  options.generator = generator;
+  out << report::timeline_html(*policy, timeline, options);
+  return kExitOk;
+}
+
 }  // namespace
 
 int run_windows(const Arguments& arguments, std::ostream& out, std::ostream& err) {
-  const std::string days_help =
-      "days ahead to list, 1-" + std::to_string(core::kMostListedDays) + " (default: settings.upcomingDays, 90)";
+  const std::string days_help = "days ahead to list, 1-" + std::to_string(core::kMostListedDays) +
+                                " (default: settings.upcomingDays, 90; html: 14, at most " +
+                                std::to_string(core::kMostPageDays) + "; ics: 90)";
   po::options_description options("usage: windowguard windows --policies DIR [options]\n\noptions");
-  options.add_options()                                                                  //
-      ("help,h", "show this help")                                                       //
-      ("policies", po::value<std::string>(), "policy directory (required)")              //
-      ("environment", po::value<std::string>(), "only windows bound to this namespace")  //
+  options.add_options()                                                      //
+      ("help,h", "show this help")                                           //
+      ("policies", po::value<std::string>(), "policy directory (required)")  //
+      ("environment", po::value<std::string>(),
+       "only windows bound to this namespace (html, ics: rows whose environment meets this glob)")  //
       ("application", po::value<std::string>(),
-       "with --environment: only windows bound to this application (default: any)")     //
-      ("at", po::value<std::string>(), "RFC 3339 instant to list from (default: now)")  //
-      ("days", po::value<int>(), days_help.c_str())                                     //
-      ("output", po::value<std::string>()->default_value("text"), "text or json");
+       "with --environment: only windows bound to this application (default: any; html, ics: a glob, alone too)")  //
+      ("at", po::value<std::string>(), "RFC 3339 instant to list from (default: now)")                             //
+      ("days", po::value<int>(), days_help.c_str())                                                                //
+      ("people", "html: show requesters, approvers and reasons")                                                   //
+      ("output", po::value<std::string>()->default_value("text"),
+       "text, json, html (the page of GET /ui) or ics (the feed of GET /calendar.ics)");
   const ParsedOptions parsed = parse_options("windows", options, arguments, out, err);
   if (parsed.exit_code) {
     return *parsed.exit_code;
+  }
+  const std::string output = parsed.values["output"].as<std::string>();
+  if (output == "html" || output == "ics") {
+    return write_page_or_feed(parsed.values, output == "html", out, err);
+  }
+  if (output != "text" && output != "json") {
+    return usage_error(err, "windows", "--output must be text, json, html or ics");
   }
   const Result<core::ListingRequest> request = listing_request_of(parsed.values);
   if (!request) {
@@ -116,7 +181,7 @@ int run_windows(const Arguments& arguments, std::ostream& out, std::ostream& err
     return kExitUsage;
   }
   const std::vector<core::ListedOccurrence> listed = core::list_occurrences(*policy, *request);
-  if (parsed.values["output"].as<std::string>() == "json") {
+  if (output == "json") {
     out << report::occurrences_json(*policy, listed) << '\n';
   } else {
     write_text(*policy, listed, out);

@@ -21,6 +21,7 @@ namespace windowguard::core {
 
 inline constexpr int kDefaultPageDays = 14;
 inline constexpr int kDefaultFeedDays = 90;
+inline constexpr int kMostPageDays = 90;
 
 struct TimelineRequest {
   Instant at;
