@@ -53,8 +53,8 @@ std::string_view kind_title(core::BarKind kind) {
 
 void append_number(std::string& out, double value) {
   std::array<char, 32> buffer{};
-  const auto [end, problem] = std::to_chars(buffer.data(), buffer.data() + buffer.size(), value,
-                                            std::chars_format::fixed, 1);
+  const auto [end, problem] =
+      std::to_chars(buffer.data(), buffer.data() + buffer.size(), value, std::chars_format::fixed, 1);
   out.append(buffer.data(), problem == std::errc{} ? end : buffer.data());
 }
 
@@ -111,8 +111,9 @@ class PageWriter {
       out_ += after;
       out_ += "}\n";
     };
-    rule("body", "margin:0;padding:16px;font:15px/1.45 system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;color:",
-         kText, std::string(";background:") + std::string(kPage));
+    rule("body",
+         "margin:0;padding:16px;font:15px/1.45 system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;color:", kText,
+         std::string(";background:") + std::string(kPage));
     rule(".muted,.details,footer", "color:", kMuted);
     rule("th,.axis-band", "background:", kBand);
     rule(".axis-band", "fill:", kBand);
@@ -152,12 +153,14 @@ class PageWriter {
         "patternTransform=\"rotate(45)\"><rect width=\"6\" height=\"6\" fill=\"";
     out_ += kBlackout;
     out_ += "\"/><rect width=\"3\" height=\"6\" fill=\"#ffffff\" opacity=\"0.55\"/></pattern>";
-    out_ += "<pattern id=\"p-maintenance\" width=\"6\" height=\"6\" patternUnits=\"userSpaceOnUse\"><rect width=\"6\" "
-            "height=\"6\" fill=\"";
+    out_ +=
+        "<pattern id=\"p-maintenance\" width=\"6\" height=\"6\" patternUnits=\"userSpaceOnUse\"><rect width=\"6\" "
+        "height=\"6\" fill=\"";
     out_ += kMaintenance;
     out_ += "\"/><circle cx=\"3\" cy=\"3\" r=\"1.5\" fill=\"#ffffff\" opacity=\"0.7\"/></pattern>";
-    out_ += "<pattern id=\"p-exception\" width=\"6\" height=\"6\" patternUnits=\"userSpaceOnUse\"><rect width=\"6\" "
-            "height=\"6\" fill=\"";
+    out_ +=
+        "<pattern id=\"p-exception\" width=\"6\" height=\"6\" patternUnits=\"userSpaceOnUse\"><rect width=\"6\" "
+        "height=\"6\" fill=\"";
     out_ += kException;
     out_ += "\"/><path d=\"M0 0L6 6M6 0L0 6\" stroke=\"#ffffff\" stroke-width=\"1\" opacity=\"0.6\"/></pattern>";
     out_ += "</defs></svg>\n";
@@ -181,9 +184,9 @@ class PageWriter {
   }
 
   void feed_query() {
-    char separator = '?';
-    for (const auto& [name, value] : {std::pair{"environment", options_.environment},
-                                      std::pair{"application", options_.application}}) {
+    std::string_view separator = "?";
+    for (const auto& [name, value] :
+         {std::pair{"environment", options_.environment}, std::pair{"application", options_.application}}) {
       if (!value.empty()) {
         out_ += separator;
         out_ += name;
@@ -191,7 +194,7 @@ class PageWriter {
         std::string encoded;
         append_query_value(encoded, value);
         append_escaped(out_, encoded);
-        separator = '&';
+        separator = "&amp;";
       }
     }
   }
@@ -222,7 +225,8 @@ class PageWriter {
   void legend() {
     out_ += "<ul class=\"legend\">\n";
     for (core::BarKind kind : kKinds) {
-      out_ += "<li><svg width=\"28\" height=\"16\" aria-hidden=\"true\"><rect width=\"28\" height=\"16\" fill=\"url(#p-";
+      out_ +=
+          "<li><svg width=\"28\" height=\"16\" aria-hidden=\"true\"><rect width=\"28\" height=\"16\" fill=\"url(#p-";
       out_ += kind_class(kind);
       out_ += ")\"/></svg>";
       out_ += kind_title(kind);
@@ -235,7 +239,8 @@ class PageWriter {
 
   double x_of(core::Instant instant) const {
     const double span = static_cast<double>((timeline_.to - timeline_.from).count());
-    const double offset = static_cast<double>((std::clamp(instant, timeline_.from, timeline_.to) - timeline_.from).count());
+    const double offset =
+        static_cast<double>((std::clamp(instant, timeline_.from, timeline_.to) - timeline_.from).count());
     return kChartLeft + (kChartRight - kChartLeft) * offset / span;
   }
 
@@ -451,7 +456,8 @@ class PageWriter {
 
   void people_note() {
     if (!options_.people) {
-      out_ += "<p class=\"muted\">Requesters, approvers and reasons are hidden here (serve --ui-people shows them).</p>\n";
+      out_ +=
+          "<p class=\"muted\">Requesters, approvers and reasons are hidden here (serve --ui-people shows them).</p>\n";
     }
   }
 
