@@ -34,8 +34,7 @@ TEST(Palette, TheContrastFormulaIsWcags) {
 
 TEST(Palette, EveryTextOnItsBackgroundHasAContrastOfAtLeast4_5) {
   for (const palette::TextOn& pair : palette::kTextPairs) {
-    EXPECT_GE(contrast(pair.text, pair.background), 4.5)
-        << pair.what << ": " << pair.text << " on " << pair.background;
+    EXPECT_GE(contrast(pair.text, pair.background), 4.5) << pair.what << ": " << pair.text << " on " << pair.background;
   }
 }
 

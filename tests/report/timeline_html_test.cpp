@@ -58,7 +58,8 @@ TEST(Page, ARowPerBindingWithItsWindowsTheLegendAndALineAtNow) {
   EXPECT_NE(page.find(">prod-* · checkout</text>"), std::string::npos) << page;
   EXPECT_NE(page.find(">staging · every app</text>"), std::string::npos);
   EXPECT_NE(page.find(">weekend, nightly</text>"), std::string::npos);
-  for (const char* legend : {"Blackout</li>", "Maintenance window (open)</li>", "Exception in force</li>", "Now</li>"}) {
+  for (const char* legend :
+       {"Blackout</li>", "Maintenance window (open)</li>", "Exception in force</li>", "Now</li>"}) {
     EXPECT_NE(page.find(legend), std::string::npos) << legend;
   }
   EXPECT_NE(page.find("<title>Now: Mon 2026-12-07 10:00 UTC</title>"), std::string::npos);

@@ -9,7 +9,7 @@
 #include <gtest/gtest.h>
 
 #include "policy/policy_loader.hpp"
-#include "server/scraper.hpp"
+#include "server/renderer.hpp"
 #include "support/time_helpers.hpp"
 
 namespace windowguard::server {
@@ -152,18 +152,18 @@ exceptions:
   EXPECT_EQ(text.find(R"(windowguard_exceptions{source="cluster")"), std::string::npos) << "no cluster book";
 }
 
-// A scrape is rendered on the scraper's thread, not the caller's, and
+// A scrape is rendered on the renderer's thread, not the caller's, and
 // stop() waits for every scrape asked for.
-TEST(Scraper, RendersOnItsOwnThreadAndStopWaitsForIt) {
+TEST(Renderer, RendersOnItsOwnThreadAndStopWaitsForIt) {
   Metrics metrics;
   metrics.count_admission(core::Action::Deploy, std::nullopt, AdmissionOutcome::Denied, false,
                           std::chrono::microseconds{50});
-  Scraper scraper(metrics);
+  Renderer renderer(metrics);
   std::promise<std::pair<std::thread::id, std::string>> rendered;
-  scraper.render(ScrapeInputs{nullptr, nullptr, nullptr, utc("2026-12-07T10:00:00Z")}, [&](std::string exposition) {
+  renderer.scrape(ScrapeInputs{nullptr, nullptr, nullptr, utc("2026-12-07T10:00:00Z")}, [&](std::string exposition) {
     rendered.set_value({std::this_thread::get_id(), std::move(exposition)});
   });
-  scraper.stop();
+  renderer.stop();
   auto [thread, exposition] = rendered.get_future().get();
   EXPECT_NE(thread, std::this_thread::get_id());
   EXPECT_NE(

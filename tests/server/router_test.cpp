@@ -62,7 +62,7 @@ Answered handle(const Exchange& exchange, const core::Policy* policy, std::strin
   const HandlerContext context{policy, not_ready_reason, testing::utc("2024-05-04T12:00:00Z"), memo};
   Handled handled = handle_request(request, context);
   if (const auto* scrape = std::get_if<PendingScrape>(&handled)) {
-    // What the session has the scraper do, off the I/O thread.
+    // What the session has the renderer do, off the I/O thread.
     handled = answer_scrape(*scrape, metrics.render(policy, context.now));
   }
   const Response& response = response_of(handled);

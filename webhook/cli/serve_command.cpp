@@ -1,3 +1,6 @@
+#include <algorithm>
+#include <cctype>
+#include <fstream>
 #include <ostream>
 
 #include <boost/program_options.hpp>
@@ -64,7 +67,13 @@ po::options_description serve_options() {
       ("kubeconfig", po::value<std::string>(),
        "read WindowExceptions from the cluster of this kubeconfig's current context (client certificate or token)")  //
       ("service-account-directory", po::value<std::string>()->default_value(defaults.service_account_directory),
-       "with --in-cluster: where the token, ca.crt and namespace are mounted");
+       "with --in-cluster: where the token, ca.crt and namespace are mounted")  //
+      ("ui-listen", po::value<std::string>(),
+       "HOST:PORT of a second listener (TLS, same certificate) that serves the page and the feed only")  //
+      ("ui-token-file", po::value<std::string>(),
+       "file holding a secret (16+ of A-Z a-z 0-9 - . _ ~): the page and the feed answer only at /SECRET/ui and "
+       "/SECRET/calendar.ics")  //
+      ("ui-people", "show requesters, approvers and reasons on the page");
   return options;
 }
 
@@ -85,6 +94,46 @@ std::optional<std::string> read_durations(const po::variables_map& values, serve
       return std::string("--") + name + " must be more than 0s";
     }
   }
+  return std::nullopt;
+}
+
+// A secret fit to stand in a URL's path as it is.
+std::optional<std::string> read_ui_token(const std::string& file) {
+  std::ifstream in(file);
+  std::string token;
+  if (!in || !std::getline(in, token)) {
+    return std::nullopt;
+  }
+  while (!token.empty() && std::isspace(static_cast<unsigned char>(token.back())) != 0) {
+    token.pop_back();
+  }
+  const bool url_safe = std::all_of(token.begin(), token.end(), [](char character) {
+    return std::isalnum(static_cast<unsigned char>(character)) != 0 || character == '-' || character == '.' ||
+           character == '_' || character == '~';
+  });
+  return url_safe && token.size() >= 16 ? std::optional(token) : std::nullopt;
+}
+
+// The page's and the feed's options; the problem is a usage error's message.
+std::optional<std::string> read_page_options(const po::variables_map& values, server::ServerConfig& config) {
+  if (values.count("ui-listen") != 0) {
+    const std::optional<ListenAddress> listen = parse_listen_address(values["ui-listen"].as<std::string>());
+    if (!listen || listen->port == 0) {
+      return "--ui-listen must be HOST:PORT with a port, e.g. 0.0.0.0:8444";
+    }
+    config.ui_listen_host = listen->host;
+    config.ui_listen_port = listen->port;
+  }
+  if (values.count("ui-token-file") != 0) {
+    const std::string file = values["ui-token-file"].as<std::string>();
+    const std::optional<std::string> token = read_ui_token(file);
+    if (!token) {
+      return "--ui-token-file " + file +
+             ": cannot be read, or its first line is not a secret of at least 16 of A-Z a-z 0-9 - . _ ~";
+    }
+    config.ui_token = *token;
+  }
+  config.ui_people = values.count("ui-people") != 0;
   return std::nullopt;
 }
 
@@ -122,6 +171,9 @@ Result<server::ServerConfig> server_config_of(const po::variables_map& values) {
   config.service_account_directory = values["service-account-directory"].as<std::string>();
   if (config.in_cluster && !config.kubeconfig.empty()) {
     return Problem("--in-cluster and --kubeconfig exclude each other");
+  }
+  if (const std::optional<std::string> problem = read_page_options(values, config)) {
+    return Problem(*problem);
   }
   config.log_level = values["log-level"].as<std::string>();
   return config;

@@ -8,9 +8,8 @@
 #include "core/schedule/time_text.hpp"
 #include "core/schedule/upcoming.hpp"
 #include "core/timeline.hpp"
-#include "report/calendar_ics.hpp"
 #include "report/occurrences_json.hpp"
-#include "report/timeline_html.hpp"
+#include "report/page.hpp"
 
 namespace windowguard::cli {
 namespace {
@@ -126,19 +125,11 @@ int write_page_or_feed(const po::variables_map& values, bool page, std::ostream&
   if (!policy) {
     return kExitUsage;
   }
-  const core::Timeline timeline = core::build_timeline(*policy, *request, {});
-  if (!page) {
-    out << report::calendar_ics(*policy, timeline);
-    return kExitOk;
-  }
-  report::PageOptions options;
-  options.people = values.count("people") != 0;
-  options.environment = request->environment ? std::string_view(*request->environment) : std::string_view();
-  options.application = request->application ? std::string_view(*request->application) : std::string_view();
-  options.days = static_cast<int>(request->ahead.count());
   const std::string generator = "windowguard " WINDOWGUARD_VERSION;
-  options.generator = generator;
-  out << report::timeline_html(*policy, timeline, options);
+  out << report::render_page(*policy,
+                             {page ? report::PageKind::Timeline : report::PageKind::Calendar, *request,
+                              values.count("people") != 0, generator},
+                             {});
   return kExitOk;
 }
 

@@ -17,6 +17,7 @@
 #include "cluster/review_reader.hpp"
 #include "core/decision_memo.hpp"
 #include "core/policy.hpp"
+#include "core/timeline.hpp"
 #include "server/metrics.hpp"
 
 namespace windowguard::server {
@@ -35,6 +36,10 @@ struct HandlerContext {
   const cluster::ClusterView* cluster = nullptr;            // null without cluster access
   bool reads_cluster = false;  // an eviction's Pod and a promotion's source can be read from the API server
   const core::ImageApprovalBook* image_approvals = nullptr;  // the cluster's; null without cluster access
+  // The page and the feed answer only under "/<ui_token>/" when it is set
+  // (serve --ui-token-file); a connection of --ui-listen gets nothing else.
+  std::string_view ui_token = {};
+  bool pages_only = false;
 };
 
 // A response that is no decision: a probe, /windows, or a request refused
@@ -83,13 +88,22 @@ struct DecidedReview {
   Response response;
 };
 
-// A GET /metrics: rendered off the I/O thread (server/scraper.hpp), then
+// A GET /metrics: rendered off the I/O thread (server/renderer.hpp), then
 // answered with answer_scrape.
 struct PendingScrape {
   unsigned version = 11;
   bool keep_alive = true;
 };
 
-using Handled = std::variant<Answer, DecidedReview, PendingReview, PendingScrape>;
+// A GET /ui or /calendar.ics: rendered off the I/O thread (server/renderer.hpp),
+// then answered by answer_page.
+struct PendingPage {
+  Endpoint endpoint = Endpoint::Ui;  // or Calendar
+  core::TimelineRequest request;
+  unsigned version = 11;
+  bool keep_alive = true;
+};
+
+using Handled = std::variant<Answer, DecidedReview, PendingReview, PendingScrape, PendingPage>;
 
 }  // namespace windowguard::server

@@ -10,8 +10,9 @@ namespace {
 using ReusePort = boost::asio::detail::socket_option::boolean<SOL_SOCKET, SO_REUSEPORT>;
 }
 
-Listener::Listener(boost::asio::io_context& io, const boost::asio::ip::tcp::endpoint& endpoint, ThreadState& thread)
-    : acceptor_(io), retry_(io), thread_(thread) {
+Listener::Listener(boost::asio::io_context& io, const boost::asio::ip::tcp::endpoint& endpoint, ThreadState& thread,
+                   bool pages_only)
+    : acceptor_(io), retry_(io), thread_(thread), pages_only_(pages_only) {
   acceptor_.open(endpoint.protocol());
   acceptor_.set_option(boost::asio::socket_base::reuse_address(true));
   acceptor_.set_option(ReusePort(true));
@@ -52,7 +53,8 @@ void Listener::accept() {
                 .emit();
           } else {
             socket.set_option(boost::asio::ip::tcp::no_delay(true), error);
-            std::make_shared<Session>(std::move(socket), self->thread_.tls.get(), self->thread_)->start();
+            std::make_shared<Session>(std::move(socket), self->thread_.tls.get(), self->thread_, self->pages_only_)
+                ->start();
           }
         }
         self->accept();

@@ -15,7 +15,10 @@ namespace windowguard::server {
 class Listener : public std::enable_shared_from_this<Listener> {
  public:
   // Throws boost::system::system_error when the address cannot be bound.
-  Listener(boost::asio::io_context& io, const boost::asio::ip::tcp::endpoint& endpoint, ThreadState& thread);
+  // `pages_only`: the --ui-listen listener, whose connections get the page
+  // and the feed only.
+  Listener(boost::asio::io_context& io, const boost::asio::ip::tcp::endpoint& endpoint, ThreadState& thread,
+           bool pages_only = false);
 
   unsigned short port() const { return acceptor_.local_endpoint().port(); }
   void start();
@@ -27,6 +30,7 @@ class Listener : public std::enable_shared_from_this<Listener> {
   boost::asio::ip::tcp::acceptor acceptor_;
   boost::asio::steady_timer retry_;  // after an accept error such as running out of descriptors
   ThreadState& thread_;
+  bool pages_only_;
 };
 
 }  // namespace windowguard::server

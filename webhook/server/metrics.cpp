@@ -10,8 +10,9 @@
 namespace windowguard::server {
 namespace {
 
-constexpr std::array<std::string_view, 6> kEndpointNames{"/validate", "/healthz", "/readyz",
-                                                         "/metrics",  "/windows", "other"};
+// The pages are named by their paths without the secret that --ui-token-file puts before them.
+constexpr std::array<std::string_view, 8> kEndpointNames{"/validate", "/healthz", "/readyz",       "/metrics",
+                                                         "/windows",  "/ui",      "/calendar.ics", "other"};
 
 std::size_t status_slot(unsigned status) {
   for (std::size_t i = 0; i + 1 < Metrics::kStatusCodes.size(); ++i) {

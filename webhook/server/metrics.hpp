@@ -18,7 +18,7 @@
 
 namespace windowguard::server {
 
-enum class Endpoint { Validate, Healthz, Readyz, Metrics, Windows, Other };
+enum class Endpoint { Validate, Healthz, Readyz, Metrics, Windows, Ui, Calendar, Other };
 
 // How a review was decided, as the decision log, the metrics and the audit
 // annotations name it: an exempt requester's pass through a block is told
@@ -65,7 +65,7 @@ class Metrics {
 
   // The governed actions, the writes to request objects, and neither.
   static constexpr std::size_t kActionSlots = core::kAllActions.size() + admission::kAllRequestWrites.size() + 1;
-  static constexpr std::size_t kEndpoints = 6;
+  static constexpr std::size_t kEndpoints = 8;
   static constexpr std::size_t kOutcomes = 4;
 
   std::array<std::atomic<std::uint64_t>, kActionSlots * kOutcomes * 2> admissions_{};

@@ -1,5 +1,7 @@
 #include "server/query_string.hpp"
 
+#include <charconv>
+
 namespace windowguard::server {
 namespace {
 
@@ -45,6 +47,20 @@ std::optional<std::string> query_value(std::string_view query, std::string_view 
     }
   }
   return std::nullopt;
+}
+
+Result<std::optional<int>> query_number(std::string_view query, std::string_view name, int low, int high) {
+  const std::optional<std::string> value = query_value(query, name);
+  if (!value) {
+    return std::optional<int>();
+  }
+  int parsed = 0;
+  const auto [end, problem] = std::from_chars(value->data(), value->data() + value->size(), parsed);
+  if (problem != std::errc{} || end != value->data() + value->size() || parsed < low || parsed > high) {
+    return Problem(std::string(name) + " must be a whole number from " + std::to_string(low) + " to " +
+                   std::to_string(high));
+  }
+  return std::optional<int>(parsed);
 }
 
 }  // namespace windowguard::server

@@ -13,7 +13,9 @@ namespace windowguard::server {
 // pending instead: read its `reads`, then answer_review.
 Handled handle_request(Request& request, const HandlerContext& context);
 
-// Which endpoint a request target ("/validate?timeout=5s") names.
-Endpoint endpoint_of(std::string_view target);
+// Which endpoint a request target ("/validate?timeout=5s") names.  With a
+// `ui_token`, the page and the feed are "/<ui_token>/ui" and
+// "/<ui_token>/calendar.ics", and "/ui" and "/calendar.ics" name nothing.
+Endpoint endpoint_of(std::string_view target, std::string_view ui_token = {});
 
 }  // namespace windowguard::server

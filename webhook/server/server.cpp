@@ -33,8 +33,27 @@ struct IoThread {
   ThreadState state;
   asio::io_context io{1};
   std::shared_ptr<Listener> listener;
+  std::shared_ptr<Listener> pages_listener;  // --ui-listen; null without it
   std::thread thread;
+
+  void start() {
+    listener->start();
+    if (pages_listener) {
+      pages_listener->start();
+    }
+  }
+  void stop_listening() {
+    listener->stop();
+    if (pages_listener) {
+      pages_listener->stop();
+    }
+  }
 };
+
+// "host:port" as logged.
+std::string address_text(const asio::ip::tcp::endpoint& endpoint) {
+  return endpoint.address().to_string() + ":" + std::to_string(endpoint.port());
+}
 
 void schedule_polls(asio::steady_timer& timer, Watcher& watcher, std::chrono::milliseconds interval) {
   timer.expires_after(interval);
@@ -113,8 +132,8 @@ int serve(const ServerConfig& config) {
   }
   shared.cluster = cluster_access->view.get();
   shared.reader = cluster_access->reader.get();
-  Scraper scraper(shared.metrics);
-  shared.scraper = &scraper;
+  Renderer renderer(shared.metrics);
+  shared.renderer = &renderer;
 
   const unsigned thread_count =
       config.threads != 0 ? config.threads : std::max(1U, std::thread::hardware_concurrency());
@@ -126,11 +145,22 @@ int serve(const ServerConfig& config) {
     return 1;
   }
   asio::ip::tcp::endpoint endpoint(address, config.listen_port);
+  const asio::ip::address pages_address =
+      asio::ip::make_address(config.ui_listen_port != 0 ? config.ui_listen_host : config.listen_host, bad_address);
+  if (bad_address) {
+    logging::LogLine(spdlog::level::err, "invalid listen address").field("host", config.ui_listen_host).emit();
+    return 1;
+  }
+  asio::ip::tcp::endpoint pages_endpoint(pages_address, config.ui_listen_port);
   try {
     for (unsigned i = 0; i < thread_count; ++i) {
       auto io_thread = std::make_unique<IoThread>(shared);
       io_thread->listener = std::make_shared<Listener>(io_thread->io, endpoint, io_thread->state);
       endpoint.port(io_thread->listener->port());  // port 0: the others join the first one's port
+      if (config.ui_listen_port != 0) {
+        io_thread->pages_listener = std::make_shared<Listener>(io_thread->io, pages_endpoint, io_thread->state, true);
+        pages_endpoint.port(io_thread->pages_listener->port());
+      }
       threads.push_back(std::move(io_thread));
     }
   } catch (const boost::system::system_error& problem) {
@@ -145,7 +175,7 @@ int serve(const ServerConfig& config) {
   std::condition_variable finished_changed;
   std::size_t finished = 0;
   for (auto& io_thread : threads) {
-    io_thread->listener->start();
+    io_thread->start();
     io_thread->thread = std::thread([&, raw = io_thread.get()] {
       raw->io.run();  // returns once the listener is closed and every session has ended
       const std::lock_guard lock(finished_mutex);
@@ -154,10 +184,15 @@ int serve(const ServerConfig& config) {
     });
   }
   logging::LogLine(spdlog::level::info, "listening")
-      .field("address", endpoint.address().to_string() + ":" + std::to_string(endpoint.port()))
+      .field("address", address_text(endpoint))
       .field("port", static_cast<std::int64_t>(endpoint.port()))
       .field("threads", static_cast<std::int64_t>(thread_count))
       .emit();
+  if (config.ui_listen_port != 0) {
+    logging::LogLine(spdlog::level::info, "listening for the page and the feed only")
+        .field("address", address_text(pages_endpoint))
+        .emit();
+  }
 
   asio::io_context control{1};
   asio::steady_timer polls(control);
@@ -169,7 +204,7 @@ int serve(const ServerConfig& config) {
     polls.cancel();
     for (auto& io_thread : threads) {
       asio::post(io_thread->io, [raw = io_thread.get()] {
-        raw->listener->stop();
+        raw->stop_listening();
         for (Session* session : raw->state.sessions) {
           session->drain();
         }
@@ -195,7 +230,7 @@ int serve(const ServerConfig& config) {
   }
   // Before the I/O threads' io_contexts go: a review's read or a scrape may
   // still post its answer to one.
-  scraper.stop();
+  renderer.stop();
   cluster_access->stop();
   logging::LogLine(spdlog::level::info, "stopped").emit();
   return 0;

@@ -32,6 +32,14 @@ struct ServerConfig {
   // How long an eviction's review waits for its Pod to be read: well inside
   // the API server's 5 s webhook timeout.
   std::chrono::milliseconds pod_read_deadline{2'000};
+  // The page and the feed (docs/operations.md): on a listener of their own
+  // as well when ui_listen_port is set (TLS with the same certificate); under
+  // a secret first path segment when ui_token is set; with requesters,
+  // approvers and reasons when ui_people is.
+  std::string ui_listen_host;
+  unsigned short ui_listen_port = 0;  // 0: no listener of their own
+  std::string ui_token;
+  bool ui_people = false;
 };
 
 }  // namespace windowguard::server

@@ -13,7 +13,7 @@
 #include "core/policy.hpp"
 #include "server/metrics.hpp"
 #include "server/published.hpp"
-#include "server/scraper.hpp"
+#include "server/renderer.hpp"
 #include "server/server_config.hpp"
 
 namespace windowguard::server {
@@ -34,7 +34,7 @@ struct SharedState {
   // Set before the I/O threads start; null without cluster access.
   const cluster::ClusterView* cluster = nullptr;
   cluster::ReviewReader* reader = nullptr;
-  Scraper* scraper = nullptr;  // set before the I/O threads start
+  Renderer* renderer = nullptr;  // set before the I/O threads start
   std::atomic<bool> draining{false};
 };
 

@@ -10,6 +10,7 @@
 #include <boost/beast/http/write.hpp>
 
 #include "logging/log.hpp"
+#include "server/endpoints/pages.hpp"
 #include "server/endpoints/scrape.hpp"
 #include "server/endpoints/validate.hpp"
 #include "server/observation.hpp"
@@ -31,8 +32,12 @@ bool is_parse_error(const beast::error_code& error) {
 }  // namespace
 
 Session::Session(boost::asio::ip::tcp::socket socket, std::shared_ptr<boost::asio::ssl::context> tls,
-                 ThreadState& thread)
-    : tls_(std::move(tls)), stream_(std::move(socket), *tls_), thread_(thread), read_deadline_(stream_.get_executor()) {
+                 ThreadState& thread, bool pages_only)
+    : tls_(std::move(tls)),
+      stream_(std::move(socket), *tls_),
+      thread_(thread),
+      pages_only_(pages_only),
+      read_deadline_(stream_.get_executor()) {
   thread_.shared.metrics.connection_opened();
   thread_.sessions.insert(this);
   buffer_.reserve(kReadSize);
@@ -158,6 +163,8 @@ void Session::on_body(beast::error_code error) {
     read_for_review(std::move(*pending));
   } else if (const PendingScrape* scrape_asked = std::get_if<PendingScrape>(&handled)) {
     scrape(*scrape_asked);
+  } else if (PendingPage* page_asked = std::get_if<PendingPage>(&handled)) {
+    render_page(std::move(*page_asked));
   } else if (DecidedReview* decided = std::get_if<DecidedReview>(&handled)) {
     answer_decided(std::move(*decided), *context.policy);
   } else {
@@ -176,7 +183,9 @@ HandlerContext Session::context() const {
                         thread_.namespace_labels.get().get(),
                         thread_.shared.cluster,
                         thread_.shared.reader != nullptr,
-                        thread_.image_approvals.get().get()};
+                        thread_.image_approvals.get().get(),
+                        thread_.shared.config.ui_token,
+                        pages_only_};
 }
 
 void Session::read_for_review(PendingReview pending) {
@@ -201,20 +210,41 @@ void Session::read_for_review(PendingReview pending) {
 }
 
 void Session::scrape(PendingScrape pending) {
-  // The work guard keeps this thread's io_context running until the
-  // exposition is back; the answer is made on this connection's thread.
+  ScrapeInputs inputs{thread_.policy.get(), thread_.exceptions.get(), thread_.shared.cluster,
+                      date::floor<core::seconds>(std::chrono::system_clock::now())};
+  answer_rendered(
+      [&](std::function<void(std::string)> done) {
+        thread_.shared.renderer->scrape(std::move(inputs), std::move(done));
+      },
+      [pending](std::string exposition) { return answer_scrape(pending, std::move(exposition)); });
+}
+
+void Session::render_page(PendingPage pending) {
+  PageInputs inputs{{pending.endpoint == Endpoint::Calendar ? report::PageKind::Calendar : report::PageKind::Timeline,
+                     pending.request, thread_.shared.config.ui_people, "windowguard serve"},
+                    thread_.policy.get(),
+                    thread_.exceptions.get(),
+                    thread_.image_approvals.get(),
+                    thread_.namespace_labels.get()};
+  answer_rendered(
+      [&](std::function<void(std::string)> done) { thread_.shared.renderer->page(std::move(inputs), std::move(done)); },
+      [pending = std::move(pending)](std::string body) { return answer_page(pending, std::move(body)); });
+}
+
+void Session::answer_rendered(const std::function<void(std::function<void(std::string)>)>& start,
+                              std::function<Answer(std::string)> make_answer) {
+  // The work guard keeps this thread's io_context running until the body is
+  // back; the answer is made on this connection's thread.
   auto work = boost::asio::make_work_guard(stream_.get_executor());
-  thread_.shared.scraper->render(
-      ScrapeInputs{thread_.policy.get(), thread_.exceptions.get(), thread_.shared.cluster,
-                   date::floor<core::seconds>(std::chrono::system_clock::now())},
-      [self = shared_from_this(), pending, work = std::move(work)](std::string exposition) mutable {
-        Session& session = *self;
-        boost::asio::post(session.stream_.get_executor(),
-                          [self = std::move(self), pending, exposition = std::move(exposition)]() mutable {
-                            self->answer(answer_scrape(pending, std::move(exposition)));
-                          });
-        work.reset();
-      });
+  start([self = shared_from_this(), make_answer = std::move(make_answer),
+         work = std::move(work)](std::string body) mutable {
+    Session& session = *self;
+    boost::asio::post(session.stream_.get_executor(),
+                      [self = std::move(self), make_answer = std::move(make_answer), body = std::move(body)]() mutable {
+                        self->answer(make_answer(std::move(body)));
+                      });
+    work.reset();
+  });
 }
 
 void Session::answer_pending(Result<cluster::ReviewFacts> read) {
@@ -252,7 +282,8 @@ void Session::fail_request(http::status status, std::string reason) {
       .emit();
   const Endpoint endpoint =
       parser_ && parser_->is_header_done()
-          ? endpoint_of(std::string_view(parser_->get().target().data(), parser_->get().target().size()))
+          ? endpoint_of(std::string_view(parser_->get().target().data(), parser_->get().target().size()),
+                        thread_.shared.config.ui_token)
           : Endpoint::Other;
   thread_.shared.metrics.count_response(endpoint, static_cast<unsigned>(status));
   send(error_response(status, 11, std::move(reason)));

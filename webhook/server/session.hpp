@@ -2,6 +2,7 @@
 // One TLS connection's life: handshake, then requests read with a body limit
 // and deadlines (idle, header, body), answered by the router (handle_request)
 // and observed, kept alive.
+#include <functional>
 #include <memory>
 #include <optional>
 
@@ -19,7 +20,9 @@ namespace windowguard::server {
 
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  Session(boost::asio::ip::tcp::socket socket, std::shared_ptr<boost::asio::ssl::context> tls, ThreadState& thread);
+  // `pages_only`: a connection of --ui-listen, answered /ui and /calendar.ics only.
+  Session(boost::asio::ip::tcp::socket socket, std::shared_ptr<boost::asio::ssl::context> tls, ThreadState& thread,
+          bool pages_only);
   ~Session();
   Session(const Session&) = delete;
   Session& operator=(const Session&) = delete;
@@ -45,6 +48,11 @@ class Session : public std::enable_shared_from_this<Session> {
   // first.
   void read_for_review(PendingReview pending);
   void scrape(PendingScrape pending);
+  void render_page(PendingPage pending);
+  // `start` asks the renderer for a body and hands it the callback; the
+  // answer is made of the body on this connection's thread.
+  void answer_rendered(const std::function<void(std::function<void(std::string)>)>& start,
+                       std::function<Answer(std::string)> make_answer);
   void answer_pending(Result<cluster::ReviewFacts> read);
   // Each observes what it answers (server/observation.hpp), then replies.
   void answer(Answer answer);
@@ -61,6 +69,7 @@ class Session : public std::enable_shared_from_this<Session> {
   std::optional<http::request_parser<http::string_body>> parser_;
   Response response_;
   ThreadState& thread_;
+  bool pages_only_;
   bool idle_ = false;
   std::chrono::steady_clock::time_point received_;  // when the request in hand was whole: its latency's start
   std::optional<PendingReview> pending_;

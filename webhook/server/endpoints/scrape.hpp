@@ -1,6 +1,6 @@
 #pragma once
 // GET /metrics: the router asks for a scrape (PendingScrape); the session has
-// server/scraper render it off the I/O thread, then answers with this.
+// server/renderer render it off the I/O thread, then answers with this.
 #include <string>
 
 #include "server/handled.hpp"

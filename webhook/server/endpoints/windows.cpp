@@ -1,7 +1,5 @@
 #include "server/endpoints/windows.hpp"
 
-#include <charconv>
-
 #include "core/schedule/upcoming.hpp"
 #include "report/occurrences_json.hpp"
 #include "server/query_string.hpp"
@@ -21,14 +19,12 @@ Response windows(const Request& request, std::string_view query, const HandlerCo
   if (application && !environment) {
     return text(request, http::status::bad_request, "application needs environment");
   }
-  if (const std::optional<std::string> days = query_value(query, "days")) {
-    int parsed = 0;
-    const auto [end, problem] = std::from_chars(days->data(), days->data() + days->size(), parsed);
-    if (problem != std::errc{} || end != days->data() + days->size() || parsed < 1 || parsed > core::kMostListedDays) {
-      return text(request, http::status::bad_request,
-                  "days must be a whole number from 1 to " + std::to_string(core::kMostListedDays));
-    }
-    listing.ahead = core::days{parsed};
+  const Result<std::optional<int>> days = query_number(query, "days", 1, core::kMostListedDays);
+  if (!days) {
+    return text(request, http::status::bad_request, days.error().message);
+  }
+  if (*days) {
+    listing.ahead = core::days{**days};
   }
   // The subject only views these strings: they must outlive the listing.
   const std::string application_name = application.value_or("");
