@@ -219,6 +219,28 @@ TEST(Windows, SaysNothingOfWarnings) {
   EXPECT_EQ(listed.out.find("warning"), std::string::npos) << listed.out;
 }
 
+TEST(Serve, AUiTokenMustBeASecretThatCanStandInAPath) {
+  const auto file = std::filesystem::temp_directory_path() / "windowguard-cli-ui-token";
+  const auto serve_with = [&](const std::string& token) {
+    std::ofstream(file) << token;
+    return run(run_serve, {"--tls-cert", "tls.crt", "--tls-key", "tls.key", "--policies", kPolicies, "--ui-token-file",
+                           file.string()});
+  };
+  for (const std::string token : {"short", "sixteen-or-more but a space", "sixteen/or/more/slashes", ""}) {
+    const VerbRun refused = serve_with(token);
+    EXPECT_EQ(refused.code, kExitUsage) << token;
+    EXPECT_NE(refused.err.find("is not a secret of at least 16 of A-Z a-z 0-9 - . _ ~"), std::string::npos)
+        << refused.err;
+  }
+  std::filesystem::remove(file);
+  const VerbRun missing = run(run_serve, {"--tls-cert", "tls.crt", "--tls-key", "tls.key", "--policies", kPolicies,
+                                          "--ui-token-file", file.string()});
+  EXPECT_EQ(missing.code, kExitUsage);
+  const VerbRun no_port = run(run_serve, {"--tls-cert", "tls.crt", "--tls-key", "tls.key", "--policies", kPolicies,
+                                          "--ui-listen", "127.0.0.1"});
+  EXPECT_NE(no_port.err.find("--ui-listen must be HOST:PORT with a port"), std::string::npos) << no_port.err;
+}
+
 rapidjson::Document parse_json(const std::string& text) {
   rapidjson::Document document;
   document.Parse(text.c_str());
@@ -294,6 +316,30 @@ TEST(Windows, CalendarOccurrencesAreNamedByTheirEventAndExceptedNightsLeftOut) {
   ASSERT_EQ(listed.Size(), 1U);  // the night starting on the 25th is excepted
   EXPECT_EQ(listed[0]["start"].GetString(), std::string("2026-12-24T22:00:00-05:00"));
   EXPECT_FALSE(listed[0].HasMember("event"));
+}
+
+// The page and the feed that serve answers at /ui and /calendar.ics, offline.
+TEST(Windows, HtmlAndIcsWriteThePageAndTheFeed) {
+  const VerbRun page = run(run_windows, {"--policies", kPolicies, "--at", "2026-12-18T10:00:00Z", "--output", "html",
+                                         "--environment", "storefront-us"});
+  ASSERT_EQ(page.code, kExitOk) << page.err;
+  EXPECT_TRUE(page.out.starts_with("<!DOCTYPE html>"));
+  EXPECT_NE(page.out.find(">storefront-us · every app</text>"), std::string::npos);
+  EXPECT_NE(page.out.find("From Fri 2026-12-18 00:00 UTC, 14 days."), std::string::npos);
+  EXPECT_NE(page.out.find("windowguard " WINDOWGUARD_VERSION " · rendered"), std::string::npos);
+  EXPECT_EQ(page.out.find(">prod-* · every app</text>"), std::string::npos);
+  const VerbRun feed = run(run_windows, {"--policies", kPolicies, "--at", "2026-12-18T10:00:00Z", "--output", "ics",
+                                         "--environment", "storefront-us", "--days", "30"});
+  ASSERT_EQ(feed.code, kExitOk) << feed.err;
+  EXPECT_TRUE(feed.out.starts_with("BEGIN:VCALENDAR\r\n"));
+  EXPECT_NE(feed.out.find("SUMMARY:Blackout: us-holidays\r\n"), std::string::npos);
+  EXPECT_NE(feed.out.find("DTSTART:20261225T050000Z\r\n"), std::string::npos);
+  const VerbRun too_far = run(run_windows, {"--policies", kPolicies, "--output", "html", "--days", "91"});
+  EXPECT_EQ(too_far.code, kExitUsage);
+  EXPECT_NE(too_far.err.find("--days must be between 1 and 90"), std::string::npos) << too_far.err;
+  const VerbRun unknown = run(run_windows, {"--policies", kPolicies, "--output", "xml"});
+  EXPECT_EQ(unknown.code, kExitUsage);
+  EXPECT_NE(unknown.err.find("--output must be text, json, html or ics"), std::string::npos) << unknown.err;
 }
 
 TEST(Windows, TextOutputIsATableWithZoneAndUtcTimes) {

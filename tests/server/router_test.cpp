@@ -8,6 +8,8 @@
 
 #include "policy/policy_directory.hpp"
 #include "policy/policy_loader.hpp"
+#include "report/page.hpp"
+#include "server/endpoints/pages.hpp"
 #include "server/endpoints/scrape.hpp"
 #include "server/endpoints/validate.hpp"
 #include "server/observation.hpp"
@@ -50,8 +52,28 @@ const Response& response_of(const Handled& handled) {
   return std::get<Answer>(handled).response;
 }
 
-Answered handle(const Exchange& exchange, const core::Policy* policy, std::string_view not_ready_reason = "") {
+// How the page listener and the secret path are set, for the pages' tests.
+struct PageAccess {
+  std::string_view ui_token;
+  bool pages_only = false;
+};
+
+Handled handled_by_session(Request& request, const HandlerContext& context) {
   static Metrics metrics;
+  Handled handled = handle_request(request, context);
+  // What the session has the renderer do, off the I/O thread.
+  if (const auto* scrape = std::get_if<PendingScrape>(&handled)) {
+    handled = answer_scrape(*scrape, metrics.render(context.policy, context.now));
+  } else if (const auto* page = std::get_if<PendingPage>(&handled)) {
+    const report::PageKind kind =
+        page->endpoint == Endpoint::Calendar ? report::PageKind::Calendar : report::PageKind::Timeline;
+    handled = answer_page(*page, report::render_page(*context.policy, {kind, page->request, false, "test"}, {}));
+  }
+  return handled;
+}
+
+Answered handle(const Exchange& exchange, const core::Policy* policy, std::string_view not_ready_reason = "",
+                PageAccess access = {}) {
   core::DecisionMemo memo;
   Request request(exchange.method, exchange.target, 11);
   if (!exchange.content_type.empty()) {
@@ -59,12 +81,10 @@ Answered handle(const Exchange& exchange, const core::Policy* policy, std::strin
   }
   request.body() = exchange.body;
   request.prepare_payload();
-  const HandlerContext context{policy, not_ready_reason, testing::utc("2024-05-04T12:00:00Z"), memo};
-  Handled handled = handle_request(request, context);
-  if (const auto* scrape = std::get_if<PendingScrape>(&handled)) {
-    // What the session has the renderer do, off the I/O thread.
-    handled = answer_scrape(*scrape, metrics.render(policy, context.now));
-  }
+  HandlerContext context{policy, not_ready_reason, testing::utc("2024-05-04T12:00:00Z"), memo};
+  context.ui_token = access.ui_token;
+  context.pages_only = access.pages_only;
+  const Handled handled = handled_by_session(request, context);
   const Response& response = response_of(handled);
   return {response.result_int(), std::string(response[http::field::content_type]),
           std::string(response[http::field::allow]), response.body()};
@@ -123,11 +143,76 @@ const RouteCase kRouteCases[] = {
      400,
      "application needs environment"},
     {"probes_only_by_get", {http::verb::post, "/healthz", "", ""}, 405, "use GET", "GET"},
+    {"the_page", {http::verb::get, "/ui", "", ""}, 200, "<!DOCTYPE html>"},
+    {"the_page_with_blank_filters_as_its_form_sends_them",
+     {http::verb::get, "/ui?environment=&application=&days=3", "", ""},
+     200,
+     "<!DOCTYPE html>"},
+    {"the_page_looks_90_days_ahead_at_most",
+     {http::verb::get, "/ui?days=91", "", ""},
+     400,
+     "days must be a whole number from 1 to 90"},
+    {"the_feed", {http::verb::get, "/calendar.ics?environment=prod-*", "", ""}, 200, "BEGIN:VCALENDAR\r\n"},
+    {"the_feed_looks_further", {http::verb::get, "/calendar.ics?days=366", "", ""}, 200, "BEGIN:VCALENDAR"},
+    {"pages_only_by_get", {http::verb::post, "/ui", "", ""}, 405, "use GET", "GET"},
     {"an_unknown_path", {http::verb::get, "/admin", "", ""}, 404, "not found"},
 };
 
 INSTANTIATE_TEST_SUITE_P(Table, Routing, ::testing::ValuesIn(kRouteCases),
                          [](const auto& info) { return std::string(info.param.name); });
+
+TEST(Router, ThePageAndTheFeedSayWhatTheyAreAndForbidFetchesReferrersAndCaching) {
+  Request request(http::verb::get, "/ui", 11);
+  core::DecisionMemo memo;
+  const HandlerContext context{&test_policy(), "", testing::utc("2024-05-04T12:00:00Z"), memo};
+  const Handled page = handled_by_session(request, context);
+  const Response& response = response_of(page);
+  EXPECT_EQ(response[http::field::content_type], "text/html; charset=utf-8");
+  EXPECT_EQ(response["Content-Security-Policy"],
+            "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'self'; frame-ancestors 'none'");
+  EXPECT_EQ(response["Referrer-Policy"], "no-referrer");
+  EXPECT_EQ(response["X-Content-Type-Options"], "nosniff");
+  EXPECT_EQ(response[http::field::cache_control], "no-store");
+  EXPECT_EQ(std::get<Answer>(page).endpoint, Endpoint::Ui);
+  Request feed_request(http::verb::get, "/calendar.ics", 11);
+  const Handled feed = handled_by_session(feed_request, context);
+  EXPECT_EQ(response_of(feed)[http::field::content_type], "text/calendar; charset=utf-8");
+  EXPECT_EQ(std::get<Answer>(feed).endpoint, Endpoint::Calendar);
+  EXPECT_EQ(handle({http::verb::get, "/ui", "", ""}, nullptr, "no policy yet").status, 503U);
+}
+
+TEST(Router, WithATokenThePagesAnswerOnlyUnderIt) {
+  constexpr std::string_view kToken = "s3cret-0123456789";
+  const PageAccess access{kToken};
+  const auto status = [&](const std::string& target) {
+    return handle({http::verb::get, target, "", ""}, &test_policy(), "", access).status;
+  };
+  EXPECT_EQ(status("/ui"), 404U);
+  EXPECT_EQ(status("/calendar.ics"), 404U);
+  EXPECT_EQ(status("/s3cret-0123456789/ui"), 200U);
+  EXPECT_EQ(status("/s3cret-0123456789/calendar.ics?days=7"), 200U);
+  EXPECT_EQ(status("/s3cret-0123456780/ui"), 404U) << "one character off";
+  EXPECT_EQ(status("/s3cret-012345678/ui"), 404U) << "a prefix of it";
+  EXPECT_EQ(status("/s3cret-0123456789x/ui"), 404U) << "longer";
+  EXPECT_EQ(status("/s3cret-0123456789/metrics"), 404U) << "the token opens the pages only";
+  EXPECT_EQ(status("/healthz"), 200U);
+  EXPECT_EQ(endpoint_of("/s3cret-0123456789/calendar.ics?days=3", kToken), Endpoint::Calendar);
+  EXPECT_EQ(endpoint_of("/ui", kToken), Endpoint::Other);
+}
+
+TEST(Router, AConnectionOfThePageListenerGetsThePagesOnly) {
+  const PageAccess pages_only{{}, true};
+  const auto status = [&](http::verb method, const std::string& target) {
+    return handle({method, target, kJson, fixture("generated/deployment-create.json")}, &test_policy(), "", pages_only)
+        .status;
+  };
+  EXPECT_EQ(status(http::verb::post, "/validate"), 404U);
+  EXPECT_EQ(status(http::verb::get, "/metrics"), 404U);
+  EXPECT_EQ(status(http::verb::get, "/windows?environment=prod-eu-1"), 404U);
+  EXPECT_EQ(status(http::verb::get, "/healthz"), 404U);
+  EXPECT_EQ(status(http::verb::get, "/ui"), 200U);
+  EXPECT_EQ(status(http::verb::get, "/calendar.ics"), 200U);
+}
 
 TEST(Router, ADeniedReviewIsAnsweredWithStatusOkAndTheDenial) {
   const Answered handled =
