@@ -11,10 +11,12 @@
 #include <csignal>
 #include <stdexcept>
 #include <thread>
+#include <vector>
 
 namespace windowguard::testing {
 
-ChildProcess::ChildProcess(const std::vector<std::string>& argv, int input, int output, int error) {
+ChildProcess::ChildProcess(const std::vector<std::string>& argv, int input, int output, int error,
+                           const std::vector<int>& inherited) {
   std::vector<std::string> text = argv;
   std::vector<char*> pointers;
   for (std::string& argument : text) {
@@ -38,6 +40,14 @@ ChildProcess::ChildProcess(const std::vector<std::string>& argv, int input, int 
       if (descriptor > STDERR_FILENO) {
         close(descriptor);
       }
+    }
+    // Out of the way first, so that placing one cannot overwrite another.
+    std::vector<int> moved;
+    for (int descriptor : inherited) {
+      moved.push_back(fcntl(descriptor, F_DUPFD_CLOEXEC, 100));
+    }
+    for (std::size_t i = 0; i < moved.size(); ++i) {
+      dup2(moved[i], STDERR_FILENO + 1 + static_cast<int>(i));  // without FD_CLOEXEC: exec keeps it
     }
     execvp(pointers[0], pointers.data());
     _exit(127);

@@ -13,8 +13,10 @@ namespace windowguard::testing {
 class ChildProcess {
  public:
   // Runs `argv` (argv[0] looked up on PATH) with the given descriptors as its
-  // stdin, stdout and stderr.  The caller keeps and closes its descriptors.
-  ChildProcess(const std::vector<std::string>& argv, int input, int output, int error);
+  // stdin, stdout and stderr, and `inherited` as its descriptors 3, 4, ...
+  // The caller keeps and closes its descriptors.
+  ChildProcess(const std::vector<std::string>& argv, int input, int output, int error,
+               const std::vector<int>& inherited = {});
   ~ChildProcess();
   ChildProcess(const ChildProcess&) = delete;
   ChildProcess& operator=(const ChildProcess&) = delete;
