@@ -25,6 +25,7 @@
 #include "policy/policy_directory.hpp"
 #include "policy/policy_loader.hpp"
 #include "policy_generator.hpp"
+#include "report/page.hpp"
 #include "server/metrics.hpp"
 #include "server/observation.hpp"
 #include "server/published.hpp"
@@ -479,6 +480,26 @@ void BM_MetricsScrape(benchmark::State& state) {
   }
 }
 BENCHMARK(BM_MetricsScrape)->Arg(100)->Arg(1000)->Arg(10000)->Unit(benchmark::kMillisecond);
+
+// The page (GET /ui) and the feed (GET /calendar.ics) of 10,000 windows,
+// each bound to a namespace of its own, over 14 and 90 days: the timeline
+// and its rendering, as the renderer's thread makes them.
+void BM_RenderPage(benchmark::State& state) {
+  const core::Policy& policy = policy_of(10000);
+  const bool feed = state.range(0) == 1;
+  const report::PageRequest request{feed ? report::PageKind::Calendar : report::PageKind::Timeline,
+                                    {kAt, core::days{feed ? core::kDefaultFeedDays : core::kDefaultPageDays}, {}, {}},
+                                    false,
+                                    "bench"};
+  std::size_t bytes = 0;
+  for (auto _ : state) {
+    std::string page = report::render_page(policy, request, {});
+    bytes = page.size();
+    benchmark::DoNotOptimize(page.data());
+  }
+  state.counters["bytes"] = static_cast<double>(bytes);
+}
+BENCHMARK(BM_RenderPage)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond);
 
 }  // namespace
 }  // namespace windowguard::bench

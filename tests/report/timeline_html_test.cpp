@@ -68,7 +68,7 @@ TEST(Page, ARowPerBindingWithItsWindowsTheLegendAndALineAtNow) {
                       "(Europe/Berlin); Fri 2026-12-11 23:00 UTC to Mon 2026-12-14 05:00 UTC</title>"),
             std::string::npos);
   EXPECT_NE(page.find("class=\"bar maintenance\""), std::string::npos);
-  EXPECT_NE(page.find("fill=\"url(#p-blackout)\""), std::string::npos) << "a pattern as well as a colour";
+  EXPECT_NE(page.find(".blackout rect{fill:url(#p-blackout)}"), std::string::npos) << "a pattern as well as a colour";
 }
 
 TEST(Page, NothingIsFetchedAndNothingRuns) {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <charconv>
+#include <cmath>
 
 #include "core/join.hpp"
 #include "core/schedule/time_text.hpp"
@@ -20,7 +21,6 @@ constexpr double kAxisHeight = 44;
 constexpr double kLaneHeight = 22;
 constexpr double kRowPadding = 7;
 constexpr double kRowMinimum = 44;
-constexpr double kStripHeight = 6;  // the pattern strip at the foot of a bar
 constexpr std::size_t kLabelCharacters = 34;
 constexpr double kCharacterWidth = 7.2;  // of a 12 px label, generously
 
@@ -51,10 +51,11 @@ std::string_view kind_title(core::BarKind kind) {
   return "";
 }
 
+// Coordinates in whole user units: at most half a pixel off at 1200 px, and
+// a quarter shorter to write than with a decimal.
 void append_number(std::string& out, double value) {
-  std::array<char, 32> buffer{};
-  const auto [end, problem] =
-      std::to_chars(buffer.data(), buffer.data() + buffer.size(), value, std::chars_format::fixed, 1);
+  std::array<char, 24> buffer{};
+  const auto [end, problem] = std::to_chars(buffer.data(), buffer.data() + buffer.size(), std::lround(value));
   out.append(buffer.data(), problem == std::errc{} ? end : buffer.data());
 }
 
@@ -73,7 +74,13 @@ class PageWriter {
       : policy_(policy), timeline_(timeline), options_(options), utc_(core::TimeZone::utc()) {}
 
   std::string write() {
-    out_.reserve(16384 + timeline_.rows.size() * 1024);
+    // One allocation: a row takes about 600 bytes and a bar 450.
+    std::size_t bars = 0;
+    for (const core::TimelineRow& row : timeline_.rows) {
+      bars += row.bars.size();
+    }
+    out_.reserve(32768 + timeline_.rows.size() * 640 + bars * 480 +
+                 (timeline_.exceptions.size() + timeline_.image_approvals.size()) * 512);
     head();
     header();
     out_ += "<main>\n";
@@ -122,9 +129,15 @@ class PageWriter {
     rule(".now", "stroke-width:2;stroke:", kNow);
     rule(".now-label", "font-weight:600;fill:", kNow);
     rule(".bar-label", "font-size:12px;fill:", kOnBar);
-    rule(".blackout .solid", "fill:", kBlackout);
-    rule(".maintenance .solid", "fill:", kMaintenance);
-    rule(".exception .solid", "fill:", kException);
+    // A bar is its pattern; its label sits on a halo of the bar's colour,
+    // so that the label's contrast is the palette's.
+    out_ +=
+        ".blackout rect{fill:url(#p-blackout)}.maintenance rect{fill:url(#p-maintenance)}"
+        ".exception rect{fill:url(#p-exception)}\n"
+        ".bar-label{paint-order:stroke;stroke-width:5px;stroke-linejoin:round}\n";
+    rule(".blackout .bar-label", "stroke:", kBlackout);
+    rule(".maintenance .bar-label", "stroke:", kMaintenance);
+    rule(".exception .bar-label", "stroke:", kException);
     rule(".state-blackout", "font-weight:600;color:", kBlackout);
     rule(".state-open", "font-weight:600;color:", kMaintenance);
     rule(".state-exception", "font-weight:600;color:", kException);
@@ -370,32 +383,22 @@ class PageWriter {
   // its lane reaches (overlapping bars of one kind share a lane).
   void bar(const core::TimelineBar& bar, double y, double& label_free_from) {
     const double left = x_of(bar.from);
-    const double width = std::max(1.5, x_of(bar.to) - left);
+    const double width = std::max(2.0, x_of(bar.to) - left);
     const double height = kLaneHeight - 3;
     const std::string_view name = bar_name(bar);
     out_ += "<g class=\"bar ";
     out_ += kind_class(bar.kind);
     out_ += "\"><title>";
     bar_title(bar, name);
-    out_ += "</title><rect class=\"solid\" x=\"";
+    out_ += "</title><rect x=\"";
     append_number(out_, left);
     out_ += "\" y=\"";
     append_number(out_, y);
     out_ += "\" width=\"";
     append_number(out_, width);
     out_ += "\" height=\"";
-    append_number(out_, height - kStripHeight);
-    out_ += "\"/><rect x=\"";
-    append_number(out_, left);
-    out_ += "\" y=\"";
-    append_number(out_, y + height - kStripHeight);
-    out_ += "\" width=\"";
-    append_number(out_, width);
-    out_ += "\" height=\"";
-    append_number(out_, kStripHeight);
-    out_ += "\" fill=\"url(#p-";
-    out_ += kind_class(bar.kind);
-    out_ += ")\"/>";
+    append_number(out_, height);
+    out_ += "\"/>";
     const double label_left = std::max(left, label_free_from);
     const double label_room = left + width - label_left;
     const auto characters = static_cast<std::size_t>(std::max(0.0, label_room - 8) / kCharacterWidth);
@@ -403,7 +406,7 @@ class PageWriter {
       out_ += "<text class=\"bar-label\" x=\"";
       append_number(out_, label_left + 4);
       out_ += "\" y=\"";
-      append_number(out_, y + 10);
+      append_number(out_, y + 13.5);
       out_ += "\">";
       append_label(out_, name, characters);
       out_ += "</text>";
@@ -413,30 +416,31 @@ class PageWriter {
   }
 
   // "Blackout weekend: Sat 2026-12-12 00:00 CET to Mon 2026-12-14 06:00 CET
-  // (Europe/Berlin); Fri 2026-12-11 23:00 UTC to Mon 2026-12-14 05:00 UTC".
+  // (Europe/Berlin); Fri 2026-12-11 23:00 UTC to Mon 2026-12-14 05:00 UTC",
+  // written in place: the times are digits, letters and zone abbreviations,
+  // which need no escaping.
   void bar_title(const core::TimelineBar& bar, std::string_view name) {
-    std::string title(kind_title(bar.kind));
-    title += ' ';
-    title += name;
+    out_ += kind_title(bar.kind);
+    out_ += ' ';
+    append_escaped(out_, name);
     if (!bar.event.empty()) {
-      title += " (";
-      title += bar.event;
-      title += ')';
+      out_ += " (";
+      append_escaped(out_, bar.event);
+      out_ += ')';
     }
-    title += ": ";
+    out_ += ": ";
     if (bar.kind != core::BarKind::Exception) {
       const core::TimeZone& zone = policy_.windows()[bar.index].schedule.zone();
-      core::append_readable(title, bar.from, zone);
-      title += " to ";
-      core::append_readable(title, bar.to, zone);
-      title += " (";
-      title += zone.name();
-      title += "); ";
+      core::append_readable(out_, bar.from, zone);
+      out_ += " to ";
+      core::append_readable(out_, bar.to, zone);
+      out_ += " (";
+      append_escaped(out_, zone.name());
+      out_ += "); ";
     }
-    core::append_readable(title, bar.from, utc_);
-    title += " to ";
-    core::append_readable(title, bar.to, utc_);
-    append_escaped(out_, title);
+    core::append_readable(out_, bar.from, utc_);
+    out_ += " to ";
+    core::append_readable(out_, bar.to, utc_);
   }
 
   void now_line(double height) {

@@ -8,36 +8,59 @@ namespace {
 
 // Appends `value` zero-padded to at least `width` digits.  (Not printf: a
 // denial formats several instants, on every denied request.)
+// The digits of `value`, zero-padded to `width`, after a '-' when negative;
+// written into a buffer and appended once: messages and pages write many.
 void append_padded(std::string& text, int value, int width) {
-  if (value < 0) {
-    text += '-';
-    value = -value;
-  }
-  std::array<char, 12> digits{};
-  int count = 0;
+  std::array<char, 24> buffer{};
+  char* const end = buffer.data() + buffer.size();
+  char* start = end;
+  auto magnitude = static_cast<unsigned>(value < 0 ? -static_cast<long long>(value) : value);
   do {
-    digits[count++] = static_cast<char>('0' + value % 10);
-    value /= 10;
-  } while (value > 0);
-  text.append(static_cast<std::size_t>(std::max(width - count, 0)), '0');
-  while (count > 0) {
-    text += digits[--count];
+    *--start = static_cast<char>('0' + magnitude % 10);
+    magnitude /= 10;
+  } while (magnitude > 0);
+  while (end - start < width) {
+    *--start = '0';
   }
+  if (value < 0) {
+    *--start = '-';
+  }
+  text.append(start, end);
 }
 
-// "2024-03-10 14:05" with `date_time_separator` between date and time.
+// "2024-06-20T20:00" (or with ' '), appended at once for a year of four digits.
 void append_date_and_minute(std::string& text, LocalDay day, const date::hh_mm_ss<seconds>& clock,
                             char date_time_separator) {
   const date::year_month_day ymd(day);
-  append_padded(text, static_cast<int>(ymd.year()), 4);
-  text += '-';
-  append_padded(text, static_cast<int>(static_cast<unsigned>(ymd.month())), 2);
-  text += '-';
-  append_padded(text, static_cast<int>(static_cast<unsigned>(ymd.day())), 2);
-  text += date_time_separator;
-  append_padded(text, static_cast<int>(clock.hours().count()), 2);
-  text += ':';
-  append_padded(text, static_cast<int>(clock.minutes().count()), 2);
+  const int year = static_cast<int>(ymd.year());
+  if (year < 0 || year > 9999) {
+    append_padded(text, year, 4);
+    text += '-';
+    append_padded(text, static_cast<int>(static_cast<unsigned>(ymd.month())), 2);
+    text += '-';
+    append_padded(text, static_cast<int>(static_cast<unsigned>(ymd.day())), 2);
+    text += date_time_separator;
+    append_padded(text, static_cast<int>(clock.hours().count()), 2);
+    text += ':';
+    append_padded(text, static_cast<int>(clock.minutes().count()), 2);
+    return;
+  }
+  const auto two = [](char* at, unsigned value) {
+    at[0] = static_cast<char>('0' + value / 10);
+    at[1] = static_cast<char>('0' + value % 10);
+  };
+  std::array<char, 16> buffer{};
+  two(buffer.data(), static_cast<unsigned>(year) / 100);
+  two(buffer.data() + 2, static_cast<unsigned>(year) % 100);
+  buffer[4] = '-';
+  two(buffer.data() + 5, static_cast<unsigned>(ymd.month()));
+  buffer[7] = '-';
+  two(buffer.data() + 8, static_cast<unsigned>(ymd.day()));
+  buffer[10] = date_time_separator;
+  two(buffer.data() + 11, static_cast<unsigned>(clock.hours().count()));
+  buffer[13] = ':';
+  two(buffer.data() + 14, static_cast<unsigned>(clock.minutes().count()));
+  text.append(buffer.data(), buffer.size());
 }
 
 std::string format_local(LocalTime local) {

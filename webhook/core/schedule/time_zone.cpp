@@ -32,6 +32,7 @@ std::shared_ptr<const TimeZone::OffsetTable> TimeZone::table_for(const date::tim
     const seconds before = built->offsets.empty() ? info.offset : built->offsets.back();
     built->begins.push_back(at);
     built->offsets.push_back(info.offset);
+    built->abbreviations.push_back(info.abbrev);
     built->local_starts.push_back(LocalTime{at.time_since_epoch() + std::max(before, info.offset)});
     built->longest_offset_change = std::max(built->longest_offset_change, abs(info.offset - before));
     at = std::max(info.end, at + seconds{1});
@@ -100,6 +101,11 @@ seconds TimeZone::offset_change_near(LocalTime local) const {
 std::string TimeZone::abbreviation_at(Instant instant) const {
   if (zone_ == nullptr) {
     return name_;
+  }
+  const OffsetTable& table = *table_;
+  if (instant >= table.begins.front() && instant < table.covers_until) {
+    const auto period = std::upper_bound(table.begins.begin(), table.begins.end(), instant) - 1;
+    return table.abbreviations[static_cast<std::size_t>(period - table.begins.begin())];
   }
   return zone_->get_info(instant).abbrev;
 }

@@ -42,9 +42,10 @@ class TimeZone {
   // costs binary searches, not tz-library calls (each allocates).  Outside the
   // span the tz library is asked directly.
   struct OffsetTable {
-    std::vector<Instant> begins;          // when each period starts
-    std::vector<seconds> offsets;         // its UTC offset
-    std::vector<LocalTime> local_starts;  // its first local time that maps into it (RFC 5545 rule)
+    std::vector<Instant> begins;             // when each period starts
+    std::vector<seconds> offsets;            // its UTC offset
+    std::vector<std::string> abbreviations;  // its abbreviation ("CET")
+    std::vector<LocalTime> local_starts;     // its first local time that maps into it (RFC 5545 rule)
     Instant covers_until;
     seconds longest_offset_change{0};
   };
