@@ -153,7 +153,11 @@ const RouteCase kRouteCases[] = {
      400,
      "days must be a whole number from 1 to 90"},
     {"the_feed", {http::verb::get, "/calendar.ics?environment=prod-*", "", ""}, 200, "BEGIN:VCALENDAR\r\n"},
-    {"the_feed_looks_further", {http::verb::get, "/calendar.ics?days=366", "", ""}, 200, "BEGIN:VCALENDAR"},
+    {"the_feed_looks_a_year_ahead", {http::verb::get, "/calendar.ics?days=366", "", ""}, 200, "BEGIN:VCALENDAR"},
+    {"the_feed_looks_a_year_ahead_at_most",
+     {http::verb::get, "/calendar.ics?days=367", "", ""},
+     400,
+     "days must be a whole number from 1 to 366"},
     {"pages_only_by_get", {http::verb::post, "/ui", "", ""}, 405, "use GET", "GET"},
     {"an_unknown_path", {http::verb::get, "/admin", "", ""}, 404, "not found"},
 };

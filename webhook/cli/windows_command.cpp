@@ -117,7 +117,7 @@ Result<core::TimelineRequest> timeline_request_of(const po::variables_map& value
 int write_page_or_feed(const po::variables_map& values, bool page, std::ostream& out, std::ostream& err) {
   const Result<core::TimelineRequest> request =
       page ? timeline_request_of(values, core::kDefaultPageDays, core::kMostPageDays)
-           : timeline_request_of(values, core::kDefaultFeedDays, core::kMostListedDays);
+           : timeline_request_of(values, core::kDefaultFeedDays, core::kMostFeedDays);
   if (!request) {
     return usage_error(err, "windows", request.error().message);
   }
@@ -138,7 +138,7 @@ int write_page_or_feed(const po::variables_map& values, bool page, std::ostream&
 int run_windows(const Arguments& arguments, std::ostream& out, std::ostream& err) {
   const std::string days_help = "days ahead to list, 1-" + std::to_string(core::kMostListedDays) +
                                 " (default: settings.upcomingDays, 90; html: 14, at most " +
-                                std::to_string(core::kMostPageDays) + "; ics: 90)";
+                                std::to_string(core::kMostPageDays) + "; ics: 90, at most " + std::to_string(core::kMostFeedDays) + ")";
   po::options_description options("usage: windowguard windows --policies DIR [options]\n\noptions");
   options.add_options()                                                      //
       ("help,h", "show this help")                                           //

@@ -22,6 +22,8 @@ namespace windowguard::core {
 inline constexpr int kDefaultPageDays = 14;
 inline constexpr int kDefaultFeedDays = 90;
 inline constexpr int kMostPageDays = 90;
+// A year: what a subscribed calendar needs, at a bounded cost.
+inline constexpr int kMostFeedDays = 366;
 
 struct TimelineRequest {
   Instant at;

@@ -15,7 +15,7 @@ Handled page(const Request& request, Endpoint endpoint, std::string_view query, 
   }
   const bool feed = endpoint == Endpoint::Calendar;
   const Result<std::optional<int>> days =
-      query_number(query, "days", 1, feed ? core::kMostListedDays : core::kMostPageDays);
+      query_number(query, "days", 1, feed ? core::kMostFeedDays : core::kMostPageDays);
   if (!days) {
     return Answer{endpoint, text(request, http::status::bad_request, days.error().message), {}};
   }
