@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <functional>
 #include <thread>
 #include <vector>
@@ -29,12 +30,17 @@ struct Streamed {
   Result<ApiResponse> response = Problem("not run");
 };
 
-Streamed stream_from(ApiClient& client, Interrupter& interrupter, const std::string& target) {
+// `handed_on`, when given, counts the lines as they come, for another thread.
+Streamed stream_from(ApiClient& client, Interrupter& interrupter, const std::string& target,
+                     std::atomic<int>* handed_on = nullptr) {
   Streamed seen;
   seen.response = client.stream(target, interrupter,
                                 {[&] { ++seen.opened; },
                                  [&](std::string_view line) {
                                    seen.lines.emplace_back(line);
+                                   if (handed_on != nullptr) {
+                                     ++*handed_on;
+                                   }
                                    return true;
                                  },
                                  [] {}});
@@ -101,15 +107,16 @@ TEST_F(ApiClientTest, AStreamRefusedNeverOpensAndComesBackWithItsBody) {
   EXPECT_TRUE(seen.lines.empty());
 }
 
-// A held stream, and `meanwhile` done from another thread once the server
-// has the request.
-Streamed stream_while(FakeApiServer& server, ApiClient& client, Interrupter& interrupter,
-                      const std::function<void()>& meanwhile) {
+// A held stream, and `meanwhile` done from another thread once the client
+// has handed on the stream's first line (the server having the request is
+// not enough: under a sanitizer, the line may still be on its way).
+Streamed stream_while(ApiClient& client, Interrupter& interrupter, const std::function<void()>& meanwhile) {
+  std::atomic<int> handed_on{0};
   std::thread other([&] {
-    ASSERT_TRUE(testing::eventually([&] { return !server.requests().empty(); }));
+    EXPECT_TRUE(testing::eventually([&] { return handed_on.load() > 0; }));
     meanwhile();
   });
-  Streamed seen = stream_from(client, interrupter, "/watch");
+  Streamed seen = stream_from(client, interrupter, "/watch", &handed_on);
   other.join();
   return seen;
 }
@@ -118,7 +125,7 @@ TEST_F(ApiClientTest, AStreamDroppedMidwayIsAnError) {
   FakeApiServer server(certificates(), [](const FakeRequest&) { return streamed({"one"}, true); });
   ApiClient client(server.credentials("t"), 5s);
   Interrupter interrupter;
-  const Streamed seen = stream_while(server, client, interrupter, [&] { server.go_down(); });
+  const Streamed seen = stream_while(client, interrupter, [&] { server.go_down(); });
   EXPECT_FALSE(seen.response);
   EXPECT_EQ(seen.opened, 1);
   EXPECT_EQ(seen.lines, std::vector<std::string>{"one"});
@@ -128,7 +135,7 @@ TEST_F(ApiClientTest, AnInterruptionEndsAHeldStream) {
   FakeApiServer server(certificates(), [](const FakeRequest&) { return streamed({"one"}, true); });
   ApiClient client(server.credentials("t"), 5s);
   Interrupter interrupter;
-  const Streamed seen = stream_while(server, client, interrupter, [&] { interrupter.interrupt(); });
+  const Streamed seen = stream_while(client, interrupter, [&] { interrupter.interrupt(); });
   ASSERT_FALSE(seen.response);
   EXPECT_NE(seen.response.error().message.find("interrupted"), std::string::npos) << seen.response.error().message;
 }
