@@ -138,7 +138,8 @@ int write_page_or_feed(const po::variables_map& values, bool page, std::ostream&
 int run_windows(const Arguments& arguments, std::ostream& out, std::ostream& err) {
   const std::string days_help = "days ahead to list, 1-" + std::to_string(core::kMostListedDays) +
                                 " (default: settings.upcomingDays, 90; html: 14, at most " +
-                                std::to_string(core::kMostPageDays) + "; ics: 90, at most " + std::to_string(core::kMostFeedDays) + ")";
+                                std::to_string(core::kMostPageDays) + "; ics: 90, at most " +
+                                std::to_string(core::kMostFeedDays) + ")";
   po::options_description options("usage: windowguard windows --policies DIR [options]\n\noptions");
   options.add_options()                                                      //
       ("help,h", "show this help")                                           //
