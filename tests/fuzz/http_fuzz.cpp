@@ -1,10 +1,13 @@
 // Untrusted bytes as an HTTP/1.1 request: Beast's parser with the server's
-// limits, then the server's router (and for /metrics the scrape) and the
-// observation of what it answers, as a session would run them.
+// limits, then the server's router (and for /metrics the scrape, for /ui and
+// /calendar.ics the page) and the observation of what it answers, as a
+// session would run them.
 #include <boost/beast/http.hpp>
 #include <cstdint>
 
 #include "policy/policy_directory.hpp"
+#include "report/page.hpp"
+#include "server/endpoints/pages.hpp"
 #include "server/endpoints/scrape.hpp"
 #include "server/observation.hpp"
 #include "server/router.hpp"
@@ -30,6 +33,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     server::Handled handled = server::handle_request(request, context);
     if (const auto* scrape = std::get_if<server::PendingScrape>(&handled)) {
       handled = server::answer_scrape(*scrape, metrics.render(context.policy, context.now));
+    } else if (const auto* page = std::get_if<server::PendingPage>(&handled)) {
+      const report::PageKind kind =
+          page->endpoint == server::Endpoint::Calendar ? report::PageKind::Calendar : report::PageKind::Timeline;
+      handled =
+          server::answer_page(*page, report::render_page(*context.policy, {kind, page->request, true, "fuzz"}, {}));
     }
     unsigned status = 0;
     if (const auto* decided = std::get_if<server::DecidedReview>(&handled)) {
