@@ -5,14 +5,10 @@
 #include "core/glob.hpp"
 
 namespace windowguard::core {
-namespace {
-
 void sort_unique(std::vector<std::size_t>& indices) {
   std::sort(indices.begin(), indices.end());
   indices.erase(std::unique(indices.begin(), indices.end()), indices.end());
 }
-
-}  // namespace
 
 std::optional<std::string> namespace_pattern(std::string_view environment_pattern, std::string_view cluster_name) {
   const auto slash = environment_pattern.find('/');

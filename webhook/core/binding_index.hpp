@@ -19,6 +19,9 @@ namespace windowguard::core {
 // names other clusters.
 std::optional<std::string> namespace_pattern(std::string_view environment_pattern, std::string_view cluster_name);
 
+// Sorts indices ascending and drops repeats.
+void sort_unique(std::vector<std::size_t>& indices);
+
 // Whether one of the environment patterns names the namespace here.
 bool names_environment(std::span<const std::string> patterns, std::string_view namespace_name,
                        std::string_view cluster_name);

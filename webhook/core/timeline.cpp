@@ -15,11 +15,6 @@ namespace {
 using RowKey = std::pair<std::string, std::string>;  // environment, application
 using RowWindows = std::map<RowKey, std::vector<std::size_t>>;
 
-void sort_unique(std::vector<std::size_t>& indices) {
-  std::sort(indices.begin(), indices.end());
-  indices.erase(std::unique(indices.begin(), indices.end()), indices.end());
-}
-
 bool environment_kept(const TimelineRequest& request, const std::string& environment) {
   return !request.environment || globs_meet(*request.environment, environment);
 }

@@ -485,80 +485,85 @@ class PageWriter {
     return items.empty() ? std::string(when_empty) : core::join(items);
   }
 
-  void exceptions() {
-    out_ += "<section aria-label=\"Exceptions\">\n<h2>Exceptions pending and in force</h2>\n";
-    if (timeline_.exceptions.empty()) {
+  // A section of `rows` as a table, or "None."; the people's columns only
+  // when asked for.  `write_row` writes a row's cells.
+  template <typename Row, typename WriteRow>
+  void table_section(std::string_view label, std::string_view heading, const std::vector<Row>& rows,
+                     std::string_view headers, std::string_view people_headers, const WriteRow& write_row) {
+    out_ += "<section aria-label=\"";
+    out_ += label;
+    out_ += "\">\n<h2>";
+    out_ += heading;
+    out_ += "</h2>\n";
+    if (rows.empty()) {
       out_ += "<p>None.</p>\n</section>\n";
       return;
     }
     people_note();
-    out_ +=
-        "<div class=\"scroll\"><table>\n<thead><tr><th>Exception</th><th>Where</th><th>Windows</th><th>State</th>"
-        "<th>From</th><th>Until</th>";
-    out_ += options_.people ? "<th>Requested by</th><th>Approved by</th><th>Reason</th>" : "";
+    out_ += "<div class=\"scroll\"><table>\n<thead><tr>";
+    out_ += headers;
+    out_ += options_.people ? people_headers : "";
     out_ += "</tr></thead>\n<tbody>\n";
-    for (const core::TimelineException& exception : timeline_.exceptions) {
+    for (const Row& row : rows) {
       out_ += "<tr>";
-      cell(exception.label + (exception.from_policy ? " (policy)" : ""));
-      cell(joined(exception.environments, "") + "; " + joined(exception.applications, "every application"));
-      std::vector<std::string> windows;
-      for (std::size_t window : exception.windows) {
-        windows.push_back(policy_.windows()[window].name);
-      }
-      cell(joined(windows, "—"));
-      const bool approved = exception.state != core::ExceptionState::Pending;
-      out_ += approved ? "<td class=\"state-exception\">" : "<td class=\"state-blackout\">";
-      out_ += core::exception_state_name(exception.state);
-      if (!exception.from_policy) {
-        out_ += ' ';
-        out_ += std::to_string(exception.approvals);
-        out_ += '/';
-        out_ += std::to_string(exception.required);
-      }
-      out_ += "</td>";
-      instant_cell(exception.from);
-      instant_cell(exception.until);
-      if (options_.people) {
-        cell(exception.from_policy ? "the policy" : exception.requested_by);
-        cell(joined(exception.approvers, "—"));
-        cell(exception.reason);
-      }
+      write_row(row);
       out_ += "</tr>\n";
     }
     out_ += "</tbody>\n</table></div>\n</section>\n";
   }
 
+  void exceptions() {
+    table_section(
+        "Exceptions", "Exceptions pending and in force", timeline_.exceptions,
+        "<th>Exception</th><th>Where</th><th>Windows</th><th>State</th><th>From</th><th>Until</th>",
+        "<th>Requested by</th><th>Approved by</th><th>Reason</th>", [&](const core::TimelineException& exception) {
+          cell(exception.label + (exception.from_policy ? " (policy)" : ""));
+          cell(joined(exception.environments, "") + "; " + joined(exception.applications, "every application"));
+          std::vector<std::string> windows;
+          for (std::size_t window : exception.windows) {
+            windows.push_back(policy_.windows()[window].name);
+          }
+          cell(joined(windows, "—"));
+          const bool approved = exception.state != core::ExceptionState::Pending;
+          out_ += approved ? "<td class=\"state-exception\">" : "<td class=\"state-blackout\">";
+          out_ += core::exception_state_name(exception.state);
+          if (!exception.from_policy) {
+            out_ += ' ';
+            out_ += std::to_string(exception.approvals);
+            out_ += '/';
+            out_ += std::to_string(exception.required);
+          }
+          out_ += "</td>";
+          instant_cell(exception.from);
+          instant_cell(exception.until);
+          if (options_.people) {
+            cell(exception.from_policy ? "the policy" : exception.requested_by);
+            cell(joined(exception.approvers, "—"));
+            cell(exception.reason);
+          }
+        });
+  }
+
   void image_approvals() {
-    out_ += "<section aria-label=\"Image approvals\">\n<h2>Image approvals pending and in force</h2>\n";
-    if (timeline_.image_approvals.empty()) {
-      out_ += "<p>None.</p>\n</section>\n";
-      return;
-    }
-    people_note();
-    out_ +=
-        "<div class=\"scroll\"><table>\n<thead><tr><th>Request</th><th>Application</th><th>Images</th><th>State</th>"
-        "<th>Until</th>";
-    out_ += options_.people ? "<th>Requested by</th><th>Approved by</th>" : "";
-    out_ += "</tr></thead>\n<tbody>\n";
-    for (const core::TimelineImageApproval& approval : timeline_.image_approvals) {
-      out_ += "<tr>";
-      cell(approval.label);
-      cell(approval.application);
-      cell(joined(approval.images, "—") +
-           (approval.promoted_from.empty() ? "" : " (promoted from " + approval.promoted_from + ")"));
-      out_ += approval.approved ? "<td class=\"state-open\">approved " : "<td class=\"state-blackout\">pending ";
-      out_ += std::to_string(approval.approvals);
-      out_ += '/';
-      out_ += std::to_string(approval.required);
-      out_ += "</td>";
-      instant_cell(approval.until);
-      if (options_.people) {
-        cell(approval.requested_by);
-        cell(joined(approval.approvers, "—"));
-      }
-      out_ += "</tr>\n";
-    }
-    out_ += "</tbody>\n</table></div>\n</section>\n";
+    table_section("Image approvals", "Image approvals pending and in force", timeline_.image_approvals,
+                  "<th>Request</th><th>Application</th><th>Images</th><th>State</th><th>Until</th>",
+                  "<th>Requested by</th><th>Approved by</th>", [&](const core::TimelineImageApproval& approval) {
+                    cell(approval.label);
+                    cell(approval.application);
+                    cell(joined(approval.images, "—") +
+                         (approval.promoted_from.empty() ? "" : " (promoted from " + approval.promoted_from + ")"));
+                    out_ += approval.approved ? "<td class=\"state-open\">approved "
+                                              : "<td class=\"state-blackout\">pending ";
+                    out_ += std::to_string(approval.approvals);
+                    out_ += '/';
+                    out_ += std::to_string(approval.required);
+                    out_ += "</td>";
+                    instant_cell(approval.until);
+                    if (options_.people) {
+                      cell(approval.requested_by);
+                      cell(joined(approval.approvers, "—"));
+                    }
+                  });
   }
 
   const core::Policy& policy_;
